@@ -1,0 +1,124 @@
+/**
+ * The relational model. Conversations and groups are unified into one `rooms`
+ * table with a `kind` ('direct' | 'group') so that one Durable Object class, one
+ * protocol and one history query serve both (see docs/architecture.md).
+ */
+import {
+  bigint,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Stored lower-case; the unique index makes "Alice" and "alice" one account.
+    username: text('username').notNull(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    // Tokens issued before this instant are rejected: logout-everywhere and bans.
+    tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_username_key').on(t.username), uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const rooms = pgTable(
+  'rooms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['direct', 'group'] }).notNull(),
+    // Groups have a name; direct rooms are named after the other member in the UI.
+    name: text('name'),
+    // "<smaller user id>:<larger user id>" for direct rooms, so opening a DM is idempotent.
+    directKey: text('direct_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    // Highest persisted seq; kept by the Durable Object for the conversation list.
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('rooms_direct_key_key').on(t.directKey)],
+);
+
+export const roomMembers = pgTable(
+  'room_members',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    // Read state as a cursor: every message with seq <= lastReadSeq is read by this member.
+    lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    // Assigned by the room's Durable Object: the total order of the room.
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    // Client-generated id that makes resends idempotent.
+    clientId: text('client_id').notNull(),
+    messageType: text('message_type', { enum: ['text', 'system', 'call'] }).notNull().default('text'),
+    content: text('content').notNull(),
+    replyToSeq: bigint('reply_to_seq', { mode: 'number' }),
+    createdAt: createdAt(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    // Also the index behind keyset pagination (room_id = ? and seq < ? order by seq desc).
+    uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
+    uniqueIndex('messages_room_sender_client_key').on(t.roomId, t.senderId, t.clientId),
+  ],
+);
+
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    callerId: uuid('caller_id').references(() => users.id, { onDelete: 'set null' }),
+    receiverId: uuid('receiver_id').references(() => users.id, { onDelete: 'set null' }),
+    media: text('media', { enum: ['voice', 'video'] }).notNull(),
+    status: text('status', { enum: ['ringing', 'accepted', 'rejected', 'missed', 'busy'] })
+      .notNull()
+      .default('ringing'),
+    createdAt: createdAt(),
+    // When the callee accepted (null for calls never accepted) and when the call ended.
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('calls_room_created_idx').on(t.roomId, t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Room = typeof rooms.$inferSelect;
+export type RoomMember = typeof roomMembers.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type Call = typeof calls.$inferSelect;
+
+export const schema = { users, rooms, roomMembers, messages, calls };

@@ -1,0 +1,188 @@
+/**
+ * The WebSocket wire protocol: every frame a client may send to a room and every
+ * frame a room may send back. These zod schemas are the single source of truth,
+ * imported by the Worker, the Durable Objects and the web app; docs/protocol.md
+ * describes them in prose.
+ *
+ * Frames are JSON text messages with a `type` discriminator. The server parses
+ * every client frame with `parseClientFrame`; anything that fails gets an
+ * `error` frame and the socket stays open.
+ */
+import { z } from 'zod';
+
+/** Largest frame a room accepts, in bytes of UTF-8. Larger frames get `frame_too_large`. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** Longest message text, in characters. */
+export const MAX_MESSAGE_CHARS = 4000;
+/** How long a typing indicator lasts unless renewed; clients renew every ~3 s while typing. */
+export const TYPING_TTL_MS = 5000;
+/** Text frame that the room answers with `PONG_FRAME` without waking from hibernation. */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+
+const seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const positiveSeq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** Client-generated message id: lets a resend be recognised and acknowledged again, not stored twice. */
+const clientId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'clientId may contain only letters, digits, "-" and "_"');
+const messageText = z.string().trim().min(1, 'message is empty').max(MAX_MESSAGE_CHARS);
+const emoji = z.string().min(1).max(16);
+
+// ---------------------------------------------------------------- client → room
+
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  /** Post a message. The room answers with `ack` and broadcasts `message`. */
+  z.strictObject({
+    type: z.literal('send'),
+    clientId,
+    content: messageText,
+    replyToSeq: positiveSeq.optional(),
+  }),
+  /** Ask for every message after `afterSeq`; answered by `history` frames and one `synced`. */
+  z.strictObject({ type: z.literal('resume'), afterSeq: seq }),
+  /** Replace the text of one of my messages. */
+  z.strictObject({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
+  /** Delete one of my messages (it stays as a tombstone so the order is kept). */
+  z.strictObject({ type: z.literal('delete'), seq: positiveSeq }),
+  /** Add or remove my reaction to a message. */
+  z.strictObject({ type: z.literal('react'), seq: positiveSeq, emoji, on: z.boolean() }),
+  /** I have read everything up to and including `seq`. */
+  z.strictObject({ type: z.literal('read'), seq: positiveSeq }),
+  /** I am typing (renew every few seconds) or I stopped. */
+  z.strictObject({ type: z.literal('typing'), active: z.boolean() }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+export type ClientFrameType = ClientFrame['type'];
+
+// ---------------------------------------------------------------- room → client
+
+export const reactionSchema = z.object({ emoji, userIds: z.array(z.string()) });
+
+export const wireMessageSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  seq: positiveSeq,
+  senderId: z.string().nullable(),
+  clientId: z.string(),
+  type: z.enum(['text', 'system', 'call']),
+  /** Empty for deleted messages. */
+  content: z.string(),
+  replyToSeq: positiveSeq.nullable(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deletedAt: z.string().nullable(),
+  reactions: z.array(reactionSchema),
+});
+export type WireMessage = z.infer<typeof wireMessageSchema>;
+
+export const memberStateSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['admin', 'member']),
+  online: z.boolean(),
+  lastReadSeq: seq,
+});
+export type MemberState = z.infer<typeof memberStateSchema>;
+
+export const errorCodeSchema = z.enum([
+  'bad_json',
+  'bad_frame',
+  'frame_too_large',
+  'not_a_member',
+  'not_found',
+  'forbidden',
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  /** First frame on every connection. */
+  z.object({
+    type: z.literal('ready'),
+    roomId: z.string(),
+    userId: z.string(),
+    lastSeq: seq,
+    members: z.array(memberStateSchema),
+  }),
+  /** My `send` with this clientId is durably stored as `seq`. */
+  z.object({ type: z.literal('ack'), clientId, id: z.string(), seq: positiveSeq, createdAt: z.string() }),
+  /** A new message in the room, in seq order. */
+  z.object({ type: z.literal('message'), message: wireMessageSchema }),
+  /** Messages after a `resume`, oldest first, in pages. */
+  z.object({ type: z.literal('history'), messages: z.array(wireMessageSchema) }),
+  /** The resume is complete: everything up to `lastSeq` has been sent. */
+  z.object({ type: z.literal('synced'), lastSeq: seq }),
+  /** A message was edited, deleted or reacted to. */
+  z.object({ type: z.literal('updated'), message: wireMessageSchema }),
+  /** A member's read cursor moved. */
+  z.object({ type: z.literal('read'), userId: z.string(), seq }),
+  /** A member is typing until `until` (epoch ms), or stopped (`until` = 0). */
+  z.object({ type: z.literal('typing'), userId: z.string(), until: z.number() }),
+  /** A member came online (first socket) or went offline (last socket closed). */
+  z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
+  /** The member list changed (join, leave, role change, rename). */
+  z.object({ type: z.literal('members'), members: z.array(memberStateSchema), name: z.string().nullable() }),
+  z.object({ type: z.literal('pong') }),
+  /** Something went wrong with one frame; the socket stays usable. */
+  z.object({
+    type: z.literal('error'),
+    code: errorCodeSchema,
+    message: z.string(),
+    clientId: z.string().optional(),
+    retryAfterMs: z.number().optional(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+export type ServerFrameType = ServerFrame['type'];
+
+export type ParsedFrame =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; error: Extract<ServerFrame, { type: 'error' }> };
+
+const utf8 = new TextEncoder();
+
+/** Validates one raw WebSocket message from a client. Never throws. */
+export function parseClientFrame(raw: string | ArrayBuffer): ParsedFrame {
+  if (typeof raw !== 'string') {
+    return fail('bad_frame', 'binary frames are not supported; send JSON text');
+  }
+  // Length in UTF-16 units is a cheap lower bound; only encode when it could be over.
+  if (raw.length > MAX_FRAME_BYTES / 4 && utf8.encode(raw).byteLength > MAX_FRAME_BYTES) {
+    return fail('frame_too_large', `frame exceeds ${MAX_FRAME_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return fail('bad_json', 'frame is not valid JSON');
+  }
+  const parsed = clientFrameSchema.safeParse(json);
+  if (!parsed.success) {
+    const clientId = readClientId(json);
+    return fail('bad_frame', z.prettifyError(parsed.error), clientId);
+  }
+  return { ok: true, frame: parsed.data };
+}
+
+function readClientId(json: unknown): string | undefined {
+  if (json && typeof json === 'object' && 'clientId' in json) {
+    const id = (json as { clientId: unknown }).clientId;
+    if (typeof id === 'string' && id.length <= 64) return id;
+  }
+  return undefined;
+}
+
+function fail(code: ErrorCode, message: string, clientId?: string): ParsedFrame {
+  return { ok: false, error: { type: 'error', code, message, ...(clientId ? { clientId } : {}) } };
+}
+
+/** Serialises a server frame. Typed so that only protocol frames can be sent. */
+export function encodeServerFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}

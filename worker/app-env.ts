@@ -1,0 +1,13 @@
+import type { Database } from '../drizzle/connection';
+import type { AccessClaims } from './auth/tokens';
+import type { Env } from './env';
+
+/** Hono's type parameter for every route: bindings plus per-request variables. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    /** Opens the request's Postgres pool on first use (see http/database.ts). */
+    db: () => Database;
+    user: AccessClaims;
+  };
+}

@@ -1,0 +1,18 @@
+/** Bearer-token authentication for REST routes. */
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../app-env';
+import { readConfig } from '../env';
+import { unauthorized } from '../http/errors';
+import { verifyAccessToken } from './tokens';
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = bearerToken(c.req.header('authorization'));
+  if (!token) throw unauthorized('missing bearer token');
+  c.set('user', await verifyAccessToken(readConfig(c.env).JWT_SECRET, token));
+  await next();
+};

@@ -1,0 +1,40 @@
+/** Request bodies of the auth routes. */
+import { z } from 'zod';
+
+// A short deny-list catches the passwords that credential-stuffing tries first.
+const COMMON_PASSWORDS = new Set([
+  'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwertyui',
+  'qwerty123', 'iloveyou', 'letmein1', 'welcome1', 'admin123', 'abc12345', '11111111', '00000000',
+]);
+
+export const usernameSchema = z
+  .string({ error: 'username is required' })
+  .trim()
+  .toLowerCase()
+  .min(3, 'username must be at least 3 characters')
+  .max(32, 'username must be at most 32 characters')
+  .regex(/^[a-z0-9_]+$/, 'username may contain only letters, digits and "_"');
+
+export const registerSchema = z
+  .strictObject({
+    username: usernameSchema,
+    email: z.email({ error: 'email is not a valid address' }).max(254).toLowerCase(),
+    // bcrypt reads only the first 72 bytes; longer passwords would be silently truncated.
+    password: z
+      .string({ error: 'password is required' })
+      .min(8, 'password must be at least 8 characters')
+      .refine((p) => new TextEncoder().encode(p).byteLength <= 72, 'password must be at most 72 bytes'),
+    displayName: z.string().trim().min(1).max(64).optional(),
+  })
+  .superRefine((body, ctx) => {
+    const lower = body.password.toLowerCase();
+    if (COMMON_PASSWORDS.has(lower) || lower.includes(body.username) || /^(.)\1+$/.test(body.password)) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'password is too easy to guess' });
+    }
+  });
+
+export const loginSchema = z.strictObject({
+  // Either the username or the email address.
+  login: z.string({ error: 'login is required' }).trim().toLowerCase().min(1).max(254),
+  password: z.string({ error: 'password is required' }).min(1).max(1024),
+});

@@ -1,0 +1,93 @@
+/**
+ * JWTs signed with HS256 from JWT_SECRET. The algorithm is pinned on verify, so
+ * `alg: none` or an RS/HS confusion token is rejected before its claims are read.
+ * Two audiences: `access` (REST, and the `?token=` upgrade form) and `ws-ticket`
+ * (single-use, room-bound, 60 s: safe to put in a URL, where access tokens leak
+ * into logs and history).
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { unauthorized } from '../http/errors';
+
+const ISSUER = 'edge-chat';
+const ALGORITHM = 'HS256';
+export const WS_TICKET_TTL_SECONDS = 60;
+
+type Audience = 'access' | 'ws-ticket';
+
+export interface AccessClaims {
+  userId: string;
+  username: string;
+  issuedAt: number;
+}
+
+export interface TicketClaims extends AccessClaims {
+  roomId: string;
+  ticketId: string;
+}
+
+const keys = new Map<string, Uint8Array>();
+function keyFor(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function sign(secret: string, audience: Audience, subject: string, ttlSeconds: number, claims: Record<string, unknown>) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(audience)
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(keyFor(secret));
+}
+
+export function signAccessToken(secret: string, user: { id: string; username: string }, ttlSeconds: number) {
+  return sign(secret, 'access', user.id, ttlSeconds, { name: user.username });
+}
+
+export function signWsTicket(secret: string, user: { id: string; username: string }, roomId: string) {
+  return sign(secret, 'ws-ticket', user.id, WS_TICKET_TTL_SECONDS, {
+    name: user.username,
+    room: roomId,
+    jti: crypto.randomUUID(),
+  });
+}
+
+async function verify(secret: string, token: string, audience: Audience) {
+  try {
+    const { payload } = await jwtVerify(token, keyFor(secret), {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    if (typeof payload.name !== 'string') throw unauthorized('invalid token');
+    return payload;
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw unauthorized('token expired');
+    if (err instanceof errors.JOSEError) throw unauthorized('invalid token');
+    throw err;
+  }
+}
+
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
+  const payload = await verify(secret, token, 'access');
+  return { userId: payload.sub!, username: payload.name as string, issuedAt: payload.iat! };
+}
+
+export async function verifyWsTicket(secret: string, token: string): Promise<TicketClaims> {
+  const payload = await verify(secret, token, 'ws-ticket');
+  if (typeof payload.room !== 'string' || typeof payload.jti !== 'string') throw unauthorized('invalid ticket');
+  return {
+    userId: payload.sub!,
+    username: payload.name as string,
+    issuedAt: payload.iat!,
+    roomId: payload.room,
+    ticketId: payload.jti,
+  };
+}

@@ -1,0 +1,39 @@
+/** User rows and their public shape. */
+import { eq, or } from 'drizzle-orm';
+import type { Database } from '../../drizzle/connection';
+import { users, type User } from '../../drizzle/schema';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export function publicUser(user: Pick<User, 'id' | 'username' | 'displayName' | 'createdAt'>): PublicUser {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export async function findUserByLogin(db: Database, login: string): Promise<User | undefined> {
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(or(eq(users.username, login), eq(users.email, login)))
+    .limit(1);
+  return user;
+}
+
+export async function findUserById(db: Database, id: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
+}
+
+export async function findUserByUsername(db: Database, username: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  return user;
+}

@@ -1,0 +1,53 @@
+/**
+ * Bindings and variables of the Worker, and their validation. Secrets come only
+ * from the environment (`.dev.vars` locally, `wrangler secret put` in production).
+ */
+import { z } from 'zod';
+import type { DatabaseEnv } from '../drizzle/connection';
+
+export interface Env extends DatabaseEnv {
+  ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
+  INBOXES: DurableObjectNamespace;
+  ASSETS: Fetcher;
+  JWT_SECRET: string;
+  ALLOWED_ORIGINS?: string;
+  BCRYPT_COST?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+}
+
+const configSchema = z.object({
+  JWT_SECRET: z
+    .string({ error: 'JWT_SECRET is not set: copy .dev.vars.example to .dev.vars (npm start does this for you)' })
+    .min(32, 'JWT_SECRET must be at least 32 characters: generate one with `openssl rand -base64 48`'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  // 10 is OWASP's floor for bcrypt; see docs/architecture.md for the CPU-time trade-off.
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+});
+export type Config = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the variables once per isolate; a misconfiguration fails loudly with the fix named. */
+export function readConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    const parsed = configSchema.safeParse(env);
+    if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));
+    config = parsed.data;
+    cache.set(env, config);
+  }
+  return config;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,36 @@
+/**
+ * Errors that reach clients as `{ error: { code, message } }` JSON. Anything
+ * else is logged and answered with a generic 500: no stack traces leave the Worker.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) =>
+  new HttpError(400, 'bad_request', message, details);
+export const unauthorized = (message = 'authentication required') => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+
+export function errorResponse(c: Context, err: HttpError) {
+  const body: Record<string, unknown> = { code: err.code, message: err.message };
+  if (err.details !== undefined) body.details = err.details;
+  return c.json({ error: body }, err.status);
+}
+
+export function handleError(err: Error, c: Context) {
+  if (err instanceof HttpError) return errorResponse(c, err);
+  console.error('unhandled error', c.req.method, new URL(c.req.url).pathname, err);
+  return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+}

@@ -1,0 +1,60 @@
+/** /api/rooms: conversations, history and WebSocket tickets. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app-env';
+import { usernameSchema } from '../auth/schemas';
+import { requireUser } from '../auth/require-user';
+import { signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
+import { findUserByUsername, publicUser } from '../auth/users';
+import { readConfig } from '../env';
+import { badRequest, notFound } from '../http/errors';
+import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
+import { historyPage, listMembers, listRoomsOf, openDirectRoom, requireMembership } from './queries';
+
+export const roomRoutes = new Hono<AppEnv>();
+roomRoutes.use('/rooms', requireUser);
+roomRoutes.use('/rooms/*', requireUser);
+
+roomRoutes.get('/rooms', async (c) => {
+  return c.json({ rooms: await listRoomsOf(c.var.db(), c.var.user.userId) });
+});
+
+roomRoutes.post('/rooms/direct', async (c) => {
+  const { username } = await readJson(c, z.strictObject({ username: usernameSchema }));
+  const db = c.var.db();
+  const other = await findUserByUsername(db, username);
+  if (!other) throw notFound(`no user named ${username}`);
+  if (other.id === c.var.user.userId) throw badRequest('you cannot open a conversation with yourself');
+  const roomId = await openDirectRoom(db, c.var.user.userId, other.id);
+  return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
+});
+
+roomRoutes.get('/rooms/:roomId', async (c) => {
+  const roomId = parseWith(uuidParam, c.req.param('roomId'));
+  const db = c.var.db();
+  const { kind } = await requireMembership(db, roomId, c.var.user.userId);
+  return c.json({ room: { id: roomId, kind, members: await listMembers(db, roomId) } });
+});
+
+const historyQuery = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+roomRoutes.get('/rooms/:roomId/messages', async (c) => {
+  const roomId = parseWith(uuidParam, c.req.param('roomId'));
+  const { before, limit } = readQuery(c, historyQuery);
+  const db = c.var.db();
+  await requireMembership(db, roomId, c.var.user.userId);
+  const messages = await historyPage(db, roomId, before, limit);
+  const oldest = messages.at(-1)?.seq;
+  return c.json({ messages, nextBefore: messages.length === limit && oldest && oldest > 1 ? oldest : null });
+});
+
+roomRoutes.post('/rooms/:roomId/ws-ticket', async (c) => {
+  const roomId = parseWith(uuidParam, c.req.param('roomId'));
+  await requireMembership(c.var.db(), roomId, c.var.user.userId);
+  const user = { id: c.var.user.userId, username: c.var.user.username };
+  const ticket = await signWsTicket(readConfig(c.env).JWT_SECRET, user, roomId);
+  return c.json({ ticket, expiresIn: WS_TICKET_TTL_SECONDS });
+});
