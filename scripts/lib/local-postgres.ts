@@ -1,0 +1,237 @@
+/**
+ * A project-owned PostgreSQL cluster under .data/postgres, on its own port and
+ * bound to 127.0.0.1, so development and tests never depend on (or disturb) a
+ * system PostgreSQL. The cluster is kept between runs; starting it again is fast.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { dataDir as defaultDataDir } from './paths';
+import { findPgBinDir } from './pg-binaries';
+import { postgresUser, runPgTool, runningAsRoot, shellQuote } from './run-command';
+
+export const DEFAULT_LOCAL_PG_PORT = 54329;
+
+export interface LocalPostgresOptions {
+  /** TCP port on 127.0.0.1; default env PGPORT_LOCAL, else 54329. */
+  port?: number;
+  /** Database to create if missing; default `edge_chat`. */
+  database?: string;
+  /** Parent of the cluster directory; default <project>/.data. */
+  dataDir?: string;
+  log?: (message: string) => void;
+}
+
+export interface LocalPostgres {
+  /** postgres://postgres@127.0.0.1:PORT/DATABASE */
+  url: string;
+  /** Same server, `postgres` maintenance database: for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  host: string;
+  port: number;
+  database: string;
+  /** Fast shutdown of the cluster (its data stays). */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+function resolvePort(option?: number): number {
+  const raw = option ?? (process.env.PGPORT_LOCAL ? Number(process.env.PGPORT_LOCAL) : DEFAULT_LOCAL_PG_PORT);
+  if (!Number.isInteger(raw) || raw <= 0 || raw > 65535) {
+    throw new Error(`Invalid local PostgreSQL port "${process.env.PGPORT_LOCAL ?? option}": set PGPORT_LOCAL to a number 1-65535`);
+  }
+  return raw;
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to reach the data
+ * directory. If the checkout sits somewhere it cannot (e.g. under /root), fall
+ * back to a per-checkout directory under /var/tmp rather than chmod-ing parents.
+ */
+function chooseBaseDir(requested: string, log: (m: string) => void): string {
+  fs.mkdirSync(requested, { recursive: true });
+  // `test -x` as postgres fails if any parent directory is closed to it.
+  if (!runningAsRoot || runPgTool('test', ['-x', requested], '/').code === 0) return requested;
+  const fallback = path.join('/var/tmp', `edge-chat-${createHash('sha1').update(requested).digest('hex').slice(0, 10)}`);
+  log(`The postgres OS user cannot reach ${requested}; keeping the local cluster in ${fallback} instead`);
+  fs.mkdirSync(fallback, { recursive: true, mode: 0o755 });
+  return fallback;
+}
+
+function prepareDir(dir: string, mode: number): void {
+  fs.mkdirSync(dir, { recursive: true, mode });
+  fs.chmodSync(dir, mode); // initdb insists on 0700 (or 0750) for the data directory
+  if (runningAsRoot) {
+    const { uid, gid } = postgresUser();
+    if (fs.statSync(dir).uid !== uid) fs.chownSync(dir, uid, gid);
+  }
+}
+
+function binaryMajor(binDir: string): string {
+  const out = runPgTool(path.join(binDir, 'postgres'), ['--version'], '/').stdout; // "postgres (PostgreSQL) 15.8 (...)"
+  return /(\d+)(?:\.\d+)?/.exec(out)?.[1] ?? '?';
+}
+
+function initCluster(binDir: string, pgdata: string, runDir: string): void {
+  const versionFile = path.join(pgdata, 'PG_VERSION');
+  if (fs.existsSync(versionFile)) {
+    const clusterMajor = fs.readFileSync(versionFile, 'utf8').trim();
+    const binMajor = binaryMajor(binDir);
+    if (clusterMajor !== binMajor) {
+      throw new Error(
+        `${pgdata} was created by PostgreSQL ${clusterMajor} but the binaries in ${binDir} are ${binMajor}: ` +
+          `delete ${pgdata} (loses local dev data), or install postgresql-${clusterMajor}`,
+      );
+    }
+    return;
+  }
+  const res = runPgTool(
+    path.join(binDir, 'initdb'),
+    ['-D', pgdata, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-instructions'],
+    runDir,
+  );
+  if (res.code !== 0) {
+    throw new Error(`initdb failed for ${pgdata}: ${res.stderr.trim() || res.stdout.trim()}\nFix: delete ${pgdata} and try again`);
+  }
+}
+
+/** Port the running cluster listens on (4th line of postmaster.pid), or undefined if not running. */
+function runningPort(binDir: string, pgdata: string, runDir: string): number | undefined {
+  if (runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, 'status'], runDir).code !== 0) return undefined;
+  const lines = fs.readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
+  return Number(lines[3]);
+}
+
+function startCluster(binDir: string, pgdata: string, runDir: string, port: number): void {
+  const logFile = path.join(runDir, 'postgres.log');
+  // listen on loopback only; socket in runDir, not /var/run (may not exist or be writable).
+  // synchronous_commit=off: a dev/test cluster may lose the last commits on a crash, never its consistency.
+  const serverOptions = ['-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', runDir, '-c', 'synchronous_commit=off']
+    .map(shellQuote)
+    .join(' ');
+  const res = runPgTool(
+    path.join(binDir, 'pg_ctl'),
+    ['-D', pgdata, '-l', logFile, '-w', '-t', '60', '-o', serverOptions, 'start'],
+    runDir,
+  );
+  if (res.code === 0) return;
+  // A concurrent `npm start` / `npm test` may have started it a moment ago.
+  if (runningPort(binDir, pgdata, runDir) === port) return;
+  const logTail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+  const hint = /could not bind|address already in use/i.test(logTail)
+    ? `port ${port} is taken by another program: set PGPORT_LOCAL to a free port`
+    : /lock file .* already exists/i.test(logTail)
+      ? `a stale lock file: make sure no postgres runs on ${pgdata}, then delete ${path.join(pgdata, 'postmaster.pid')}`
+      : `see ${logFile}`;
+  throw new Error(`PostgreSQL in ${pgdata} failed to start: ${hint}\n${res.stderr.trim()}\n${logTail}`);
+}
+
+async function waitForConnections(adminUrl: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL at ${adminUrl} did not accept connections: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, async (client) => {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount) return;
+    try {
+      await client.query(`create database ${quoteIdent(name)}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P04') throw err; // created concurrently: fine
+    }
+  });
+}
+
+/** The URL of `database` on the same server as `url`. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
+/** Starts (or reuses) the project's cluster and makes sure `database` exists. */
+export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+  const log = opts.log ?? ((m: string) => console.log(`[postgres] ${m}`));
+  const port = resolvePort(opts.port);
+  const database = opts.database ?? 'edge_chat';
+  const binDir = findPgBinDir();
+  const base = chooseBaseDir(opts.dataDir ?? defaultDataDir, log);
+  const pgdata = path.join(base, 'postgres');
+  const runDir = path.join(base, 'postgres-run'); // unix socket + server log
+  prepareDir(pgdata, 0o700);
+  prepareDir(runDir, 0o755);
+
+  if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) log(`initialising a new cluster in ${pgdata}`);
+  initCluster(binDir, pgdata, runDir);
+
+  const current = runningPort(binDir, pgdata, runDir);
+  if (current !== port) {
+    if (current !== undefined) {
+      log(`cluster runs on port ${current}, restarting it on ${port}`);
+      runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runDir);
+    }
+    log(`starting on ${HOST}:${port}`);
+    startCluster(binDir, pgdata, runDir, port);
+  }
+
+  const adminUrl = `postgres://postgres@${HOST}:${port}/postgres`;
+  await waitForConnections(adminUrl);
+  await createDatabaseIfMissing(adminUrl, database);
+
+  return {
+    url: withDatabase(adminUrl, database),
+    adminUrl,
+    host: HOST,
+    port,
+    database,
+    async stop() {
+      const res = runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runDir);
+      if (res.code !== 0 && runningPort(binDir, pgdata, runDir) !== undefined) {
+        throw new Error(`pg_ctl stop failed: ${res.stderr.trim()}`);
+      }
+    },
+  };
+}
+
+/**
+ * Drops (forcing off any sessions) and re-creates `name` on the server of
+ * `adminUrl`; returns the new database's URL. For tests that want a clean slate.
+ */
+export async function createFreshDatabase(adminUrl: string, name: string): Promise<string> {
+  // Cannot drop the database we are connected to: administer from `postgres` then.
+  const connectUrl = decodeURIComponent(new URL(adminUrl).pathname.slice(1)) === name ? withDatabase(adminUrl, 'postgres') : adminUrl;
+  await withAdmin(connectUrl, async (client) => {
+    await client.query(`drop database if exists ${quoteIdent(name)} with (force)`);
+    await client.query(`create database ${quoteIdent(name)}`);
+  });
+  return withDatabase(adminUrl, name);
+}
