@@ -1,0 +1,170 @@
+/**
+ * Runs the real app (`wrangler dev`) for end-to-end tests: a free port, its own
+ * persistence directory, only the variables given (the developer's .dev.vars is
+ * not read), ready once GET /api/health answers 200. restart() keeps the port
+ * and the persisted Durable Object state, as a redeploy would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { projectRoot, wranglerBin } from './paths';
+
+export interface StartAppOptions {
+  /** Port on 127.0.0.1; default a free one. */
+  port?: number;
+  /** Worker variables, passed as `--var K:V`. */
+  vars: Record<string, string>;
+  /** Local state (Durable Objects, caches); default a new temp dir removed by stop(). */
+  persistTo?: string;
+  /** Default <project>/wrangler.toml. */
+  configPath?: string;
+  /** wrangler's --log-level; default "warn". */
+  logLevel?: 'debug' | 'info' | 'log' | 'warn' | 'error' | 'none';
+  /** How long to wait for /api/health; default 120 s (first bundle on 2 cores is slow). */
+  readyTimeoutMs?: number;
+  /** Also copy wrangler's output to this process's stderr; default env APP_LOGS=1. */
+  echoLogs?: boolean;
+}
+
+export interface AppServer {
+  /** http://127.0.0.1:PORT (no trailing slash) */
+  baseUrl: string;
+  /** The app's own origin, same as baseUrl. */
+  origin: string;
+  port: number;
+  persistTo: string;
+  /** Stops wrangler and restarts it on the same port with the same state. */
+  restart(): Promise<void>;
+  /** Stops for good; deletes the persist dir if startApp created it. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+// Last resort if the test process exits without calling stop(): never leave wrangler behind.
+process.once('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal); // detached: the pid is also the group id (wrangler + workerd)
+  } catch {
+    // ESRCH: already gone
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// unref: a pending grace-period timer must not keep the test process alive.
+const graceTimer = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (!running.has(child)) return;
+  const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  killGroup(child, 'SIGTERM');
+  await Promise.race([exited, graceTimer(10_000)]);
+  // workerd may outlive wrangler briefly; the port is only free once the whole group is gone.
+  killGroup(child, 'SIGKILL');
+  for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await sleep(50);
+  running.delete(child);
+}
+
+/** Keeps the last lines of wrangler's output for error messages. */
+function outputTail(child: ChildProcess, echo: boolean): () => string {
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    if (echo) process.stderr.write(chunk);
+    lines.push(...chunk.toString().split('\n'));
+    if (lines.length > 80) lines.splice(0, lines.length - 80);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return () => lines.join('\n').trim();
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before ${baseUrl}/api/health answered:\n${tail()}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`;
+    } catch (err) {
+      last = String((err as Error).cause ?? err);
+    }
+    await sleep(250);
+  }
+  throw new Error(`wrangler dev did not answer 200 on ${baseUrl}/api/health within ${timeoutMs} ms (last: ${last}):\n${tail()}`);
+}
+
+export async function startApp(opts: StartAppOptions): Promise<AppServer> {
+  const port = opts.port ?? (await freePort());
+  const ownsPersistDir = !opts.persistTo;
+  const persistTo = opts.persistTo ?? fs.mkdtempSync(path.join(os.tmpdir(), 'edge-chat-app-'));
+  fs.mkdirSync(persistTo, { recursive: true });
+  // Passing any --env-file makes wrangler skip .dev.vars: tests see only `vars`.
+  const emptyEnvFile = path.join(persistTo, 'no-dev-vars.env');
+  fs.writeFileSync(emptyEnvFile, '');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const echo = opts.echoLogs ?? process.env.APP_LOGS === '1';
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    const args = [
+      'dev',
+      '--config', opts.configPath ?? path.join(projectRoot, 'wrangler.toml'),
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--inspector-port', String(await freePort()), // a fixed default (9229) would clash between runs
+      '--persist-to', persistTo,
+      '--env-file', emptyEnvFile,
+      '--log-level', opts.logLevel ?? 'warn',
+      '--show-interactive-dev-session=false',
+      ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+    ];
+    child = spawn(wranglerBin, args, {
+      cwd: projectRoot,
+      detached: true, // own process group, so stop() reaches workerd too
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+    running.add(child);
+    const tail = outputTail(child, echo);
+    try {
+      await waitForHealth(baseUrl, child, tail, opts.readyTimeoutMs ?? 120_000);
+    } catch (err) {
+      await stopChild(child);
+      throw err;
+    }
+  };
+
+  await launch();
+  return {
+    baseUrl,
+    origin: baseUrl,
+    port,
+    persistTo,
+    async restart() {
+      if (child) await stopChild(child);
+      await launch();
+    },
+    async stop() {
+      if (child) await stopChild(child);
+      if (ownsPersistDir) fs.rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
