@@ -5,7 +5,7 @@
  * in front of an ordinary PostgreSQL, which speaks neither TLS-over-WS nor Neon's
  * pipelined password start-up, so both are switched off.
  */
-import { Client, Pool, neonConfig } from '@neondatabase/serverless';
+import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import { schema } from './schema';
 
@@ -33,19 +33,16 @@ function configureDriver(env: DatabaseEnv): void {
   }
 }
 
-/** A pool for one request; end it with `ctx.waitUntil(pool.end())`. */
-export function openPool(env: DatabaseEnv): Pool {
+/**
+ * A pool: per request in the Worker (end it with `ctx.waitUntil(pool.end())`),
+ * or per Durable Object activation with an idle timeout so it can hibernate.
+ */
+export function openPool(env: DatabaseEnv, options: { max?: number; idleTimeoutMillis?: number } = {}): Pool {
   configureDriver(env);
-  return new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  return new Pool({ connectionString: env.DATABASE_URL, max: 4, ...options });
 }
 
-/** A single long-lived connection, as a Durable Object keeps between events. */
-export function openClient(env: DatabaseEnv): Client {
-  configureDriver(env);
-  return new Client({ connectionString: env.DATABASE_URL });
-}
-
-export function drizzleOver(pool: Pool | Client) {
-  return drizzle({ client: pool as Pool, schema });
+export function drizzleOver(pool: Pool) {
+  return drizzle({ client: pool, schema });
 }
 export type Database = ReturnType<typeof drizzleOver>;

@@ -94,6 +94,39 @@ export const messages = pgTable(
   ],
 );
 
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.seq, t.userId, t.emoji] })],
+);
+
+/** Refresh-token sessions: one row per login; logout or expiry ends it. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // SHA-256 of the refresh token: a database leak does not leak usable tokens.
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
 export const calls = pgTable(
   'calls',
   {
@@ -120,5 +153,7 @@ export type Room = typeof rooms.$inferSelect;
 export type RoomMember = typeof roomMembers.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type Call = typeof calls.$inferSelect;
+export type MessageReaction = typeof messageReactions.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 
-export const schema = { users, rooms, roomMembers, messages, calls };
+export const schema = { users, rooms, roomMembers, messages, messageReactions, sessions, calls };

@@ -19,6 +19,10 @@ export const TYPING_TTL_MS = 5000;
 /** Text frame that the room answers with `PONG_FRAME` without waking from hibernation. */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
+/** Most messages replayed on connect; a client further behind pages the rest over REST. */
+export const MAX_RESUME_MESSAGES = 2000;
+/** Messages per `history` frame during a catch-up. */
+export const HISTORY_PAGE_SIZE = 200;
 
 const seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const positiveSeq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -33,26 +37,26 @@ const emoji = z.string().min(1).max(16);
 
 // ---------------------------------------------------------------- client → room
 
+// Unknown keys are dropped, not rejected: a `senderId` or `seq` a client adds is
+// simply ignored, since identity and order come from the server alone.
 export const clientFrameSchema = z.discriminatedUnion('type', [
   /** Post a message. The room answers with `ack` and broadcasts `message`. */
-  z.strictObject({
+  z.object({
     type: z.literal('send'),
     clientId,
     content: messageText,
     replyToSeq: positiveSeq.optional(),
   }),
-  /** Ask for every message after `afterSeq`; answered by `history` frames and one `synced`. */
-  z.strictObject({ type: z.literal('resume'), afterSeq: seq }),
   /** Replace the text of one of my messages. */
-  z.strictObject({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
+  z.object({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
   /** Delete one of my messages (it stays as a tombstone so the order is kept). */
-  z.strictObject({ type: z.literal('delete'), seq: positiveSeq }),
+  z.object({ type: z.literal('delete'), seq: positiveSeq }),
   /** Add or remove my reaction to a message. */
-  z.strictObject({ type: z.literal('react'), seq: positiveSeq, emoji, on: z.boolean() }),
+  z.object({ type: z.literal('react'), seq: positiveSeq, emoji, on: z.boolean() }),
   /** I have read everything up to and including `seq`. */
-  z.strictObject({ type: z.literal('read'), seq: positiveSeq }),
+  z.object({ type: z.literal('read'), seq: positiveSeq }),
   /** I am typing (renew every few seconds) or I stopped. */
-  z.strictObject({ type: z.literal('typing'), active: z.boolean() }),
+  z.object({ type: z.literal('typing'), active: z.boolean() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -102,7 +106,10 @@ export const errorCodeSchema = z.enum([
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 
 export const serverFrameSchema = z.discriminatedUnion('type', [
-  /** First frame on every connection. */
+  /**
+   * First frame on every connection. Every message up to `lastSeq` is history;
+   * every later one arrives as a live `message` frame, in seq order.
+   */
   z.object({
     type: z.literal('ready'),
     roomId: z.string(),
@@ -114,10 +121,16 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), clientId, id: z.string(), seq: positiveSeq, createdAt: z.string() }),
   /** A new message in the room, in seq order. */
   z.object({ type: z.literal('message'), message: wireMessageSchema }),
-  /** Messages after a `resume`, oldest first, in pages. */
+  /**
+   * Messages the client missed, oldest first, in pages: sent right after `ready`
+   * when the connection URL carried `after=<seq>`, before any live `message`.
+   */
   z.object({ type: z.literal('history'), messages: z.array(wireMessageSchema) }),
-  /** The resume is complete: everything up to `lastSeq` has been sent. */
-  z.object({ type: z.literal('synced'), lastSeq: seq }),
+  /**
+   * The catch-up is over; live frames follow. `complete` is false when more than
+   * MAX_RESUME_MESSAGES were missed: the rest is older and comes from REST history.
+   */
+  z.object({ type: z.literal('synced'), lastSeq: seq, complete: z.boolean() }),
   /** A message was edited, deleted or reacted to. */
   z.object({ type: z.literal('updated'), message: wireMessageSchema }),
   /** A member's read cursor moved. */

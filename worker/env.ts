@@ -7,7 +7,6 @@ import type { DatabaseEnv } from '../drizzle/connection';
 
 export interface Env extends DatabaseEnv {
   ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
-  INBOXES: DurableObjectNamespace;
   ASSETS: Fetcher;
   JWT_SECRET: string;
   ALLOWED_ORIGINS?: string;

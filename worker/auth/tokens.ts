@@ -23,6 +23,8 @@ export interface AccessClaims {
 export interface TicketClaims extends AccessClaims {
   roomId: string;
   ticketId: string;
+  /** Epoch seconds. */
+  expiresAt: number;
 }
 
 const keys = new Map<string, Uint8Array>();
@@ -89,5 +91,6 @@ export async function verifyWsTicket(secret: string, token: string): Promise<Tic
     issuedAt: payload.iat!,
     roomId: payload.room,
     ticketId: payload.jti,
+    expiresAt: payload.exp!,
   };
 }

@@ -9,7 +9,9 @@ import { findUserByUsername, publicUser } from '../auth/users';
 import { readConfig } from '../env';
 import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
-import { historyPage, listMembers, listRoomsOf, openDirectRoom, requireMembership } from './queries';
+import { messagesBefore } from '../../drizzle/queries/messages';
+import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/rooms';
+import { requireMembership } from './queries';
 
 export const roomRoutes = new Hono<AppEnv>();
 roomRoutes.use('/rooms', requireUser);
@@ -46,7 +48,7 @@ roomRoutes.get('/rooms/:roomId/messages', async (c) => {
   const { before, limit } = readQuery(c, historyQuery);
   const db = c.var.db();
   await requireMembership(db, roomId, c.var.user.userId);
-  const messages = await historyPage(db, roomId, before, limit);
+  const messages = await messagesBefore(db, roomId, before, limit);
   const oldest = messages.at(-1)?.seq;
   return c.json({ messages, nextBefore: messages.length === limit && oldest && oldest > 1 ? oldest : null });
 });

@@ -1,0 +1,135 @@
+/** Room and membership queries shared by the Worker and the room Durable Object. */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import type { WireMessage } from '../../durable-objects/protocol';
+import { messages, roomMembers, rooms, users } from '../schema';
+
+export interface RoomMemberView {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: 'admin' | 'member';
+  lastReadSeq: number;
+}
+
+/** The member's role and the room's kind, or undefined for non-members. */
+export async function findMembership(db: Database, roomId: string, userId: string) {
+  const [member] = await db
+    .select({ role: roomMembers.role, kind: rooms.kind })
+    .from(roomMembers)
+    .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
+    .limit(1);
+  return member;
+}
+
+export async function listMembers(db: Database, roomId: string): Promise<RoomMemberView[]> {
+  return db
+    .select({
+      userId: roomMembers.userId,
+      username: users.username,
+      displayName: users.displayName,
+      role: roomMembers.role,
+      lastReadSeq: roomMembers.lastReadSeq,
+    })
+    .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
+    .where(eq(roomMembers.roomId, roomId))
+    .orderBy(asc(users.username));
+}
+
+/** Same pair, same room: the key orders the two ids so either side opens the same room. */
+export function directKey(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+export async function openDirectRoom(db: Database, me: string, other: string): Promise<string> {
+  const key = directKey(me, other);
+  const inserted = await db
+    .insert(rooms)
+    .values({ kind: 'direct', directKey: key, createdBy: me })
+    .onConflictDoNothing({ target: rooms.directKey })
+    .returning({ id: rooms.id });
+  const roomId =
+    inserted[0]?.id ??
+    (await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.directKey, key)).limit(1))[0]!.id;
+  // Idempotent, so a request that failed half-way is completed by the next one.
+  await db
+    .insert(roomMembers)
+    .values([
+      { roomId, userId: me, role: 'member' },
+      { roomId, userId: other, role: 'member' },
+    ])
+    .onConflictDoNothing();
+  return roomId;
+}
+
+export interface RoomSummary {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  lastSeq: number;
+  lastMessageAt: string | null;
+  lastReadSeq: number;
+  unreadCount: number;
+  /** The newest message, for the conversation list's preview (reactions omitted). */
+  lastMessage: WireMessage | null;
+  members: RoomMemberView[];
+}
+
+export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
+  const rows = await db.execute<{
+    id: string;
+    kind: 'direct' | 'group';
+    name: string | null;
+    last_seq: string;
+    last_message_at: string | null;
+    last_read_seq: string;
+    unread_count: string;
+    last_message: (Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null }) | null;
+    members: RoomMemberView[];
+  }>(sql`
+    select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq,
+      (select count(*) from ${messages} m
+        where m.room_id = r.id and m.seq > me.last_read_seq
+          and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+      (select json_build_object('id', m.id, 'roomId', m.room_id, 'seq', m.seq::text, 'senderId', m.sender_id,
+          'clientId', m.client_id, 'type', m.message_type,
+          'content', case when m.deleted_at is null then m.content else '' end,
+          'replyToSeq', m.reply_to_seq::text, 'createdAt', m.created_at, 'editedAt', m.edited_at,
+          'deletedAt', m.deleted_at, 'reactions', '[]'::json)
+        from ${messages} m where m.room_id = r.id order by m.seq desc limit 1) as last_message,
+      (select coalesce(json_agg(json_build_object(
+          'userId', u.id, 'username', u.username, 'displayName', u.display_name,
+          'role', rm.role, 'lastReadSeq', rm.last_read_seq) order by u.username), '[]'::json)
+        from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id) as members
+    from ${roomMembers} me
+    join ${rooms} r on r.id = me.room_id
+    where me.user_id = ${userId}
+    order by coalesce(r.last_message_at, r.created_at) desc
+  `);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    lastSeq: Number(r.last_seq),
+    lastMessageAt: r.last_message_at ? new Date(r.last_message_at).toISOString() : null,
+    lastReadSeq: Number(r.last_read_seq),
+    unreadCount: Number(r.unread_count),
+    lastMessage: r.last_message && {
+      ...r.last_message,
+      seq: Number(r.last_message.seq),
+      replyToSeq: r.last_message.replyToSeq === null ? null : Number(r.last_message.replyToSeq),
+      createdAt: isoTime(r.last_message.createdAt),
+      editedAt: r.last_message.editedAt && isoTime(r.last_message.editedAt),
+      deletedAt: r.last_message.deletedAt && isoTime(r.last_message.deletedAt),
+    },
+    members: r.members.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) })),
+  }));
+}
+
+
+// json_build_object renders timestamps in Postgres' format; the wire uses ISO 8601.
+function isoTime(value: string): string {
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,71 @@
+/**
+ * A small REST client for tests, over any fetch: the Worker's own (in workerd)
+ * or the network (against `wrangler dev`). It fails loudly on unexpected statuses
+ * so tests read as the story they tell.
+ */
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+}
+
+let counter = 0;
+/** Unique per test run and per call, so tests never collide on usernames. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${Date.now().toString(36)}${counter}${Math.floor(Math.random() * 1e4)}`.slice(0, 32);
+}
+
+export class TestApi {
+  constructor(
+    private readonly fetchFn: Fetch,
+    readonly baseUrl: string,
+    readonly origin: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+    const headers: Record<string, string> = { origin: this.origin };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    return this.fetchFn(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  async json<T = any>(method: string, path: string, body?: unknown, token?: string, expected = [200, 201]): Promise<T> {
+    const res = await this.request(method, path, body, token);
+    const text = await res.text();
+    if (!expected.includes(res.status)) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async register(prefix = 'user'): Promise<TestUser> {
+    const username = uniqueName(prefix);
+    const password = `pw-${crypto.randomUUID()}`;
+    const body = await this.json<{ user: { id: string }; token: string }>('POST', '/api/auth/register', {
+      username,
+      email: `${username}@example.test`,
+      password,
+    });
+    return { id: body.user.id, username, password, token: body.token };
+  }
+
+  async openDirect(me: TestUser, other: TestUser): Promise<string> {
+    const body = await this.json<{ room: { id: string } }>('POST', '/api/rooms/direct', { username: other.username }, me.token);
+    return body.room.id;
+  }
+
+  async ticket(user: TestUser, roomId: string): Promise<string> {
+    const body = await this.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, user.token);
+    return body.ticket;
+  }
+
+  async history(user: TestUser, roomId: string, query = ''): Promise<{ messages: { seq: number; content: string; senderId: string }[]; nextBefore: number | null }> {
+    return this.json('GET', `/api/rooms/${roomId}/messages${query}`, undefined, user.token);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The Hono application: REST under /api, WebSocket upgrades under /ws, and the
+ * Remix web app for everything else (static files are served by Workers Assets
+ * before the Worker runs).
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from './app-env';
+import { authRoutes } from './auth/routes';
+import { databasePerRequest } from './http/database';
+import { handleError, notFound } from './http/errors';
+import { corsAllowList } from './http/origins';
+import { realtimeRoutes } from './realtime/routes';
+import { roomRoutes } from './rooms/routes';
+import { remixHandler } from './web/remix';
+
+export const app = new Hono<AppEnv>();
+
+app.onError(handleError);
+
+app.use('/api/*', corsAllowList);
+app.use('/api/*', databasePerRequest);
+app.use('/ws/*', databasePerRequest);
+
+app.get('/api/health', (c) => c.json({ ok: true }));
+app.route('/api', authRoutes);
+app.route('/api', roomRoutes);
+app.all('/api/*', () => {
+  throw notFound('no such endpoint');
+});
+
+app.route('/', realtimeRoutes);
+
+app.all('*', (c) => remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext));

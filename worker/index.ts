@@ -1,0 +1,6 @@
+/** The Worker's entry: the Hono app and the Durable Object classes it binds. */
+import { app } from './app';
+
+export { ChatRoom } from '../durable-objects/room/chat-room';
+
+export default app satisfies ExportedHandler<import('./env').Env>;
