@@ -1,0 +1,13 @@
+/**
+ * Fixed, non-secret settings for test runs, shared by vitest.config.ts and the
+ * e2e global setup so every test sees the same values.
+ */
+
+/** Signs test tokens only; long enough for worker/env.ts (min 32 chars). */
+export const TEST_JWT_SECRET = 'test-only-jwt-secret-not-for-production-0123456789';
+/** A foreign origin the app under test allows (CORS and WebSocket upgrades). */
+export const TEST_ALLOWED_ORIGIN = 'http://allowed.test';
+/** Origin used by the in-workerd tests (workers project). */
+export const WORKERS_TEST_ORIGIN = 'http://test.local';
+/** bcrypt's minimum: hashing at the production cost would dominate test time. */
+export const TEST_BCRYPT_COST = '4';

@@ -1,0 +1,90 @@
+/**
+ * `npm test [-- vitest args]`: the whole suite in one command. Prepares a fresh,
+ * migrated `edge_chat_test` database and a relay to it, builds the web app, runs
+ * `vitest run` with TEST_DATABASE_URL / TEST_PG_RELAY_URL, and ends with a plain
+ * "N passed, N failed" line. The local cluster is left running for the next run.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from './lib/paths';
+import { startPgRelay, type PgRelay } from './lib/pg-relay';
+import { hostPort, prepareTestDatabase } from './lib/test-database';
+import { buildWeb } from './lib/web-build';
+
+const log = (m: string) => console.log(`[test] ${m}`);
+
+interface JsonReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
+
+function runVitest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(projectRoot, 'node_modules/.bin/vitest'), ['run', ...args], {
+      cwd: projectRoot,
+      stdio: 'inherit',
+      env,
+    });
+    // Ctrl-C reaches vitest directly (same process group); we just stay alive to clean up.
+    // SIGTERM (e.g. from CI) is sent to us alone, so pass it on.
+    const ignore = () => {};
+    const forward = () => child.kill('SIGTERM');
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal === 'SIGINT' ? 130 : 1));
+    });
+  });
+}
+
+function summary(reportFile: string): string | undefined {
+  if (!fs.existsSync(reportFile)) return undefined;
+  const r = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport;
+  const skipped = r.numPendingTests + r.numTodoTests;
+  return `${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+}
+
+async function main(): Promise<number> {
+  const userArgs = process.argv.slice(2);
+  let relay: PgRelay | undefined;
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-chat-test-'));
+  try {
+    const databaseUrl = await prepareTestDatabase(log);
+    log(`fresh, migrated database ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
+    relay = await startPgRelay({ allow: [hostPort(databaseUrl)] });
+    log(`relay ws://${relay.relayUrl} -> ${hostPort(databaseUrl)}`);
+    await buildWeb(log);
+
+    const reportFile = path.join(reportDir, 'vitest.json');
+    // Keep vitest's own output (or the user's --reporter) and add a JSON report for the summary line.
+    const reporters = userArgs.some((a) => a.startsWith('--reporter')) ? [] : ['--reporter=default'];
+    const code = await runVitest([...reporters, '--reporter=json', `--outputFile.json=${reportFile}`, ...userArgs], {
+      ...process.env,
+      TEST_DATABASE_URL: databaseUrl,
+      TEST_PG_RELAY_URL: relay.relayUrl,
+      WRANGLER_SEND_METRICS: 'false',
+    });
+    const line = summary(reportFile);
+    if (line) console.log(`\n${line}`);
+    else log(`vitest exited with ${code} without a report`);
+    return code;
+  } finally {
+    await relay?.close();
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`[test] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

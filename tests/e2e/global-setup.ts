@@ -1,0 +1,59 @@
+/**
+ * Starts one `wrangler dev` for the e2e and browser projects (shared: both list
+ * this file, the app starts once and stops after the last of them) and provides
+ * its coordinates to tests; see tests/support/app.ts for the test-side helpers.
+ * Needs TEST_DATABASE_URL and TEST_PG_RELAY_URL, which `npm test` sets up.
+ */
+import type { TestProject } from 'vitest/node';
+import { serveAppControl, type AppControl } from '../../scripts/lib/app-control';
+import { startApp, type AppServer } from '../../scripts/lib/app-server';
+import { freePort } from '../../scripts/lib/free-port';
+import { TEST_ALLOWED_ORIGIN, TEST_BCRYPT_COST, TEST_JWT_SECRET } from '../../scripts/lib/test-settings';
+
+interface Shared {
+  app: AppServer;
+  control: AppControl;
+  users: number;
+}
+// On globalThis: each project may load this module separately, but all in one process.
+const KEY = Symbol.for('edge-chat.e2e-app');
+const slot = globalThis as unknown as Record<symbol, Promise<Shared> | undefined>;
+
+async function launch(): Promise<Shared> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  const relayUrl = process.env.TEST_PG_RELAY_URL;
+  if (!databaseUrl || !relayUrl) {
+    throw new Error('TEST_DATABASE_URL / TEST_PG_RELAY_URL are not set: run end-to-end tests through `npm test` (e.g. `npm test -- --project e2e`)');
+  }
+  const port = await freePort();
+  const app = await startApp({
+    port,
+    vars: {
+      DATABASE_URL: databaseUrl,
+      PG_RELAY_URL: relayUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
+      BCRYPT_COST: TEST_BCRYPT_COST,
+    },
+  });
+  return { app, control: await serveAppControl(app), users: 0 };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const pending = (slot[KEY] ??= launch());
+  pending.catch(() => (slot[KEY] = undefined)); // a failed start may be retried by the next project
+  const shared = await pending;
+  shared.users++;
+  project.provide('baseUrl', shared.app.baseUrl);
+  project.provide('origin', shared.app.origin);
+  project.provide('allowedOrigin', TEST_ALLOWED_ORIGIN);
+  project.provide('jwtSecret', TEST_JWT_SECRET);
+  project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
+  project.provide('appControlUrl', shared.control.url);
+  return async () => {
+    if (--shared.users > 0) return;
+    slot[KEY] = undefined;
+    await shared.control.close();
+    await shared.app.stop();
+  };
+}

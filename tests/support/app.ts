@@ -1,0 +1,40 @@
+/**
+ * What end-to-end and browser tests know about the running app, provided by
+ * tests/e2e/global-setup.ts. Use inside tests or hooks:
+ *   const { baseUrl, origin } = appInfo();
+ *   await restartApp(); // same baseUrl; Durable Object state and Postgres survive
+ */
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** http://127.0.0.1:PORT of `wrangler dev` */
+    baseUrl: string;
+    /** The app's own origin (allowed for CORS/WebSocket), same as baseUrl. */
+    origin: string;
+    /** A foreign origin the app also allows: http://allowed.test */
+    allowedOrigin: string;
+    /** The app's JWT_SECRET, to mint or inspect tokens. */
+    jwtSecret: string;
+    /** The app's Postgres database (TCP URL), to inspect rows directly. */
+    databaseUrl: string;
+    /** Restart endpoint of the global setup; use restartApp(). */
+    appControlUrl: string;
+  }
+}
+
+export function appInfo() {
+  return {
+    baseUrl: inject('baseUrl'),
+    origin: inject('origin'),
+    allowedOrigin: inject('allowedOrigin'),
+    jwtSecret: inject('jwtSecret'),
+    databaseUrl: inject('databaseUrl'),
+  };
+}
+
+/** Stops and starts wrangler dev on the same port and state; resolves once healthy again. */
+export async function restartApp(): Promise<void> {
+  const res = await fetch(`${inject('appControlUrl')}/restart`, { method: 'POST' });
+  if (!res.ok) throw new Error(`restarting the app failed: ${await res.text()}`);
+}

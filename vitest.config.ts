@@ -1,0 +1,79 @@
+/**
+ * Test projects (run them all with `npm test`, one with `npm test -- --project unit`):
+ * - unit:    plain Node tests beside the code.
+ * - workers: *.worker.test.ts inside workerd, against the real Worker and bindings.
+ * - e2e:     tests/e2e against a real `wrangler dev` (tests/e2e/global-setup.ts).
+ * - browser: tests/browser, Playwright against the same kind of running app.
+ * `npm test` (scripts/test.ts) provides TEST_DATABASE_URL and TEST_PG_RELAY_URL.
+ * groupOrder runs the heavy groups one after another: the machine has 2 cores, and
+ * an e2e test restarting wrangler must not pull the app from under a browser test.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_JWT_SECRET, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
+
+const appGlobalSetup = './tests/e2e/global-setup.ts';
+
+export default defineConfig({
+  test: {
+    passWithNoTests: true,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['{worker,durable-objects,drizzle,scripts,web}/**/*.test.ts'],
+          exclude: ['**/*.worker.test.ts', 'tests/**', '**/node_modules/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            main: './worker/index.ts',
+            miniflare: {
+              bindings: {
+                DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
+                PG_RELAY_URL: process.env.TEST_PG_RELAY_URL ?? '',
+                JWT_SECRET: TEST_JWT_SECRET,
+                ALLOWED_ORIGINS: WORKERS_TEST_ORIGIN,
+                BCRYPT_COST: '4',
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          include: ['**/*.worker.test.ts'],
+          exclude: ['**/node_modules/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: [appGlobalSetup],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: [appGlobalSetup],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 2 },
+        },
+      },
+    ],
+  },
+});
