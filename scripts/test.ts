@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './lib/paths';
-import { startPgRelay, type PgRelay } from './lib/pg-relay';
-import { hostPort, prepareTestDatabase } from './lib/test-database';
+import { hostPort, startPgRelay, type PgRelay } from './lib/pg-relay';
+import { prepareTestDatabase } from './lib/test-database';
 import { buildWeb } from './lib/web-build';
+import { offlineWranglerEnv } from './lib/wrangler-env';
 
 const log = (m: string) => console.log(`[test] ${m}`);
 
@@ -66,10 +67,9 @@ async function main(): Promise<number> {
     // Keep vitest's own output (or the user's --reporter) and add a JSON report for the summary line.
     const reporters = userArgs.some((a) => a.startsWith('--reporter')) ? [] : ['--reporter=default'];
     const code = await runVitest([...reporters, '--reporter=json', `--outputFile.json=${reportFile}`, ...userArgs], {
-      ...process.env,
+      ...offlineWranglerEnv(),
       TEST_DATABASE_URL: databaseUrl,
       TEST_PG_RELAY_URL: relay.relayUrl,
-      WRANGLER_SEND_METRICS: 'false',
     });
     const line = summary(reportFile);
     if (line) console.log(`\n${line}`);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { projectRoot, wranglerBin } from './paths';
+import { offlineWranglerEnv } from './wrangler-env';
 
 export interface StartAppOptions {
   /** Port on 127.0.0.1; default a free one. */
@@ -140,7 +141,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
       cwd: projectRoot,
       detached: true, // own process group, so stop() reaches workerd too
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      env: { ...offlineWranglerEnv(), NO_COLOR: '1' },
     });
     running.add(child);
     const tail = outputTail(child, echo);

@@ -8,13 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { dataDir as defaultDataDir } from './paths';
+import { freePort, isPortFree } from './free-port';
 import { findPgBinDir } from './pg-binaries';
 import { postgresUser, runPgTool, runningAsRoot, shellQuote } from './run-command';
 
 export const DEFAULT_LOCAL_PG_PORT = 54329;
 
 export interface LocalPostgresOptions {
-  /** TCP port on 127.0.0.1; default env PGPORT_LOCAL, else 54329. */
+  /**
+   * TCP port on 127.0.0.1; default env PGPORT_LOCAL. Without either, a running
+   * cluster keeps its port, a new start takes 54329 or, if taken, a free port.
+   */
   port?: number;
   /** Database to create if missing; default `edge_chat`. */
   database?: string;
@@ -37,12 +41,28 @@ export interface LocalPostgres {
 
 const HOST = '127.0.0.1';
 
-function resolvePort(option?: number): number {
-  const raw = option ?? (process.env.PGPORT_LOCAL ? Number(process.env.PGPORT_LOCAL) : DEFAULT_LOCAL_PG_PORT);
-  if (!Number.isInteger(raw) || raw <= 0 || raw > 65535) {
+/** The port asked for explicitly (option, else env PGPORT_LOCAL), or undefined for "default". */
+function requestedPort(option?: number): number | undefined {
+  const raw = option ?? (process.env.PGPORT_LOCAL ? Number(process.env.PGPORT_LOCAL) : undefined);
+  if (raw !== undefined && (!Number.isInteger(raw) || raw <= 0 || raw > 65535)) {
     throw new Error(`Invalid local PostgreSQL port "${process.env.PGPORT_LOCAL ?? option}": set PGPORT_LOCAL to a number 1-65535`);
   }
   return raw;
+}
+
+/**
+ * Port to start on: the requested one (which must be free), else 54329, else -
+ * when another checkout's cluster or anything else holds 54329 - a free one.
+ */
+async function choosePort(requested: number | undefined, log: (m: string) => void): Promise<number> {
+  if (requested !== undefined) {
+    if (await isPortFree(requested)) return requested;
+    throw new Error(`Port ${requested} (PGPORT_LOCAL) is taken by another program: set PGPORT_LOCAL to a free port, or unset it`);
+  }
+  if (await isPortFree(DEFAULT_LOCAL_PG_PORT)) return DEFAULT_LOCAL_PG_PORT;
+  const port = await freePort();
+  log(`port ${DEFAULT_LOCAL_PG_PORT} is taken by another program; using ${port} (set PGPORT_LOCAL to choose)`);
+  return port;
 }
 
 /**
@@ -178,27 +198,47 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+interface Cluster {
+  binDir: string;
+  pgdata: string;
+  runDir: string; // unix socket + server log
+}
+
+function locateCluster(dataDir: string | undefined, log: (m: string) => void): Cluster {
+  const binDir = findPgBinDir();
+  const base = chooseBaseDir(dataDir ?? defaultDataDir, log);
+  return { binDir, pgdata: path.join(base, 'postgres'), runDir: path.join(base, 'postgres-run') };
+}
+
+function stopCluster({ binDir, pgdata, runDir }: Cluster): void {
+  const res = runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runDir);
+  if (res.code !== 0 && runningPort(binDir, pgdata, runDir) !== undefined) {
+    throw new Error(`pg_ctl stop failed for ${pgdata}: ${res.stderr.trim()}`);
+  }
+}
+
 /** Starts (or reuses) the project's cluster and makes sure `database` exists. */
 export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   const log = opts.log ?? ((m: string) => console.log(`[postgres] ${m}`));
-  const port = resolvePort(opts.port);
+  const requested = requestedPort(opts.port);
   const database = opts.database ?? 'edge_chat';
-  const binDir = findPgBinDir();
-  const base = chooseBaseDir(opts.dataDir ?? defaultDataDir, log);
-  const pgdata = path.join(base, 'postgres');
-  const runDir = path.join(base, 'postgres-run'); // unix socket + server log
+  const cluster = locateCluster(opts.dataDir, log);
+  const { binDir, pgdata, runDir } = cluster;
   prepareDir(pgdata, 0o700);
   prepareDir(runDir, 0o755);
 
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) log(`initialising a new cluster in ${pgdata}`);
   initCluster(binDir, pgdata, runDir);
 
-  const current = runningPort(binDir, pgdata, runDir);
-  if (current !== port) {
-    if (current !== undefined) {
-      log(`cluster runs on port ${current}, restarting it on ${port}`);
-      runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runDir);
-    }
+  // Reuse a running cluster unless a different port was asked for explicitly.
+  let port = runningPort(binDir, pgdata, runDir);
+  if (port !== undefined && requested !== undefined && port !== requested) {
+    log(`cluster runs on port ${port}, restarting it on ${requested}`);
+    stopCluster(cluster);
+    port = undefined;
+  }
+  if (port === undefined) {
+    port = await choosePort(requested, log);
     log(`starting on ${HOST}:${port}`);
     startCluster(binDir, pgdata, runDir, port);
   }
@@ -214,12 +254,18 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
     port,
     database,
     async stop() {
-      const res = runPgTool(path.join(binDir, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runDir);
-      if (res.code !== 0 && runningPort(binDir, pgdata, runDir) !== undefined) {
-        throw new Error(`pg_ctl stop failed: ${res.stderr.trim()}`);
-      }
+      stopCluster(cluster);
     },
   };
+}
+
+/** Stops the project's cluster if it is running; returns whether it was. */
+export function stopLocalPostgres(opts: Pick<LocalPostgresOptions, 'dataDir' | 'log'> = {}): boolean {
+  const cluster = locateCluster(opts.dataDir, opts.log ?? console.log);
+  if (!fs.existsSync(path.join(cluster.pgdata, 'PG_VERSION'))) return false;
+  if (runningPort(cluster.binDir, cluster.pgdata, cluster.runDir) === undefined) return false;
+  stopCluster(cluster);
+  return true;
 }
 
 /**

@@ -6,7 +6,7 @@ import { Client, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ensureLocalPostgres } from './local-postgres';
-import { startPgRelay, type PgRelay } from './pg-relay';
+import { hostPort, startPgRelay, type PgRelay } from './pg-relay';
 
 let databaseUrl: string;
 let target: string;
@@ -14,8 +14,7 @@ let relay: PgRelay;
 
 beforeAll(async () => {
   databaseUrl = process.env.TEST_DATABASE_URL ?? (await ensureLocalPostgres({ log: () => {} })).url;
-  const { hostname, port } = new URL(databaseUrl);
-  target = `${hostname}:${port || 5432}`;
+  target = hostPort(databaseUrl);
   relay = await startPgRelay({ allow: [target] });
   // Same settings drizzle/connection.ts applies when PG_RELAY_URL is set.
   neonConfig.webSocketConstructor = WebSocket;

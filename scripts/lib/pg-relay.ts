@@ -85,6 +85,12 @@ function parseAddress(address: string): { host: string; port: number } | undefin
   return port > 0 && port < 65536 ? { host: match[1]!, port } : undefined;
 }
 
+/** "host:port" of a Postgres URL: the allow-list entry for it, as the neon driver will ask. */
+export function hostPort(databaseUrl: string): string {
+  const { hostname, port } = new URL(databaseUrl);
+  return `${hostname}:${port || 5432}`;
+}
+
 export async function startPgRelay(opts: PgRelayOptions): Promise<PgRelay> {
   const basePath = opts.path ?? '/v1';
   const log = opts.log ?? (() => {});

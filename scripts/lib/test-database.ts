@@ -13,9 +13,3 @@ export async function prepareTestDatabase(log: (m: string) => void): Promise<str
   await migrateDatabase(url);
   return url;
 }
-
-/** "host:port" of a Postgres URL, as the relay allow-list and the neon driver spell it. */
-export function hostPort(url: string): string {
-  const { hostname, port } = new URL(url);
-  return `${hostname}:${port || 5432}`;
-}
