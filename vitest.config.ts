@@ -10,7 +10,7 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { TEST_JWT_SECRET, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
+import { TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
 
 const appGlobalSetup = './tests/e2e/global-setup.ts';
 
@@ -39,6 +39,7 @@ export default defineConfig({
                 JWT_SECRET: TEST_JWT_SECRET,
                 ALLOWED_ORIGINS: WORKERS_TEST_ORIGIN,
                 BCRYPT_COST: '4',
+                REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
               },
             },
           }),

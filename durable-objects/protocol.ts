@@ -19,6 +19,14 @@ export const TYPING_TTL_MS = 5000;
 /** Text frame that the room answers with `PONG_FRAME` without waking from hibernation. */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
+/** WebSocket close codes of the application range (4000–4999): clients must not reconnect on these. */
+export const CLOSE_CODES = {
+  /** The session behind the socket ended (logout or expiry): sign in again. */
+  sessionEnded: 4401,
+  /** The user is not, or no longer, a member of the room. */
+  notAMember: 4403,
+} as const;
+
 /** Most messages replayed on connect; a client further behind pages the rest over REST. */
 export const MAX_RESUME_MESSAGES = 2000;
 /** Messages per `history` frame during a catch-up. */
@@ -153,6 +161,39 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];
+
+// ---------------------------------------------------------------- inbox → client
+// The inbox (/ws/inbox) is one socket per signed-in tab for everything outside
+// the open room: presence of the people I share rooms with, activity in rooms
+// I do not have open, and changes to my room list. Clients send it nothing but
+// the keepalive ping.
+
+export const contactPresenceSchema = z.object({
+  userId: z.string(),
+  online: z.boolean(),
+  /** When the user was last online; null while online or if never seen. */
+  lastSeenAt: z.string().nullable(),
+});
+export type ContactPresence = z.infer<typeof contactPresenceSchema>;
+
+export const inboxFrameSchema = z.discriminatedUnion('type', [
+  /** First frame: presence of every contact. */
+  z.object({ type: z.literal('inbox_ready'), userId: z.string(), contacts: z.array(contactPresenceSchema) }),
+  /** A contact came online (first tab) or went offline (last tab closed). */
+  z.object({ type: z.literal('contact_presence'), contact: contactPresenceSchema }),
+  /** The newest message of a room I do not have open (coalesced: not every message). */
+  z.object({ type: z.literal('activity'), roomId: z.string(), message: wireMessageSchema }),
+  /** I was added to or removed from a room, or it was renamed: refetch the room list. */
+  z.object({ type: z.literal('rooms_changed'), roomId: z.string(), change: z.enum(['added', 'removed', 'updated']) }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), code: errorCodeSchema, message: z.string() }),
+]);
+export type InboxFrame = z.infer<typeof inboxFrameSchema>;
+export type InboxFrameType = InboxFrame['type'];
+
+export function encodeInboxFrame(frame: InboxFrame): string {
+  return JSON.stringify(frame);
+}
 
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }

@@ -10,7 +10,9 @@ import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
 import { realtimeRoutes } from './realtime/routes';
+import { groupRoutes } from './groups/routes';
 import { roomRoutes } from './rooms/routes';
+import { userRoutes } from './users/routes';
 import { remixHandler } from './web/remix';
 
 export const app = new Hono<AppEnv>();
@@ -24,6 +26,8 @@ app.use('/ws/*', databasePerRequest);
 app.get('/api/health', (c) => c.json({ ok: true }));
 app.route('/api', authRoutes);
 app.route('/api', roomRoutes);
+app.route('/api', groupRoutes);
+app.route('/api', userRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });

@@ -4,14 +4,35 @@
  */
 import { z } from 'zod';
 import type { DatabaseEnv } from '../drizzle/connection';
+import { parseRateSpec } from '../durable-objects/rate-limit/token-bucket';
+
+function rateSpec(name: string, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseRateSpec(name, text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
 
 export interface Env extends DatabaseEnv {
   ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
+  INBOXES: DurableObjectNamespace<import('../durable-objects/inbox/user-inbox').UserInbox>;
+  RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
   ALLOWED_ORIGINS?: string;
   BCRYPT_COST?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
+  REFRESH_TOKEN_TTL_SECONDS?: string;
+  LOGIN_RATE_LIMIT?: string;
+  REGISTER_RATE_LIMIT?: string;
+  ROOM_RATE_LIMIT?: string;
 }
 
 const configSchema = z.object({
@@ -30,6 +51,11 @@ const configSchema = z.object({
   // 10 is OWASP's floor for bcrypt; see docs/architecture.md for the CPU-time trade-off.
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
+  // Per client address and username: slows password guessing without locking the owner out for long.
+  LOGIN_RATE_LIMIT: rateSpec('LOGIN_RATE_LIMIT', 'burst=10,perMinute=5'),
+  // Per client address.
+  REGISTER_RATE_LIMIT: rateSpec('REGISTER_RATE_LIMIT', 'burst=10,perMinute=2'),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -86,7 +86,8 @@ export async function highestSeq(db: Database, roomId: string): Promise<number> 
 export interface NewMessage {
   id: string;
   seq: number;
-  senderId: string;
+  senderId: string | null;
+  type: 'text' | 'system';
   clientId: string;
   content: string;
   replyToSeq: number | null;
@@ -95,7 +96,7 @@ export interface NewMessage {
 export interface StoredMessage {
   id: string;
   seq: number;
-  senderId: string;
+  senderId: string | null;
   clientId: string;
   createdAt: Date;
 }
@@ -108,14 +109,15 @@ export interface StoredMessage {
  */
 export async function insertMessages(db: Database, roomId: string, batch: NewMessage[]): Promise<StoredMessage[]> {
   const column = <T>(pick: (m: NewMessage) => T) => sql.param(batch.map(pick));
-  const result = await db.execute<{ id: string; seq: string; sender_id: string; client_id: string; created_at: string }>(sql`
+  const result = await db.execute<{ id: string; seq: string; sender_id: string | null; client_id: string; created_at: string }>(sql`
     with inserted as (
       insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq)
-      select m.id, ${roomId}::uuid, m.seq, m.sender_id, m.client_id, 'text', m.content, m.reply_to_seq
+      select m.id, ${roomId}::uuid, m.seq, m.sender_id, m.client_id, m.message_type, m.content, m.reply_to_seq
       from unnest(${column((m) => m.id)}::uuid[], ${column((m) => m.seq)}::bigint[],
                   ${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[],
-                  ${column((m) => m.content)}::text[], ${column((m) => m.replyToSeq)}::bigint[])
-        as m(id, seq, sender_id, client_id, content, reply_to_seq)
+                  ${column((m) => m.type)}::text[], ${column((m) => m.content)}::text[],
+                  ${column((m) => m.replyToSeq)}::bigint[])
+        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq)
       on conflict (room_id, sender_id, client_id) do nothing
       returning id, seq, sender_id, client_id, created_at
     ),

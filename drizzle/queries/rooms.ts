@@ -12,10 +12,10 @@ export interface RoomMemberView {
   lastReadSeq: number;
 }
 
-/** The member's role and the room's kind, or undefined for non-members. */
+/** The member's role and the room's kind and name, or undefined for non-members. */
 export async function findMembership(db: Database, roomId: string, userId: string) {
   const [member] = await db
-    .select({ role: roomMembers.role, kind: rooms.kind })
+    .select({ role: roomMembers.role, kind: rooms.kind, name: rooms.name })
     .from(roomMembers)
     .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
     .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
@@ -132,4 +132,31 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
 // json_build_object renders timestamps in Postgres' format; the wire uses ISO 8601.
 function isoTime(value: string): string {
   return new Date(value).toISOString();
+}
+
+export interface Contact {
+  userId: string;
+  lastSeenAt: Date | null;
+}
+
+/** Everyone who shares at least one room with the user: whose presence they see. */
+export async function contactsOf(db: Database, userId: string): Promise<Contact[]> {
+  const rows = await db.execute<{ user_id: string; last_seen_at: string | null }>(sql`
+    select distinct u.id as user_id, u.last_seen_at
+    from ${roomMembers} mine
+    join ${roomMembers} theirs on theirs.room_id = mine.room_id and theirs.user_id <> mine.user_id
+    join ${users} u on u.id = theirs.user_id
+    where mine.user_id = ${userId}
+  `);
+  return rows.rows.map((r) => ({ userId: r.user_id, lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at) : null }));
+}
+
+export async function touchLastSeen(db: Database, userId: string, at: Date): Promise<void> {
+  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+}
+
+/** Room ids of a user, for fanning out a change that concerns all of them (logout). */
+export async function roomIdsOf(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.select({ roomId: roomMembers.roomId }).from(roomMembers).where(eq(roomMembers.userId, userId));
+  return rows.map((r) => r.roomId);
 }

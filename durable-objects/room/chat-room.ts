@@ -5,7 +5,7 @@
  * acknowledging it, and relays typing, presence and read receipts.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { drizzleOver, openPool, type Database, type DatabaseEnv } from '../../drizzle/connection';
+import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
 import {
   deleteMessage,
   editMessage,
@@ -18,6 +18,7 @@ import {
 } from '../../drizzle/queries/messages';
 import { listMembers } from '../../drizzle/queries/rooms';
 import {
+  CLOSE_CODES,
   HISTORY_PAGE_SIZE,
   MAX_RESUME_MESSAGES,
   PING_FRAME,
@@ -28,29 +29,47 @@ import {
   type MemberState,
   type WireMessage,
 } from '../protocol';
+import type { Env } from '../../worker/env';
+import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
+import { ActivityNotifier } from './activity-notifier';
 import { readConnectRequest } from './connect-request';
 import { RoomLocalState } from './local-state';
 import { OrderedPipeline, type PendingSend } from './ordered-pipeline';
-import { RoomSockets, attachmentOf, errorFrame, markLive, sendFrame, type SocketAttachment } from './sockets';
+import {
+  HibernatingSockets,
+  attachmentOf,
+  closeSessionSockets,
+  errorFrame,
+  markLive,
+  sendFrame,
+  type SocketAttachment,
+} from '../shared/sockets';
+import { UsedTickets } from '../shared/used-tickets';
 
-/** Close codes in the application range (4000–4999), stable for clients. */
-export const CLOSE_CODES = { notAMember: 4403 } as const;
+/** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
+const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 
 /** An idle pool connection is closed after this, so the object can hibernate. */
 const DB_IDLE_MS = 10_000;
 
-export class ChatRoom extends DurableObject<DatabaseEnv> {
+export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
-  private readonly sockets: RoomSockets;
+  private readonly sockets: HibernatingSockets;
+  private readonly tickets: UsedTickets;
   private readonly pipeline: OrderedPipeline;
+  private readonly activity: ActivityNotifier;
+  /** Per-user buckets; lost on hibernation, which only follows idleness, when they are full anyway. */
+  private readonly buckets = new Map<string, TokenBucket>();
   private database?: Database;
   /** Whether `local.lastSeq` has been checked against Postgres in this activation. */
   private seqVerified = false;
 
-  constructor(ctx: DurableObjectState, env: DatabaseEnv) {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.local = new RoomLocalState(ctx.storage.sql);
-    this.sockets = new RoomSockets(ctx);
+    this.sockets = new HibernatingSockets(ctx);
+    this.tickets = new UsedTickets(ctx.storage.sql);
+    this.activity = new ActivityNotifier(env.INBOXES);
     this.pipeline = new OrderedPipeline(
       (batch) => this.commitSends(batch),
       (err) => console.error('room job failed', err),
@@ -82,7 +101,7 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
       return Response.json({ error: { code: 'bad_request', message: 'wrong room' } }, { status: 400 });
     }
     const { ticketId, ticketExpiresAt = Date.now() } = connect;
-    if (ticketId && !this.local.consumeTicket(ticketId, ticketExpiresAt, Date.now())) {
+    if (ticketId && !this.tickets.consume(ticketId, ticketExpiresAt)) {
       return Response.json({ error: { code: 'unauthorized', message: 'ticket already used' } }, { status: 401 });
     }
     if (!this.local.membersLoaded) await this.reloadMembers();
@@ -91,7 +110,12 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
     }
 
     const { 0: client, 1: server } = new WebSocketPair();
-    this.sockets.accept(server, { userId: connect.userId, username: connect.username });
+    this.sockets.accept(server, {
+      userId: connect.userId,
+      username: connect.username,
+      sessionId: connect.sessionId,
+      sessionExpiresAt: connect.sessionExpiresAt,
+    });
     this.pipeline.run(() => this.greet(server, connect.after));
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -143,7 +167,30 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
       ws.close(CLOSE_CODES.notAMember, 'not a member');
       return;
     }
+    if (Date.now() > me.sessionExpiresAt) {
+      ws.close(CLOSE_CODES.sessionEnded, 'session expired: sign in again');
+      return;
+    }
+    const allowed = this.takeToken(me.userId);
+    if (!allowed.ok) {
+      const clientId = parsed.frame.type === 'send' ? parsed.frame.clientId : undefined;
+      const seconds = Math.ceil(allowed.retryAfterMs / 1000);
+      return sendFrame(
+        ws,
+        errorFrame('rate_limited', `slow down: try again in ${seconds} s`, { clientId, retryAfterMs: allowed.retryAfterMs }),
+      );
+    }
     this.handle(ws, me, parsed.frame);
+  }
+
+  private takeToken(userId: string) {
+    const now = Date.now();
+    let bucket = this.buckets.get(userId);
+    if (!bucket) {
+      bucket = new TokenBucket(parseRateSpec('ROOM_RATE_LIMIT', this.env.ROOM_RATE_LIMIT ?? DEFAULT_ROOM_RATE_LIMIT), now);
+      this.buckets.set(userId, bucket);
+    }
+    return bucket.take(now);
   }
 
   private handle(ws: WebSocket, me: SocketAttachment, frame: ClientFrame): void {
@@ -178,7 +225,13 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
       return sendFrame(ws, { type: 'ack', clientId: frame.clientId, ...stored });
     }
     this.pipeline.send(
-      { senderId: me.userId, clientId: frame.clientId, content: frame.content, replyToSeq: frame.replyToSeq ?? null },
+      {
+        senderId: me.userId,
+        type: 'text',
+        clientId: frame.clientId,
+        content: frame.content,
+        replyToSeq: frame.replyToSeq ?? null,
+      },
       ws,
     );
   }
@@ -194,7 +247,9 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
       });
       const newest = stored.reduce((max, s) => Math.max(max, s.seq), this.local.lastSeq);
       this.local.lastSeq = newest;
-      this.local.rememberSends(stored.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })));
+      this.local.rememberSends(
+        stored.flatMap((s) => (s.senderId ? [{ ...s, senderId: s.senderId, createdAt: s.createdAt.toISOString() }] : [])),
+      );
       const byKey = new Map(stored.map((s) => [`${s.senderId}:${s.clientId}`, s]));
       for (const pending of batch) {
         const s = byKey.get(`${pending.senderId}:${pending.clientId}`);
@@ -202,8 +257,14 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
         const ack = { type: 'ack', clientId: s.clientId, id: s.id, seq: s.seq, createdAt: s.createdAt.toISOString() } as const;
         for (const waiter of pending.waiters) sendFrame(waiter, ack);
         if (!s.inserted) continue;
-        this.sockets.broadcast({ type: 'message', message: newMessage(this.roomId, pending, s) });
+        const message = newMessage(this.roomId, pending, s);
+        this.sockets.broadcast({ type: 'message', message });
+        this.activity.noteMessage(message);
       }
+      this.activity.schedule(() => {
+        const live = this.sockets.liveUserIds();
+        return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
+      });
     } catch (err) {
       console.error('message batch not stored', err);
       for (const pending of batch) {
@@ -221,6 +282,7 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
       id: crypto.randomUUID(),
       seq: this.local.lastSeq + i + 1,
       senderId: p.senderId,
+      type: p.type,
       clientId: p.clientId,
       content: p.content,
       replyToSeq: p.replyToSeq,
@@ -258,6 +320,37 @@ export class ChatRoom extends DurableObject<DatabaseEnv> {
     this.local.replaceMembers(members);
   }
 
+  /**
+   * Called by the Worker after it changed the membership in Postgres: reloads
+   * it, closes the sockets of anyone removed and tells everyone else.
+   */
+  async membersChanged(roomId: string, roomName: string | null, notice: string | null): Promise<void> {
+    this.local.roomId ??= roomId;
+    if (notice) {
+      this.pipeline.send({ senderId: null, type: 'system', clientId: crypto.randomUUID(), content: notice, replyToSeq: null });
+    }
+    await new Promise<void>((resolve) =>
+      this.pipeline.run(async () => {
+        try {
+          await this.reloadMembers();
+          for (const ws of this.sockets.all()) {
+            if (this.local.isMember(attachmentOf(ws).userId)) continue;
+            sendFrame(ws, errorFrame('not_a_member', 'you were removed from this room'));
+            ws.close(CLOSE_CODES.notAMember, 'removed from the room');
+          }
+          this.sockets.broadcast({ type: 'members', members: this.memberStates(), name: roomName });
+        } finally {
+          resolve();
+        }
+      }),
+    );
+  }
+
+  /** Closes every socket opened under a session that has just been revoked (logout). */
+  async disconnectSession(sessionId: string): Promise<number> {
+    return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
+  }
+
   private memberStates(): MemberState[] {
     const online = this.sockets.onlineUserIds();
     return this.local.members().map((m) => ({ ...m, online: online.has(m.userId) }));
@@ -291,7 +384,7 @@ function newMessage(roomId: string, pending: PendingSend, stored: { id: string; 
     seq: stored.seq,
     senderId: pending.senderId,
     clientId: pending.clientId,
-    type: 'text',
+    type: pending.type,
     content: pending.content,
     replyToSeq: pending.replyToSeq,
     createdAt: stored.createdAt.toISOString(),

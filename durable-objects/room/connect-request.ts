@@ -10,6 +10,8 @@ const HEADER = {
   roomId: 'x-room-id',
   userId: 'x-user-id',
   username: 'x-username',
+  sessionId: 'x-session-id',
+  sessionExpiresAt: 'x-session-expires-at',
   ticketId: 'x-ticket-id',
   ticketExpiresAt: 'x-ticket-expires-at',
   after: 'x-resume-after',
@@ -19,6 +21,10 @@ const connectSchema = z.object({
   roomId: z.uuid(),
   userId: z.uuid(),
   username: z.string().min(1),
+  /** The login session behind the credential: logout closes its sockets. */
+  sessionId: z.uuid(),
+  /** Epoch ms; the socket is closed on its first frame after this. */
+  sessionExpiresAt: z.coerce.number().int().positive(),
   /** A single-use ticket's id and expiry (epoch ms): the room refuses a second use. */
   ticketId: z.string().min(1).optional(),
   ticketExpiresAt: z.coerce.number().int().positive().optional(),

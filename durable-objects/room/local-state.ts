@@ -2,7 +2,7 @@
  * What a room keeps in its Durable Object's own SQLite storage, which survives
  * hibernation and restarts: its id, its highest committed seq, a cache of its
  * members, the recent (sender, clientId) → seq map that makes resends idempotent
- * without a Postgres round trip, and used single-use WebSocket tickets.
+ * without a Postgres round trip.
  * Postgres stays the source of truth; this is the room's working memory.
  */
 import type { MemberState } from '../protocol';
@@ -32,7 +32,6 @@ export class RoomLocalState {
         primary key (sender_id, client_id)
       );
       create index if not exists recent_sends_seq on recent_sends (seq);
-      create table if not exists used_tickets (ticket_id text primary key, expires_at integer not null);
     `);
   }
 
@@ -129,13 +128,5 @@ export class RoomLocalState {
     if (newest % 1000 < sends.length) {
       this.sql.exec('delete from recent_sends where seq <= ?', newest - RECENT_SENDS_KEPT);
     }
-  }
-
-  /** Marks a ticket used; false when it already was (a replayed upgrade URL). */
-  consumeTicket(ticketId: string, expiresAtMs: number, nowMs: number): boolean {
-    this.sql.exec('delete from used_tickets where expires_at < ?', nowMs);
-    if (this.sql.exec('select 1 from used_tickets where ticket_id = ?', ticketId).toArray().length > 0) return false;
-    this.sql.exec('insert into used_tickets (ticket_id, expires_at) values (?, ?)', ticketId, expiresAtMs);
-    return true;
   }
 }

@@ -8,7 +8,9 @@
  */
 
 export interface PendingSend {
-  senderId: string;
+  /** Null for the room's own notices ("alice added bob"). */
+  senderId: string | null;
+  type: 'text' | 'system';
   clientId: string;
   content: string;
   replyToSeq: number | null;
@@ -18,7 +20,7 @@ export interface PendingSend {
 
 type Job = { kind: 'send'; send: PendingSend } | { kind: 'task'; run: () => Promise<void> };
 
-const sendKey = (senderId: string, clientId: string) => `${senderId}\u0000${clientId}`;
+const sendKey = (senderId: string | null, clientId: string) => `${senderId}\u0000${clientId}`;
 
 export class OrderedPipeline {
   private readonly jobs: Job[] = [];
@@ -33,14 +35,14 @@ export class OrderedPipeline {
   ) {}
 
   /** Queues a send, or attaches `waiter` to the identical send already under way. */
-  send(send: Omit<PendingSend, 'waiters'>, waiter: WebSocket): void {
+  send(send: Omit<PendingSend, 'waiters'>, waiter?: WebSocket): void {
     const key = sendKey(send.senderId, send.clientId);
     const existing = this.unfinished.get(key);
     if (existing) {
-      if (!existing.waiters.includes(waiter)) existing.waiters.push(waiter);
+      if (waiter && !existing.waiters.includes(waiter)) existing.waiters.push(waiter);
       return;
     }
-    const pending: PendingSend = { ...send, waiters: [waiter] };
+    const pending: PendingSend = { ...send, waiters: waiter ? [waiter] : [] };
     this.unfinished.set(key, pending);
     this.jobs.push({ kind: 'send', send: pending });
     void this.drain();

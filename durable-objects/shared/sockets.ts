@@ -1,12 +1,16 @@
 /**
- * The room's hibernatable WebSockets: who each one is (its serialized
- * attachment, which survives hibernation) and how frames reach them.
+ * An object's hibernatable WebSockets (a room's or an inbox's): who each one is
+ * (its serialized attachment, which survives hibernation) and how frames reach
+ * them.
  */
-import { encodeServerFrame, type ServerFrame } from '../protocol';
+import { type InboxFrame, type ServerFrame } from '../protocol';
 
 export interface SocketIdentity {
   userId: string;
   username: string;
+  sessionId: string;
+  /** Epoch ms: past this the session is over and the socket is closed. */
+  sessionExpiresAt: number;
 }
 
 export interface SocketAttachment extends SocketIdentity {
@@ -23,9 +27,9 @@ export function markLive(ws: WebSocket): void {
 }
 
 /** Sends one frame; a socket that closed meanwhile is not an error worth raising. */
-export function sendFrame(ws: WebSocket, frame: ServerFrame | string): void {
+export function sendFrame(ws: WebSocket, frame: ServerFrame | InboxFrame | string): void {
   try {
-    ws.send(typeof frame === 'string' ? frame : encodeServerFrame(frame));
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   } catch {
     // The close handler cleans up after it.
   }
@@ -39,7 +43,7 @@ export function errorFrame(
   return { type: 'error', code, message, ...extra };
 }
 
-export class RoomSockets {
+export class HibernatingSockets {
   constructor(private readonly ctx: DurableObjectState) {}
 
   accept(ws: WebSocket, identity: SocketIdentity): void {
@@ -49,8 +53,8 @@ export class RoomSockets {
   }
 
   /** Sends to every live socket, optionally but one; encodes the frame once. */
-  broadcast(frame: ServerFrame, except?: WebSocket): void {
-    const encoded = encodeServerFrame(frame);
+  broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket): void {
+    const encoded = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
       if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) sendFrame(ws, encoded);
     }
@@ -59,6 +63,15 @@ export class RoomSockets {
   /** Open sockets of a user, leaving out one that is closing. */
   socketsOf(userId: string, except?: WebSocket): WebSocket[] {
     return this.ctx.getWebSockets(userId).filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Users with a socket that receives live frames. */
+  liveUserIds(): Set<string> {
+    const live = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) live.add(attachmentOf(ws).userId);
+    }
+    return live;
   }
 
   onlineUserIds(): Set<string> {
@@ -72,4 +85,15 @@ export class RoomSockets {
   all(): WebSocket[] {
     return this.ctx.getWebSockets();
   }
+}
+
+/** Closes every socket opened under `sessionId` (after logout); returns how many. */
+export function closeSessionSockets(sockets: WebSocket[], sessionId: string, code: number): number {
+  let closed = 0;
+  for (const ws of sockets) {
+    if (attachmentOf(ws).sessionId !== sessionId) continue;
+    ws.close(code, 'signed out');
+    closed += 1;
+  }
+  return closed;
 }

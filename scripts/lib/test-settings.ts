@@ -11,3 +11,9 @@ export const TEST_ALLOWED_ORIGIN = 'http://allowed.test';
 export const WORKERS_TEST_ORIGIN = 'http://test.local';
 /** bcrypt's minimum: hashing at the production cost would dominate test time. */
 export const TEST_BCRYPT_COST = '4';
+/**
+ * Tests register many users from one address: registration is limited only
+ * nominally. Login and room limits keep their production defaults, and tests
+ * exercise them.
+ */
+export const TEST_REGISTER_RATE_LIMIT = 'burst=100000,perMinute=100000';

@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { serveAppControl, type AppControl } from '../../scripts/lib/app-control';
 import { startApp, type AppServer } from '../../scripts/lib/app-server';
 import { freePort } from '../../scripts/lib/free-port';
-import { TEST_ALLOWED_ORIGIN, TEST_BCRYPT_COST, TEST_JWT_SECRET } from '../../scripts/lib/test-settings';
+import { TEST_ALLOWED_ORIGIN, TEST_BCRYPT_COST, TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT } from '../../scripts/lib/test-settings';
 
 interface Shared {
   app: AppServer;
@@ -34,6 +34,7 @@ async function launch(): Promise<Shared> {
       JWT_SECRET: TEST_JWT_SECRET,
       ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
       BCRYPT_COST: TEST_BCRYPT_COST,
+      REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
     },
   });
   return { app, control: await serveAppControl(app), users: 0 };

@@ -1,26 +1,49 @@
 /** /api/auth/* and /api/me. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
 import { uniqueViolation } from '../http/database';
 import { conflict, notFound, unauthorized } from '../http/errors';
+import { clientAddress, enforceRateLimit } from '../http/rate-limit';
 import { readJson } from '../http/validate';
+import { disconnectSession } from '../realtime/disconnect';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { requireUser } from './require-user';
 import { loginSchema, registerSchema } from './schemas';
+import {
+  clearRefreshCookie,
+  createSession,
+  findSessionByToken,
+  readRefreshCookie,
+  revokeSession,
+  setRefreshCookie,
+  type SessionInfo,
+} from './sessions';
 import { signAccessToken } from './tokens';
 import { findUserById, findUserByLogin, publicUser, type PublicUser } from './users';
 
 export const authRoutes = new Hono<AppEnv>();
 
-async function session(secret: string, ttl: number, user: PublicUser) {
-  return { user, token: await signAccessToken(secret, user, ttl), expiresIn: ttl };
+/** The body every successful sign-in or refresh returns. */
+async function accessGrant(c: Context<AppEnv>, user: PublicUser, session: SessionInfo) {
+  const config = readConfig(c.env);
+  const ttl = config.ACCESS_TOKEN_TTL_SECONDS;
+  const token = await signAccessToken(config.JWT_SECRET, { ...user, sessionId: session.id }, ttl);
+  return { user, token, expiresIn: ttl };
+}
+
+/** Starts a session: a refresh cookie plus the first access token. */
+async function signIn(c: Context<AppEnv>, user: PublicUser) {
+  const { session, refreshToken } = await createSession(c.var.db(), user.id, readConfig(c.env).REFRESH_TOKEN_TTL_SECONDS);
+  setRefreshCookie(c, refreshToken, session.expiresAt);
+  return accessGrant(c, user, session);
 }
 
 authRoutes.post('/auth/register', async (c) => {
-  const body = await readJson(c, registerSchema);
   const config = readConfig(c.env);
+  await enforceRateLimit(c, `register:${clientAddress(c)}`, config.REGISTER_RATE_LIMIT, 'registrations');
+  const body = await readJson(c, registerSchema);
   const passwordHash = await hashPassword(body.password, config.BCRYPT_COST);
   try {
     const [user] = await c
@@ -33,7 +56,7 @@ authRoutes.post('/auth/register', async (c) => {
         passwordHash,
       })
       .returning();
-    return c.json(await session(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, publicUser(user!)), 201);
+    return c.json(await signIn(c, publicUser(user!)), 201);
   } catch (err) {
     const constraint = uniqueViolation(err);
     if (constraint === 'users_username_key') throw conflict('username is taken');
@@ -45,10 +68,38 @@ authRoutes.post('/auth/register', async (c) => {
 authRoutes.post('/auth/login', async (c) => {
   const body = await readJson(c, loginSchema);
   const config = readConfig(c.env);
+  await enforceRateLimit(c, `login:${clientAddress(c)}:${body.login}`, config.LOGIN_RATE_LIMIT, 'sign-in attempts');
   const user = await findUserByLogin(c.var.db(), body.login);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash(config.BCRYPT_COST)));
   if (!user || !ok) throw unauthorized('wrong username or password');
-  return c.json(await session(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS, publicUser(user)));
+  return c.json(await signIn(c, publicUser(user)));
+});
+
+/** A new access token from the refresh cookie: how a reloaded page stays signed in. */
+authRoutes.post('/auth/refresh', async (c) => {
+  const refreshToken = readRefreshCookie(c);
+  if (!refreshToken) throw unauthorized('not signed in');
+  const db = c.var.db();
+  const session = await findSessionByToken(db, refreshToken);
+  const user = session && (await findUserById(db, session.userId));
+  if (!session || !user) {
+    clearRefreshCookie(c);
+    throw unauthorized('session ended; sign in again');
+  }
+  return c.json(await accessGrant(c, publicUser(user), session));
+});
+
+/** Ends the session: the cookie is cleared, refreshes fail, and its sockets are closed. */
+authRoutes.post('/auth/logout', async (c) => {
+  const refreshToken = readRefreshCookie(c);
+  clearRefreshCookie(c);
+  const db = c.var.db();
+  const session = refreshToken ? await findSessionByToken(db, refreshToken) : undefined;
+  if (session) {
+    await revokeSession(db, session.id);
+    await disconnectSession(c.env, db, session);
+  }
+  return c.body(null, 204);
 });
 
 authRoutes.get('/me', requireUser, async (c) => {

@@ -17,7 +17,15 @@ type Audience = 'access' | 'ws-ticket';
 export interface AccessClaims {
   userId: string;
   username: string;
+  /** The login session the token was minted from: logout revokes it. */
+  sessionId: string;
   issuedAt: number;
+}
+
+export interface TokenSubject {
+  id: string;
+  username: string;
+  sessionId: string;
 }
 
 export interface TicketClaims extends AccessClaims {
@@ -48,14 +56,16 @@ function sign(secret: string, audience: Audience, subject: string, ttlSeconds: n
     .sign(keyFor(secret));
 }
 
-export function signAccessToken(secret: string, user: { id: string; username: string }, ttlSeconds: number) {
-  return sign(secret, 'access', user.id, ttlSeconds, { name: user.username });
+export function signAccessToken(secret: string, user: TokenSubject, ttlSeconds: number) {
+  return sign(secret, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId });
 }
 
-export function signWsTicket(secret: string, user: { id: string; username: string }, roomId: string) {
+/** `room` is a room id, or `inbox` for the user's own notification socket. */
+export function signWsTicket(secret: string, user: TokenSubject, room: string) {
   return sign(secret, 'ws-ticket', user.id, WS_TICKET_TTL_SECONDS, {
     name: user.username,
-    room: roomId,
+    sid: user.sessionId,
+    room,
     jti: crypto.randomUUID(),
   });
 }
@@ -68,7 +78,7 @@ async function verify(secret: string, token: string, audience: Audience) {
       audience,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
-    if (typeof payload.name !== 'string') throw unauthorized('invalid token');
+    if (typeof payload.name !== 'string' || typeof payload.sid !== 'string') throw unauthorized('invalid token');
     return payload;
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw unauthorized('token expired');
@@ -79,7 +89,7 @@ async function verify(secret: string, token: string, audience: Audience) {
 
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
   const payload = await verify(secret, token, 'access');
-  return { userId: payload.sub!, username: payload.name as string, issuedAt: payload.iat! };
+  return { userId: payload.sub!, username: payload.name as string, sessionId: payload.sid as string, issuedAt: payload.iat! };
 }
 
 export async function verifyWsTicket(secret: string, token: string): Promise<TicketClaims> {
@@ -88,6 +98,7 @@ export async function verifyWsTicket(secret: string, token: string): Promise<Tic
   return {
     userId: payload.sub!,
     username: payload.name as string,
+    sessionId: payload.sid as string,
     issuedAt: payload.iat!,
     roomId: payload.room,
     ticketId: payload.jti,

@@ -22,10 +22,16 @@ export const unauthorized = (message = 'authentication required') => new HttpErr
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const tooManyRequests = (message: string, retryAfterMs: number) =>
+  new HttpError(429, 'rate_limited', message, { retryAfterMs });
 
 export function errorResponse(c: Context, err: HttpError) {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.details !== undefined) body.details = err.details;
+  if (err.status === 429) {
+    const { retryAfterMs } = err.details as { retryAfterMs: number };
+    c.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  }
   return c.json({ error: body }, err.status);
 }
 

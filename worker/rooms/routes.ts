@@ -4,13 +4,12 @@ import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { usernameSchema } from '../auth/schemas';
 import { requireUser } from '../auth/require-user';
-import { signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
 import { findUserByUsername, publicUser } from '../auth/users';
-import { readConfig } from '../env';
 import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
 import { messagesBefore } from '../../drizzle/queries/messages';
 import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/rooms';
+import { ticketResponse } from '../realtime/tickets';
 import { requireMembership } from './queries';
 
 export const roomRoutes = new Hono<AppEnv>();
@@ -34,8 +33,8 @@ roomRoutes.post('/rooms/direct', async (c) => {
 roomRoutes.get('/rooms/:roomId', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const db = c.var.db();
-  const { kind } = await requireMembership(db, roomId, c.var.user.userId);
-  return c.json({ room: { id: roomId, kind, members: await listMembers(db, roomId) } });
+  const { kind, name } = await requireMembership(db, roomId, c.var.user.userId);
+  return c.json({ room: { id: roomId, kind, name, members: await listMembers(db, roomId) } });
 });
 
 const historyQuery = z.object({
@@ -56,7 +55,5 @@ roomRoutes.get('/rooms/:roomId/messages', async (c) => {
 roomRoutes.post('/rooms/:roomId/ws-ticket', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   await requireMembership(c.var.db(), roomId, c.var.user.userId);
-  const user = { id: c.var.user.userId, username: c.var.user.username };
-  const ticket = await signWsTicket(readConfig(c.env).JWT_SECRET, user, roomId);
-  return c.json({ ticket, expiresIn: WS_TICKET_TTL_SECONDS });
+  return ticketResponse(c, roomId);
 });

@@ -1,0 +1,157 @@
+/**
+ * One Durable Object per user: their inbox. Every signed-in tab holds one inbox
+ * socket (/ws/inbox), so the inbox knows whether the user is online, and it is
+ * where the rest of the system reaches the user outside the room they have
+ * open: rooms report activity here, contacts' inboxes report presence here.
+ *
+ * Presence is derived from open sockets only: no heartbeats, so an idle inbox
+ * hibernates. A change is pushed to each contact's inbox; a new tab asks its
+ * contacts' inboxes once. That is O(contacts) calls per change, fine for the
+ * hundreds of contacts a person has; see docs/architecture.md for the path
+ * beyond that.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
+import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/rooms';
+import type { Env } from '../../worker/env';
+import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type ContactPresence, type WireMessage } from '../protocol';
+import { readConnectRequest } from '../room/connect-request';
+import {
+  HibernatingSockets,
+  attachmentOf,
+  closeSessionSockets,
+  markLive,
+  sendFrame,
+} from '../shared/sockets';
+import { UsedTickets } from '../shared/used-tickets';
+
+const DB_IDLE_MS = 10_000;
+
+export class UserInbox extends DurableObject<Env> {
+  private readonly sockets: HibernatingSockets;
+  private readonly tickets: UsedTickets;
+  private database?: Database;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sockets = new HibernatingSockets(ctx);
+    this.tickets = new UsedTickets(ctx.storage.sql);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  private db(): Database {
+    this.database ??= drizzleOver(openPool(this.env, { max: 1, idleTimeoutMillis: DB_IDLE_MS }));
+    return this.database;
+  }
+
+  private inboxOf(userId: string) {
+    return this.env.INBOXES.get(this.env.INBOXES.idFromName(userId));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const connect = readConnectRequest(request);
+    // The Worker routes a user only to their own inbox: the "room" of an inbox connection is the user.
+    if (!connect || connect.roomId !== connect.userId || request.headers.get('upgrade') !== 'websocket') {
+      return Response.json({ error: { code: 'bad_request', message: 'not an inbox connection' } }, { status: 400 });
+    }
+    if (connect.ticketId && !this.tickets.consume(connect.ticketId, connect.ticketExpiresAt ?? Date.now())) {
+      return Response.json({ error: { code: 'unauthorized', message: 'ticket already used' } }, { status: 401 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    const firstTab = this.sockets.socketsOf(connect.userId).length === 0;
+    this.sockets.accept(server, {
+      userId: connect.userId,
+      username: connect.username,
+      sessionId: connect.sessionId,
+      sessionExpiresAt: connect.sessionExpiresAt,
+    });
+    this.ctx.waitUntil(this.greet(server, connect.userId, firstTab));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private async greet(ws: WebSocket, userId: string, firstTab: boolean): Promise<void> {
+    try {
+      const contacts = await contactsOf(this.db(), userId);
+      const states = await Promise.all(contacts.map((c) => this.presenceOf(c)));
+      sendFrame(ws, { type: 'inbox_ready', userId, contacts: states });
+      markLive(ws);
+      if (firstTab) this.announce(userId, contacts, { userId, online: true, lastSeenAt: null });
+    } catch (err) {
+      console.error('inbox greeting failed', err);
+      sendFrame(ws, { type: 'error', code: 'unavailable', message: 'could not load contacts; reconnect' });
+      ws.close(1011, 'unavailable');
+    }
+  }
+
+  private async presenceOf(contact: Contact): Promise<ContactPresence> {
+    const online = await this.inboxOf(contact.userId)
+      .isOnline()
+      .catch(() => false);
+    return { userId: contact.userId, online, lastSeenAt: online ? null : (contact.lastSeenAt?.toISOString() ?? null) };
+  }
+
+  private announce(userId: string, contacts: Contact[], presence: ContactPresence): void {
+    for (const contact of contacts) {
+      this.ctx.waitUntil(
+        this.inboxOf(contact.userId)
+          .contactPresence(presence)
+          .catch((err: unknown) => console.error('presence fan-out failed', userId, err)),
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ called by other objects and the Worker
+
+  isOnline(): boolean {
+    return this.sockets.all().some((ws) => ws.readyState === WebSocket.OPEN);
+  }
+
+  contactPresence(presence: ContactPresence): void {
+    this.sockets.broadcast({ type: 'contact_presence', contact: presence });
+  }
+
+  roomActivity(message: WireMessage): void {
+    this.sockets.broadcast({ type: 'activity', roomId: message.roomId, message });
+  }
+
+  roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): void {
+    this.sockets.broadcast({ type: 'rooms_changed', roomId, change });
+  }
+
+  disconnectSession(sessionId: string): number {
+    return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
+  }
+
+  // ------------------------------------------------------------------ socket events
+
+  override async webSocketMessage(ws: WebSocket): Promise<void> {
+    // Only the keepalive is expected, and the runtime answers that without waking us.
+    sendFrame(ws, { type: 'error', code: 'bad_frame', message: `the inbox accepts only ${PING_FRAME}` });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    await this.leave(ws);
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.leave(ws);
+  }
+
+  private async leave(ws: WebSocket): Promise<void> {
+    const { userId } = attachmentOf(ws);
+    if (this.sockets.socketsOf(userId, ws).length > 0) return;
+    const now = new Date();
+    try {
+      await touchLastSeen(this.db(), userId, now);
+      const contacts = await contactsOf(this.db(), userId);
+      this.announce(userId, contacts, { userId, online: false, lastSeenAt: now.toISOString() });
+    } catch (err) {
+      console.error('offline announcement failed', userId, err);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Tells members who do not have this room open that something happened in it,
+ * through their inbox objects, so their conversation list and unread counts
+ * move. Notifications are coalesced: at most one per member per window carries
+ * the newest message, however busy the room is.
+ */
+import type { WireMessage } from '../protocol';
+import type { UserInbox } from '../inbox/user-inbox';
+
+const COALESCE_MS = 250;
+
+export class ActivityNotifier {
+  private newest?: WireMessage;
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly inboxes: DurableObjectNamespace<UserInbox>) {}
+
+  noteMessage(message: WireMessage): void {
+    if (!this.newest || message.seq > this.newest.seq) this.newest = message;
+  }
+
+  /** `recipients` is asked when the window closes, so it sees who is live then. */
+  schedule(recipients: () => string[]): void {
+    if (!this.newest || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const message = this.newest;
+      this.newest = undefined;
+      if (!message) return;
+      for (const userId of recipients()) {
+        const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
+        inbox.roomActivity(message).catch((err: unknown) => console.error('inbox notification failed', err));
+      }
+    }, COALESCE_MS);
+  }
+}

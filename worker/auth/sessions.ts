@@ -1,0 +1,85 @@
+/**
+ * Login sessions. A session is a row in Postgres and a refresh token in an
+ * HttpOnly cookie (scripts cannot read it, so XSS cannot steal it); short-lived
+ * access JWTs are minted from it. Logout revokes the row: the next refresh
+ * fails, and the Worker closes the session's sockets.
+ */
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Database } from '../../drizzle/connection';
+import { sessions } from '../../drizzle/schema';
+
+export const REFRESH_COOKIE = 'edge_chat_refresh';
+// Only the auth routes need it; every other request goes without it.
+const COOKIE_PATH = '/api/auth';
+
+export interface SessionInfo {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function createSession(db: Database, userId: string, ttlSeconds: number) {
+  const refreshToken = randomToken();
+  const [row] = await db
+    .insert(sessions)
+    .values({
+      userId,
+      tokenHash: await sha256(refreshToken),
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+    })
+    .returning({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt });
+  return { session: row! satisfies SessionInfo, refreshToken };
+}
+
+export async function findSessionByToken(db: Database, refreshToken: string): Promise<SessionInfo | undefined> {
+  const [row] = await db
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, await sha256(refreshToken)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .limit(1);
+  return row;
+}
+
+export async function findActiveSession(db: Database, sessionId: string, userId: string): Promise<SessionInfo | undefined> {
+  const [row] = await db
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .limit(1);
+  return row;
+}
+
+export async function revokeSession(db: Database, sessionId: string): Promise<void> {
+  await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+export function setRefreshCookie(c: Context, refreshToken: string, expiresAt: Date): void {
+  setCookie(c, REFRESH_COOKIE, refreshToken, {
+    httpOnly: true,
+    // Browsers treat http://localhost and 127.0.0.1 as secure, so local dev works too.
+    secure: true,
+    sameSite: 'Strict',
+    path: COOKIE_PATH,
+    expires: expiresAt,
+  });
+}
+
+export function readRefreshCookie(c: Context): string | undefined {
+  return getCookie(c, REFRESH_COOKIE);
+}
+
+export function clearRefreshCookie(c: Context): void {
+  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: true, httpOnly: true, sameSite: 'Strict' });
+}

@@ -1,0 +1,34 @@
+/** Tells the room object and the affected inboxes that a group's membership or name changed. */
+import type { Context } from 'hono';
+import { listMembers } from '../../drizzle/queries/rooms';
+import type { AppEnv } from '../app-env';
+
+export interface MembershipChange {
+  added?: string[];
+  removed?: string[];
+  renamed?: boolean;
+  /** A line for the room's timeline, e.g. "alice added bob". */
+  notice?: string;
+}
+
+export async function announceMembershipChange(
+  c: Context<AppEnv>,
+  roomId: string,
+  name: string | null,
+  change: MembershipChange,
+): Promise<void> {
+  const { env } = c;
+  // Awaited: when the response arrives, removed members' sockets are already closed.
+  await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null);
+  const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
+  const updates = [
+    ...(change.added ?? []).map((id) => inbox(id).roomsChanged(roomId, 'added')),
+    ...(change.removed ?? []).map((id) => inbox(id).roomsChanged(roomId, 'removed')),
+  ];
+  if (change.renamed) {
+    const members = await listMembers(c.var.db(), roomId);
+    updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
+  }
+  const results = await Promise.allSettled(updates);
+  for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);
+}

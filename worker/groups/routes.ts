@@ -1,0 +1,132 @@
+/**
+ * /api/groups: group rooms and their membership. Admins rename, add, remove and
+ * change roles; anyone may leave. Every change is written to Postgres first,
+ * then the room's object reloads its members (closing removed members'
+ * sockets) and the affected users' inboxes are told to refetch their room list.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import {
+  addMember,
+  countMembers,
+  createGroup,
+  findUsersByUsernames,
+  promoteSuccessor,
+  removeMember,
+  renameGroup,
+  setRole,
+} from '../../drizzle/queries/groups';
+import { listMembers } from '../../drizzle/queries/rooms';
+import type { AppEnv } from '../app-env';
+import { requireUser } from '../auth/require-user';
+import { usernameSchema } from '../auth/schemas';
+import { findUserByUsername } from '../auth/users';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+import { parseWith, readJson, uuidParam } from '../http/validate';
+import { requireMembership } from '../rooms/queries';
+import { announceMembershipChange } from './announce';
+
+/** A mesh of sockets per room stays cheap well past this; it bounds one fan-out's work. */
+export const MAX_GROUP_MEMBERS = 256;
+
+const groupName = z.string().trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
+
+export const groupRoutes = new Hono<AppEnv>();
+groupRoutes.use('/groups', requireUser);
+groupRoutes.use('/groups/*', requireUser);
+
+async function requireGroupMember(c: Context<AppEnv>) {
+  const roomId = parseWith(uuidParam, c.req.param('roomId'));
+  const membership = await requireMembership(c.var.db(), roomId, c.var.user.userId);
+  if (membership.kind !== 'group') throw badRequest('this is a direct conversation, not a group');
+  return { roomId, ...membership };
+}
+
+async function requireGroupAdmin(c: Context<AppEnv>) {
+  const group = await requireGroupMember(c);
+  if (group.role !== 'admin') throw forbidden('only group admins can do that');
+  return group;
+}
+
+async function roomResponse(c: Context<AppEnv>, roomId: string, name: string | null) {
+  return { room: { id: roomId, kind: 'group' as const, name, members: await listMembers(c.var.db(), roomId) } };
+}
+
+groupRoutes.post('/groups', async (c) => {
+  const body = await readJson(
+    c,
+    z.strictObject({ name: groupName, members: z.array(usernameSchema).max(MAX_GROUP_MEMBERS - 1).default([]) }),
+  );
+  const db = c.var.db();
+  const found = await findUsersByUsernames(db, body.members);
+  const missing = body.members.filter((u) => !found.some((f) => f.username === u));
+  if (missing.length > 0) throw badRequest(`no such users: ${missing.join(', ')}`);
+  const roomId = await createGroup(db, body.name, c.var.user.userId, found.map((f) => f.id));
+  await announceMembershipChange(c, roomId, body.name, {
+    added: found.map((f) => f.id).filter((id) => id !== c.var.user.userId),
+  });
+  return c.json(await roomResponse(c, roomId, body.name), 201);
+});
+
+groupRoutes.patch('/groups/:roomId', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  const { name } = await readJson(c, z.strictObject({ name: groupName }));
+  await renameGroup(c.var.db(), roomId, name);
+  await announceMembershipChange(c, roomId, name, { renamed: true, notice: `${c.var.user.username} renamed the group to "${name}"` });
+  return c.json(await roomResponse(c, roomId, name));
+});
+
+groupRoutes.post('/groups/:roomId/members', async (c) => {
+  const { roomId, name } = await requireGroupAdmin(c);
+  const { username } = await readJson(c, z.strictObject({ username: usernameSchema }));
+  const db = c.var.db();
+  const user = await findUserByUsername(db, username);
+  if (!user) throw notFound(`no user named ${username}`);
+  if ((await countMembers(db, roomId)) >= MAX_GROUP_MEMBERS) {
+    throw conflict(`a group has at most ${MAX_GROUP_MEMBERS} members`);
+  }
+  if (!(await addMember(db, roomId, user.id))) throw conflict(`${username} is already a member`);
+  await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${c.var.user.username} added ${username}` });
+  return c.json(await roomResponse(c, roomId, name), 201);
+});
+
+groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
+  const { roomId, name } = await requireGroupAdmin(c);
+  const userId = parseWith(uuidParam, c.req.param('userId'));
+  if (userId === c.var.user.userId) throw badRequest('to leave the group use POST /api/groups/:roomId/leave');
+  const db = c.var.db();
+  const removed = (await listMembers(db, roomId)).find((m) => m.userId === userId);
+  if (!removed || !(await removeMember(db, roomId, userId))) throw notFound('that user is not a member');
+  await announceMembershipChange(c, roomId, name, {
+    removed: [userId],
+    notice: `${c.var.user.username} removed ${removed.username}`,
+  });
+  return c.json(await roomResponse(c, roomId, name));
+});
+
+groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
+  const { roomId, name } = await requireGroupAdmin(c);
+  const userId = parseWith(uuidParam, c.req.param('userId'));
+  const { role } = await readJson(c, z.strictObject({ role: z.enum(['admin', 'member']) }));
+  const db = c.var.db();
+  const target = (await listMembers(db, roomId)).find((m) => m.userId === userId);
+  if (!target) throw notFound('that user is not a member');
+  if (target.role === 'admin' && role === 'member' && (await countMembers(db, roomId, 'admin')) <= 1) {
+    throw conflict('a group needs at least one admin: make someone else admin first');
+  }
+  await setRole(db, roomId, userId, role);
+  const verb = role === 'admin' ? 'made' : 'removed';
+  const notice = role === 'admin' ? `${c.var.user.username} ${verb} ${target.username} an admin` : `${c.var.user.username} ${verb} ${target.username} as admin`;
+  await announceMembershipChange(c, roomId, name, { notice });
+  return c.json(await roomResponse(c, roomId, name));
+});
+
+groupRoutes.post('/groups/:roomId/leave', async (c) => {
+  const { roomId, role, name } = await requireGroupMember(c);
+  const db = c.var.db();
+  const me = c.var.user.userId;
+  if (role === 'admin' && (await countMembers(db, roomId, 'admin')) <= 1) await promoteSuccessor(db, roomId, me);
+  await removeMember(db, roomId, me);
+  await announceMembershipChange(c, roomId, name, { removed: [me], notice: `${c.var.user.username} left` });
+  return c.body(null, 204);
+});
