@@ -45,6 +45,11 @@ function runVitest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/** Projects picked with --project (either `--project x` or `--project=x`); empty = all. */
+function selectedProjects(args: string[]): string[] {
+  return args.flatMap((a, i) => (a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : []));
+}
+
 function summary(reportFile: string): string | undefined {
   if (!fs.existsSync(reportFile)) return undefined;
   const r = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport;
@@ -61,7 +66,10 @@ async function main(): Promise<number> {
     log(`fresh, migrated database ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
     relay = await startPgRelay({ allow: [hostPort(databaseUrl)] });
     log(`relay ws://${relay.relayUrl} -> ${hostPort(databaseUrl)}`);
-    await buildWeb(log);
+    const projects = selectedProjects(userArgs);
+    // Only workers/e2e/browser serve the web build; a unit-only run needs none.
+    if (projects.length && projects.every((p) => p === 'unit')) log('unit tests only: skipping the web build');
+    else await buildWeb(log);
 
     const reportFile = path.join(reportDir, 'vitest.json');
     // Keep vitest's own output (or the user's --reporter) and add a JSON report for the summary line.
