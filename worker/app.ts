@@ -13,7 +13,6 @@ import { realtimeRoutes } from './realtime/routes';
 import { groupRoutes } from './groups/routes';
 import { roomRoutes } from './rooms/routes';
 import { userRoutes } from './users/routes';
-import { remixHandler } from './web/remix';
 
 export const app = new Hono<AppEnv>();
 
@@ -34,4 +33,8 @@ app.all('/api/*', () => {
 
 app.route('/', realtimeRoutes);
 
-app.all('*', (c) => remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext));
+// Loaded on first use: the API (and its tests) never depend on the front-end build.
+app.all('*', async (c) => {
+  const { remixHandler } = await import('./web/remix');
+  return remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext);
+});

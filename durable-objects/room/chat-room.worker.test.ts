@@ -2,29 +2,9 @@
  * The room Durable Object inside workerd, through the real Worker, with a real
  * PostgreSQL behind the Neon driver and the local WebSocket relay.
  */
-import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '../protocol';
-import { TestApi, type TestUser } from '../../tests/support/api';
-import { FrameInbox } from '../../tests/support/frames';
-import { WORKERS_TEST_ORIGIN } from '../../scripts/lib/test-settings';
-
-const worker = (exports as unknown as { default: Fetcher }).default;
-const api = new TestApi((url, init) => worker.fetch(url, init), WORKERS_TEST_ORIGIN, WORKERS_TEST_ORIGIN);
-
-async function connect(user: TestUser, roomId: string, after?: number) {
-  const ticket = await api.ticket(user, roomId);
-  const query = `ticket=${ticket}${after === undefined ? '' : `&after=${after}`}`;
-  const res = await worker.fetch(`${WORKERS_TEST_ORIGIN}/ws/rooms/${roomId}?${query}`, {
-    headers: { upgrade: 'websocket', origin: WORKERS_TEST_ORIGIN },
-  });
-  const ws = res.webSocket;
-  if (!ws) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
-  ws.accept();
-  const inbox = new FrameInbox(ws as never);
-  const ready = await inbox.next('ready');
-  return { ws, inbox, ready, send: (frame: unknown) => ws.send(JSON.stringify(frame)) };
-}
+import { api, connectRoom as connect, upgrade } from '../../tests/support/workerd-client';
 
 async function pair() {
   const alice = await api.register('alice');
@@ -185,8 +165,6 @@ describe('ChatRoom', () => {
     const { alice, bob, roomId } = await pair();
     const carol = await api.register('carol');
     const ticket = await api.ticket(alice, roomId);
-    const upgrade = (path: string) =>
-      worker.fetch(`${WORKERS_TEST_ORIGIN}${path}`, { headers: { upgrade: 'websocket', origin: WORKERS_TEST_ORIGIN } });
     const first = await upgrade(`/ws/rooms/${roomId}?ticket=${ticket}`);
     first.webSocket?.accept();
     expect(first.status).toBe(101);
@@ -196,5 +174,21 @@ describe('ChatRoom', () => {
     expect((await upgrade(`/ws/rooms/${roomId}?token=${carol.token}`)).status).toBe(403);
     expect((await api.request('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, carol.token)).status).toBe(403);
     void bob;
+  });
+});
+
+describe('ChatRoom rate limit', () => {
+  it('refuses a burst beyond the limit with retryAfterMs, then accepts again', async () => {
+    const { alice, roomId } = await pair();
+    const a = await connect(alice, roomId);
+    // The default room limit: a burst of 30, then 300 a minute.
+    for (let i = 0; i < 31; i++) a.send({ type: 'send', clientId: `burst${i}`, content: `n${i}` });
+    const limited = await a.inbox.next('error');
+    expect(limited).toMatchObject({ code: 'rate_limited', clientId: 'burst30' });
+    expect(limited.retryAfterMs).toBeGreaterThan(0);
+    for (let i = 0; i < 30; i++) await a.inbox.next('ack');
+    await new Promise((resolve) => setTimeout(resolve, limited.retryAfterMs! + 50));
+    a.send({ type: 'send', clientId: 'burst30', content: 'n30' });
+    expect(await a.inbox.next('ack', (f) => f.clientId === 'burst30')).toMatchObject({ seq: 31 });
   });
 });

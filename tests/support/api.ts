@@ -10,6 +10,8 @@ export interface TestUser {
   username: string;
   password: string;
   token: string;
+  /** The refresh cookie (`name=value`) the sign-in set. */
+  cookie: string;
 }
 
 let counter = 0;
@@ -26,8 +28,9 @@ export class TestApi {
     readonly origin: string,
   ) {}
 
-  async request(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+  async request(method: string, path: string, body?: unknown, token?: string, cookie?: string): Promise<Response> {
     const headers: Record<string, string> = { origin: this.origin };
+    if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     return this.fetchFn(`${this.baseUrl}${path}`, {
@@ -37,8 +40,15 @@ export class TestApi {
     });
   }
 
-  async json<T = any>(method: string, path: string, body?: unknown, token?: string, expected = [200, 201]): Promise<T> {
-    const res = await this.request(method, path, body, token);
+  async json<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    expected = [200, 201],
+    cookie?: string,
+  ): Promise<T> {
+    const res = await this.request(method, path, body, token, cookie);
     const text = await res.text();
     if (!expected.includes(res.status)) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -47,12 +57,21 @@ export class TestApi {
   async register(prefix = 'user'): Promise<TestUser> {
     const username = uniqueName(prefix);
     const password = `pw-${crypto.randomUUID()}`;
-    const body = await this.json<{ user: { id: string }; token: string }>('POST', '/api/auth/register', {
-      username,
-      email: `${username}@example.test`,
-      password,
-    });
-    return { id: body.user.id, username, password, token: body.token };
+    const res = await this.request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password });
+    if (res.status !== 201) throw new Error(`register → ${res.status}: ${await res.text()}`);
+    const body = (await res.json()) as { user: { id: string }; token: string };
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return { id: body.user.id, username, password, token: body.token, cookie };
+  }
+
+  async createGroup(admin: TestUser, name: string, members: TestUser[]): Promise<string> {
+    const body = await this.json<{ room: { id: string } }>(
+      'POST',
+      '/api/groups',
+      { name, members: members.map((m) => m.username) },
+      admin.token,
+    );
+    return body.room.id;
   }
 
   async openDirect(me: TestUser, other: TestUser): Promise<string> {

@@ -4,25 +4,24 @@
  * that none arrives within a short window. Every frame is parsed with the
  * protocol's own schema, so a malformed server frame fails the test.
  */
-import { serverFrameSchema, type ServerFrame, type ServerFrameType } from '../../durable-objects/protocol';
+import type { z } from 'zod';
+import { serverFrameSchema, type ServerFrame } from '../../durable-objects/protocol';
 
 interface MessageSource {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
 }
 
-type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
-
-export class FrameInbox {
-  readonly frames: ServerFrame[] = [];
-  private readonly consumed = new Set<ServerFrame>();
+export class FrameInbox<F extends { type: string } = ServerFrame> {
+  readonly frames: F[] = [];
+  private readonly consumed = new Set<F>();
   private waiters: (() => void)[] = [];
   closed?: { code: number; reason: string };
 
-  constructor(source: MessageSource) {
+  constructor(source: MessageSource, schema: z.ZodType<F> = serverFrameSchema as unknown as z.ZodType<F>) {
     source.addEventListener('message', (event) => {
       const text = typeof event.data === 'string' ? event.data : String(event.data);
-      this.frames.push(serverFrameSchema.parse(JSON.parse(text)));
+      this.frames.push(schema.parse(JSON.parse(text)));
       this.wake();
     });
     source.addEventListener('close', (event) => {
@@ -37,15 +36,19 @@ export class FrameInbox {
     for (const w of waiters) w();
   }
 
-  private take<T extends ServerFrameType>(type: T, where?: (f: FrameOf<T>) => boolean): FrameOf<T> | undefined {
+  private take<T extends F['type']>(type: T, where?: (f: Extract<F, { type: T }>) => boolean): Extract<F, { type: T }> | undefined {
     const frame = this.frames.find(
-      (f) => f.type === type && !this.consumed.has(f) && (!where || where(f as FrameOf<T>)),
-    ) as FrameOf<T> | undefined;
+      (f) => f.type === type && !this.consumed.has(f) && (!where || where(f as Extract<F, { type: T }>)),
+    ) as Extract<F, { type: T }> | undefined;
     if (frame) this.consumed.add(frame);
     return frame;
   }
 
-  async next<T extends ServerFrameType>(type: T, where?: (f: FrameOf<T>) => boolean, timeoutMs = 5000): Promise<FrameOf<T>> {
+  async next<T extends F['type']>(
+    type: T,
+    where?: (f: Extract<F, { type: T }>) => boolean,
+    timeoutMs = 5000,
+  ): Promise<Extract<F, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = this.take(type, where);
@@ -56,24 +59,52 @@ export class FrameInbox {
         const closed = this.closed ? ` (closed ${this.closed.code} ${this.closed.reason})` : '';
         throw new Error(`no "${type}" frame within ${timeoutMs} ms${closed}; frames seen: ${seen}`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.wait(left);
     }
   }
 
-  /** Resolves to the frames of `type` that arrived, unread, within `windowMs`. */
-  async none<T extends ServerFrameType>(type: T, windowMs = 300): Promise<FrameOf<T>[]> {
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    return this.frames.filter((f) => f.type === type && !this.consumed.has(f)) as FrameOf<T>[];
+  /**
+   * The next unread frame of any of `types`, in arrival order: for tests where
+   * the order across frame types matters (a catch-up's history before live messages).
+   */
+  async nextOf<T extends F['type']>(types: readonly T[], timeoutMs = 5000): Promise<Extract<F, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = this.frames.find((f) => (types as readonly string[]).includes(f.type) && !this.consumed.has(f)) as
+        | Extract<F, { type: T }>
+        | undefined;
+      if (frame) {
+        this.consumed.add(frame);
+        return frame;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || this.closed) {
+        const seen = this.frames.map((f) => f.type).join(', ') || 'none';
+        const closed = this.closed ? ` (closed ${this.closed.code} ${this.closed.reason})` : '';
+        throw new Error(`no ${types.join('/')} frame within ${timeoutMs} ms${closed}; frames seen: ${seen}`);
+      }
+      await this.wait(left);
+    }
   }
 
-  all<T extends ServerFrameType>(type: T): FrameOf<T>[] {
-    return this.frames.filter((f) => f.type === type) as FrameOf<T>[];
+  private wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves to the frames of `type` that arrived, unread, within `windowMs`. */
+  async none<T extends F['type']>(type: T, windowMs = 300): Promise<Extract<F, { type: T }>[]> {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    return this.frames.filter((f) => f.type === type && !this.consumed.has(f)) as Extract<F, { type: T }>[];
+  }
+
+  all<T extends F['type']>(type: T): Extract<F, { type: T }>[] {
+    return this.frames.filter((f) => f.type === type) as Extract<F, { type: T }>[];
   }
 
   async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {

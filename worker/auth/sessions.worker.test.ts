@@ -1,0 +1,48 @@
+/** Sessions: refresh from the cookie, logout revokes it and closes its sockets; login rate limit. */
+import { describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '../../durable-objects/protocol';
+import { api, connectInbox, connectRoom, upgrade } from '../../tests/support/workerd-client';
+
+describe('sessions', () => {
+  it('refreshes an access token from the HttpOnly cookie', async () => {
+    const ann = await api.register('ann');
+    expect(ann.cookie).toMatch(/^edge_chat_refresh=/);
+    const refreshed = await api.json('POST', '/api/auth/refresh', undefined, undefined, [200], ann.cookie);
+    expect(refreshed.user.username).toBe(ann.username);
+    const me = await api.json('GET', '/api/me', undefined, refreshed.token);
+    expect(me.user.id).toBe(ann.id);
+    expect((await api.request('POST', '/api/auth/refresh')).status).toBe(401);
+  });
+
+  it('logout revokes the session and closes its sockets, leaving other sessions alone', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const roomId = await api.openDirect(ann, ben);
+    const other = await api.json('POST', '/api/auth/login', { login: ann.username, password: ann.password });
+    const room = await connectRoom(ann, roomId);
+    const inbox = await connectInbox(ann);
+    const otherSession = { ...ann, token: other.token };
+    const survivor = await connectRoom(otherSession, roomId);
+
+    expect((await api.request('POST', '/api/auth/logout', undefined, undefined, ann.cookie)).status).toBe(204);
+    expect((await room.inbox.waitClosed()).code).toBe(CLOSE_CODES.sessionEnded);
+    expect((await inbox.inbox.waitClosed()).code).toBe(CLOSE_CODES.sessionEnded);
+    expect((await api.request('POST', '/api/auth/refresh', undefined, undefined, ann.cookie)).status).toBe(401);
+    // The access token is still unexpired, but its session is over: no new sockets.
+    expect((await upgrade(`/ws/rooms/${roomId}?token=${ann.token}`)).status).toBe(401);
+    survivor.send({ type: 'send', clientId: 'still', content: 'other tab works' });
+    expect(await survivor.inbox.next('ack')).toMatchObject({ clientId: 'still' });
+  });
+
+  it('limits sign-in attempts per account and says when to retry', async () => {
+    const ann = await api.register('ann');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await api.request('POST', '/api/auth/login', { login: ann.username, password: 'wrong-password' })).status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    const limited = await api.request('POST', '/api/auth/login', { login: ann.username, password: ann.password });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await limited.json()).error.code).toBe('rate_limited');
+  });
+});

@@ -1,0 +1,75 @@
+/** Groups end to end inside workerd: REST changes, the room's reaction, the inboxes'. */
+import { describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '../../durable-objects/protocol';
+import { api, connectInbox, connectRoom } from '../../tests/support/workerd-client';
+
+describe('groups', () => {
+  it('makes the creator admin and lists members with roles', async () => {
+    const [ann, ben, cat] = [await api.register('ann'), await api.register('ben'), await api.register('cat')];
+    const res = await api.json('POST', '/api/groups', { name: 'Trip', members: [ben.username, cat.username] }, ann.token);
+    const roles = Object.fromEntries(res.room.members.map((m: { userId: string; role: string }) => [m.userId, m.role]));
+    expect(roles).toEqual({ [ann.id]: 'admin', [ben.id]: 'member', [cat.id]: 'member' });
+    const list = await api.json('GET', '/api/rooms', undefined, cat.token);
+    expect(list.rooms.find((r: { id: string }) => r.id === res.room.id)).toMatchObject({ kind: 'group', name: 'Trip' });
+  });
+
+  it('refuses admin actions to members and unknown users in the member list', async () => {
+    const [ann, ben, cat] = [await api.register('ann'), await api.register('ben'), await api.register('cat')];
+    const roomId = await api.createGroup(ann, 'Team', [ben]);
+    const asBen = (method: string, path: string, body?: unknown) => api.request(method, path, body, ben.token);
+    expect((await asBen('PATCH', `/api/groups/${roomId}`, { name: 'Mine now' })).status).toBe(403);
+    expect((await asBen('POST', `/api/groups/${roomId}/members`, { username: cat.username })).status).toBe(403);
+    expect((await asBen('DELETE', `/api/groups/${roomId}/members/${ann.id}`)).status).toBe(403);
+    expect((await asBen('PATCH', `/api/groups/${roomId}/members/${ben.id}`, { role: 'admin' })).status).toBe(403);
+    expect((await api.request('PATCH', `/api/groups/${roomId}`, { name: 'x' }, cat.token)).status).toBe(403);
+    const bad = await api.request('POST', '/api/groups', { name: 'G', members: ['no_such_user_zz'] }, ann.token);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('no_such_user_zz');
+  });
+
+  it('broadcasts to every member and posts membership notices in the timeline', async () => {
+    const [ann, ben, cat] = [await api.register('ann'), await api.register('ben'), await api.register('cat')];
+    const roomId = await api.createGroup(ann, 'Three', [ben, cat]);
+    const sockets = await Promise.all([ann, ben, cat].map((u) => connectRoom(u, roomId)));
+    sockets[0]!.send({ type: 'send', clientId: 'hi', content: 'hello all' });
+    for (const s of sockets) expect((await s.inbox.next('message')).message.content).toBe('hello all');
+    await api.json('PATCH', `/api/groups/${roomId}`, { name: 'Renamed' }, ann.token);
+    const members = await sockets[1]!.inbox.next('members');
+    expect(members.name).toBe('Renamed');
+    const notice = await sockets[2]!.inbox.next('message', (f) => f.message.type === 'system');
+    expect(notice.message).toMatchObject({ senderId: null, content: `${ann.username} renamed the group to "Renamed"` });
+  });
+
+  it('closes a removed member’s socket and refuses their return', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const roomId = await api.createGroup(ann, 'Club', [ben]);
+    const annSocket = await connectRoom(ann, roomId);
+    const benSocket = await connectRoom(ben, roomId);
+    const benInbox = await connectInbox(ben);
+    await api.json('DELETE', `/api/groups/${roomId}/members/${ben.id}`, undefined, ann.token);
+    expect(await benSocket.inbox.next('error')).toMatchObject({ code: 'not_a_member' });
+    expect((await benSocket.inbox.waitClosed()).code).toBe(CLOSE_CODES.notAMember);
+    expect(await benInbox.inbox.next('rooms_changed')).toMatchObject({ roomId, change: 'removed' });
+    const members = await annSocket.inbox.next('members');
+    expect(members.members.map((m) => m.userId)).toEqual([ann.id]);
+    expect((await api.request('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, ben.token)).status).toBe(403);
+    expect((await api.request('GET', `/api/rooms/${roomId}/messages`, undefined, ben.token)).status).toBe(403);
+  });
+
+  it('keeps at least one admin: a lone admin cannot step down, and leaving promotes a successor', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const roomId = await api.createGroup(ann, 'Pair', [ben]);
+    const demote = await api.request('PATCH', `/api/groups/${roomId}/members/${ann.id}`, { role: 'member' }, ann.token);
+    expect(demote.status).toBe(409);
+    expect((await api.request('POST', `/api/groups/${roomId}/leave`, undefined, ann.token)).status).toBe(204);
+    const room = await api.json('GET', `/api/rooms/${roomId}`, undefined, ben.token);
+    expect(room.room.members).toEqual([expect.objectContaining({ userId: ben.id, role: 'admin' })]);
+  });
+
+  it('tells a new member’s inbox that a room appeared', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const benInbox = await connectInbox(ben);
+    const roomId = await api.createGroup(ann, 'Surprise', [ben]);
+    expect(await benInbox.inbox.next('rooms_changed')).toMatchObject({ roomId, change: 'added' });
+  });
+});
