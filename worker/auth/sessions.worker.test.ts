@@ -43,6 +43,6 @@ describe('sessions', () => {
     const limited = await api.request('POST', '/api/auth/login', { login: ann.username, password: ann.password });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await limited.json()).error.code).toBe('rate_limited');
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 });

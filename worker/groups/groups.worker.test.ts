@@ -24,7 +24,7 @@ describe('groups', () => {
     expect((await api.request('PATCH', `/api/groups/${roomId}`, { name: 'x' }, cat.token)).status).toBe(403);
     const bad = await api.request('POST', '/api/groups', { name: 'G', members: ['no_such_user_zz'] }, ann.token);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toContain('no_such_user_zz');
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('no_such_user_zz');
   });
 
   it('broadcasts to every member and posts membership notices in the timeline', async () => {
