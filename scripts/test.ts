@@ -2,7 +2,8 @@
  * `npm test [-- vitest args]`: the whole suite in one command. Prepares a fresh,
  * migrated `edge_chat_test` database and a relay to it, builds the web app, runs
  * `vitest run` with TEST_DATABASE_URL / TEST_PG_RELAY_URL, and ends with a plain
- * "N passed, N failed" line. The local cluster is left running for the next run.
+ * "N passed, N failed" line. The local cluster is left running for the next run
+ * (except under CI=true, where a cluster this run started is stopped).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './lib/paths';
 import { hostPort, startPgRelay, type PgRelay } from './lib/pg-relay';
-import { prepareTestDatabase } from './lib/test-database';
+import { prepareTestDatabase, type TestDatabase } from './lib/test-database';
 import { buildWeb } from './lib/web-build';
 import { offlineWranglerEnv } from './lib/wrangler-env';
 
@@ -60,9 +61,11 @@ function summary(reportFile: string): string | undefined {
 async function main(): Promise<number> {
   const userArgs = process.argv.slice(2);
   let relay: PgRelay | undefined;
+  let testDb: TestDatabase | undefined;
   const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-chat-test-'));
   try {
-    const databaseUrl = await prepareTestDatabase(log);
+    testDb = await prepareTestDatabase(log);
+    const databaseUrl = testDb.url;
     log(`fresh, migrated database ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
     relay = await startPgRelay({ allow: [hostPort(databaseUrl)] });
     log(`relay ws://${relay.relayUrl} -> ${hostPort(databaseUrl)}`);
@@ -85,6 +88,8 @@ async function main(): Promise<number> {
     return code;
   } finally {
     await relay?.close();
+    // Developers keep the cluster for the next run; a CI machine is thrown away, so tidy up there.
+    if (process.env.CI === 'true') await testDb?.stopIfStarted();
     fs.rmSync(reportDir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { freePort } from './free-port';
 import { projectRoot, wranglerBin } from './paths';
 import { offlineWranglerEnv } from './wrangler-env';
@@ -85,7 +86,7 @@ function outputTail(child: ChildProcess, echo: boolean): () => string {
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     if (echo) process.stderr.write(chunk);
-    lines.push(...chunk.toString().split('\n'));
+    lines.push(...stripVTControlCharacters(chunk.toString()).split('\n'));
     if (lines.length > 80) lines.splice(0, lines.length - 80);
   };
   child.stdout!.on('data', collect);
@@ -100,6 +101,8 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => s
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before ${baseUrl}/api/health answered:\n${tail()}`);
     }
+    // wrangler dev keeps running after a failed bundle, waiting for edits: don't wait out the timeout.
+    if (/Build failed/.test(tail())) throw new Error(`wrangler dev could not bundle the Worker:\n${tail()}`);
     try {
       const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
       if (res.status === 200) return;

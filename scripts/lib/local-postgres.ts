@@ -35,6 +35,8 @@ export interface LocalPostgres {
   host: string;
   port: number;
   database: string;
+  /** True if this call started the server (it was not running). */
+  startedNow: boolean;
   /** Fast shutdown of the cluster (its data stays). */
   stop(): Promise<void>;
 }
@@ -232,6 +234,7 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
 
   // Reuse a running cluster unless a different port was asked for explicitly.
   let port = runningPort(binDir, pgdata, runDir);
+  const startedNow = port === undefined || (requested !== undefined && port !== requested);
   if (port !== undefined && requested !== undefined && port !== requested) {
     log(`cluster runs on port ${port}, restarting it on ${requested}`);
     stopCluster(cluster);
@@ -253,6 +256,7 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
     host: HOST,
     port,
     database,
+    startedNow,
     async stop() {
       stopCluster(cluster);
     },

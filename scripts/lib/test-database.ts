@@ -7,9 +7,15 @@ import { migrateDatabase } from './migrate';
 
 export const TEST_DATABASE_NAME = 'edge_chat_test';
 
-export async function prepareTestDatabase(log: (m: string) => void): Promise<string> {
-  const adminUrl = process.env.DATABASE_URL || (await ensureLocalPostgres({ log })).adminUrl;
-  const url = await createFreshDatabase(adminUrl, TEST_DATABASE_NAME);
+export interface TestDatabase {
+  url: string;
+  /** Stops the local cluster if this run started it (else a no-op). */
+  stopIfStarted(): Promise<void>;
+}
+
+export async function prepareTestDatabase(log: (m: string) => void): Promise<TestDatabase> {
+  const local = process.env.DATABASE_URL ? undefined : await ensureLocalPostgres({ log });
+  const url = await createFreshDatabase(process.env.DATABASE_URL || local!.adminUrl, TEST_DATABASE_NAME);
   await migrateDatabase(url);
-  return url;
+  return { url, stopIfStarted: async () => (local?.startedNow ? local.stop() : undefined) };
 }
