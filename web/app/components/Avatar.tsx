@@ -1,0 +1,22 @@
+import { colorSlot, initials } from '../lib/format';
+
+interface AvatarProps {
+  id: string;
+  name: string;
+  size?: 'sm' | 'md' | 'lg';
+  /** undefined: no dot. */
+  online?: boolean;
+  group?: boolean;
+}
+
+/** Initials on a colour derived from the id, with an optional presence dot. */
+export function Avatar({ id, name, size = 'md', online, group }: AvatarProps) {
+  return (
+    <span className={`avatar avatar--${size} avatar--c${colorSlot(id)}${group ? ' avatar--group' : ''}`} aria-hidden="true">
+      <span className="avatar__text">{initials(name)}</span>
+      {online !== undefined && (
+        <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} data-testid="presence-dot" data-online={online ? 'true' : 'false'} />
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * An open conversation: header (title, presence / typing / members), connection banner,
+ * message list, typing indicator and composer. Used by /chat/:roomId and, without the
+ * navigation chrome, by /embed/:roomId.
+ */
+import { Link, Outlet } from '@remix-run/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { WireMessage } from '../lib/protocol';
+import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
+import { usePresence } from '../context/PresenceContext';
+import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
+import { Avatar } from './Avatar';
+import { Composer, type ComposerHandle } from './Composer';
+import { ConnectionBanner } from './ConnectionBanner';
+import { BackIcon, UsersIcon } from './Icons';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+
+export interface ChatOutletContext {
+  chat: RoomChat;
+  me: string;
+}
+
+interface Props {
+  roomId: string;
+  me: string;
+  variant?: 'full' | 'embed';
+}
+
+export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
+  const chat = useRoomChat(roomId, me);
+  const [replyTo, setReplyTo] = useState<number | null>(null);
+  const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
+  const composer = useRef<ComposerHandle>(null);
+
+  const isGroup = chat.info?.kind === 'group';
+  const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
+  const other = !isGroup ? otherMember(chat.members, me) : null;
+  const otherPresence = usePresence(other?.userId);
+  const otherOnline = otherPresence?.online ?? other?.online ?? false;
+
+  const typingNames = useMemo(
+    () => chat.typingUserIds.map((id) => memberName(chat.members, id, me)),
+    [chat.typingUserIds, chat.members, me],
+  );
+
+  let subtitle = '';
+  if (chat.info) {
+    if (isGroup) {
+      const online = chat.members.filter((m) => m.online && m.userId !== me).length;
+      subtitle = `${pluralize(chat.members.length, 'member')}${online ? `, ${online} online` : ''}`;
+    } else if (other) {
+      subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${other.username}`;
+    }
+  }
+
+  // The chat shell titles the tab; the embed page has no shell.
+  useEffect(() => {
+    if (title && variant === 'embed') document.title = `${title} · edge-chat`;
+  }, [title, variant]);
+
+  // Notices disappear by themselves.
+  useEffect(() => {
+    if (!chat.notice) return;
+    const t = setTimeout(chat.clearNotice, 4000);
+    return () => clearTimeout(t);
+  }, [chat.notice]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onReply = useCallback((seq: number) => {
+    setEditing(null);
+    setReplyTo(seq);
+    composer.current?.focus();
+  }, []);
+  const onEdit = useCallback((m: WireMessage) => {
+    setReplyTo(null);
+    setEditing({ seq: m.seq, content: m.content });
+  }, []);
+  const editLast = () => {
+    for (let i = chat.messages.length - 1; i >= 0; i--) {
+      const m = chat.messages[i]!;
+      if (m.senderId === me && m.type === 'text' && !m.deletedAt) return onEdit(m);
+    }
+  };
+
+  const replyMsg = replyTo !== null ? chat.bySeq.get(replyTo) : undefined;
+  const replyBar = replyTo !== null ? { name: replyMsg ? memberName(chat.members, replyMsg.senderId, me) : 'message', text: replyMsg ? previewText(replyMsg) : '' } : null;
+
+  if (chat.gone) {
+    return (
+      <section className="chat chat--gone" aria-label="Conversation unavailable">
+        <div className="empty-state">
+          <h2>Conversation unavailable</h2>
+          <p>{chat.gone}</p>
+          {variant === 'full' && (
+            <Link className="btn btn--primary" to="/chat">
+              Back to conversations
+            </Link>
+          )}
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className={`chat chat--${variant}`} aria-label={title ? `Conversation: ${title}` : 'Conversation'} data-testid="chat-window" data-room-id={roomId}>
+      <header className="chat__header">
+        {variant === 'full' && (
+          <Link to="/chat" className="icon-btn chat__back" aria-label="Back to conversations">
+            <BackIcon />
+          </Link>
+        )}
+        {chat.info ? (
+          <>
+            <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : otherOnline} group={isGroup} />
+            <div className="chat__title">
+              <h1 data-testid="chat-title">{title}</h1>
+              <p className={`chat__subtitle${!isGroup && otherOnline ? ' chat__subtitle--online' : ''}`} data-testid="chat-subtitle">
+                {typingNames.length && !isGroup ? 'typing…' : subtitle}
+              </p>
+            </div>
+          </>
+        ) : (
+          <div className="chat__title">
+            <span className="skeleton skeleton--line" />
+          </div>
+        )}
+        {variant === 'full' && isGroup && (
+          <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
+            <UsersIcon />
+          </Link>
+        )}
+      </header>
+
+      <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
+
+      <MessageList chat={chat} me={me} isGroup={isGroup} onReply={onReply} onEdit={onEdit} />
+
+      <TypingIndicator names={typingNames} />
+
+      {chat.notice && (
+        <div className="toast" role="status" key={chat.notice.id}>
+          {chat.notice.text}
+        </div>
+      )}
+
+      <Composer
+        ref={composer}
+        placeholder={title ? `Message ${title}` : 'Message'}
+        replyTo={replyBar}
+        editing={editing}
+        onSend={(text) => {
+          chat.sendMessage(text, replyTo);
+          setReplyTo(null);
+        }}
+        onSaveEdit={chat.edit}
+        onCancelReply={() => setReplyTo(null)}
+        onCancelEdit={() => setEditing(null)}
+        onTyping={chat.setTyping}
+        onEditLast={editLast}
+      />
+
+      {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}
+    </section>
+  );
+}

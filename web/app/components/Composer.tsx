@@ -1,0 +1,193 @@
+/**
+ * The message input. Enter sends, Shift+Enter adds a line; typing {active:true} is sent at most
+ * every ~3 s while typing and {active:false} on send, on blur and when the text is cleared.
+ * Also hosts the reply and edit bars.
+ */
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { MAX_MESSAGE_CHARS } from '../lib/protocol';
+import { CloseIcon, EditIcon, ReplyIcon, SendIcon } from './Icons';
+
+const TYPING_RENEW_MS = 3000;
+
+export interface ComposerHandle {
+  focus(): void;
+}
+
+interface Props {
+  disabled?: boolean;
+  placeholder: string;
+  replyTo: { name: string; text: string } | null;
+  editing: { seq: number; content: string } | null;
+  onSend(text: string): void;
+  onSaveEdit(seq: number, text: string): void;
+  onCancelReply(): void;
+  onCancelEdit(): void;
+  onTyping(active: boolean): void;
+  /** Arrow-up in an empty box edits my last message. */
+  onEditLast?(): void;
+}
+
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer(props, ref) {
+  const { disabled, replyTo, editing, onTyping } = props;
+  const [text, setText] = useState('');
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  const typingSentAt = useRef(0);
+  const typingActive = useRef(false);
+  const draftBeforeEdit = useRef('');
+
+  useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
+
+  const stopTyping = useCallback(() => {
+    if (typingActive.current) {
+      typingActive.current = false;
+      typingSentAt.current = 0;
+      onTyping(false);
+    }
+  }, [onTyping]);
+
+  // Entering edit mode fills the box with the message; leaving it restores the draft.
+  const editingSeq = editing?.seq ?? null;
+  useEffect(() => {
+    if (editing) {
+      draftBeforeEdit.current = text;
+      setText(editing.content);
+      requestAnimationFrame(() => {
+        const el = areaRef.current;
+        if (el) {
+          el.focus();
+          el.setSelectionRange(el.value.length, el.value.length);
+        }
+      });
+    } else if (editingSeq === null && draftBeforeEdit.current) {
+      setText(draftBeforeEdit.current);
+      draftBeforeEdit.current = '';
+    }
+  }, [editingSeq]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (replyTo) areaRef.current?.focus();
+  }, [replyTo]);
+
+  // Grow with the text up to a few lines (CSSOM, not a style attribute: CSP-friendly).
+  useLayoutEffect(() => {
+    const el = areaRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  // Say we stopped typing when the room closes.
+  useEffect(() => () => stopTyping(), [stopTyping]);
+
+  const trimmed = text.trim();
+  const tooLong = text.length > MAX_MESSAGE_CHARS;
+  const canSend = !disabled && trimmed.length > 0 && !tooLong;
+
+  const submit = () => {
+    if (!canSend) return;
+    if (editing) {
+      if (trimmed !== editing.content.trim()) props.onSaveEdit(editing.seq, trimmed);
+      draftBeforeEdit.current = '';
+      props.onCancelEdit();
+      setText('');
+    } else {
+      props.onSend(trimmed);
+      setText('');
+    }
+    stopTyping();
+    areaRef.current?.focus();
+  };
+
+  const onChange = (value: string) => {
+    setText(value);
+    if (editing) return;
+    if (!value.trim()) {
+      stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (now - typingSentAt.current >= TYPING_RENEW_MS) {
+      typingSentAt.current = now;
+      typingActive.current = true;
+      onTyping(true);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      submit();
+    } else if (e.key === 'Escape') {
+      if (editing) {
+        e.preventDefault();
+        props.onCancelEdit();
+      } else if (replyTo) {
+        e.preventDefault();
+        props.onCancelReply();
+      }
+    } else if (e.key === 'ArrowUp' && !text && !editing && props.onEditLast) {
+      e.preventDefault();
+      props.onEditLast();
+    }
+  };
+
+  return (
+    <form
+      className="composer"
+      data-testid="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {(replyTo || editing) && (
+        <div className="composer__context" data-testid={editing ? 'edit-bar' : 'reply-bar'}>
+          {editing ? <EditIcon size={16} /> : <ReplyIcon size={16} />}
+          <div className="composer__context-text">
+            <strong>{editing ? 'Edit message' : `Replying to ${replyTo!.name}`}</strong>
+            <span>{editing ? editing.content : replyTo!.text}</span>
+          </div>
+          <button
+            type="button"
+            className="icon-btn icon-btn--sm"
+            aria-label={editing ? 'Cancel editing' : 'Cancel reply'}
+            onClick={editing ? props.onCancelEdit : props.onCancelReply}
+          >
+            <CloseIcon size={16} />
+          </button>
+        </div>
+      )}
+      <div className="composer__row">
+        <textarea
+          ref={areaRef}
+          className="composer__input"
+          value={text}
+          rows={1}
+          placeholder={props.placeholder}
+          aria-label={editing ? 'Edit message' : 'Message'}
+          data-testid="composer-input"
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={stopTyping}
+          disabled={disabled}
+          enterKeyHint="send"
+          autoComplete="off"
+        />
+        <button
+          type="submit"
+          className="send-btn"
+          disabled={!canSend}
+          aria-label={editing ? 'Save edit' : 'Send message'}
+          data-testid="send-button"
+        >
+          {editing ? <EditIcon size={20} /> : <SendIcon size={20} />}
+        </button>
+      </div>
+      {text.length > MAX_MESSAGE_CHARS * 0.9 && (
+        <div className={`composer__count${tooLong ? ' composer__count--over' : ''}`} aria-live="polite">
+          {text.length} / {MAX_MESSAGE_CHARS}
+        </div>
+      )}
+    </form>
+  );
+});

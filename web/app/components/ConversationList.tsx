@@ -1,0 +1,115 @@
+/** The list of conversations: avatar with presence, name, last message, time, unread badge. */
+import { NavLink } from '@remix-run/react';
+import { useMemo, useState } from 'react';
+import type { RoomSummary } from '../services/api';
+import { usePresenceMap } from '../context/PresenceContext';
+import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
+import { Avatar } from './Avatar';
+import { SearchIcon } from './Icons';
+
+interface Props {
+  rooms: RoomSummary[] | null;
+  error: string | null;
+  me: string;
+  onRetry(): void;
+}
+
+export function ConversationList({ rooms, error, me, onRetry }: Props) {
+  const presence = usePresenceMap();
+  const [filter, setFilter] = useState('');
+
+  const items = useMemo(() => {
+    const q = filter.trim().toLowerCase();
+    return (rooms ?? [])
+      .map((room) => {
+        const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
+        const title = roomTitle(room, room.members, me);
+        const online = other ? (presence.get(other.userId)?.online ?? other.online ?? false) : undefined;
+        return { room, other, title, online };
+      })
+      .filter(({ title, other }) => !q || title.toLowerCase().includes(q) || other?.username.includes(q));
+  }, [rooms, filter, me, presence]);
+
+  return (
+    <nav className="conversations" aria-label="Conversations">
+      <div className="conversations__search">
+        <SearchIcon size={16} />
+        <input
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder="Search conversations"
+          aria-label="Search conversations"
+          data-testid="conversation-search"
+        />
+      </div>
+      {error && !rooms && (
+        <div className="conversations__empty" role="alert">
+          <p>{error}</p>
+          <button type="button" className="btn btn--secondary" onClick={onRetry} aria-label="Try loading conversations again">
+            Try again
+          </button>
+        </div>
+      )}
+      {!rooms && !error && (
+        <ul className="conversations__list" aria-busy="true" aria-label="Loading conversations">
+          {[0, 1, 2, 3].map((i) => (
+            <li key={i} className="conversation conversation--skeleton" aria-hidden="true">
+              <span className="skeleton skeleton--circle" />
+              <span className="skeleton skeleton--lines" />
+            </li>
+          ))}
+        </ul>
+      )}
+      {rooms && items.length === 0 && (
+        <div className="conversations__empty">
+          <p>{filter ? 'No conversation matches.' : 'No conversations yet.'}</p>
+          {!filter && <p className="muted">Start one with the + button.</p>}
+        </div>
+      )}
+      {rooms && items.length > 0 && (
+        <ul className="conversations__list" data-testid="conversation-list">
+          {items.map(({ room, other, title, online }) => {
+            const unread = room.unreadCount;
+            const label = [
+              room.kind === 'group' ? `Group ${title}` : `Chat with ${title}`,
+              online ? 'online' : null,
+              unread ? `${unread} unread` : null,
+            ]
+              .filter(Boolean)
+              .join(', ');
+            return (
+              <li key={room.id}>
+                <NavLink
+                  to={`/chat/${room.id}`}
+                  className={({ isActive }) => `conversation${isActive ? ' conversation--active' : ''}${unread ? ' conversation--unread' : ''}`}
+                  aria-label={label}
+                  data-testid="conversation-item"
+                  data-room-id={room.id}
+                  data-unread={unread}
+                  prefetch="none"
+                >
+                  <Avatar id={other?.userId ?? room.id} name={title} online={online} group={room.kind === 'group'} />
+                  <span className="conversation__body">
+                    <span className="conversation__top">
+                      <span className="conversation__title">{title}</span>
+                      <span className="conversation__time">{formatListTime(room.lastMessage?.createdAt ?? room.lastMessageAt)}</span>
+                    </span>
+                    <span className="conversation__bottom">
+                      <span className="conversation__preview">{roomPreview(room, me)}</span>
+                      {unread > 0 && (
+                        <span className="badge" data-testid="unread-badge" aria-hidden="true">
+                          {unread > 99 ? '99+' : unread}
+                        </span>
+                      )}
+                    </span>
+                  </span>
+                </NavLink>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </nav>
+  );
+}

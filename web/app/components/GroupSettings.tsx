@@ -1,0 +1,209 @@
+/**
+ * Group management: rename, add and remove members, promote and demote admins, leave.
+ * Admin-only controls are shown to admins; the API enforces the same rules (403 otherwise).
+ * The room socket's `members` frame brings the new member list to everyone.
+ */
+import { Link, useNavigate } from '@remix-run/react';
+import { useMemo, useState } from 'react';
+import { api, errorMessage, type RoomMember } from '../services/api';
+import { useRooms } from '../context/RoomsContext';
+import { usePresenceMap } from '../context/PresenceContext';
+import type { RoomChat } from '../hooks/useRoomChat';
+import { Avatar } from './Avatar';
+import { CloseIcon } from './Icons';
+import { UserPicker } from './UserPicker';
+
+export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
+  const navigate = useNavigate();
+  const rooms = useRooms();
+  const presence = usePresenceMap();
+  const [name, setName] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmLeave, setConfirmLeave] = useState(false);
+
+  const roomId = chat.roomId;
+  const members = chat.members;
+  const myRole = members.find((m) => m.userId === me)?.role;
+  const isAdmin = myRole === 'admin';
+  const adminCount = members.filter((m) => m.role === 'admin').length;
+  const currentName = chat.info?.name ?? '';
+  const exclude = useMemo(() => new Set(members.map((m) => m.username)), [members]);
+  const back = `/chat/${roomId}`;
+
+  const run = async (key: string, fn: () => Promise<unknown>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await fn();
+      void rooms.reload();
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (chat.info && chat.info.kind !== 'group') {
+    return (
+      <aside className="side-panel" aria-label="Conversation details">
+        <div className="panel__body">
+          <p>This is a direct conversation.</p>
+          <Link to={back}>Back</Link>
+        </div>
+      </aside>
+    );
+  }
+
+  const sorted = [...members].sort(
+    (a, b) => Number(b.role === 'admin') - Number(a.role === 'admin') || a.displayName.localeCompare(b.displayName),
+  );
+
+  return (
+    <aside className="side-panel" aria-labelledby="group-settings-title" data-testid="group-settings">
+      <header className="panel__header">
+        <h2 id="group-settings-title">Group settings</h2>
+        <Link to={back} className="icon-btn" aria-label="Close group settings">
+          <CloseIcon />
+        </Link>
+      </header>
+      <div className="panel__body stack">
+        {error && (
+          <p className="form-error" role="alert" data-testid="group-error">
+            {error}
+          </p>
+        )}
+
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const next = (name ?? currentName).trim();
+            if (!next || next === currentName) return;
+            void run('rename', () => api.renameGroup(roomId, next)).then((ok) => ok && setName(null));
+          }}
+        >
+          <label className="field">
+            <span className="field__label">Group name</span>
+            <span className="field__row">
+              <input
+                type="text"
+                value={name ?? currentName}
+                maxLength={64}
+                onChange={(e) => setName(e.target.value)}
+                disabled={!isAdmin || busy !== null}
+                data-testid="group-rename-input"
+              />
+              {isAdmin && (
+                <button
+                  type="submit"
+                  className="btn btn--secondary"
+                  disabled={busy !== null || !(name ?? '').trim() || name?.trim() === currentName}
+                  data-testid="group-rename-save"
+                >
+                  Save
+                </button>
+              )}
+            </span>
+          </label>
+        </form>
+
+        <section aria-labelledby="members-title" className="stack">
+          <h3 id="members-title" className="section-title">
+            {members.length} members
+          </h3>
+          {isAdmin && (
+            <UserPicker
+              label="Add a member"
+              exclude={exclude}
+              busy={busy !== null}
+              testId="add-member-search"
+              onPick={(username) => void run(`add:${username}`, () => api.addMember(roomId, username))}
+            />
+          )}
+          <ul className="member-list" data-testid="member-list">
+            {sorted.map((m: RoomMember) => {
+              const online = presence.get(m.userId)?.online ?? m.online ?? false;
+              const isMe = m.userId === me;
+              return (
+                <li key={m.userId} className="member" data-testid="member" data-username={m.username} data-role={m.role}>
+                  <Avatar id={m.userId} name={m.displayName} size="sm" online={online} />
+                  <span className="member__names">
+                    <span>
+                      {m.displayName}
+                      {isMe && ' (you)'}
+                    </span>
+                    <span className="muted">@{m.username}</span>
+                  </span>
+                  {m.role === 'admin' && <span className="role-badge">admin</span>}
+                  {isAdmin && !isMe && (
+                    <span className="member__actions">
+                      <button
+                        type="button"
+                        className="btn btn--ghost btn--xs"
+                        disabled={busy !== null}
+                        aria-label={m.role === 'admin' ? `Remove admin role from ${m.displayName}` : `Make ${m.displayName} an admin`}
+                        onClick={() => void run(`role:${m.userId}`, () => api.setRole(roomId, m.userId, m.role === 'admin' ? 'member' : 'admin'))}
+                        data-testid="toggle-admin"
+                      >
+                        {m.role === 'admin' ? 'Dismiss admin' : 'Make admin'}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn--ghost btn--xs btn--danger-text"
+                        disabled={busy !== null}
+                        aria-label={`Remove ${m.displayName} from the group`}
+                        onClick={() => void run(`remove:${m.userId}`, () => api.removeMember(roomId, m.userId))}
+                        data-testid="remove-member"
+                      >
+                        Remove
+                      </button>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+
+        <section className="danger-zone">
+          {confirmLeave ? (
+            <div className="stack">
+              <p>
+                Leave this group?{' '}
+                {isAdmin && adminCount === 1 && members.length > 1 ? 'You are the only admin; make someone else admin first if the group should keep one.' : ''}
+              </p>
+              <div className="row">
+                <button
+                  type="button"
+                  className="btn btn--danger"
+                  disabled={busy !== null}
+                  data-testid="confirm-leave"
+                  onClick={() =>
+                    void run('leave', () => api.leaveGroup(roomId)).then((ok) => {
+                      if (ok) {
+                        rooms.removeRoom(roomId);
+                        navigate('/chat');
+                      }
+                    })
+                  }
+                >
+                  Leave group
+                </button>
+                <button type="button" className="btn btn--secondary" onClick={() => setConfirmLeave(false)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          ) : (
+            <button type="button" className="btn btn--danger-outline" onClick={() => setConfirmLeave(true)} data-testid="leave-group">
+              Leave group
+            </button>
+          )}
+        </section>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,354 @@
+/**
+ * One message. User content is rendered as React text only (links are React elements whose
+ * href is checked to be http(s)); nothing is ever injected as HTML.
+ */
+import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { WireMessage } from '../lib/protocol';
+import type { PendingMessage } from '../lib/messages';
+import type { RoomMember } from '../services/api';
+import { describeCall, formatFull, formatTime, pluralize } from '../lib/format';
+import {
+  AlertIcon,
+  CheckIcon,
+  ClockIcon,
+  CloseIcon,
+  DoubleCheckIcon,
+  EditIcon,
+  InfoIcon,
+  PhoneIcon,
+  ReplyIcon,
+  RetryIcon,
+  SmileIcon,
+  TrashIcon,
+} from './Icons';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
+export type DeliveryStatus = 'sending' | 'failed' | 'sent' | 'seen';
+
+export interface ReplyPreview {
+  seq: number;
+  name: string;
+  text: string | null;
+}
+
+interface CommonProps {
+  mine: boolean;
+  /** Shown above the first bubble of a run in groups. */
+  senderName: string | null;
+  /** Same sender as the message above: tighter spacing, no name. */
+  continued: boolean;
+  reply: ReplyPreview | null;
+  onJump(seq: number): void;
+}
+
+export interface SentBubbleProps extends CommonProps {
+  message: WireMessage;
+  me: string;
+  status: DeliveryStatus | null;
+  isGroup: boolean;
+  /** The room's members with their read cursors (for the read-by list). */
+  members: readonly RoomMember[];
+  highlighted: boolean;
+  onReply(seq: number): void;
+  onReact(seq: number, emoji: string, on: boolean): void;
+  onEdit(message: WireMessage): void;
+  onDelete(seq: number): void;
+}
+
+/** Splits text into plain strings and http(s) links, as React nodes. */
+function linkify(text: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  const re = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    let href: string | null = null;
+    try {
+      const u = new URL(m[0]);
+      if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href;
+    } catch {
+      href = null;
+    }
+    out.push(
+      href ? (
+        <a key={m.index} href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+          {m[0]}
+        </a>
+      ) : (
+        m[0]
+      ),
+    );
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+function StatusIcon({ status }: { status: DeliveryStatus }) {
+  const label = { sending: 'Sending', failed: 'Not sent', sent: 'Delivered', seen: 'Seen' }[status];
+  return (
+    <span className={`msg__status msg__status--${status}`} role="img" aria-label={label} title={label} data-testid="message-status">
+      {status === 'sending' && <ClockIcon size={14} />}
+      {status === 'failed' && <AlertIcon size={14} />}
+      {status === 'sent' && <CheckIcon size={14} />}
+      {status === 'seen' && <DoubleCheckIcon size={14} />}
+    </span>
+  );
+}
+
+function ReplyQuote({ reply, onJump }: { reply: ReplyPreview; onJump(seq: number): void }) {
+  return (
+    <button
+      type="button"
+      className="msg__quote"
+      onClick={() => onJump(reply.seq)}
+      aria-label={`Reply to ${reply.name}: ${reply.text ?? 'earlier message'}. Show original`}
+      data-testid="reply-quote"
+    >
+      <span className="msg__quote-name">{reply.name}</span>
+      <span className="msg__quote-text">{reply.text ?? 'Earlier message'}</span>
+    </button>
+  );
+}
+
+export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps) {
+  const { message: m, mine, me, status, isGroup, members, highlighted } = props;
+  const [picker, setPicker] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [showReaders, setShowReaders] = useState(false);
+  const [selected, setSelected] = useState(false);
+  const pickerRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!picker) return;
+    pickerRef.current?.querySelector('button')?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (!pickerRef.current?.contains(e.target as Node)) setPicker(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [picker]);
+
+  if (m.type === 'system' || m.type === 'call') {
+    return (
+      <li className="msg-system" data-testid="message" data-seq={m.seq} data-type={m.type} id={`msg-${m.seq}`}>
+        {m.type === 'call' && <PhoneIcon size={14} />}
+        <span>{m.deletedAt ? 'Message deleted' : m.type === 'call' ? describeCall(m.content) : m.content}</span>
+        <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
+          {formatTime(m.createdAt)}
+        </time>
+      </li>
+    );
+  }
+
+  const deleted = m.deletedAt !== null;
+  const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
+  const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
+  const readBy = showReaders
+    ? members.filter((x) => x.userId !== m.senderId && x.lastReadSeq >= m.seq).map((x) => (x.userId === me ? 'You' : x.displayName))
+    : [];
+
+  return (
+    <li
+      className={`msg${mine ? ' msg--mine' : ''}${props.continued ? ' msg--continued' : ''}${highlighted ? ' msg--highlight' : ''}${selected ? ' msg--selected' : ''}`}
+      data-testid="message"
+      data-seq={m.seq}
+      data-client-id={m.clientId}
+      data-mine={mine ? 'true' : 'false'}
+      data-status={status ?? undefined}
+      data-deleted={deleted ? 'true' : undefined}
+      id={`msg-${m.seq}`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          setPicker(false);
+          setConfirmDelete(false);
+          setShowReaders(false);
+        }
+      }}
+    >
+      {props.senderName && !mine && <div className="msg__sender">{props.senderName}</div>}
+      <div className="msg__row">
+        <div
+          className={`bubble${deleted ? ' bubble--deleted' : ''}`}
+          data-testid="message-bubble"
+          onClick={(e) => {
+            if (!(e.target as HTMLElement).closest('a,button')) setSelected((s) => !s);
+          }}
+        >
+          {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
+          {deleted ? (
+            <p className="bubble__text bubble__text--deleted">This message was deleted</p>
+          ) : (
+            <p className="bubble__text" data-testid="message-text">
+              {linkify(m.content)}
+            </p>
+          )}
+          <span className="bubble__meta">
+            {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
+            <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
+              {formatTime(m.createdAt)}
+            </time>
+            {mine && status && <StatusIcon status={status} />}
+          </span>
+        </div>
+
+        {!deleted && (
+          <div className="msg__actions" role="toolbar" aria-label="Message actions">
+            <button type="button" className="icon-btn icon-btn--sm" aria-label="Add reaction" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
+              <SmileIcon size={16} />
+            </button>
+            <button type="button" className="icon-btn icon-btn--sm" aria-label="Reply" onClick={() => props.onReply(m.seq)} data-testid="reply-button">
+              <ReplyIcon size={16} />
+            </button>
+            {isGroup && (
+              <button
+                type="button"
+                className="icon-btn icon-btn--sm"
+                aria-label="Read by"
+                aria-expanded={showReaders}
+                onClick={() => setShowReaders((s) => !s)}
+                data-testid="read-by-button"
+              >
+                <InfoIcon size={16} />
+              </button>
+            )}
+            {mine && m.type === 'text' && (
+              <button type="button" className="icon-btn icon-btn--sm" aria-label="Edit message" onClick={() => props.onEdit(m)} data-testid="edit-button">
+                <EditIcon size={16} />
+              </button>
+            )}
+            {mine &&
+              (confirmDelete ? (
+                <button
+                  type="button"
+                  className="btn btn--danger btn--xs"
+                  aria-label="Confirm delete"
+                  onClick={() => {
+                    setConfirmDelete(false);
+                    props.onDelete(m.seq);
+                  }}
+                  onBlur={() => setConfirmDelete(false)}
+                  autoFocus
+                  data-testid="confirm-delete"
+                >
+                  Delete
+                </button>
+              ) : (
+                <button type="button" className="icon-btn icon-btn--sm" aria-label="Delete message" onClick={() => setConfirmDelete(true)} data-testid="delete-button">
+                  <TrashIcon size={16} />
+                </button>
+              ))}
+            {picker && (
+              <div className="reaction-picker" ref={pickerRef} role="group" aria-label="Choose a reaction">
+                {QUICK_REACTIONS.map((emoji) => (
+                  <button
+                    key={emoji}
+                    type="button"
+                    className={`reaction-picker__btn${myReactions.has(emoji) ? ' is-on' : ''}`}
+                    aria-label={`${myReactions.has(emoji) ? 'Remove' : 'React with'} ${emoji}`}
+                    onClick={() => {
+                      toggle(emoji);
+                      setPicker(false);
+                    }}
+                  >
+                    {emoji}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+
+      {!deleted && m.reactions.length > 0 && (
+        <div className="msg__reactions">
+          {m.reactions.map((r) => (
+            <button
+              key={r.emoji}
+              type="button"
+              className={`reaction${myReactions.has(r.emoji) ? ' reaction--mine' : ''}`}
+              aria-pressed={myReactions.has(r.emoji)}
+              aria-label={`${r.emoji} ${r.userIds.length}. ${myReactions.has(r.emoji) ? 'Remove my reaction' : 'Add this reaction'}`}
+              onClick={() => toggle(r.emoji)}
+              data-testid="reaction"
+              data-emoji={r.emoji}
+            >
+              <span>{r.emoji}</span>
+              <span className="reaction__count">{r.userIds.length}</span>
+            </button>
+          ))}
+        </div>
+      )}
+
+      {showReaders && (
+        <div className="read-by" role="dialog" aria-label="Read by" data-testid="read-by">
+          <div className="read-by__head">
+            <strong>{readBy.length ? `Read by ${pluralize(readBy.length, 'person', 'people')}` : 'Not read yet'}</strong>
+            <button type="button" className="icon-btn icon-btn--sm" aria-label="Close read-by list" onClick={() => setShowReaders(false)}>
+              <CloseIcon size={14} />
+            </button>
+          </div>
+          {readBy.length > 0 && (
+            <ul>
+              {readBy.map((name, i) => (
+                <li key={i}>{name}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </li>
+  );
+});
+
+interface PendingBubbleProps extends CommonProps {
+  pending: PendingMessage;
+  connected: boolean;
+  onRetry(clientId: string): void;
+  onDiscard(clientId: string): void;
+}
+
+/** My message that the room has not acknowledged yet. */
+export function PendingBubble({ pending: p, connected, reply, onJump, onRetry, onDiscard, continued }: PendingBubbleProps) {
+  const failed = p.status === 'failed' && !p.retryAfter;
+  const status: DeliveryStatus = failed ? 'failed' : 'sending';
+  return (
+    <li
+      className={`msg msg--mine msg--pending${continued ? ' msg--continued' : ''}${failed ? ' msg--failed' : ''}`}
+      data-testid="message"
+      data-pending="true"
+      data-client-id={p.clientId}
+      data-mine="true"
+      data-status={status}
+    >
+      <div className="msg__row">
+        <div className="bubble" data-testid="message-bubble">
+          {reply && <ReplyQuote reply={reply} onJump={onJump} />}
+          <p className="bubble__text" data-testid="message-text">
+            {p.content}
+          </p>
+          <span className="bubble__meta">
+            <time dateTime={p.createdAt}>{formatTime(p.createdAt)}</time>
+            <StatusIcon status={status} />
+          </span>
+        </div>
+      </div>
+      {failed ? (
+        <div className="msg__failed" role="alert">
+          <span>{p.error ?? 'Not sent.'}</span>
+          <button type="button" className="link-btn" onClick={() => onRetry(p.clientId)} aria-label="Retry sending this message" data-testid="retry-button">
+            <RetryIcon size={14} /> Retry
+          </button>
+          <button type="button" className="link-btn" onClick={() => onDiscard(p.clientId)} aria-label="Discard this message">
+            Discard
+          </button>
+        </div>
+      ) : (
+        (!connected || p.retryAfter) && (
+          <div className="msg__waiting">{p.retryAfter ? 'Sending too fast — retrying…' : 'Will send when connected'}</div>
+        )
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,302 @@
+/**
+ * The scrolling list of messages: infinite scroll back (IntersectionObserver on a sentinel at
+ * the top, scroll position kept when older messages are prepended), stick-to-bottom for new
+ * messages, day separators, the "new messages" line, delivery/seen state and "jump to latest".
+ */
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { WireMessage } from '../lib/protocol';
+import type { RoomMember } from '../services/api';
+import type { RoomChat } from '../hooks/useRoomChat';
+import { useDocumentVisible } from '../hooks/useDocumentVisible';
+import { dayKey, formatDay, memberName, previewText } from '../lib/format';
+import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
+import { ArrowDownIcon } from './Icons';
+
+interface Props {
+  chat: RoomChat;
+  me: string;
+  isGroup: boolean;
+  onReply(seq: number): void;
+  onEdit(message: WireMessage): void;
+}
+
+const RUN_GAP_MS = 5 * 60_000;
+const BOTTOM_SLACK_PX = 80;
+
+export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
+  const { messages, pending, members, bySeq, loaded, hasOlder, loadOlder, loadingOlder, firstUnread } = chat;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const sentinelRef = useRef<HTMLDivElement>(null);
+  const atBottomRef = useRef(true);
+  const [atBottom, setAtBottom] = useState(true);
+  const [newBelow, setNewBelow] = useState(0);
+  const [highlight, setHighlight] = useState<number | null>(null);
+  const visible = useDocumentVisible();
+  const connected = chat.connection.status === 'open';
+
+  // ------------------------------------------------------------ read state of my messages
+  const others = useMemo(() => members.filter((m) => m.userId !== me), [members, me]);
+  const statusOf = useCallback(
+    (seq: number): DeliveryStatus => {
+      if (!others.length) return 'sent';
+      return others.every((m) => m.lastReadSeq >= seq) ? 'seen' : 'sent';
+    },
+    [others],
+  );
+  /** My newest message that someone has read, and who. */
+  const seenMarker = useMemo(() => {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (m.senderId !== me || m.type !== 'text') continue;
+      const readers = others.filter((o) => o.lastReadSeq >= m.seq);
+      if (readers.length) return { seq: m.seq, readers };
+    }
+    return null;
+  }, [messages, others, me]);
+
+  // ------------------------------------------------------------ the "new messages" line
+  const unreadLineSeq = useMemo(() => {
+    if (firstUnread === null) return null;
+    return messages.find((m) => m.seq >= firstUnread && m.senderId !== me && m.type !== 'system')?.seq ?? null;
+  }, [messages, firstUnread, me]);
+
+  // ------------------------------------------------------------ scrolling
+  const lastHeight = useRef(0);
+  const prevFirst = useRef<number | undefined>(undefined);
+  const prevLastKey = useRef<string | undefined>(undefined);
+  const prevPending = useRef(0);
+  const initialDone = useRef(false);
+
+  const lastKey = pending.length ? `p:${pending[pending.length - 1]!.clientId}` : messages.length ? `s:${messages[messages.length - 1]!.seq}` : undefined;
+
+  const updateBottom = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK_PX;
+    atBottomRef.current = bottom;
+    setAtBottom(bottom);
+    if (bottom) setNewBelow(0);
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const first = messages[0]?.seq;
+    const iSent = pending.length > prevPending.current;
+    if (!initialDone.current) {
+      if (loaded) {
+        initialDone.current = true;
+        const line = unreadLineSeq !== null ? el.querySelector<HTMLElement>('[data-testid="unread-line"]') : null;
+        if (line && line.offsetTop > el.clientHeight / 2) el.scrollTop = line.offsetTop - 16;
+        else el.scrollTop = el.scrollHeight;
+      }
+    } else if (prevFirst.current !== undefined && first !== undefined && first < prevFirst.current && lastKey === prevLastKey.current) {
+      // Older messages were prepended: keep what the reader was looking at in place.
+      el.scrollTop += el.scrollHeight - lastHeight.current;
+    } else if (atBottomRef.current || iSent) {
+      el.scrollTop = el.scrollHeight;
+    } else if (lastKey !== prevLastKey.current) {
+      setNewBelow((n) => n + 1);
+    }
+    prevFirst.current = first;
+    prevLastKey.current = lastKey;
+    prevPending.current = pending.length;
+    lastHeight.current = el.scrollHeight;
+    updateBottom();
+  }, [messages, pending, loaded, lastKey, unreadLineSeq, updateBottom]);
+
+  // Keep pinned to the bottom when the pane is resized (mobile keyboard, window resize).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (atBottomRef.current) el.scrollTop = el.scrollHeight;
+      lastHeight.current = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Infinite scroll back: observing again whenever the oldest message changes re-checks
+  // the sentinel, so a short first page keeps loading until the view is filled.
+  const oldest = messages[0]?.seq;
+  useEffect(() => {
+    const root = scrollRef.current;
+    const target = sentinelRef.current;
+    if (!root || !target || !loaded || !hasOlder || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void loadOlder();
+      },
+      { root, rootMargin: '400px 0px 0px 0px' },
+    );
+    io.observe(target);
+    return () => io.disconnect();
+  }, [loaded, hasOlder, oldest, loadOlder, loadingOlder]);
+
+  // ------------------------------------------------------------ read receipts
+  const lastSeq = messages.length ? messages[messages.length - 1]!.seq : 0;
+  const viewing = atBottom && visible && loaded;
+  useEffect(() => {
+    chat.viewingRef.current = viewing;
+    if (viewing && lastSeq > 0) chat.markSeen(lastSeq);
+  }, [viewing, lastSeq, chat.viewingRef, chat.markSeen]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // ------------------------------------------------------------ jumping to a replied-to message
+  const jumpTo = useCallback(
+    async (seq: number) => {
+      for (let i = 0; i < 20 && !document.getElementById(`msg-${seq}`); i++) {
+        if (!chat.hasOlder) break;
+        await chat.loadOlder();
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      const el = document.getElementById(`msg-${seq}`);
+      if (!el) return;
+      el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      setHighlight(seq);
+      setTimeout(() => setHighlight((h) => (h === seq ? null : h)), 1600);
+    },
+    [chat],
+  );
+
+  const scrollToBottom = () => {
+    const el = scrollRef.current;
+    if (el) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+  };
+
+  const replyOf = (replyToSeq: number | null): ReplyPreview | null => {
+    if (!replyToSeq) return null;
+    const orig = bySeq.get(replyToSeq);
+    return {
+      seq: replyToSeq,
+      name: orig ? memberName(members, orig.senderId, me) : 'Message',
+      text: orig ? previewText(orig) : null,
+    };
+  };
+
+  // ------------------------------------------------------------ rendering
+  let prev: WireMessage | null = null;
+  const rows = messages.map((m) => {
+    const newDay = !prev || dayKey(prev.createdAt) !== dayKey(m.createdAt);
+    const continued =
+      !newDay &&
+      prev !== null &&
+      prev.type === 'text' &&
+      m.type === 'text' &&
+      prev.senderId === m.senderId &&
+      Date.parse(m.createdAt) - Date.parse(prev.createdAt) < RUN_GAP_MS &&
+      m.seq !== unreadLineSeq;
+    prev = m;
+    const mine = m.senderId === me;
+    return (
+      <Fragment key={m.seq}>
+        {newDay && (
+          <li className="day-separator" role="separator" aria-label={formatDay(m.createdAt)}>
+            <span>{formatDay(m.createdAt)}</span>
+          </li>
+        )}
+        {m.seq === unreadLineSeq && (
+          <li className="unread-line" role="separator" aria-label="New messages" data-testid="unread-line">
+            <span>New messages</span>
+          </li>
+        )}
+        <MessageBubble
+          message={m}
+          me={me}
+          mine={mine}
+          isGroup={isGroup}
+          senderName={isGroup && !mine && !continued ? memberName(members, m.senderId, me) : null}
+          continued={continued}
+          status={mine ? statusOf(m.seq) : null}
+          members={members}
+          reply={replyOf(m.replyToSeq)}
+          highlighted={highlight === m.seq}
+          onJump={jumpTo}
+          onReply={onReply}
+          onReact={chat.react}
+          onEdit={onEdit}
+          onDelete={chat.remove}
+        />
+        {seenMarker?.seq === m.seq && <SeenMarker readers={seenMarker.readers} isGroup={isGroup} total={others.length} />}
+      </Fragment>
+    );
+  });
+
+  const lastConfirmed = messages[messages.length - 1];
+  return (
+    <div className="messages-wrap">
+      <div
+        className="messages"
+        ref={scrollRef}
+        onScroll={updateBottom}
+        data-testid="message-list"
+        data-loaded={loaded ? 'true' : 'false'}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label="Messages"
+        tabIndex={0}
+      >
+        <div ref={sentinelRef} className="messages__top" data-testid="history-sentinel">
+          {loaded && !hasOlder && messages.length > 0 && <p className="messages__start">This is the beginning of the conversation.</p>}
+          {(loadingOlder || (!loaded && !chat.historyError)) && <span className="spinner" role="status" aria-label="Loading messages" />}
+          {chat.historyError && (
+            <p className="messages__error" role="alert">
+              {chat.historyError}{' '}
+              <button type="button" className="link-btn" onClick={() => void loadOlder()} aria-label="Try loading messages again">
+                Try again
+              </button>
+            </p>
+          )}
+        </div>
+        {loaded && messages.length === 0 && pending.length === 0 && (
+          <div className="messages__empty" data-testid="empty-conversation">
+            <p>No messages yet.</p>
+            <p className="muted">Say hello 👋</p>
+          </div>
+        )}
+        <ol className="messages__list">
+          {rows}
+          {pending.map((p, i) => {
+            const before = i === 0 ? lastConfirmed : undefined;
+            return (
+              <PendingBubble
+                key={p.clientId}
+                pending={p}
+                mine
+                senderName={null}
+                continued={i > 0 || (before?.senderId === me && before.type === 'text')}
+                connected={connected}
+                reply={replyOf(p.replyToSeq)}
+                onJump={jumpTo}
+                onRetry={chat.retry}
+                onDiscard={chat.discard}
+              />
+            );
+          })}
+        </ol>
+      </div>
+      {!atBottom && (
+        <button type="button" className="jump-latest" onClick={scrollToBottom} aria-label={newBelow ? `Jump to latest, ${newBelow} new` : 'Jump to latest messages'} data-testid="jump-latest">
+          <ArrowDownIcon size={18} />
+          {newBelow > 0 && <span className="badge">{newBelow}</span>}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function SeenMarker({ readers, isGroup, total }: { readers: RoomMember[]; isGroup: boolean; total: number }) {
+  const text = !isGroup
+    ? 'Seen'
+    : readers.length === total
+      ? 'Seen by everyone'
+      : readers.length <= 3
+        ? `Seen by ${readers.map((r) => r.displayName).join(', ')}`
+        : `Seen by ${readers.length}`;
+  return (
+    <li className="seen-marker" data-testid="seen-marker" aria-label={text}>
+      {text}
+    </li>
+  );
+}

@@ -1,0 +1,134 @@
+/** Start a conversation: a direct chat with someone, or a new group. */
+import { Link, useNavigate } from '@remix-run/react';
+import { useMemo, useState } from 'react';
+import { api, errorMessage } from '../services/api';
+import { useRooms } from '../context/RoomsContext';
+import { BackIcon, CloseIcon } from './Icons';
+import { UserPicker } from './UserPicker';
+
+export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?: 'direct' | 'group' }) {
+  const [tab, setTab] = useState<'direct' | 'group'>(initialTab);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [groupName, setGroupName] = useState('');
+  const [members, setMembers] = useState<string[]>([]);
+  const navigate = useNavigate();
+  const rooms = useRooms();
+
+  const excludeDirect = useMemo(() => new Set([me]), [me]);
+  const excludeGroup = useMemo(() => new Set([me, ...members]), [me, members]);
+
+  const openDirect = async (username: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { room } = await api.openDirect(username);
+      await rooms.reload();
+      navigate(`/chat/${room.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const createGroup = async () => {
+    const name = groupName.trim();
+    if (!name) {
+      setError('Give the group a name.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const { room } = await api.createGroup(name, members);
+      await rooms.reload();
+      navigate(`/chat/${room.id}`);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="new-chat-title" data-testid="new-chat">
+      <header className="panel__header">
+        <Link to="/chat" className="icon-btn chat__back" aria-label="Back to conversations">
+          <BackIcon />
+        </Link>
+        <h1 id="new-chat-title">New conversation</h1>
+        <Link to="/chat" className="icon-btn panel__close" aria-label="Close">
+          <CloseIcon />
+        </Link>
+      </header>
+      <div className="panel__body">
+        <div className="tabs" role="tablist" aria-label="Kind of conversation">
+          <button type="button" role="tab" aria-selected={tab === 'direct'} className="tab" onClick={() => setTab('direct')} data-testid="tab-direct">
+            Direct message
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'group'} className="tab" onClick={() => setTab('group')} data-testid="tab-group">
+            New group
+          </button>
+        </div>
+
+        {error && (
+          <p className="form-error" role="alert" data-testid="new-chat-error">
+            {error}
+          </p>
+        )}
+
+        {tab === 'direct' ? (
+          <div role="tabpanel" aria-label="Direct message">
+            <UserPicker label="Find someone by username" exclude={excludeDirect} busy={busy} autoFocus onPick={(u) => void openDirect(u)} />
+          </div>
+        ) : (
+          <form
+            role="tabpanel"
+            aria-label="New group"
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void createGroup();
+            }}
+          >
+            <label className="field">
+              <span className="field__label">Group name</span>
+              <input
+                type="text"
+                value={groupName}
+                maxLength={64}
+                required
+                onChange={(e) => setGroupName(e.target.value)}
+                data-testid="group-name"
+                autoFocus
+              />
+            </label>
+            <UserPicker
+              label="Add members"
+              exclude={excludeGroup}
+              busy={busy}
+              testId="group-member-search"
+              onPick={(u) => setMembers((list) => (list.includes(u) ? list : [...list, u]))}
+            />
+            {members.length > 0 && (
+              <ul className="chips" aria-label="Members to add">
+                {members.map((u) => (
+                  <li key={u} className="chip" data-testid="member-chip">
+                    @{u}
+                    <button type="button" className="chip__remove" aria-label={`Remove ${u}`} onClick={() => setMembers((l) => l.filter((x) => x !== u))}>
+                      <CloseIcon size={12} />
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <button type="submit" className="btn btn--primary" disabled={busy} data-testid="create-group">
+              {busy ? 'Creating…' : 'Create group'}
+            </button>
+          </form>
+        )}
+      </div>
+    </section>
+  );
+}

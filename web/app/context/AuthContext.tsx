@@ -1,0 +1,195 @@
+/**
+ * Who is signed in. The access token lives only in memory; the refresh token is an HttpOnly
+ * cookie the browser sends to POST /api/auth/refresh. On load we try a refresh (the session
+ * survives reloads), then refresh again shortly before the token expires. Refreshes are
+ * serialised across tabs (Web Locks) and shared through a BroadcastChannel, so two tabs do not
+ * race to rotate the same refresh cookie; signing out in one tab signs out all of them.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, setTokenSource, type PublicUser, type Session } from '../services/api';
+
+export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
+
+interface StoredSession {
+  user: PublicUser;
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface AuthValue {
+  status: AuthStatus;
+  user: PublicUser | null;
+  /** Current access token (null when signed out). Prefer the api service, which adds it for you. */
+  getToken(): string | null;
+  /** Adopts the session returned by login/register. */
+  signIn(session: Session): void;
+  signOut(): Promise<void>;
+  /** Gets a fresh access token now (e.g. a socket was closed because the session ended). */
+  refresh(): Promise<string | null>;
+  /** Set when the last attempt to restore the session failed for a reason other than "no session". */
+  restoreError: string | null;
+  retryRestore(): void;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+const CHANNEL = 'edge-chat-auth';
+const LOCK = 'edge-chat-refresh';
+/** Refresh this long before expiry (or at 80 % of the lifetime for short tokens). */
+const REFRESH_MARGIN_MS = 60_000;
+
+type ChannelMessage = { type: 'session'; session: StoredSession } | { type: 'logout' };
+
+function toStored(session: Session): StoredSession {
+  return { user: session.user, token: session.token, expiresAt: Date.now() + session.expiresIn * 1000 };
+}
+
+function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? (locks.request(LOCK, fn) as Promise<T>) : fn();
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<StoredSession | null>(null);
+  const [status, setStatus] = useState<AuthStatus>('loading');
+  const [restoreError, setRestoreError] = useState<string | null>(null);
+  const sessionRef = useRef<StoredSession | null>(null);
+  const inflight = useRef<Promise<string | null> | null>(null);
+  const channel = useRef<BroadcastChannel | null>(null);
+
+  const adopt = useCallback((next: StoredSession | null, broadcast: boolean) => {
+    sessionRef.current = next;
+    setSession(next);
+    setStatus(next ? 'authenticated' : 'anonymous');
+    if (next) setRestoreError(null);
+    if (broadcast) channel.current?.postMessage(next ? { type: 'session', session: next } : { type: 'logout' });
+  }, []);
+
+  /** Single-flight refresh. Resolves to the new token, or null when there is no session. */
+  const refresh = useCallback((): Promise<string | null> => {
+    if (inflight.current) return inflight.current;
+    const before = sessionRef.current;
+    const run = withLock(async () => {
+      // Another tab may have refreshed while we waited for the lock.
+      const now = sessionRef.current;
+      if (now && now !== before && now.expiresAt - Date.now() > REFRESH_MARGIN_MS) return now.token;
+      try {
+        const fresh = toStored(await api.refresh());
+        adopt(fresh, true);
+        return fresh.token;
+      } catch (err) {
+        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+          adopt(null, false);
+          return null;
+        }
+        // Network trouble: keep what we have; callers see the failure of their own request.
+        if (!sessionRef.current) {
+          setStatus('anonymous');
+          setRestoreError(err instanceof ApiError ? err.message : 'Could not restore your session.');
+        }
+        return sessionRef.current?.token ?? null;
+      }
+    }).finally(() => {
+      inflight.current = null;
+    });
+    inflight.current = run;
+    return run;
+  }, [adopt]);
+
+  // The api service asks us for tokens.
+  useEffect(() => {
+    setTokenSource({ getToken: () => sessionRef.current?.token ?? null, refresh });
+    return () => setTokenSource(null);
+  }, [refresh]);
+
+  // Other tabs.
+  useEffect(() => {
+    if (typeof BroadcastChannel === 'undefined') return;
+    const ch = new BroadcastChannel(CHANNEL);
+    channel.current = ch;
+    ch.onmessage = (event: MessageEvent<ChannelMessage>) => {
+      const msg = event.data;
+      if (msg?.type === 'session') {
+        // Same person: take the fresher token. Someone else signed in: follow them.
+        const cur = sessionRef.current;
+        if (!cur || cur.user.id !== msg.session.user.id || msg.session.expiresAt > cur.expiresAt) adopt(msg.session, false);
+      } else if (msg?.type === 'logout') {
+        adopt(null, false);
+      }
+    };
+    return () => {
+      ch.close();
+      channel.current = null;
+    };
+  }, [adopt]);
+
+  // Restore the session on load.
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // Refresh shortly before expiry; after sleeping in the background, check as soon as visible.
+  useEffect(() => {
+    if (!session) return;
+    const lifetime = session.expiresAt - Date.now();
+    const margin = Math.min(REFRESH_MARGIN_MS, lifetime * 0.2);
+    const timer = setTimeout(() => void refresh(), Math.max(1000, lifetime - margin));
+    const onVisible = () => {
+      if (document.visibilityState === 'visible' && sessionRef.current && sessionRef.current.expiresAt - Date.now() < REFRESH_MARGIN_MS) {
+        void refresh();
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [session, refresh]);
+
+  const signIn = useCallback((s: Session) => adopt(toStored(s), true), [adopt]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // The cookie is cleared server-side when reachable; locally we forget the token either way.
+    }
+    adopt(null, true);
+  }, [adopt]);
+
+  const retryRestore = useCallback(() => {
+    setStatus('loading');
+    setRestoreError(null);
+    void refresh();
+  }, [refresh]);
+
+  const value = useMemo<AuthValue>(
+    () => ({
+      status,
+      user: session?.user ?? null,
+      getToken: () => sessionRef.current?.token ?? null,
+      signIn,
+      signOut,
+      refresh,
+      restoreError,
+      retryRestore,
+    }),
+    [status, session, signIn, signOut, refresh, restoreError, retryRestore],
+  );
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth must be used inside <AuthProvider>');
+  return ctx;
+}
+
+/** The signed-in user; only for components rendered behind <RequireAuth>. */
+export function useMe(): PublicUser {
+  const { user } = useAuth();
+  if (!user) throw new Error('useMe used while signed out');
+  return user;
+}

@@ -1,0 +1,138 @@
+/**
+ * The conversation list. Loaded from GET /api/rooms, kept fresh by the open room's socket
+ * (new messages, reads, member changes) and by `useInbox` for the rooms that are not open.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, errorMessage, type RoomSummary } from '../services/api';
+import type { WireMessage } from '../lib/protocol';
+import { useInbox } from '../hooks/useInbox';
+import { usePresenceUpdater } from './PresenceContext';
+import { useAuth } from './AuthContext';
+import type { ConnectionState } from '../services/socket';
+
+interface RoomsValue {
+  /** null until the first load. */
+  rooms: RoomSummary[] | null;
+  error: string | null;
+  reload(): Promise<void>;
+  /** A message arrived in a room we have open; `read` when it is already on screen for me. */
+  applyMessage(roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }): void;
+  /** My read cursor moved in this room. */
+  markRead(roomId: string, seq: number): void;
+  patchRoom(roomId: string, patch: Partial<RoomSummary>): void;
+  removeRoom(roomId: string): void;
+  /** State of the inbox socket (notifications for rooms that are not open). */
+  inbox: ConnectionState;
+}
+
+const RoomsContext = createContext<RoomsValue | null>(null);
+
+function byActivity(a: RoomSummary, b: RoomSummary) {
+  return (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '');
+}
+
+export function RoomsProvider({ children }: { children: ReactNode }) {
+  const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const presence = usePresenceUpdater();
+  const { user, refresh } = useAuth();
+  const me = user?.id ?? '';
+  const loading = useRef<Promise<void> | null>(null);
+  const roomsRef = useRef(rooms);
+  roomsRef.current = rooms;
+
+  const reload = useCallback(() => {
+    if (loading.current) return loading.current;
+    const run = api
+      .rooms()
+      .then(({ rooms: list }) => {
+        setRooms(list);
+        setError(null);
+      })
+      .catch((err: unknown) => setError(errorMessage(err)))
+      .finally(() => {
+        loading.current = null;
+      });
+    loading.current = run;
+    return run;
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const applyMessage = useCallback((roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
+    setRooms((prev) => {
+      if (!prev) return prev;
+      const room = prev.find((r) => r.id === roomId);
+      if (!room) return prev;
+      const isNew = message.seq > room.lastSeq;
+      const isLast = message.seq >= (room.lastMessage?.seq ?? 0);
+      if (!isNew && !isLast) return prev;
+      let updated: RoomSummary;
+      if (!isNew) {
+        // An edit/delete/reaction of the newest message, or a resend of what we have.
+        updated = { ...room, lastMessage: message };
+        if (opts.read) updated.unreadCount = 0;
+      } else {
+        const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
+        updated = {
+          ...room,
+          lastSeq: message.seq,
+          lastMessage: message,
+          lastMessageAt: message.createdAt,
+          unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? 1 : 0),
+          lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
+        };
+      }
+      return prev.map((r) => (r.id === roomId ? updated : r)).sort(byActivity);
+    });
+  }, []);
+
+  const markRead = useCallback((roomId: string, seq: number) => {
+    setRooms((prev) =>
+      prev?.map((r) =>
+        r.id === roomId && (r.lastReadSeq < seq || r.unreadCount > 0)
+          ? { ...r, lastReadSeq: Math.max(r.lastReadSeq, seq), unreadCount: seq >= r.lastSeq ? 0 : r.unreadCount }
+          : r,
+      ) ?? prev,
+    );
+  }, []);
+
+  const patchRoom = useCallback((roomId: string, patch: Partial<RoomSummary>) => {
+    setRooms((prev) => prev?.map((r) => (r.id === roomId ? { ...r, ...patch } : r)) ?? prev);
+  }, []);
+
+  const removeRoom = useCallback((roomId: string) => {
+    setRooms((prev) => prev?.filter((r) => r.id !== roomId) ?? prev);
+  }, []);
+
+  const inbox = useInbox({
+    reload,
+    activity(roomId, message) {
+      if (!roomsRef.current?.some((r) => r.id === roomId)) void reload();
+      else applyMessage(roomId, message, { mine: message.senderId === me, read: false });
+    },
+    presence: presence.fromInbox,
+    setLive: presence.setInboxLive,
+    sessionEnded: () => void refresh(),
+  });
+
+  const value = useMemo(
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox],
+  );
+  return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
+}
+
+export function useRooms(): RoomsValue {
+  const ctx = useContext(RoomsContext);
+  if (!ctx) throw new Error('useRooms must be used inside <RoomsProvider>');
+  return ctx;
+}
+
+/** Total unread messages, for the tab title. */
+export function useUnreadTotal(): number {
+  const { rooms } = useRooms();
+  return rooms?.reduce((n, r) => n + r.unreadCount, 0) ?? 0;
+}

@@ -1,0 +1,80 @@
+/**
+ * The messages of one room: history from REST (infinite scroll back), live and caught-up
+ * messages from the socket, and my unsent messages (kept in localStorage so a reload does not
+ * lose them). All of it merges by seq in `messagesReducer`.
+ */
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { api, errorMessage } from '../services/api';
+import { initialMessages, messagesReducer, outboxStore, type MessagesState } from '../lib/messages';
+
+export const PAGE_SIZE = 50;
+
+export function useMessages(roomId: string, me: string) {
+  const [state, dispatch] = useReducer(messagesReducer, initialMessages);
+  const stateRef = useRef<MessagesState>(state);
+  stateRef.current = state;
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+  const loadingRef = useRef(false);
+  /** Settles (never rejects) once the newest page is in: its highest seq (0: empty room), null if it failed. */
+  const initial = useRef<Promise<number | null>>(Promise.resolve(null));
+
+  // New room: start over, with whatever I had not managed to send there.
+  useEffect(() => {
+    dispatch({ type: 'reset', roomId, pending: outboxStore.load(me, roomId) });
+    setHistoryError(null);
+    const ctrl = new AbortController();
+    initial.current = api.history(roomId, null, PAGE_SIZE, ctrl.signal).then(
+      (page) => {
+        dispatch({ type: 'page', messages: page.messages, nextBefore: page.nextBefore });
+        return page.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+      },
+      (err: unknown) => {
+        if (!ctrl.signal.aborted) setHistoryError(errorMessage(err));
+        return null;
+      },
+    );
+    return () => ctrl.abort();
+  }, [roomId, me]);
+
+  // Keep the outbox on disk.
+  useEffect(() => {
+    if (state.roomId === roomId) outboxStore.save(me, roomId, state.pending);
+  }, [state.pending, state.roomId, me, roomId]);
+
+  /** The newest page up to `lastSeq` (when the first REST page failed and the socket came first). */
+  const loadLatest = useCallback(
+    async (lastSeq: number) => {
+      try {
+        const page = await api.history(roomId, lastSeq + 1, PAGE_SIZE);
+        dispatch({ type: 'page', messages: page.messages, nextBefore: page.nextBefore });
+        setHistoryError(null);
+      } catch (err) {
+        setHistoryError(errorMessage(err));
+      }
+    },
+    [roomId],
+  );
+
+  const loadOlder = useCallback(async () => {
+    const s = stateRef.current;
+    if (loadingRef.current || (s.loaded && !s.hasOlder)) return;
+    // Not loaded yet (the first page failed): this is a retry of the newest page.
+    const before = s.loaded ? (s.nextBefore ?? s.seqs[0] ?? null) : null;
+    if (s.loaded && (!before || before <= 1)) return;
+    loadingRef.current = true;
+    setLoadingOlder(true);
+    try {
+      const page = await api.history(roomId, before, PAGE_SIZE);
+      dispatch({ type: 'page', messages: page.messages, nextBefore: page.nextBefore });
+      setHistoryError(null);
+    } catch (err) {
+      setHistoryError(errorMessage(err));
+    } finally {
+      loadingRef.current = false;
+      setLoadingOlder(false);
+    }
+  }, [roomId]);
+
+  return { state, stateRef, dispatch, initial, loadLatest, loadOlder, loadingOlder, historyError };
+}

@@ -1,0 +1,367 @@
+/**
+ * Everything one open room needs, wired together: the socket, the message store, typing,
+ * members and presence. Every server frame is handled here, in one exhaustive switch.
+ *
+ * Delivery: a message is shown at once as pending (clientId), sent if the socket is up, and
+ * re-sent with the same clientId after every (re)connect until the room acknowledges it; the room
+ * stores a clientId once, so resends never duplicate.
+ *
+ * Catch-up: every connection asks for `after=<highest seq we hold>`; the room answers `ready`,
+ * then `history` pages and `synced` (only when something was missed), then live frames. The first
+ * connection waits for the newest REST page so that it can ask for exactly what came after it.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, type RoomDetail, type RoomMember } from '../services/api';
+import type { ClientFrame, MemberState, ServerFrame, WireMessage } from '../lib/protocol';
+import { lastSeqOf, newClientId } from '../lib/messages';
+import { useRooms } from '../context/RoomsContext';
+import { usePresenceUpdater } from '../context/PresenceContext';
+import { useAuth } from '../context/AuthContext';
+import { useMessages } from './useMessages';
+import { useRoomSocket } from './useRoomSocket';
+import { useTyping } from './useTyping';
+
+export interface RoomInfo {
+  kind: 'direct' | 'group';
+  name: string | null;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export function useRoomChat(roomId: string, me: string) {
+  const rooms = useRooms();
+  const presence = usePresenceUpdater();
+  const { refresh } = useAuth();
+  const messages = useMessages(roomId, me);
+  const { state, stateRef, dispatch, initial, loadLatest } = messages;
+  const typing = useTyping(me);
+
+  const summary = rooms.rooms?.find((r) => r.id === roomId) ?? null;
+  const [detail, setDetail] = useState<RoomDetail | null>(null);
+  const [liveMembers, setLiveMembers] = useState<MemberState[] | null>(null);
+  const [liveName, setLiveName] = useState<string | null | undefined>(undefined);
+  const [synced, setSynced] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [gone, setGone] = useState<string | null>(null);
+
+  /** Set by the window: true while the newest messages are on screen and the tab is visible. */
+  const viewingRef = useRef(false);
+  /** The read cursor I want the server to know; sent when connected. */
+  const readWanted = useRef(0);
+  const readSent = useRef(0);
+  /** Frames (edit/delete/react) asked for while disconnected, sent after the next sync. */
+  const queued = useRef<ClientFrame[]>([]);
+  const retryTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  /** The `after` of the current connection (undefined: none, we load the newest page by REST). */
+  const afterRef = useRef<number | undefined>(undefined);
+  /** First seq replayed on this connection (to spot a cut-short catch-up). */
+  const firstReplayed = useRef<number | null>(null);
+  /** My read cursor when the room was opened: where the "new messages" line goes. */
+  const [firstUnread, setFirstUnread] = useState<number | null>(null);
+
+  const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
+
+  // Room info when it is not in the conversation list (deep link, embed).
+  useEffect(() => {
+    if (summary) return;
+    let cancelled = false;
+    api
+      .room(roomId)
+      .then(({ room }) => !cancelled && setDetail(room))
+      .catch(() => {
+        // The socket reports membership problems; the header falls back to a generic title.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [roomId, summary === null]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (firstUnread === null && summary) setFirstUnread(summary.lastReadSeq + 1);
+  }, [summary, firstUnread]);
+
+  const flushRead = useCallback((send: (f: ClientFrame) => boolean) => {
+    const seq = readWanted.current;
+    if (seq > readSent.current && send({ type: 'read', seq })) readSent.current = seq;
+  }, []);
+
+  const sendPending = useCallback((send: (f: ClientFrame) => boolean) => {
+    const now = Date.now();
+    for (const p of stateRef.current.pending) {
+      if (p.status !== 'sending' || (p.retryAfter && p.retryAfter > now)) continue;
+      send({ type: 'send', clientId: p.clientId, content: p.content, ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}) });
+    }
+  }, [stateRef]);
+
+  // Frames are handled through a ref so the socket never reconnects because a callback changed.
+  const socketRef = useRef<ReturnType<typeof useRoomSocket> | null>(null);
+
+  /** Caught up: from here on every frame is live. */
+  const onSynced = (send: (f: ClientFrame) => boolean) => {
+    dispatch({ type: 'synced' });
+    setSynced(true);
+    const last = stateRef.current.seqs.at(-1);
+    const lastMsg = last !== undefined ? stateRef.current.bySeq.get(last) : undefined;
+    if (lastMsg) rooms.applyMessage(roomId, lastMsg, { mine: lastMsg.senderId === me, read: viewingRef.current });
+    for (const f of queued.current.splice(0)) send(f);
+    flushRead(send);
+  };
+
+  const onFrame = (frame: ServerFrame): void => {
+    const socket = socketRef.current;
+    const send = (f: ClientFrame) => socket?.send(f) ?? false;
+    switch (frame.type) {
+      case 'ready': {
+        socket?.markHealthy();
+        setSynced(false);
+        setGone(null);
+        firstReplayed.current = null;
+        setLiveMembers(frame.members);
+        presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
+        const mine = frame.members.find((m) => m.userId === me);
+        if (mine) {
+          readSent.current = Math.max(readSent.current, mine.lastReadSeq);
+          setFirstUnread((cur) => cur ?? mine.lastReadSeq + 1);
+        }
+        const after = afterRef.current;
+        if (after === undefined) void loadLatest(frame.lastSeq);
+        // Messages typed while offline go out right away; the room dedupes them by clientId.
+        sendPending(send);
+        // No catch-up coming (nothing missed, or no `after`): we are live now.
+        if (after === undefined || after >= frame.lastSeq) onSynced(send);
+        return;
+      }
+      case 'history':
+        if (firstReplayed.current === null && frame.messages[0]) firstReplayed.current = frame.messages[0].seq;
+        dispatch({ type: 'merge', messages: frame.messages, me });
+        return;
+      case 'synced': {
+        // More was missed than the room replays: what we held before is not contiguous any more.
+        const after = afterRef.current ?? 0;
+        if (!frame.complete && firstReplayed.current !== null && firstReplayed.current > after + 1) {
+          dispatch({ type: 'gap', seq: firstReplayed.current });
+        }
+        onSynced(send);
+        return;
+      }
+      case 'message': {
+        const m = frame.message;
+        dispatch({ type: 'merge', messages: [m], me });
+        typing.stopped(m.senderId);
+        rooms.applyMessage(roomId, m, { mine: m.senderId === me, read: viewingRef.current });
+        return;
+      }
+      case 'ack':
+        clearTimeout(retryTimers.current.get(frame.clientId));
+        dispatch({ type: 'ack', clientId: frame.clientId, id: frame.id, seq: frame.seq, createdAt: frame.createdAt, me, roomId });
+        return;
+      case 'updated':
+        dispatch({ type: 'merge', messages: [frame.message], replace: true, me });
+        rooms.applyMessage(roomId, frame.message, { mine: frame.message.senderId === me, read: false });
+        return;
+      case 'read':
+        setLiveMembers((list) =>
+          list?.map((m) => (m.userId === frame.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, frame.seq) } : m)) ?? list,
+        );
+        if (frame.userId === me) {
+          readSent.current = Math.max(readSent.current, frame.seq);
+          rooms.markRead(roomId, frame.seq);
+        }
+        return;
+      case 'typing':
+        typing.onTyping(frame.userId, frame.until);
+        return;
+      case 'presence':
+        setLiveMembers((list) => list?.map((m) => (m.userId === frame.userId ? { ...m, online: frame.online } : m)) ?? list);
+        presence.fromRoom([{ userId: frame.userId, online: frame.online }]);
+        return;
+      case 'members': {
+        setLiveMembers(frame.members);
+        setLiveName(frame.name);
+        rooms.patchRoom(roomId, { name: frame.name, members: frame.members });
+        presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
+        if (!frame.members.some((m) => m.userId === me)) {
+          setGone('You are no longer a member of this conversation.');
+          socket?.fail('You are no longer a member of this conversation.');
+          rooms.removeRoom(roomId);
+        }
+        return;
+      }
+      case 'call_state':
+      case 'call_signal':
+        // 1-to-1 calls get their UI (CallUI) in a later issue; its hook plugs in here.
+        return;
+      case 'pong':
+        return;
+      case 'error': {
+        if (frame.clientId && stateRef.current.pending.some((p) => p.clientId === frame.clientId)) {
+          const clientId = frame.clientId;
+          if (frame.code === 'rate_limited' || frame.code === 'unavailable') {
+            // Transient: keep it pending and try again when the room says we may.
+            const wait = Math.max(500, frame.retryAfterMs ?? 2000);
+            dispatch({ type: 'failed', clientId, error: 'Sending too fast — retrying…', retryAfter: Date.now() + wait });
+            clearTimeout(retryTimers.current.get(clientId));
+            retryTimers.current.set(
+              clientId,
+              setTimeout(() => {
+                retryTimers.current.delete(clientId);
+                retry(clientId);
+              }, wait),
+            );
+          } else {
+            dispatch({ type: 'failed', clientId, error: frame.message });
+          }
+          return;
+        }
+        if (frame.code === 'not_a_member' || frame.code === 'not_found') {
+          setGone(frame.message);
+          socket?.fail(frame.message);
+          return;
+        }
+        say(frame.code === 'rate_limited' ? 'Slow down a little.' : frame.message);
+        return;
+      }
+      default: {
+        const unhandled: never = frame;
+        void unhandled;
+      }
+    }
+  };
+
+  const connectParams = useCallback(async () => {
+    const pageMax = await initial.current;
+    const s = stateRef.current;
+    const after = pageMax === null && !s.loaded ? undefined : Math.max(pageMax ?? 0, lastSeqOf(s));
+    afterRef.current = after;
+    return { after };
+  }, [initial, stateRef]);
+
+  const socket = useRoomSocket(roomId, onFrame, connectParams, () => void refresh());
+  socketRef.current = socket;
+
+  // Leaving the room or losing the link: typing indicators and the sync flag are stale.
+  useEffect(() => {
+    if (socket.state.status !== 'open') {
+      setSynced(false);
+      typing.clear();
+    }
+  }, [socket.state.status]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(
+    () => () => {
+      for (const t of retryTimers.current.values()) clearTimeout(t);
+    },
+    [],
+  );
+
+  // ---------------------------------------------------------------- actions
+
+  const sendMessage = useCallback(
+    (content: string, replyToSeq: number | null) => {
+      const clientId = newClientId();
+      dispatch({
+        type: 'queued',
+        message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
+      });
+      socket.send({ type: 'send', clientId, content, ...(replyToSeq ? { replyToSeq } : {}) });
+    },
+    [dispatch, socket],
+  );
+
+  function retry(clientId: string) {
+    const p = stateRef.current.pending.find((x) => x.clientId === clientId);
+    if (!p) return;
+    dispatch({ type: 'retry', clientId });
+    socketRef.current?.send({
+      type: 'send',
+      clientId,
+      content: p.content,
+      ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}),
+    });
+  }
+
+  const discard = useCallback((clientId: string) => dispatch({ type: 'discard', clientId }), [dispatch]);
+
+  const control = useCallback(
+    (frame: ClientFrame) => {
+      if (!socket.send(frame)) {
+        queued.current.push(frame);
+        say('Not connected — this will be applied when the connection is back.');
+      }
+    },
+    [socket, say],
+  );
+
+  const edit = useCallback((seq: number, content: string) => control({ type: 'edit', seq, content }), [control]);
+  const remove = useCallback((seq: number) => control({ type: 'delete', seq }), [control]);
+  const react = useCallback(
+    (seq: number, emoji: string, on: boolean) => control({ type: 'react', seq, emoji, on }),
+    [control],
+  );
+  const setTyping = useCallback((active: boolean) => void socket.send({ type: 'typing', active }), [socket]);
+
+  /** Called by the window when the newest message is on screen. */
+  const markSeen = useCallback(
+    (seq: number) => {
+      if (seq <= readWanted.current) return;
+      readWanted.current = seq;
+      rooms.markRead(roomId, seq);
+      setLiveMembers((list) => list?.map((m) => (m.userId === me ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, seq) } : m)) ?? list);
+      if (synced) flushRead(socket.send);
+    },
+    [rooms, roomId, me, synced, flushRead, socket.send],
+  );
+
+  // ---------------------------------------------------------------- derived
+
+  const members: RoomMember[] = useMemo(
+    () => liveMembers ?? summary?.members ?? detail?.members ?? [],
+    [liveMembers, summary, detail],
+  );
+  const info: RoomInfo | null = summary
+    ? { kind: summary.kind, name: liveName !== undefined ? liveName : summary.name }
+    : detail
+      ? { kind: detail.kind, name: liveName !== undefined ? liveName : (detail.name ?? null) }
+      : null;
+
+  const messageList: WireMessage[] = useMemo(
+    () => state.seqs.map((s) => state.bySeq.get(s)!).filter(Boolean),
+    [state.seqs, state.bySeq],
+  );
+
+  return {
+    roomId,
+    info,
+    members,
+    messages: messageList,
+    bySeq: state.bySeq,
+    pending: state.pending,
+    loaded: state.loaded,
+    hasOlder: state.hasOlder,
+    loadOlder: messages.loadOlder,
+    loadingOlder: messages.loadingOlder,
+    historyError: messages.historyError,
+    typingUserIds: typing.typingUserIds,
+    connection: socket.state,
+    synced,
+    reconnectNow: socket.reconnectNow,
+    gone,
+    notice,
+    clearNotice: () => setNotice(null),
+    firstUnread,
+    viewingRef,
+    sendMessage,
+    retry,
+    discard,
+    edit,
+    remove,
+    react,
+    setTyping,
+    markSeen,
+  };
+}
+
+export type RoomChat = ReturnType<typeof useRoomChat>;

@@ -1,0 +1,141 @@
+/** Display helpers: names, initials, times, previews. */
+import type { RoomMember, RoomSummary } from '../services/api';
+import { callRecordSchema, type WireMessage } from './protocol';
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const shortDateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const longDateFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+
+function startOfDay(d: Date) {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+export function formatTime(iso: string): string {
+  return timeFmt.format(new Date(iso));
+}
+
+export function formatFull(iso: string): string {
+  return fullFmt.format(new Date(iso));
+}
+
+/** Time in the conversation list: today → 14:05, this week → Tue, older → 3 Mar. */
+export function formatListTime(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const days = Math.round((startOfDay(now) - startOfDay(d)) / 86_400_000);
+  if (days <= 0) return timeFmt.format(d);
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return weekdayFmt.format(d);
+  return shortDateFmt.format(d);
+}
+
+/** Day separators in the message list. */
+export function formatDay(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const days = Math.round((startOfDay(now) - startOfDay(d)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  return longDateFmt.format(d);
+}
+
+export function dayKey(iso: string): number {
+  return startOfDay(new Date(iso));
+}
+
+export function lastSeenText(ms: number, now = Date.now()): string {
+  const mins = Math.round((now - ms) / 60_000);
+  if (mins < 1) return 'last seen just now';
+  if (mins < 60) return `last seen ${mins} min ago`;
+  return `last seen at ${timeFmt.format(new Date(ms))}`;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const chars = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [...(parts[0] ?? '?')].slice(0, 2);
+  return chars.join('').toUpperCase() || '?';
+}
+
+/** Stable colour slot 0–7 for an id. */
+export function colorSlot(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % 8;
+}
+
+/** The other person in a direct room (or null for groups / broken rooms). */
+export function otherMember(members: readonly RoomMember[], me: string): RoomMember | null {
+  return members.find((m) => m.userId !== me) ?? null;
+}
+
+export function roomTitle(room: { kind: string; name: string | null }, members: readonly RoomMember[], me: string): string {
+  if (room.kind === 'direct') {
+    const other = otherMember(members, me);
+    return other?.displayName ?? 'Conversation';
+  }
+  if (room.name) return room.name;
+  const names = members.filter((m) => m.userId !== me).map((m) => m.displayName);
+  return names.length ? names.join(', ') : 'Group';
+}
+
+export function memberName(members: readonly RoomMember[], userId: string | null, me: string): string {
+  if (!userId) return 'Someone';
+  if (userId === me) return 'You';
+  return members.find((m) => m.userId === userId)?.displayName ?? 'Former member';
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** A `call` message's JSON content as one line: "Voice call · 2:05", "Missed video call". */
+export function describeCall(content: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    return content || 'Call';
+  }
+  const parsed = callRecordSchema.safeParse(json);
+  if (!parsed.success) return 'Call';
+  const { media, status, durationMs } = parsed.data;
+  const kind = media === 'video' ? 'video call' : 'voice call';
+  const Kind = kind[0]!.toUpperCase() + kind.slice(1);
+  switch (status) {
+    case 'accepted':
+      return durationMs ? `${Kind} · ${duration(durationMs)}` : Kind;
+    case 'missed':
+      return `Missed ${kind}`;
+    case 'rejected':
+      return `Declined ${kind}`;
+    case 'busy':
+      return `${Kind} · busy`;
+  }
+}
+
+/** One-line preview of a message for the conversation list and reply quotes. */
+export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'>): string {
+  if (m.deletedAt) return 'Message deleted';
+  if (m.type === 'call') return `📞 ${describeCall(m.content)}`;
+  const line = m.content.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+export function roomPreview(room: RoomSummary, me: string): string {
+  const m = room.lastMessage;
+  if (!m) return room.kind === 'group' ? 'Group created' : 'Say hello 👋';
+  const text = previewText(m);
+  if (m.type === 'system') return text;
+  if (m.senderId === me) return `You: ${text}`;
+  if (room.kind === 'group') return `${memberName(room.members, m.senderId, me)}: ${text}`;
+  return text;
+}
+
+export function pluralize(n: number, one: string, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}

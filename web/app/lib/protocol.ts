@@ -1,0 +1,25 @@
+/**
+ * The one door from the web app to the shared wire protocol (durable-objects/protocol.ts).
+ * Nothing here is redefined: the schemas, types and limits are the ones the Worker and the
+ * Durable Objects use.
+ */
+export {
+  CLOSE_CODES,
+  HISTORY_PAGE_SIZE,
+  MAX_MESSAGE_CHARS,
+  callRecordSchema,
+  PING_FRAME,
+  TYPING_TTL_MS,
+  inboxFrameSchema,
+  serverFrameSchema,
+} from '../../../durable-objects/protocol';
+export type {
+  ClientFrame,
+  ContactPresence,
+  ErrorCode,
+  InboxFrame,
+  MemberState,
+  ServerFrame,
+  ServerFrameType,
+  WireMessage,
+} from '../../../durable-objects/protocol';

@@ -1,0 +1,67 @@
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react';
+import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare';
+import type { ReactNode } from 'react';
+import { AuthProvider } from './context/AuthContext';
+import { PresenceProvider } from './context/PresenceContext';
+import { useNonce } from './lib/nonce';
+import styles from './styles/app.css?url';
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
+
+export const meta: MetaFunction = () => [
+  { title: 'edge-chat' },
+  { name: 'description', content: 'Fast, private chat and calls.' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="theme-color" content="#f6f7fb" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#0f1218" media="(prefers-color-scheme: dark)" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return (
+    <AuthProvider>
+      <PresenceProvider>
+        <Outlet />
+      </PresenceProvider>
+    </AuthProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <main className="center-page">
+      <div className="card">
+        <h1>{notFound ? 'Page not found' : 'Something went wrong'}</h1>
+        <p className="muted">
+          {notFound ? 'There is nothing at this address.' : 'An unexpected error happened. Reloading the page usually helps.'}
+        </p>
+        <a className="btn btn--primary" href="/chat">
+          Go to your chats
+        </a>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,86 @@
+import { Link, Navigate, useSearchParams } from '@remix-run/react';
+import type { MetaFunction } from '@remix-run/cloudflare';
+import { useState, type FormEvent } from 'react';
+import { useAuth } from '../context/AuthContext';
+import { api, ApiError, errorMessage } from '../services/api';
+import { AuthCard, Field } from '../components/AuthForm';
+import { safeNext } from '../components/RequireAuth';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · edge-chat' }];
+
+export default function Login() {
+  const { status, signIn, restoreError, retryRestore } = useAuth();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  if (status === 'authenticated') return <Navigate to={next} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      signIn(await api.login({ login: login.trim(), password }));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
+      setError(err instanceof ApiError && err.status === 401 ? 'Wrong username or password.' : errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title="Welcome back" subtitle="Sign in to continue to your conversations.">
+      {restoreError && (
+        <p className="form-error" role="alert">
+          {restoreError}{' '}
+          <button type="button" className="link-btn" onClick={retryRestore}>
+            Try again
+          </button>
+        </p>
+      )}
+      <form className="stack" onSubmit={submit} noValidate data-testid="login-form">
+        {error && (
+          <p className="form-error" role="alert" data-testid="form-error">
+            {error}
+          </p>
+        )}
+        <Field
+          label="Username or email"
+          name="login"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={login}
+          onChange={(e) => setLogin(e.target.value)}
+          error={fields.login}
+          autoFocus
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fields.password}
+        />
+        <button type="submit" className="btn btn--primary btn--block" disabled={busy || !login.trim() || !password} data-testid="login-submit">
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="auth__switch">
+        New here?{' '}
+        <Link to={`/register${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
+      </p>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,240 @@
+/**
+ * Typed client of the REST API (/api/*). Every call goes through `request`, which adds the
+ * bearer token, retries once after refreshing an expired token, and turns the API's error JSON
+ * (`{ error: { code, message, details? } }`) and network failures into an `ApiError` whose
+ * message can be shown to people as is.
+ */
+import type { MemberState, WireMessage } from '../lib/protocol';
+
+// ------------------------------------------------------------------ response shapes
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export interface Session {
+  user: PublicUser;
+  token: string;
+  /** Seconds the access token is valid for. */
+  expiresIn: number;
+}
+
+export type RoomKind = 'direct' | 'group';
+export type Role = MemberState['role'];
+
+export interface RoomMember {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  lastReadSeq: number;
+  online?: boolean;
+}
+
+export interface RoomSummary {
+  id: string;
+  kind: RoomKind;
+  name: string | null;
+  lastSeq: number;
+  lastMessageAt: string | null;
+  lastReadSeq: number;
+  unreadCount: number;
+  lastMessage?: WireMessage | null;
+  members: RoomMember[];
+}
+
+export interface RoomDetail {
+  id: string;
+  kind: RoomKind;
+  name?: string | null;
+  members: RoomMember[];
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  messages: WireMessage[];
+  nextBefore: number | null;
+}
+
+export interface Ticket {
+  ticket: string;
+  expiresIn: number;
+}
+
+// ------------------------------------------------------------------ errors
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get isNetwork() {
+    return this.status === 0;
+  }
+
+  /** Per-field messages from a validation error (`details` is zod's fieldErrors). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.details && typeof this.details === 'object') {
+      for (const [field, value] of Object.entries(this.details as Record<string, unknown>)) {
+        const first = Array.isArray(value) ? value.find((v) => typeof v === 'string') : value;
+        if (typeof first === 'string') out[field] = sentence(first);
+      }
+    }
+    return out;
+  }
+}
+
+/** "✖ username must be at least 3 characters\n  → at username" → "Username must be at least 3 characters." */
+function cleanMessage(raw: string): string {
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('→'))
+    .map((l) => l.replace(/^✖\s*/, ''));
+  const unique = [...new Set(lines)];
+  return unique.length ? unique.map(sentence).join(' ') : 'Something went wrong.';
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  if (!t) return t;
+  const cap = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(cap) ? cap : `${cap}.`;
+}
+
+function statusMessage(status: number): string {
+  if (status === 401) return 'Your session has ended. Please sign in again.';
+  if (status === 403) return 'You are not allowed to do that.';
+  if (status === 404) return 'Not found.';
+  if (status === 429) return 'Too many requests. Please wait a moment.';
+  if (status >= 500) return 'The server had a problem. Please try again.';
+  return 'Something went wrong.';
+}
+
+// ------------------------------------------------------------------ auth plumbing
+
+/** Supplied by AuthContext: the current access token, and a way to get a fresh one. */
+export interface TokenSource {
+  getToken(): string | null;
+  /** Returns a new token, or null when the session is over (the provider then signs out). */
+  refresh(): Promise<string | null>;
+}
+
+let tokenSource: TokenSource | null = null;
+export function setTokenSource(source: TokenSource | null) {
+  tokenSource = source;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const { auth = true } = options;
+  let response = await send(method, path, options, auth ? tokenSource?.getToken() ?? null : null);
+  if (response.status === 401 && auth && tokenSource) {
+    const fresh = await tokenSource.refresh();
+    if (fresh) response = await send(method, path, options, fresh);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text().catch(() => '');
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // not JSON: handled below
+    }
+  }
+  if (!response.ok) {
+    const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const code = typeof err?.code === 'string' ? err.code : `http_${response.status}`;
+    const message = typeof err?.message === 'string' ? cleanMessage(err.message) : statusMessage(response.status);
+    throw new ApiError(response.status, code, message, err?.details);
+  }
+  if (json === undefined) throw new ApiError(response.status, 'bad_response', 'The server sent an unexpected reply.');
+  return json as T;
+}
+
+async function send(method: string, path: string, options: RequestOptions, token: string | null) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    return await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', "Can't reach the server. Check your connection.");
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error && err.name === 'AbortError') return 'Cancelled.';
+  return 'Something went wrong.';
+}
+
+const enc = encodeURIComponent;
+
+// ------------------------------------------------------------------ endpoints
+
+export const api = {
+  register: (body: { username: string; email: string; password: string; displayName?: string }) =>
+    request<Session>('POST', '/api/auth/register', { body, auth: false }),
+  login: (body: { login: string; password: string }) =>
+    request<Session>('POST', '/api/auth/login', { body, auth: false }),
+  /** Uses the HttpOnly refresh cookie only. 401 means there is no session. */
+  refresh: () => request<Session>('POST', '/api/auth/refresh', { auth: false }),
+  logout: () => request<void>('POST', '/api/auth/logout', { auth: true }),
+  me: () => request<{ user: PublicUser }>('GET', '/api/me'),
+
+  searchUsers: (q: string, signal?: AbortSignal) =>
+    request<{ users: PublicUser[] }>('GET', `/api/users?q=${enc(q)}`, { signal }),
+
+  rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
+  room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
+  openDirect: (username: string) =>
+    request<{ room: { id: string; kind: 'direct'; with: PublicUser } }>('POST', '/api/rooms/direct', {
+      body: { username },
+    }),
+  history: (roomId: string, before: number | null, limit = 50, signal?: AbortSignal) =>
+    request<HistoryPage>(
+      'GET',
+      `/api/rooms/${enc(roomId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`,
+      { signal },
+    ),
+  roomTicket: (roomId: string) => request<Ticket>('POST', `/api/rooms/${enc(roomId)}/ws-ticket`),
+  inboxTicket: () => request<Ticket>('POST', '/api/inbox/ws-ticket'),
+
+  createGroup: (name: string, members: string[]) =>
+    request<{ room: { id: string } }>('POST', '/api/groups', { body: { name, members } }),
+  renameGroup: (roomId: string, name: string) =>
+    request<unknown>('PATCH', `/api/groups/${enc(roomId)}`, { body: { name } }),
+  addMember: (roomId: string, username: string) =>
+    request<unknown>('POST', `/api/groups/${enc(roomId)}/members`, { body: { username } }),
+  removeMember: (roomId: string, userId: string) =>
+    request<unknown>('DELETE', `/api/groups/${enc(roomId)}/members/${enc(userId)}`),
+  setRole: (roomId: string, userId: string, role: Role) =>
+    request<unknown>('PATCH', `/api/groups/${enc(roomId)}/members/${enc(userId)}`, { body: { role } }),
+  leaveGroup: (roomId: string) => request<unknown>('POST', `/api/groups/${enc(roomId)}/leave`),
+};
