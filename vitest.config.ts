@@ -10,7 +10,7 @@
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
+import { TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT, TEST_TURN_SECRET, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
 
 const appGlobalSetup = './tests/e2e/global-setup.ts';
 
@@ -40,6 +40,9 @@ export default defineConfig({
                 ALLOWED_ORIGINS: WORKERS_TEST_ORIGIN,
                 BCRYPT_COST: '4',
                 REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
+                STUN_URLS: 'stun:127.0.0.1:3478',
+                TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
+                TURN_SECRET: TEST_TURN_SECRET,
               },
             },
           }),

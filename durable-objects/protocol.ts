@@ -10,8 +10,12 @@
  */
 import { z } from 'zod';
 
-/** Largest frame a room accepts, in bytes of UTF-8. Larger frames get `frame_too_large`. */
-export const MAX_FRAME_BYTES = 16 * 1024;
+/**
+ * Largest frame a room accepts, in bytes of UTF-8. Larger frames get
+ * `frame_too_large`. Sized for WebRTC session descriptions (a video offer with
+ * screen sharing runs to ~10 KB); message text has its own, smaller limit.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_CHARS = 4000;
 /** How long a typing indicator lasts unless renewed; clients renew every ~3 s while typing. */
@@ -42,6 +46,32 @@ const clientId = z
   .regex(/^[A-Za-z0-9_-]+$/, 'clientId may contain only letters, digits, "-" and "_"');
 const messageText = z.string().trim().min(1, 'message is empty').max(MAX_MESSAGE_CHARS);
 const emoji = z.string().min(1).max(16);
+const callId = z.uuid({ error: 'callId must be a UUID' });
+const callMedia = z.enum(['voice', 'video']);
+
+/** How long a call rings before it is recorded as missed. */
+export const CALL_RING_TIMEOUT_MS = 30_000;
+/** How long an accepted call waits for a participant whose socket dropped to rejoin. */
+export const CALL_REJOIN_GRACE_MS = 20_000;
+
+/** WebRTC signaling payloads, relayed verbatim to the other participant only. */
+export const callSignalSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('offer'), sdp: z.string().min(1).max(60_000) }),
+  z.object({ kind: z.literal('answer'), sdp: z.string().min(1).max(60_000) }),
+  z.object({
+    kind: z.literal('ice'),
+    /** null marks the end of candidates. */
+    candidate: z
+      .object({
+        candidate: z.string().max(2000),
+        sdpMid: z.string().max(64).nullable().optional(),
+        sdpMLineIndex: z.int().min(0).max(64).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional(),
+      })
+      .nullable(),
+  }),
+]);
+export type CallSignal = z.infer<typeof callSignalSchema>;
 
 // ---------------------------------------------------------------- client → room
 
@@ -65,6 +95,18 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('read'), seq: positiveSeq }),
   /** I am typing (renew every few seconds) or I stopped. */
   z.object({ type: z.literal('typing'), active: z.boolean() }),
+  /** Ring the other member of this 1-to-1 room. `callId` is mine to choose (a UUID). */
+  z.object({ type: z.literal('call_start'), callId, media: callMedia }),
+  /** Callee: pick up, on this socket (signaling for the call flows through it). */
+  z.object({ type: z.literal('call_accept'), callId }),
+  /** Callee: decline. */
+  z.object({ type: z.literal('call_reject'), callId }),
+  /** Either side: end the call (a caller hanging up while it rings makes it missed). */
+  z.object({ type: z.literal('call_hangup'), callId }),
+  /** Participant: relay an offer, answer or ICE candidate to the other participant. */
+  z.object({ type: z.literal('call_signal'), callId, signal: callSignalSchema }),
+  /** Participant whose socket reconnected: carry the call's signaling on this socket now. */
+  z.object({ type: z.literal('call_rejoin'), callId }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -100,6 +142,29 @@ export const memberStateSchema = z.object({
 });
 export type MemberState = z.infer<typeof memberStateSchema>;
 
+export const callStateSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  media: callMedia,
+  callerId: z.string(),
+  calleeId: z.string(),
+  /** `ended` follows `accepted`; rejected, missed and busy calls never started. */
+  status: z.enum(['ringing', 'accepted', 'rejected', 'missed', 'busy', 'ended']),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type CallState = z.infer<typeof callStateSchema>;
+
+/** Content of a `call` message in the timeline (JSON text in `content`). */
+export const callRecordSchema = z.object({
+  callId: z.string(),
+  media: callMedia,
+  status: z.enum(['accepted', 'rejected', 'missed', 'busy']),
+  durationMs: z.number().nullable(),
+});
+export type CallRecord = z.infer<typeof callRecordSchema>;
+
 export const errorCodeSchema = z.enum([
   'bad_json',
   'bad_frame',
@@ -108,6 +173,7 @@ export const errorCodeSchema = z.enum([
   'not_found',
   'forbidden',
   'rate_limited',
+  'busy',
   'unavailable',
   'internal',
 ]);
@@ -149,6 +215,10 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
   /** The member list changed (join, leave, role change, rename). */
   z.object({ type: z.literal('members'), members: z.array(memberStateSchema), name: z.string().nullable() }),
+  /** The call's state changed; sent to both participants. */
+  z.object({ type: z.literal('call_state'), call: callStateSchema }),
+  /** An offer, answer or ICE candidate from the other participant. */
+  z.object({ type: z.literal('call_signal'), callId: z.string(), fromUserId: z.string(), signal: callSignalSchema }),
   z.object({ type: z.literal('pong') }),
   /** Something went wrong with one frame; the socket stays usable. */
   z.object({
@@ -183,6 +253,10 @@ export const inboxFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('contact_presence'), contact: contactPresenceSchema }),
   /** The newest message of a room I do not have open (coalesced: not every message). */
   z.object({ type: z.literal('activity'), roomId: z.string(), message: wireMessageSchema }),
+  /** Someone is calling me: ring, wherever I am in the app. */
+  z.object({ type: z.literal('incoming_call'), call: callStateSchema }),
+  /** A call of mine changed state (answered elsewhere, ended): stop ringing. */
+  z.object({ type: z.literal('call_state'), call: callStateSchema }),
   /** I was added to or removed from a room, or it was renamed: refetch the room list. */
   z.object({ type: z.literal('rooms_changed'), roomId: z.string(), change: z.enum(['added', 'removed', 'updated']) }),
   z.object({ type: z.literal('pong') }),

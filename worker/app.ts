@@ -10,6 +10,7 @@ import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
 import { realtimeRoutes } from './realtime/routes';
+import { callRoutes } from './calls/routes';
 import { groupRoutes } from './groups/routes';
 import { roomRoutes } from './rooms/routes';
 import { userRoutes } from './users/routes';
@@ -27,6 +28,7 @@ app.route('/api', authRoutes);
 app.route('/api', roomRoutes);
 app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
+app.route('/api', callRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });

@@ -6,6 +6,16 @@ import { z } from 'zod';
 import type { DatabaseEnv } from '../drizzle/connection';
 import { parseRateSpec } from '../durable-objects/rate-limit/token-bucket';
 
+const commaList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
+
 function rateSpec(name: string, fallback: string) {
   return z
     .string()
@@ -33,21 +43,17 @@ export interface Env extends DatabaseEnv {
   LOGIN_RATE_LIMIT?: string;
   REGISTER_RATE_LIMIT?: string;
   ROOM_RATE_LIMIT?: string;
+  STUN_URLS?: string;
+  TURN_URLS?: string;
+  TURN_SECRET?: string;
+  TURN_CREDENTIAL_TTL_SECONDS?: string;
 }
 
 const configSchema = z.object({
   JWT_SECRET: z
     .string({ error: 'JWT_SECRET is not set: copy .dev.vars.example to .dev.vars (npm start does this for you)' })
     .min(32, 'JWT_SECRET must be at least 32 characters: generate one with `openssl rand -base64 48`'),
-  ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  ALLOWED_ORIGINS: commaList,
   // 10 is OWASP's floor for bcrypt; see docs/architecture.md for the CPU-time trade-off.
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
@@ -56,6 +62,11 @@ const configSchema = z.object({
   LOGIN_RATE_LIMIT: rateSpec('LOGIN_RATE_LIMIT', 'burst=10,perMinute=5'),
   // Per client address.
   REGISTER_RATE_LIMIT: rateSpec('REGISTER_RATE_LIMIT', 'burst=10,perMinute=2'),
+  // Without STUN or TURN, calls still connect on a local network (host candidates).
+  STUN_URLS: commaList,
+  TURN_URLS: commaList,
+  TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
+  TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -87,7 +87,7 @@ export interface NewMessage {
   id: string;
   seq: number;
   senderId: string | null;
-  type: 'text' | 'system';
+  type: 'text' | 'system' | 'call';
   clientId: string;
   content: string;
   replyToSeq: number | null;

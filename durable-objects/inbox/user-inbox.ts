@@ -14,7 +14,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
 import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/rooms';
 import type { Env } from '../../worker/env';
-import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type ContactPresence, type WireMessage } from '../protocol';
+import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type WireMessage } from '../protocol';
 import { readConnectRequest } from '../room/connect-request';
 import {
   HibernatingSockets,
@@ -36,6 +36,7 @@ export class UserInbox extends DurableObject<Env> {
     super(ctx, env);
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = new UsedTickets(ctx.storage.sql);
+    ctx.storage.sql.exec('create table if not exists call_claim (call_id text primary key, room_id text not null)');
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -116,6 +117,34 @@ export class UserInbox extends DurableObject<Env> {
 
   roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): void {
     this.sockets.broadcast({ type: 'rooms_changed', roomId, change });
+  }
+
+  /**
+   * The user's one-call-at-a-time lock. A claim left by a room that no longer
+   * has that call (it crashed mid-call) is taken over rather than blocking forever.
+   */
+  async claimCall(callId: string, roomId: string): Promise<'ok' | 'busy'> {
+    const sql = this.ctx.storage.sql;
+    const held = sql.exec<{ call_id: string; room_id: string }>('select call_id, room_id from call_claim').toArray()[0];
+    if (held && held.call_id !== callId) {
+      const room = this.env.ROOMS.get(this.env.ROOMS.idFromName(held.room_id));
+      if (await room.hasCall(held.call_id).catch(() => true)) return 'busy';
+    }
+    sql.exec('delete from call_claim');
+    sql.exec('insert into call_claim (call_id, room_id) values (?, ?)', callId, roomId);
+    return 'ok';
+  }
+
+  releaseCall(callId: string): void {
+    this.ctx.storage.sql.exec('delete from call_claim where call_id = ?', callId);
+  }
+
+  incomingCall(call: CallState): void {
+    this.sockets.broadcast({ type: 'incoming_call', call });
+  }
+
+  callUpdate(call: CallState): void {
+    this.sockets.broadcast({ type: 'call_state', call });
   }
 
   disconnectSession(sessionId: string): number {

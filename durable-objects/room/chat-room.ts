@@ -32,6 +32,7 @@ import {
 import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
+import { CallController, type CallFrame } from './call-controller';
 import { readConnectRequest } from './connect-request';
 import { RoomLocalState } from './local-state';
 import { OrderedPipeline, type PendingSend } from './ordered-pipeline';
@@ -58,6 +59,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly tickets: UsedTickets;
   private readonly pipeline: OrderedPipeline;
   private readonly activity: ActivityNotifier;
+  private readonly calls: CallController;
   /** Per-user buckets; lost on hibernation, which only follows idleness, when they are full anyway. */
   private readonly buckets = new Map<string, TokenBucket>();
   private database?: Database;
@@ -70,6 +72,24 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = new UsedTickets(ctx.storage.sql);
     this.activity = new ActivityNotifier(env.INBOXES);
+    this.calls = new CallController({
+      sql: ctx.storage.sql,
+      storage: ctx.storage,
+      sockets: this.sockets,
+      inboxes: env.INBOXES,
+      roomId: () => this.roomId,
+      memberIds: () => this.local.members().map((m) => m.userId),
+      db: () => this.db(),
+      postRecord: (callerId, record) =>
+        this.pipeline.send({
+          senderId: callerId,
+          type: 'call',
+          // One record per call, however often the outcome is reported.
+          clientId: `call-${record.callId}`,
+          content: JSON.stringify(record),
+          replyToSeq: null,
+        }),
+    });
     this.pipeline = new OrderedPipeline(
       (batch) => this.commitSends(batch),
       (err) => console.error('room job failed', err),
@@ -213,9 +233,30 @@ export class ChatRoom extends DurableObject<Env> {
           { type: 'typing', userId: me.userId, until: frame.active ? Date.now() + TYPING_TTL_MS : 0 },
           ws,
         );
+      case 'call_signal':
+        // Relayed at once: ICE candidates are latency-sensitive and change no state.
+        return void this.calls.handle(ws, me, frame).catch(reportTo(ws));
+      case 'call_start':
+      case 'call_accept':
+      case 'call_reject':
+      case 'call_hangup':
+      case 'call_rejoin':
+        return this.pipeline.run(() => this.calls.handle(ws, me, frame as CallFrame).catch(reportTo(ws)).then(() => {}));
       default:
         return assertNever(frame);
     }
+  }
+
+  /** The call's deadline (ring timeout or rejoin grace). */
+  override async alarm(): Promise<void> {
+    await new Promise<void>((resolve) =>
+      this.pipeline.run(() => this.calls.deadlinePassed().finally(resolve)),
+    );
+  }
+
+  /** Asked by an inbox whose claim on a call may be stale. */
+  async hasCall(callId: string): Promise<boolean> {
+    return this.calls.hasCall(callId);
   }
 
   private acceptSend(ws: WebSocket, me: SocketAttachment, frame: Extract<ClientFrame, { type: 'send' }>): void {
@@ -358,6 +399,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.leave(ws);
+    this.pipeline.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -367,6 +409,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.leave(ws);
+    this.pipeline.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
   }
 
   private leave(ws: WebSocket): void {

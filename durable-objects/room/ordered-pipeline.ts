@@ -10,7 +10,7 @@
 export interface PendingSend {
   /** Null for the room's own notices ("alice added bob"). */
   senderId: string | null;
-  type: 'text' | 'system';
+  type: 'text' | 'system' | 'call';
   clientId: string;
   content: string;
   replyToSeq: number | null;

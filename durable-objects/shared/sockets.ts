@@ -14,6 +14,8 @@ export interface SocketIdentity {
 }
 
 export interface SocketAttachment extends SocketIdentity {
+  /** Names this socket across hibernation (a call binds its signaling to one socket). */
+  socketId: string;
   /** False until `ready` (and any catch-up) has been sent: live frames wait for it. */
   live: boolean;
 }
@@ -49,7 +51,7 @@ export class HibernatingSockets {
   accept(ws: WebSocket, identity: SocketIdentity): void {
     // The user id tag lets presence ask "any other socket of this user?" without a scan.
     this.ctx.acceptWebSocket(ws, [identity.userId]);
-    ws.serializeAttachment({ ...identity, live: false } satisfies SocketAttachment);
+    ws.serializeAttachment({ ...identity, socketId: crypto.randomUUID(), live: false } satisfies SocketAttachment);
   }
 
   /** Sends to every live socket, optionally but one; encodes the frame once. */

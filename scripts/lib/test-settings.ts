@@ -17,3 +17,5 @@ export const TEST_BCRYPT_COST = '4';
  * exercise them.
  */
 export const TEST_REGISTER_RATE_LIMIT = 'burst=100000,perMinute=100000';
+/** TURN REST API shared secret for tests (and the coturn the browser tests start). */
+export const TEST_TURN_SECRET = 'test-only-turn-shared-secret-0123456789';
