@@ -4,6 +4,7 @@
  */
 import { exports } from 'cloudflare:workers';
 import { inboxFrameSchema, type InboxFrame } from '../../durable-objects/protocol';
+import type { Env as WorkerEnv } from '../../worker/env';
 import { WORKERS_TEST_ORIGIN } from '../../scripts/lib/test-settings';
 import { TestApi, type TestUser } from './api';
 import { FrameInbox } from './frames';
@@ -37,4 +38,11 @@ export async function connectInbox(user: TestUser) {
   const inbox = new FrameInbox<InboxFrame>(ws as never, inboxFrameSchema);
   const ready = await inbox.next('inbox_ready');
   return { ws, inbox, ready };
+}
+
+declare global {
+  // `env` from cloudflare:test is typed by this interface: the Worker's own bindings.
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {}
+  }
 }
