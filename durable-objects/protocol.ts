@@ -36,6 +36,17 @@ export const MAX_RESUME_MESSAGES = 2000;
 /** Messages per `history` frame during a catch-up. */
 export const HISTORY_PAGE_SIZE = 200;
 
+// Postgres `text` cannot hold U+0000, and UTF-8 cannot encode an unpaired surrogate (the
+// driver would silently store U+FFFD instead). Text with either is refused where it enters,
+// as a bad frame or a 400: reaching the database it would fail its whole commit batch.
+const UNSTORABLE_TEXT = /\u0000|\p{Cs}/u;
+export const UNSTORABLE_TEXT_MESSAGE = 'text may not contain NUL characters or unpaired surrogates';
+
+/** False for text that Postgres cannot store verbatim. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_TEXT.test(text);
+}
+
 const seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const positiveSeq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** Client-generated message id: lets a resend be recognised and acknowledged again, not stored twice. */
@@ -44,8 +55,13 @@ const clientId = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'clientId may contain only letters, digits, "-" and "_"');
-const messageText = z.string().trim().min(1, 'message is empty').max(MAX_MESSAGE_CHARS);
-const emoji = z.string().min(1).max(16);
+const messageText = z
+  .string()
+  .trim()
+  .min(1, 'message is empty')
+  .max(MAX_MESSAGE_CHARS)
+  .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+const emoji = z.string().min(1).max(16).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const callId = z.uuid({ error: 'callId must be a UUID' });
 const callMedia = z.enum(['voice', 'video']);
 
