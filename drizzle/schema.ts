@@ -6,6 +6,7 @@
 import {
   bigint,
   index,
+  integer,
   pgTable,
   primaryKey,
   text,
@@ -127,6 +128,36 @@ export const sessions = pgTable(
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
 );
 
+/** Invite links to a group; only a hash of the token is kept, so the table leaks no usable link. */
+export const roomInvites = pgTable(
+  'room_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    uses: integer('uses').notNull().default(0),
+  },
+  (t) => [uniqueIndex('room_invites_token_hash_key').on(t.tokenHash), index('room_invites_room_idx').on(t.roomId)],
+);
+
+/** Sites allowed to embed a room's chat in an iframe (CSP frame-ancestors). */
+export const roomEmbedOrigins = pgTable(
+  'room_embed_origins',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    origin: text('origin').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.origin] })],
+);
+
 export const calls = pgTable(
   'calls',
   {
@@ -156,4 +187,16 @@ export type Call = typeof calls.$inferSelect;
 export type MessageReaction = typeof messageReactions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 
-export const schema = { users, rooms, roomMembers, messages, messageReactions, sessions, calls };
+export type RoomInvite = typeof roomInvites.$inferSelect;
+
+export const schema = {
+  users,
+  rooms,
+  roomMembers,
+  messages,
+  messageReactions,
+  sessions,
+  roomInvites,
+  roomEmbedOrigins,
+  calls,
+};

@@ -9,6 +9,8 @@ import { authRoutes } from './auth/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
+import { pageSecurityHeaders } from './http/page-headers';
+import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { callRoutes } from './calls/routes';
 import { groupRoutes } from './groups/routes';
@@ -29,6 +31,7 @@ app.route('/api', roomRoutes);
 app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
 app.route('/api', callRoutes);
+app.route('/api', inviteRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });
@@ -36,6 +39,7 @@ app.all('/api/*', () => {
 app.route('/', realtimeRoutes);
 
 // Loaded on first use: the API (and its tests) never depend on the front-end build.
+app.use('*', databasePerRequest, pageSecurityHeaders);
 app.all('*', async (c) => {
   const { remixHandler } = await import('./web/remix');
   return remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext);

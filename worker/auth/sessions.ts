@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../../drizzle/connection';
 import { sessions } from '../../drizzle/schema';
+import { hashToken, randomToken } from './secret-tokens';
 
 export const REFRESH_COOKIE = 'edge_chat_refresh';
 // Only the auth routes need it; every other request goes without it.
@@ -20,23 +21,13 @@ export interface SessionInfo {
   expiresAt: Date;
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return btoa(String.fromCharCode(...new Uint8Array(digest)));
-}
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 export async function createSession(db: Database, userId: string, ttlSeconds: number) {
   const refreshToken = randomToken();
   const [row] = await db
     .insert(sessions)
     .values({
       userId,
-      tokenHash: await sha256(refreshToken),
+      tokenHash: await hashToken(refreshToken),
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     })
     .returning({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt });
@@ -47,7 +38,7 @@ export async function findSessionByToken(db: Database, refreshToken: string): Pr
   const [row] = await db
     .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
     .from(sessions)
-    .where(and(eq(sessions.tokenHash, await sha256(refreshToken)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .where(and(eq(sessions.tokenHash, await hashToken(refreshToken)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
     .limit(1);
   return row;
 }

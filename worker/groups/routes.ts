@@ -21,32 +21,18 @@ import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
 import { findUserByUsername } from '../auth/users';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+import { badRequest, conflict, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
-import { requireMembership } from '../rooms/queries';
 import { announceMembershipChange } from './announce';
+import { requireGroupAdmin, requireGroupMember } from './guards';
+import { MAX_GROUP_MEMBERS } from './limits';
 
-/** A mesh of sockets per room stays cheap well past this; it bounds one fan-out's work. */
-export const MAX_GROUP_MEMBERS = 256;
 
 const groupName = z.string().trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
 
 export const groupRoutes = new Hono<AppEnv>();
 groupRoutes.use('/groups', requireUser);
 groupRoutes.use('/groups/*', requireUser);
-
-async function requireGroupMember(c: Context<AppEnv>) {
-  const roomId = parseWith(uuidParam, c.req.param('roomId'));
-  const membership = await requireMembership(c.var.db(), roomId, c.var.user.userId);
-  if (membership.kind !== 'group') throw badRequest('this is a direct conversation, not a group');
-  return { roomId, ...membership };
-}
-
-async function requireGroupAdmin(c: Context<AppEnv>) {
-  const group = await requireGroupMember(c);
-  if (group.role !== 'admin') throw forbidden('only group admins can do that');
-  return group;
-}
 
 async function roomResponse(c: Context<AppEnv>, roomId: string, name: string | null) {
   return { room: { id: roomId, kind: 'group' as const, name, members: await listMembers(c.var.db(), roomId) } };

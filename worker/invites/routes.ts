@@ -1,0 +1,123 @@
+/**
+ * Invite links and embedding. An admin creates a link (`/join/<token>`), can
+ * list and revoke links, and lists the sites allowed to embed the group's chat
+ * (`/embed/<roomId>` in an iframe; enforced with CSP frame-ancestors). Anyone
+ * signed in who holds a live link can join the group as a member.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  countInviteUse,
+  createInvite,
+  embedOriginsOf,
+  findUsableInvite,
+  listInvites,
+  replaceEmbedOrigins,
+  revokeInvite,
+} from '../../drizzle/queries/invites';
+import { addMember, countMembers } from '../../drizzle/queries/groups';
+import type { AppEnv } from '../app-env';
+import { requireUser } from '../auth/require-user';
+import { hashToken, randomToken } from '../auth/secret-tokens';
+import { announceMembershipChange } from '../groups/announce';
+import { requireGroupAdmin } from '../groups/guards';
+import { MAX_GROUP_MEMBERS } from '../groups/limits';
+import { conflict, notFound } from '../http/errors';
+import { parseWith, readJson, uuidParam } from '../http/validate';
+
+export const inviteRoutes = new Hono<AppEnv>();
+inviteRoutes.use('/groups/:roomId/invites', requireUser);
+inviteRoutes.use('/groups/:roomId/invites/*', requireUser);
+inviteRoutes.use('/groups/:roomId/embed-origins', requireUser);
+inviteRoutes.use('/invites/*', requireUser);
+
+const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invite token');
+
+function inviteView(invite: { id: string; createdAt: Date; expiresAt: Date | null; revokedAt: Date | null; uses: number }) {
+  return {
+    id: invite.id,
+    createdAt: invite.createdAt.toISOString(),
+    expiresAt: invite.expiresAt?.toISOString() ?? null,
+    revokedAt: invite.revokedAt?.toISOString() ?? null,
+    uses: invite.uses,
+  };
+}
+
+inviteRoutes.post('/groups/:roomId/invites', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  const { expiresInHours } = await readJson(
+    c,
+    z.strictObject({ expiresInHours: z.number().int().min(1).max(24 * 365).optional() }),
+  );
+  const token = randomToken();
+  const expiresAt = expiresInHours ? new Date(Date.now() + expiresInHours * 3_600_000) : null;
+  const invite = await createInvite(c.var.db(), roomId, c.var.user.userId, await hashToken(token), expiresAt);
+  const url = new URL(`/join/${token}`, c.req.url).toString();
+  // The token is shown once, here: only its hash is stored.
+  return c.json({ invite: { ...inviteView(invite), token, url } }, 201);
+});
+
+inviteRoutes.get('/groups/:roomId/invites', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  return c.json({ invites: (await listInvites(c.var.db(), roomId)).map(inviteView) });
+});
+
+inviteRoutes.delete('/groups/:roomId/invites/:inviteId', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  const inviteId = parseWith(uuidParam, c.req.param('inviteId'));
+  if (!(await revokeInvite(c.var.db(), roomId, inviteId))) throw notFound('no such active invite');
+  return c.body(null, 204);
+});
+
+inviteRoutes.get('/invites/:token', async (c) => {
+  const token = parseWith(inviteToken, c.req.param('token'));
+  const invite = await findUsableInvite(c.var.db(), await hashToken(token));
+  if (!invite) throw notFound('this invite link is invalid, expired or revoked');
+  return c.json({ room: { id: invite.roomId, name: invite.name, members: await countMembers(c.var.db(), invite.roomId) } });
+});
+
+inviteRoutes.post('/invites/:token/accept', async (c) => {
+  const token = parseWith(inviteToken, c.req.param('token'));
+  const db = c.var.db();
+  const invite = await findUsableInvite(db, await hashToken(token));
+  if (!invite) throw notFound('this invite link is invalid, expired or revoked');
+  if ((await countMembers(db, invite.roomId)) >= MAX_GROUP_MEMBERS) {
+    throw conflict(`the group is full (${MAX_GROUP_MEMBERS} members)`);
+  }
+  const joined = await addMember(db, invite.roomId, c.var.user.userId);
+  if (joined) {
+    await countInviteUse(db, invite.inviteId);
+    await announceMembershipChange(c, invite.roomId, invite.name, {
+      added: [c.var.user.userId],
+      notice: `${c.var.user.username} joined with an invite link`,
+    });
+  }
+  return c.json({ room: { id: invite.roomId, name: invite.name }, joined });
+});
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+const originSchema = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'each origin must look like https://example.com (scheme, host, optional port; no path)');
+
+inviteRoutes.get('/groups/:roomId/embed-origins', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  return c.json({ origins: await embedOriginsOf(c.var.db(), roomId) });
+});
+
+inviteRoutes.put('/groups/:roomId/embed-origins', async (c) => {
+  const { roomId } = await requireGroupAdmin(c);
+  const { origins } = await readJson(c, z.strictObject({ origins: z.array(originSchema).max(20) }));
+  const unique = [...new Set(origins)];
+  await replaceEmbedOrigins(c.var.db(), roomId, unique);
+  return c.json({ origins: unique.sort() });
+});
