@@ -15,6 +15,7 @@ interface Ack {
   clientId: string;
   id: string;
   seq: number;
+  createdAt: string;
 }
 
 afterAll(closeAllSockets);
@@ -45,7 +46,7 @@ async function login(loginName: string, password: string): Promise<{ token: stri
 
 /** Walks history with before/limit until nextBefore is null; returns the pages. */
 async function allPages(user: TestUser, roomId: string, limit: number) {
-  const pages: { seq: number; id: string; content: string; senderId: string }[][] = [];
+  const pages: { seq: number; id: string; content: string; senderId: string; createdAt: string }[][] = [];
   let before: number | null = null;
   for (let i = 0; i < 100; i++) {
     const query: string = `?limit=${limit}${before === null ? '' : `&before=${before}`}`;
@@ -138,6 +139,15 @@ describe('two users chat end to end', () => {
     expect(delivered.map((m) => m.content)).toEqual(burst.map((m) => m.content));
     expect(await b.inbox.none('message', 200)).toHaveLength(0);
 
+    // ---- the conversation list follows: newest message, unread count for the receiver only
+    type Listed = { id: string; lastSeq: number; unreadCount: number; lastMessage: { id: string } | null };
+    const listed = async (user: TestUser) => {
+      const { rooms } = await api.json<{ rooms: Listed[] }>('GET', '/api/rooms', undefined, user.token);
+      return rooms.find((r) => r.id === roomId)!;
+    };
+    expect(await listed(bob)).toMatchObject({ lastSeq: acks.at(-1)!.seq, unreadCount: acks.length, lastMessage: { id: acks.at(-1)!.id } });
+    expect(await listed(alice)).toMatchObject({ lastSeq: acks.at(-1)!.seq, unreadCount: 0 });
+
     // ---- keyset pagination: newest first, nextBefore chains the pages, nothing lost or repeated
     const pages = await allPages(bob, roomId, 10);
     expect(pages.map((p) => p.length)).toEqual([10, 10, 6]);
@@ -170,6 +180,7 @@ describe('two users chat end to end', () => {
     expect(after.map((m) => m.seq)).toEqual(acks.map((x) => x.seq).reverse());
     expect(after.map((m) => m.id)).toEqual(acks.map((x) => x.id).reverse());
     expect(after.map((m) => m.content)).toEqual(acks.map((x) => contents.get(x.seq)).reverse());
+    expect(after.map((m) => m.createdAt)).toEqual(acks.map((x) => x.createdAt).reverse());
 
     // The ticket B used before the restart is still spent.
     expect((await refusedUpgrade(api.baseUrl, roomId, { ticket: bobTicket, origin: api.origin })).status).toBe(401);
