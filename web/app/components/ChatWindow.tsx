@@ -7,7 +7,7 @@ import { Link, Outlet } from '@remix-run/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
-import { usePresence } from '../context/PresenceContext';
+import { usePresenceMap } from '../context/PresenceContext';
 import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
 import { Composer, type ComposerHandle } from './Composer';
@@ -36,8 +36,10 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
   const other = !isGroup ? otherMember(chat.members, me) : null;
-  const otherPresence = usePresence(other?.userId);
-  const otherOnline = otherPresence?.online ?? other?.online ?? false;
+  const presence = usePresenceMap();
+  const otherPresence = other ? presence.get(other.userId) : undefined;
+  // The inbox knows; a member with the room open is online; otherwise we do not know yet.
+  const otherOnline = otherPresence?.online ?? (other?.online ? true : undefined);
 
   const typingNames = useMemo(
     () => chat.typingUserIds.map((id) => memberName(chat.members, id, me)),
@@ -47,7 +49,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   let subtitle = '';
   if (chat.info) {
     if (isGroup) {
-      const online = chat.members.filter((m) => m.online && m.userId !== me).length;
+      const online = chat.members.filter((m) => m.userId !== me && (presence.get(m.userId)?.online ?? m.online)).length;
       subtitle = `${pluralize(chat.members.length, 'member')}${online ? `, ${online} online` : ''}`;
     } else if (other) {
       subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${other.username}`;

@@ -24,7 +24,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
       .map((room) => {
         const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
         const title = roomTitle(room, room.members, me);
-        const online = other ? (presence.get(other.userId)?.online ?? other.online ?? false) : undefined;
+        const online = other ? (presence.get(other.userId)?.online ?? other.online) : undefined;
         return { room, other, title, online };
       })
       .filter(({ title, other }) => !q || title.toLowerCase().includes(q) || other?.username.includes(q));

@@ -55,10 +55,20 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
   }, [messages, others, me]);
 
   // ------------------------------------------------------------ the "new messages" line
+  // Fixed when the room is first caught up: what was unread then, not what arrives while I look.
+  const [unread, setUnread] = useState<{ from: number; to: number; scroll: boolean } | null | undefined>(undefined);
+  useEffect(() => {
+    if (unread !== undefined || !chat.synced || !loaded) return;
+    const last = messages[messages.length - 1]?.seq ?? 0;
+    if (firstUnread === null || firstUnread > last) return setUnread(null);
+    setUnread({ from: firstUnread, to: last, scroll: firstUnread >= (messages[0]?.seq ?? 0) });
+  }, [unread, chat.synced, loaded, firstUnread, messages]);
   const unreadLineSeq = useMemo(() => {
-    if (firstUnread === null) return null;
-    return messages.find((m) => m.seq >= firstUnread && m.senderId !== me && m.type !== 'system')?.seq ?? null;
-  }, [messages, firstUnread, me]);
+    if (!unread || !messages.length) return null;
+    // Not loaded back far enough to know where the first unread message is: no line yet.
+    if (unread.from < messages[0]!.seq && hasOlder) return null;
+    return messages.find((m) => m.seq >= unread.from && m.seq <= unread.to && m.senderId !== me && m.type !== 'system')?.seq ?? null;
+  }, [unread, messages, hasOlder, me]);
 
   // ------------------------------------------------------------ scrolling
   const lastHeight = useRef(0);
@@ -86,9 +96,7 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
     if (!initialDone.current) {
       if (loaded) {
         initialDone.current = true;
-        const line = unreadLineSeq !== null ? el.querySelector<HTMLElement>('[data-testid="unread-line"]') : null;
-        if (line && line.offsetTop > el.clientHeight / 2) el.scrollTop = line.offsetTop - 16;
-        else el.scrollTop = el.scrollHeight;
+        el.scrollTop = el.scrollHeight;
       }
     } else if (prevFirst.current !== undefined && first !== undefined && first < prevFirst.current && lastKey === prevLastKey.current) {
       // Older messages were prepended: keep what the reader was looking at in place.
@@ -103,7 +111,20 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
     prevPending.current = pending.length;
     lastHeight.current = el.scrollHeight;
     updateBottom();
-  }, [messages, pending, loaded, lastKey, unreadLineSeq, updateBottom]);
+  }, [messages, pending, loaded, lastKey, updateBottom]);
+
+  // More unread than fits on screen: start reading at the "new messages" line, once.
+  const scrolledToLine = useRef(false);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || unreadLineSeq === null || !unread?.scroll || scrolledToLine.current) return;
+    scrolledToLine.current = true;
+    const line = el.querySelector<HTMLElement>('[data-testid="unread-line"]');
+    if (line && line.offsetTop < el.scrollTop) {
+      el.scrollTop = line.offsetTop - 16;
+      updateBottom();
+    }
+  }, [unreadLineSeq, unread, updateBottom]);
 
   // Keep pinned to the bottom when the pane is resized (mobile keyboard, window resize).
   useEffect(() => {
@@ -161,7 +182,10 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
 
   const scrollToBottom = () => {
     const el = scrollRef.current;
-    if (el) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+    if (!el) return;
+    // Far away: jump; close: glide.
+    const far = el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight * 2;
+    el.scrollTo({ top: el.scrollHeight, behavior: far ? 'auto' : 'smooth' });
   };
 
   const replyOf = (replyToSeq: number | null): ReplyPreview | null => {

@@ -118,9 +118,17 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     sessionEnded: () => void refresh(),
   });
 
+  // Someone new in my rooms (a new conversation, a new group member): learn whether they are online.
+  const { ensurePresence } = inbox;
+  useEffect(() => {
+    if (!rooms) return;
+    const ids = new Set(rooms.flatMap((r) => r.members.map((m) => m.userId)).filter((id) => id !== me));
+    ensurePresence([...ids]);
+  }, [rooms, me, ensurePresence, inbox.state.status]);
+
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox],
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox: inbox.state }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox.state],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }

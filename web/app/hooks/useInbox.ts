@@ -3,8 +3,8 @@
  * contacts, and it brings their presence, the newest message of rooms I do not have open and
  * changes to my room list. While it is down, the conversation list falls back to polling.
  */
-import { useEffect, useRef, useState } from 'react';
-import { createInboxSocket } from '../services/socket';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createInboxSocket, queryContactPresence } from '../services/socket';
 import type { ConnectionState } from '../services/socket';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import type { PresenceUpdate } from '../context/PresenceContext';
@@ -31,10 +31,22 @@ const toUpdate = (c: { userId: string; online: boolean; lastSeenAt: string | nul
   lastSeen: c.lastSeenAt ? Date.parse(c.lastSeenAt) : undefined,
 });
 
-export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionState {
+export interface InboxHandle {
+  state: ConnectionState;
+  /** Makes sure we know the presence of these users (asks the inbox again for unknown ones). */
+  ensurePresence(userIds: string[]): void;
+}
+
+const QUERY_EVERY_MS = 10_000;
+
+export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
   const ref = useRef(handlers);
   ref.current = handlers;
   const [state, setState] = useState<ConnectionState>({ status: 'connecting', attempt: 0 });
+  /** Users whose presence the inbox has told us about. */
+  const known = useRef(new Set<string>());
+  const lastQuery = useRef(0);
+  const liveRef = useRef(false);
 
   useEffect(() => {
     if (!enabled) return;
@@ -46,12 +58,14 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
           case 'inbox_ready':
             socket.markHealthy();
             h.setLive(true);
+            known.current = new Set(frame.contacts.map((c) => c.userId));
             h.presence(frame.contacts.map(toUpdate), true);
             // Anything that happened while we were away.
             if (wasLive) void h.reload();
             wasLive = true;
             return;
           case 'contact_presence':
+            known.current.add(frame.contact.userId);
             h.presence([toUpdate(frame.contact)], false);
             return;
           case 'activity':
@@ -78,6 +92,7 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
       },
       onState(s) {
         setState(s);
+        liveRef.current = s.status === 'open';
         if (s.status !== 'open') ref.current.setLive(false);
       },
       onSessionEnded: () => ref.current.sessionEnded(),
@@ -109,5 +124,20 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
     };
   }, [enabled, live]);
 
-  return state;
+  const ensurePresence = useCallback((userIds: string[]) => {
+    if (!liveRef.current) return;
+    const unknown = userIds.filter((id) => !known.current.has(id));
+    if (!unknown.length || Date.now() - lastQuery.current < QUERY_EVERY_MS) return;
+    lastQuery.current = Date.now();
+    queryContactPresence()
+      .then((contacts) => {
+        for (const c of contacts) known.current.add(c.userId);
+        ref.current.presence(contacts.map(toUpdate), false);
+      })
+      .catch(() => {
+        // Presence stays unknown until the next change; nothing to show.
+      });
+  }, []);
+
+  return useMemo(() => ({ state, ensurePresence }), [state, ensurePresence]);
 }

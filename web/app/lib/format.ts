@@ -52,9 +52,15 @@ export function lastSeenText(ms: number, now = Date.now()): string {
 }
 
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const chars = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [...(parts[0] ?? '?')].slice(0, 2);
-  return chars.join('').toUpperCase() || '?';
+  // Whole code points (emoji are two UTF-16 units), from words that start with a letter or digit.
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((w) => [...w])
+    .filter((w) => w.length > 0 && /[\p{L}\p{N}]/u.test(w[0]!));
+  if (!words.length) return [...name.trim()][0] ?? '?';
+  const picked = words.length > 1 ? [words[0]![0], words[words.length - 1]![0]] : words[0]!.slice(0, 2);
+  return picked.join('').toUpperCase();
 }
 
 /** Stable colour slot 0–7 for an id. */
