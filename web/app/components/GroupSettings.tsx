@@ -4,7 +4,7 @@
  * The room socket's `members` frame brings the new member list to everyone.
  */
 import { Link, useNavigate } from '@remix-run/react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, type RoomMember } from '../services/api';
 import { useRooms } from '../context/RoomsContext';
 import { usePresenceMap } from '../context/PresenceContext';
@@ -21,6 +21,9 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Keyboard and screen-reader users land in the panel when it opens.
+  useEffect(() => headingRef.current?.focus(), []);
 
   const roomId = chat.roomId;
   const members = chat.members;
@@ -62,9 +65,18 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   );
 
   return (
-    <aside className="side-panel" aria-labelledby="group-settings-title" data-testid="group-settings">
+    <aside
+      className="side-panel"
+      aria-labelledby="group-settings-title"
+      data-testid="group-settings"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.defaultPrevented) navigate(back);
+      }}
+    >
       <header className="panel__header">
-        <h2 id="group-settings-title">Group settings</h2>
+        <h2 id="group-settings-title" tabIndex={-1} ref={headingRef}>
+          Group settings
+        </h2>
         <Link to={back} className="icon-btn" aria-label="Close group settings">
           <CloseIcon />
         </Link>

@@ -189,7 +189,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
               {formatTime(m.createdAt)}
             </time>
-            {mine && status && <StatusIcon status={status} />}
+            {mine && status && !deleted && <StatusIcon status={status} />}
           </span>
         </div>
 

@@ -5,10 +5,11 @@ import { Splash } from './Splash';
 
 /** Renders children for a signed-in user; sends everyone else to /login and back afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, signedOut } = useAuth();
   const location = useLocation();
   if (status === 'loading') return <Splash />;
   if (status === 'anonymous') {
+    if (signedOut) return <Navigate to="/login" replace />;
     const next = location.pathname + location.search;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }

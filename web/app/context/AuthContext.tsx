@@ -27,6 +27,8 @@ export interface AuthValue {
   signOut(): Promise<void>;
   /** Gets a fresh access token now (e.g. a socket was closed because the session ended). */
   refresh(): Promise<string | null>;
+  /** True after the user signed out here or in another tab (no "come back to" page then). */
+  signedOut: boolean;
   /** Set when the last attempt to restore the session failed for a reason other than "no session". */
   restoreError: string | null;
   retryRestore(): void;
@@ -54,6 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<StoredSession | null>(null);
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [restoreError, setRestoreError] = useState<string | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
   const sessionRef = useRef<StoredSession | null>(null);
   const inflight = useRef<Promise<string | null> | null>(null);
   const channel = useRef<BroadcastChannel | null>(null);
@@ -115,6 +118,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         const cur = sessionRef.current;
         if (!cur || cur.user.id !== msg.session.user.id || msg.session.expiresAt > cur.expiresAt) adopt(msg.session, false);
       } else if (msg?.type === 'logout') {
+        setSignedOut(true);
         adopt(null, false);
       }
     };
@@ -147,7 +151,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [session, refresh]);
 
-  const signIn = useCallback((s: Session) => adopt(toStored(s), true), [adopt]);
+  const signIn = useCallback(
+    (s: Session) => {
+      setSignedOut(false);
+      adopt(toStored(s), true);
+    },
+    [adopt],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -155,6 +165,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The cookie is cleared server-side when reachable; locally we forget the token either way.
     }
+    setSignedOut(true);
     adopt(null, true);
   }, [adopt]);
 
@@ -172,10 +183,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       refresh,
+      signedOut,
       restoreError,
       retryRestore,
     }),
-    [status, session, signIn, signOut, refresh, restoreError, retryRestore],
+    [status, session, signIn, signOut, refresh, signedOut, restoreError, retryRestore],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
