@@ -1,8 +1,10 @@
 /**
  * Runs the real app (`wrangler dev`) for end-to-end tests: a free port, its own
  * persistence directory, only the variables given (the developer's .dev.vars is
- * not read), ready once GET /api/health answers 200. restart() keeps the port
- * and the persisted Durable Object state, as a redeploy would.
+ * not read), ready once GET /api/health answers 200. The Worker is bundled once
+ * up front and served with --no-bundle, so edits to the tree during a run change
+ * nothing. restart() keeps the port, the bundle and the persisted Durable Object
+ * state, as a redeploy of the same version would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +14,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { freePort } from './free-port';
 import { projectRoot, wranglerBin } from './paths';
 import { offlineWranglerEnv } from './wrangler-env';
+import { bundleWorker } from './worker-bundle';
 
 export interface StartAppOptions {
   /** Port on 127.0.0.1; default a free one. */
@@ -28,6 +31,8 @@ export interface StartAppOptions {
   readyTimeoutMs?: number;
   /** Also copy wrangler's output to this process's stderr; default env APP_LOGS=1. */
   echoLogs?: boolean;
+  /** Serve a bundle made at start (default) rather than live, watched sources. */
+  snapshot?: boolean;
 }
 
 export interface AppServer {
@@ -70,8 +75,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // unref: a pending grace-period timer must not keep the test process alive.
 const graceTimer = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
+const stopping = new WeakSet<ChildProcess>();
+
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (!running.has(child)) return;
+  stopping.add(child);
   const exited = new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
   killGroup(child, 'SIGTERM');
   await Promise.race([exited, graceTimer(10_000)]);
@@ -125,12 +132,15 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   fs.writeFileSync(emptyEnvFile, '');
   const baseUrl = `http://127.0.0.1:${port}`;
   const echo = opts.echoLogs ?? process.env.APP_LOGS === '1';
+  const configPath = opts.configPath ?? path.join(projectRoot, 'wrangler.toml');
+  const entry = opts.snapshot === false ? [] : [await bundleWorker(configPath, path.join(persistTo, 'bundle')), '--no-bundle'];
   let child: ChildProcess | undefined;
 
   const launch = async () => {
     const args = [
       'dev',
-      '--config', opts.configPath ?? path.join(projectRoot, 'wrangler.toml'),
+      ...entry,
+      '--config', configPath,
       '--ip', '127.0.0.1',
       '--port', String(port),
       '--inspector-port', String(await freePort()), // a fixed default (9229) would clash between runs
@@ -140,20 +150,27 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
       '--show-interactive-dev-session=false',
       ...Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
     ];
-    child = spawn(wranglerBin, args, {
+    const current = spawn(wranglerBin, args, {
       cwd: projectRoot,
       detached: true, // own process group, so stop() reaches workerd too
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...offlineWranglerEnv(), NO_COLOR: '1' },
     });
-    running.add(child);
-    const tail = outputTail(child, echo);
+    child = current;
+    running.add(current);
+    const tail = outputTail(current, echo);
     try {
-      await waitForHealth(baseUrl, child, tail, opts.readyTimeoutMs ?? 120_000);
+      await waitForHealth(baseUrl, current, tail, opts.readyTimeoutMs ?? 120_000);
     } catch (err) {
-      await stopChild(child);
+      await stopChild(current);
       throw err;
     }
+    // Tests would only see ECONNREFUSED: say why the app went away.
+    current.once('exit', (code, signal) => {
+      if (!stopping.has(current)) {
+        process.stderr.write(`\n[app] wrangler dev on ${baseUrl} exited unexpectedly (${code ?? signal}):\n${tail()}\n`);
+      }
+    });
   };
 
   await launch();
