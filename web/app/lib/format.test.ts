@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { describeCall, initials, previewText, roomTitle } from './format';
+import { backoffDelay } from '../services/socket';
+
+describe('format', () => {
+  it('takes initials from whole code points of words', () => {
+    expect(initials('Alice Liddell')).toBe('AL');
+    expect(initials('bob')).toBe('BO');
+    expect(initials('Book club 📚')).toBe('BC');
+    expect(initials('Ünal Çelik')).toBe('ÜÇ');
+    expect(initials('📚')).toBe('📚');
+  });
+
+  it('describes call records and never shows their JSON', () => {
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'video', status: 'missed', durationMs: null }))).toBe('Missed video call');
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'voice', status: 'accepted', durationMs: 125_000 }))).toBe('Voice call · 2:05');
+    expect(describeCall('{"not":"a call"}')).toBe('Call');
+    expect(previewText({ type: 'text', content: 'a\n\n b', deletedAt: null })).toBe('a b');
+    expect(previewText({ type: 'text', content: 'gone', deletedAt: '2026-01-01T00:00:00Z' })).toBe('Message deleted');
+  });
+
+  it('names direct rooms after the other member', () => {
+    const members = [
+      { userId: 'me', username: 'me', displayName: 'Me', role: 'member' as const, lastReadSeq: 0 },
+      { userId: 'b', username: 'bob', displayName: 'Bob', role: 'member' as const, lastReadSeq: 0 },
+    ];
+    expect(roomTitle({ kind: 'direct', name: null }, members, 'me')).toBe('Bob');
+    expect(roomTitle({ kind: 'group', name: 'Team' }, members, 'me')).toBe('Team');
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is jittered, and is capped at 30 s', () => {
+    expect(backoffDelay(0, () => 0)).toBe(250);
+    expect(backoffDelay(0, () => 1)).toBe(500);
+    expect(backoffDelay(3, () => 1)).toBe(4000);
+    expect(backoffDelay(20, () => 1)).toBe(30_000);
+    for (let i = 0; i < 50; i++) {
+      const d = backoffDelay(5);
+      expect(d).toBeGreaterThanOrEqual(250);
+      expect(d).toBeLessThanOrEqual(16_000);
+    }
+  });
+});
