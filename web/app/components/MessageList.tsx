@@ -164,11 +164,13 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
   }, [viewing, lastSeq, chat.viewingRef, chat.markSeen]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // ------------------------------------------------------------ jumping to a replied-to message
+  const olderRef = useRef({ hasOlder, loadOlder });
+  olderRef.current = { hasOlder, loadOlder };
   const jumpTo = useCallback(
     async (seq: number) => {
       for (let i = 0; i < 20 && !document.getElementById(`msg-${seq}`); i++) {
-        if (!chat.hasOlder) break;
-        await chat.loadOlder();
+        if (!olderRef.current.hasOlder) break;
+        await olderRef.current.loadOlder();
         await new Promise((r) => requestAnimationFrame(r));
       }
       const el = document.getElementById(`msg-${seq}`);
@@ -177,7 +179,7 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
       setHighlight(seq);
       setTimeout(() => setHighlight((h) => (h === seq ? null : h)), 1600);
     },
-    [chat],
+    [],
   );
 
   const scrollToBottom = () => {
@@ -188,14 +190,21 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
     el.scrollTo({ top: el.scrollHeight, behavior: far ? 'auto' : 'smooth' });
   };
 
+  // Same object for the same quote across renders, so unchanged bubbles skip rendering.
+  const replyCache = useMemo(() => new Map<number, ReplyPreview>(), [bySeq, members, me]);
   const replyOf = (replyToSeq: number | null): ReplyPreview | null => {
     if (!replyToSeq) return null;
-    const orig = bySeq.get(replyToSeq);
-    return {
-      seq: replyToSeq,
-      name: orig ? memberName(members, orig.senderId, me) : 'Message',
-      text: orig ? previewText(orig) : null,
-    };
+    let preview = replyCache.get(replyToSeq);
+    if (!preview) {
+      const orig = bySeq.get(replyToSeq);
+      preview = {
+        seq: replyToSeq,
+        name: orig ? memberName(members, orig.senderId, me) : 'Message',
+        text: orig ? previewText(orig) : null,
+      };
+      replyCache.set(replyToSeq, preview);
+    }
+    return preview;
   };
 
   // ------------------------------------------------------------ rendering

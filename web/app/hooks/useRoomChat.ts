@@ -33,6 +33,7 @@ export interface Notice {
 
 export function useRoomChat(roomId: string, me: string) {
   const rooms = useRooms();
+  const markRoomRead = rooms.markRead;
   const presence = usePresenceUpdater();
   const { refresh } = useAuth();
   const messages = useMessages(roomId, me);
@@ -241,6 +242,7 @@ export function useRoomChat(roomId: string, me: string) {
 
   const socket = useRoomSocket(roomId, onFrame, connectParams, () => void refresh());
   socketRef.current = socket;
+  const { send } = socket;
 
   // Leaving the room or losing the link: typing indicators and the sync flag are stale.
   useEffect(() => {
@@ -266,33 +268,36 @@ export function useRoomChat(roomId: string, me: string) {
         type: 'queued',
         message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
       });
-      socket.send({ type: 'send', clientId, content, ...(replyToSeq ? { replyToSeq } : {}) });
+      send({ type: 'send', clientId, content, ...(replyToSeq ? { replyToSeq } : {}) });
     },
-    [dispatch, socket],
+    [dispatch, send],
   );
 
-  function retry(clientId: string) {
-    const p = stateRef.current.pending.find((x) => x.clientId === clientId);
-    if (!p) return;
-    dispatch({ type: 'retry', clientId });
-    socketRef.current?.send({
-      type: 'send',
-      clientId,
-      content: p.content,
-      ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}),
-    });
-  }
+  const retry = useCallback(
+    (clientId: string) => {
+      const p = stateRef.current.pending.find((x) => x.clientId === clientId);
+      if (!p) return;
+      dispatch({ type: 'retry', clientId });
+      socketRef.current?.send({
+        type: 'send',
+        clientId,
+        content: p.content,
+        ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}),
+      });
+    },
+    [dispatch, stateRef],
+  );
 
   const discard = useCallback((clientId: string) => dispatch({ type: 'discard', clientId }), [dispatch]);
 
   const control = useCallback(
     (frame: ClientFrame) => {
-      if (!socket.send(frame)) {
+      if (!send(frame)) {
         queued.current.push(frame);
         say('Not connected — this will be applied when the connection is back.');
       }
     },
-    [socket, say],
+    [send, say],
   );
 
   const edit = useCallback((seq: number, content: string) => control({ type: 'edit', seq, content }), [control]);
@@ -301,18 +306,18 @@ export function useRoomChat(roomId: string, me: string) {
     (seq: number, emoji: string, on: boolean) => control({ type: 'react', seq, emoji, on }),
     [control],
   );
-  const setTyping = useCallback((active: boolean) => void socket.send({ type: 'typing', active }), [socket]);
+  const setTyping = useCallback((active: boolean) => void send({ type: 'typing', active }), [send]);
 
   /** Called by the window when the newest message is on screen. */
   const markSeen = useCallback(
     (seq: number) => {
       if (seq <= readWanted.current) return;
       readWanted.current = seq;
-      rooms.markRead(roomId, seq);
+      markRoomRead(roomId, seq);
       setLiveMembers((list) => list?.map((m) => (m.userId === me ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, seq) } : m)) ?? list);
-      if (synced) flushRead(socket.send);
+      if (synced) flushRead(send);
     },
-    [rooms, roomId, me, synced, flushRead, socket.send],
+    [markRoomRead, roomId, me, synced, flushRead, send],
   );
 
   // ---------------------------------------------------------------- derived

@@ -3,7 +3,7 @@
  * connection state for the UI. Frames go to `onFrame` (latest callback, no reconnect when it
  * changes); what to do on `ready` (resume, resend) is up to the caller.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoomSocket, type ConnectionState, type RoomSocket } from '../services/socket';
 import type { ClientFrame, ServerFrame } from '../lib/protocol';
 
@@ -55,5 +55,5 @@ export function useRoomSocket(
   const fail = useCallback((reason: string) => socketRef.current?.fail(reason), []);
   const markHealthy = useCallback(() => socketRef.current?.markHealthy(), []);
 
-  return { state, send, reconnectNow, fail, markHealthy };
+  return useMemo(() => ({ state, send, reconnectNow, fail, markHealthy }), [state, send, reconnectNow, fail, markHealthy]);
 }
