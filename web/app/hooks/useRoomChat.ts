@@ -53,9 +53,16 @@ export function useRoomChat(roomId: string, me: string) {
   /** The read cursor I want the server to know; sent when connected. */
   const readWanted = useRef(0);
   const readSent = useRef(0);
+  /** What the room confirmed (its `read` frames for me). */
+  const readConfirmed = useRef(0);
+  const readRetry = useRef<ReturnType<typeof setTimeout>>();
   /** Frames (edit/delete/react) asked for while disconnected, sent after the next sync. */
   const queued = useRef<ClientFrame[]>([]);
-  const retryTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  /** The one send on the wire, waiting for its ack: messages go out one at a time, so they keep their order. */
+  const inflight = useRef<{ clientId: string; at: number } | null>(null);
+  /** `ready` received on the current connection. */
+  const [ready, setReady] = useState(false);
+  const [pumpTick, setPumpTick] = useState(0);
   /** The `after` of the current connection (undefined: none, we load the newest page by REST). */
   const afterRef = useRef<number | undefined>(undefined);
   /** First seq replayed on this connection (to spot a cut-short catch-up). */
@@ -89,14 +96,6 @@ export function useRoomChat(roomId: string, me: string) {
     if (seq > readSent.current && send({ type: 'read', seq })) readSent.current = seq;
   }, []);
 
-  const sendPending = useCallback((send: (f: ClientFrame) => boolean) => {
-    const now = Date.now();
-    for (const p of stateRef.current.pending) {
-      if (p.status !== 'sending' || (p.retryAfter && p.retryAfter > now)) continue;
-      send({ type: 'send', clientId: p.clientId, content: p.content, ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}) });
-    }
-  }, [stateRef]);
-
   // Frames are handled through a ref so the socket never reconnects because a callback changed.
   const socketRef = useRef<ReturnType<typeof useRoomSocket> | null>(null);
 
@@ -124,13 +123,15 @@ export function useRoomChat(roomId: string, me: string) {
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
         const mine = frame.members.find((m) => m.userId === me);
         if (mine) {
-          readSent.current = Math.max(readSent.current, mine.lastReadSeq);
+          readConfirmed.current = Math.max(readConfirmed.current, mine.lastReadSeq);
+          readSent.current = readConfirmed.current;
           setFirstUnread((cur) => cur ?? mine.lastReadSeq + 1);
         }
         const after = afterRef.current;
         if (after === undefined) void loadLatest(frame.lastSeq);
-        // Messages typed while offline go out right away; the room dedupes them by clientId.
-        sendPending(send);
+        // The outbox starts over on this connection (resends are deduped by clientId).
+        inflight.current = null;
+        setReady(true);
         // No catch-up coming (nothing missed, or no `after`): we are live now.
         if (after === undefined || after >= frame.lastSeq) onSynced(send);
         return;
@@ -156,7 +157,7 @@ export function useRoomChat(roomId: string, me: string) {
         return;
       }
       case 'ack':
-        clearTimeout(retryTimers.current.get(frame.clientId));
+        if (inflight.current?.clientId === frame.clientId) inflight.current = null;
         dispatch({ type: 'ack', clientId: frame.clientId, id: frame.id, seq: frame.seq, createdAt: frame.createdAt, me, roomId });
         return;
       case 'updated':
@@ -168,6 +169,7 @@ export function useRoomChat(roomId: string, me: string) {
           list?.map((m) => (m.userId === frame.userId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, frame.seq) } : m)) ?? list,
         );
         if (frame.userId === me) {
+          readConfirmed.current = Math.max(readConfirmed.current, frame.seq);
           readSent.current = Math.max(readSent.current, frame.seq);
           rooms.markRead(roomId, frame.seq);
         }
@@ -200,18 +202,10 @@ export function useRoomChat(roomId: string, me: string) {
       case 'error': {
         if (frame.clientId && stateRef.current.pending.some((p) => p.clientId === frame.clientId)) {
           const clientId = frame.clientId;
+          if (inflight.current?.clientId === clientId) inflight.current = null;
           if (frame.code === 'rate_limited' || frame.code === 'unavailable') {
-            // Transient: keep it pending and try again when the room says we may.
-            const wait = Math.max(500, frame.retryAfterMs ?? 2000);
-            dispatch({ type: 'failed', clientId, error: 'Sending too fast — retrying…', retryAfter: Date.now() + wait });
-            clearTimeout(retryTimers.current.get(clientId));
-            retryTimers.current.set(
-              clientId,
-              setTimeout(() => {
-                retryTimers.current.delete(clientId);
-                retry(clientId);
-              }, wait),
-            );
+            // Transient: it stays first in line; the outbox waits, so the order is kept.
+            dispatch({ type: 'deferred', clientId, retryAfter: Date.now() + Math.max(250, frame.retryAfterMs ?? 2000) });
           } else {
             dispatch({ type: 'failed', clientId, error: frame.message });
           }
@@ -222,7 +216,14 @@ export function useRoomChat(roomId: string, me: string) {
           socket?.fail(frame.message);
           return;
         }
-        say(frame.code === 'rate_limited' ? 'Slow down a little.' : frame.message);
+        if (frame.code === 'rate_limited') {
+          // A typing or read frame was dropped. Typing renews by itself; the read cursor is sent again.
+          readSent.current = readConfirmed.current;
+          clearTimeout(readRetry.current);
+          readRetry.current = setTimeout(() => flushRead((f) => socketRef.current?.send(f) ?? false), Math.max(250, frame.retryAfterMs ?? 1000));
+          return;
+        }
+        say(frame.message);
         return;
       }
       default: {
@@ -248,45 +249,59 @@ export function useRoomChat(roomId: string, me: string) {
   useEffect(() => {
     if (socket.state.status !== 'open') {
       setSynced(false);
+      setReady(false);
+      inflight.current = null;
       typing.clear();
     }
   }, [socket.state.status]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useEffect(
-    () => () => {
-      for (const t of retryTimers.current.values()) clearTimeout(t);
-    },
-    [],
-  );
+  useEffect(() => () => clearTimeout(readRetry.current), []);
+
+  // The outbox: send the oldest unsent message, wait for its ack (or error), then the next.
+  // One round trip per message is invisible at human pace and keeps the order I typed in,
+  // even when the room rate-limits a burst (e.g. the outbox flushing after a reconnect).
+  useEffect(() => {
+    if (!ready) return;
+    const now = Date.now();
+    if (inflight.current) {
+      // No answer for a long time: the link is probably dead; the keepalive will notice. Try again meanwhile.
+      const wait = inflight.current.at + 15_000 - now;
+      if (wait > 0) {
+        const t = setTimeout(() => setPumpTick((n) => n + 1), wait);
+        return () => clearTimeout(t);
+      }
+      inflight.current = null;
+    }
+    const next = state.pending.find((p) => p.status === 'sending');
+    if (!next) return;
+    if (next.retryAfter && next.retryAfter > now) {
+      const t = setTimeout(() => setPumpTick((n) => n + 1), next.retryAfter - now);
+      return () => clearTimeout(t);
+    }
+    const frame: ClientFrame = {
+      type: 'send',
+      clientId: next.clientId,
+      content: next.content,
+      ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
+    };
+    if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
+  }, [ready, state.pending, pumpTick, send]);
 
   // ---------------------------------------------------------------- actions
 
   const sendMessage = useCallback(
     (content: string, replyToSeq: number | null) => {
       const clientId = newClientId();
+      // The outbox effect sends it (now, or once connected).
       dispatch({
         type: 'queued',
         message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
       });
-      send({ type: 'send', clientId, content, ...(replyToSeq ? { replyToSeq } : {}) });
     },
-    [dispatch, send],
+    [dispatch],
   );
 
-  const retry = useCallback(
-    (clientId: string) => {
-      const p = stateRef.current.pending.find((x) => x.clientId === clientId);
-      if (!p) return;
-      dispatch({ type: 'retry', clientId });
-      socketRef.current?.send({
-        type: 'send',
-        clientId,
-        content: p.content,
-        ...(p.replyToSeq ? { replyToSeq: p.replyToSeq } : {}),
-      });
-    },
-    [dispatch, stateRef],
-  );
+  const retry = useCallback((clientId: string) => dispatch({ type: 'retry', clientId }), [dispatch]);
 
   const discard = useCallback((clientId: string) => dispatch({ type: 'discard', clientId }), [dispatch]);
 

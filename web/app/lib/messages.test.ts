@@ -94,6 +94,18 @@ describe('messagesReducer', () => {
     expect(s.pending).toHaveLength(0);
   });
 
+  it('keeps a rate-limited message queued (in place) until it may be sent again', () => {
+    let s = run(
+      { type: 'queued', message: { clientId: 'a', content: '1', replyToSeq: null, createdAt: 'x', status: 'sending' } },
+      { type: 'queued', message: { clientId: 'b', content: '2', replyToSeq: null, createdAt: 'x', status: 'sending' } },
+    );
+    s = messagesReducer(s, { type: 'deferred', clientId: 'a', retryAfter: 1234 });
+    expect(s.pending.map((p) => [p.clientId, p.status, p.retryAfter])).toEqual([
+      ['a', 'sending', 1234],
+      ['b', 'sending', undefined],
+    ]);
+  });
+
   it('applies updates (edit, delete, reactions) over what it holds, but a stale copy never undeletes', () => {
     let s = run({ type: 'merge', messages: [msg(1)], me: ME });
     s = messagesReducer(s, { type: 'merge', messages: [msg(1, { content: '', deletedAt: '2026-01-01T01:00:00.000Z' })], replace: true, me: ME });

@@ -15,7 +15,7 @@ export interface PendingMessage {
   createdAt: string;
   status: PendingStatus;
   error?: string;
-  /** Epoch ms before which an automatic resend is pointless (rate limit). */
+  /** Epoch ms before which a resend is pointless (rate limit); the outbox waits until then. */
   retryAfter?: number;
 }
 
@@ -45,7 +45,9 @@ export type MessagesAction =
   | { type: 'gap'; seq: number }
   | { type: 'queued'; message: PendingMessage }
   | { type: 'ack'; clientId: string; id: string; seq: number; createdAt: string; me: string; roomId: string }
-  | { type: 'failed'; clientId: string; error: string; retryAfter?: number }
+  | { type: 'failed'; clientId: string; error: string }
+  /** The room is busy or rate-limits me: keep it queued, try again at `retryAfter`. */
+  | { type: 'deferred'; clientId: string; retryAfter: number }
   | { type: 'retry'; clientId: string }
   | { type: 'discard'; clientId: string };
 
@@ -151,8 +153,13 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
       return {
         ...state,
         pending: state.pending.map((p) =>
-          p.clientId === action.clientId ? { ...p, status: 'failed', error: action.error, retryAfter: action.retryAfter } : p,
+          p.clientId === action.clientId ? { ...p, status: 'failed', error: action.error, retryAfter: undefined } : p,
         ),
+      };
+    case 'deferred':
+      return {
+        ...state,
+        pending: state.pending.map((p) => (p.clientId === action.clientId ? { ...p, status: 'sending', retryAfter: action.retryAfter } : p)),
       };
     case 'retry':
       return {
