@@ -151,7 +151,8 @@ export class ChatRoom extends DurableObject<Env> {
     const firstSocketOfUser = this.sockets.socketsOf(me.userId, ws).length === 0;
     const lastSeq = this.local.lastSeq;
     sendFrame(ws, { type: 'ready', roomId: this.roomId, userId: me.userId, lastSeq, members: this.memberStates() });
-    if (after !== undefined && after < lastSeq) {
+    if (after !== undefined) {
+      // `synced` always answers `after=`, even when nothing was missed: one rule for clients.
       let sent = 0;
       let cursor = Math.max(after, lastSeq - MAX_RESUME_MESSAGES);
       while (cursor < lastSeq) {

@@ -110,6 +110,10 @@ describe('ChatRoom', () => {
     a.send({ type: 'send', clientId: 'r6', content: 'r6' });
     expect((await b.inbox.next('message')).message.seq).toBe(6);
     expect(b.inbox.all('message').map((f) => f.message.seq)).toEqual([6]);
+    // Nothing missed: still a `synced`, and no history.
+    const upToDate = await connect(bob, roomId, 6);
+    expect(await upToDate.inbox.next('synced')).toEqual({ type: 'synced', lastSeq: 6, complete: true });
+    expect(upToDate.inbox.all('history')).toEqual([]);
   });
 
   it('edits, deletes and reacts only on the sender’s own messages', async () => {
