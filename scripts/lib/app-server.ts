@@ -1,9 +1,9 @@
 /**
  * Runs the real app (`wrangler dev`) for end-to-end tests: a free port, its own
  * persistence directory, only the variables given (the developer's .dev.vars is
- * not read), ready once GET /api/health answers 200. The Worker is bundled once
- * up front and served with --no-bundle, so edits to the tree during a run change
- * nothing. restart() keeps the port, the bundle and the persisted Durable Object
+ * not read), ready once GET /api/health answers 200. The Worker is bundled and
+ * its assets copied once up front (served with --no-bundle / --assets), so edits
+ * or rebuilds in the tree during a run change nothing. restart() keeps the port, the bundle and the persisted Durable Object
  * state, as a redeploy of the same version would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +33,11 @@ export interface StartAppOptions {
   echoLogs?: boolean;
   /** Serve a bundle made at start (default) rather than live, watched sources. */
   snapshot?: boolean;
+  /**
+   * Static assets to snapshot alongside the bundle (wrangler would reload on every
+   * rebuild of them); default web/build/client with the project's own config.
+   */
+  assetsDir?: string;
 }
 
 export interface AppServer {
@@ -122,6 +127,19 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => s
   throw new Error(`wrangler dev did not answer 200 on ${baseUrl}/api/health within ${timeoutMs} ms (last: ${last}):\n${tail()}`);
 }
 
+/** Bundles the Worker and copies its static assets into persistTo; returns the `wrangler dev` arguments for them. */
+async function snapshotArgs(opts: StartAppOptions, configPath: string, persistTo: string): Promise<string[]> {
+  const args = [await bundleWorker(configPath, path.join(persistTo, 'bundle')), '--no-bundle'];
+  const assets = opts.assetsDir ?? (opts.configPath ? undefined : path.join(projectRoot, 'web/build/client'));
+  if (assets) {
+    const copy = path.join(persistTo, 'assets');
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(assets, copy, { recursive: true });
+    args.push('--assets', copy);
+  }
+  return args;
+}
+
 export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   const port = opts.port ?? (await freePort());
   const ownsPersistDir = !opts.persistTo;
@@ -133,7 +151,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const echo = opts.echoLogs ?? process.env.APP_LOGS === '1';
   const configPath = opts.configPath ?? path.join(projectRoot, 'wrangler.toml');
-  const entry = opts.snapshot === false ? [] : [await bundleWorker(configPath, path.join(persistTo, 'bundle')), '--no-bundle'];
+  const entry = opts.snapshot === false ? [] : await snapshotArgs(opts, configPath, persistTo);
   let child: ChildProcess | undefined;
 
   const launch = async () => {
