@@ -29,7 +29,9 @@ export default defineConfig({
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
         v3_singleFetch: true,
-        v3_lazyRouteDiscovery: true,
+        // Nine routes: the whole manifest ships with the page, so navigating never waits on (or
+        // fails for lack of) a /__manifest request on a flaky network.
+        v3_lazyRouteDiscovery: false,
       },
     }),
   ],
