@@ -15,7 +15,13 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
     await migrate(drizzle({ client: pool }), { migrationsFolder });
   } catch (err) {
     const where = new URL(databaseUrl);
-    throw new Error(`Migrating ${where.host}${where.pathname} failed: ${(err as Error).message}`, { cause: err });
+    // drizzle wraps driver errors ("Failed query: ..."); the cause says what really happened.
+    const cause = (err as Error).cause instanceof Error ? ` (${((err as Error).cause as Error).message || String((err as Error).cause)})` : '';
+    throw new Error(
+      `Migrating ${where.host}${where.pathname} failed: ${(err as Error).message.split('\n')[0]}${cause}\n` +
+        'Check that the server is up and DATABASE_URL is right (unset it to use the local PostgreSQL)',
+      { cause: err },
+    );
   } finally {
     await pool.end();
   }
