@@ -39,7 +39,9 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   const presence = usePresenceMap();
   const otherPresence = other ? presence.get(other.userId) : undefined;
   // The inbox knows; a member with the room open is online; otherwise we do not know yet.
-  const otherOnline = otherPresence?.online ?? (other?.online ? true : undefined);
+  // While I am offline myself, what we knew is stale: claim nothing.
+  const meOffline = chat.connection.status === 'offline';
+  const otherOnline = meOffline ? undefined : (otherPresence?.online ?? (other?.online ? true : undefined));
 
   const typingNames = useMemo(
     () => chat.typingUserIds.map((id) => memberName(chat.members, id, me)),
@@ -49,7 +51,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   let subtitle = '';
   if (chat.info) {
     if (isGroup) {
-      const online = chat.members.filter((m) => m.userId !== me && (presence.get(m.userId)?.online ?? m.online)).length;
+      const online = meOffline ? 0 : chat.members.filter((m) => m.userId !== me && (presence.get(m.userId)?.online ?? m.online)).length;
       subtitle = `${pluralize(chat.members.length, 'member')}${online ? `, ${online} online` : ''}`;
     } else if (other) {
       subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${other.username}`;

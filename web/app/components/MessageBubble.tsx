@@ -305,12 +305,14 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
 interface PendingBubbleProps extends CommonProps {
   pending: PendingMessage;
   connected: boolean;
+  /** The last of my unsent messages carries the "will send" note. */
+  last: boolean;
   onRetry(clientId: string): void;
   onDiscard(clientId: string): void;
 }
 
 /** My message that the room has not acknowledged yet. */
-export function PendingBubble({ pending: p, connected, reply, onJump, onRetry, onDiscard, continued }: PendingBubbleProps) {
+export function PendingBubble({ pending: p, connected, last, reply, onJump, onRetry, onDiscard, continued }: PendingBubbleProps) {
   const failed = p.status === 'failed' && !p.retryAfter;
   const status: DeliveryStatus = failed ? 'failed' : 'sending';
   return (
@@ -345,6 +347,7 @@ export function PendingBubble({ pending: p, connected, reply, onJump, onRetry, o
           </button>
         </div>
       ) : (
+        last &&
         (!connected || p.retryAfter) && (
           <div className="msg__waiting">{p.retryAfter ? 'Sending too fast — retrying…' : 'Will send when connected'}</div>
         )

@@ -300,6 +300,7 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
                 senderName={null}
                 continued={i > 0 || (before?.senderId === me && before.type === 'text')}
                 connected={connected}
+                last={i === pending.length - 1}
                 reply={replyOf(p.replyToSeq)}
                 onJump={jumpTo}
                 onRetry={chat.retry}
