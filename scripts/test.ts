@@ -88,6 +88,7 @@ async function main(): Promise<number> {
     return code;
   } finally {
     await relay?.close();
+    await testDb?.drop().catch((err: unknown) => log(`could not drop the test database: ${String(err)}`));
     // Developers keep the cluster for the next run; a CI machine is thrown away, so tidy up there.
     if (process.env.CI === 'true') await testDb?.stopIfStarted();
     fs.rmSync(reportDir, { recursive: true, force: true });

@@ -272,6 +272,20 @@ export function stopLocalPostgres(opts: Pick<LocalPostgresOptions, 'dataDir' | '
   return true;
 }
 
+/** Drops `name` (forcing off any sessions) if it exists. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const connectUrl = decodeURIComponent(new URL(adminUrl).pathname.slice(1)) === name ? withDatabase(adminUrl, 'postgres') : adminUrl;
+  await withAdmin(connectUrl, (client) => client.query(`drop database if exists ${quoteIdent(name)} with (force)`));
+}
+
+/** Names of the databases on the server that start with `prefix`. */
+export async function databasesStartingWith(adminUrl: string, prefix: string): Promise<string[]> {
+  return withAdmin(adminUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [prefix]);
+    return rows.map((r) => r.datname);
+  });
+}
+
 /**
  * Drops (forcing off any sessions) and re-creates `name` on the server of
  * `adminUrl`; returns the new database's URL. For tests that want a clean slate.
