@@ -128,11 +128,19 @@ export async function insertMessages(db: Database, roomId: string, batch: NewMes
     )
     select id, seq, sender_id, client_id, created_at from inserted
     union all
-    select id, seq, sender_id, client_id, created_at from ${messages}
-    where room_id = ${roomId}::uuid
-      and (sender_id, client_id) in (
-        select * from unnest(${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[]))
-      and id <> all(select id from inserted)
+    -- Messages of the batch stored before (resends). Rows the CTE inserts are
+    -- invisible here (a statement sees the snapshot from before its own
+    -- writes), so this finds only those. One probe of the (room, sender,
+    -- client) unique index per key: the LIMIT keeps the planner from turning
+    -- the lateral into a join, which without statistics (a fresh table) read
+    -- every row of the room, at every commit.
+    select s.id, s.seq, s.sender_id, s.client_id, s.created_at
+    from unnest(${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[]) as k(sender_id, client_id)
+    cross join lateral (
+      select id, seq, sender_id, client_id, created_at from ${messages}
+      where room_id = ${roomId}::uuid and sender_id = k.sender_id and client_id = k.client_id
+      limit 1
+    ) s
   `);
   return result.rows.map((r) => ({
     id: r.id,
