@@ -9,7 +9,7 @@ import { authRoutes } from './auth/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
-import { pageSecurityHeaders } from './http/page-headers';
+import { embedFrameAncestors } from './http/page-headers';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { callRoutes } from './calls/routes';
@@ -39,7 +39,7 @@ app.all('/api/*', () => {
 app.route('/', realtimeRoutes);
 
 // Loaded on first use: the API (and its tests) never depend on the front-end build.
-app.use('*', databasePerRequest, pageSecurityHeaders);
+app.use('/embed/*', databasePerRequest, embedFrameAncestors);
 app.all('*', async (c) => {
   const { remixHandler } = await import('./web/remix');
   return remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext);

@@ -43,7 +43,8 @@ export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-export async function openDirectRoom(db: Database, me: string, other: string): Promise<string> {
+/** The pair's room; `created` is true for the call that made it. */
+export async function openDirectRoom(db: Database, me: string, other: string): Promise<{ roomId: string; created: boolean }> {
   const key = directKey(me, other);
   const inserted = await db
     .insert(rooms)
@@ -61,7 +62,7 @@ export async function openDirectRoom(db: Database, me: string, other: string): P
       { roomId, userId: other, role: 'member' },
     ])
     .onConflictDoNothing();
-  return roomId;
+  return { roomId, created: inserted.length > 0 };
 }
 
 export interface RoomSummary {

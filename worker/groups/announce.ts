@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { listMembers } from '../../drizzle/queries/rooms';
 import type { AppEnv } from '../app-env';
+import { introduceContacts } from '../realtime/introduce';
 
 export interface MembershipChange {
   added?: string[];
@@ -28,6 +29,11 @@ export async function announceMembershipChange(
   if (change.renamed) {
     const members = await listMembers(c.var.db(), roomId);
     updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
+  }
+  if (change.added?.length) {
+    const members = await listMembers(c.var.db(), roomId);
+    const existing = members.map((m) => m.userId).filter((id) => !change.added!.includes(id));
+    updates.push(introduceContacts(env, c.var.db(), change.added, existing));
   }
   const results = await Promise.allSettled(updates);
   for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);

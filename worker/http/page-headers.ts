@@ -1,45 +1,27 @@
 /**
- * Security headers for the web app's pages. Every page may be framed only by the
- * app itself, except `/embed/<roomId>`, which the room's admins open to the
- * sites they list (CSP frame-ancestors is the standard way; X-Frame-Options
- * cannot name several origins).
+ * Embedding a room: the web app's pages carry a strict CSP (web/app/entry.server.tsx),
+ * with `frame-ancestors 'self'` on /embed pages and `'none'` elsewhere. Only the
+ * Worker knows which sites a room's admins allow, so for `/embed/<roomId>` it
+ * widens that one directive to the room's list. CSP frame-ancestors is the
+ * standard way to allow several origins; X-Frame-Options cannot name them.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { embedOriginsOf } from '../../drizzle/queries/invites';
 import type { AppEnv } from '../app-env';
+import { withFrameAncestors } from './csp';
 import { uuidParam } from './validate';
 
-// Remix inlines its hydration data and route manifest, hence 'unsafe-inline' for scripts;
-// everything is still limited to this origin (no CDN, no third-party script).
-const BASE_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
+const EMBED_PATH = /^\/embed\/([^/]+)\/?$/;
 
-async function frameAncestors(c: Context<AppEnv>): Promise<string> {
-  const match = new URL(c.req.url).pathname.match(/^\/embed\/([^/]+)\/?$/);
-  if (!match) return "frame-ancestors 'self'";
-  const roomId = uuidParam.safeParse(match[1]);
-  if (!roomId.success) return "frame-ancestors 'none'";
-  const origins = await embedOriginsOf(c.var.db(), roomId.data);
-  return ["frame-ancestors 'self'", ...origins].join(' ');
-}
-
-export const pageSecurityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const embedFrameAncestors: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  if (!c.res.headers.get('content-type')?.includes('text/html')) return;
+  const match = new URL(c.req.url).pathname.match(EMBED_PATH);
+  const policy = c.res.headers.get('content-security-policy');
+  if (!match || !policy) return;
+  const roomId = uuidParam.safeParse(match[1]);
+  // Origins were validated when admins saved them (scheme://host[:port] only).
+  const origins = roomId.success ? await embedOriginsOf(c.var.db(), roomId.data) : [];
   const headers = new Headers(c.res.headers);
-  headers.set('content-security-policy', `${BASE_POLICY}; ${await frameAncestors(c)}`);
-  headers.set('x-content-type-options', 'nosniff');
-  headers.set('referrer-policy', 'same-origin');
-  // Calls need the camera and microphone of this origin only.
-  headers.set('permissions-policy', 'camera=(self), microphone=(self), display-capture=(self)');
+  headers.set('content-security-policy', withFrameAncestors(policy, roomId.success ? ["'self'", ...origins] : ["'none'"]));
   c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
 };

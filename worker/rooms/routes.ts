@@ -9,6 +9,7 @@ import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
 import { messagesBefore } from '../../drizzle/queries/messages';
 import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/rooms';
+import { introduceContacts } from '../realtime/introduce';
 import { ticketResponse } from '../realtime/tickets';
 import { requireMembership } from './queries';
 
@@ -26,7 +27,8 @@ roomRoutes.post('/rooms/direct', async (c) => {
   const other = await findUserByUsername(db, username);
   if (!other) throw notFound(`no user named ${username}`);
   if (other.id === c.var.user.userId) throw badRequest('you cannot open a conversation with yourself');
-  const roomId = await openDirectRoom(db, c.var.user.userId, other.id);
+  const { roomId, created } = await openDirectRoom(db, c.var.user.userId, other.id);
+  if (created) await introduceContacts(c.env, db, [c.var.user.userId], [other.id]);
   return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
 });
 
