@@ -266,6 +266,12 @@ export class ChatRoom extends DurableObject<Env> {
       // A resend of something already durable (its ack was lost): acknowledge again, store nothing.
       return sendFrame(ws, { type: 'ack', clientId: frame.clientId, ...stored });
     }
+    if (frame.replyToSeq !== undefined && frame.replyToSeq > this.local.lastSeq) {
+      return sendFrame(
+        ws,
+        errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
+      );
+    }
     this.pipeline.send(
       {
         senderId: me.userId,

@@ -86,6 +86,18 @@ describe('ChatRoom', () => {
     void bob;
   });
 
+  it('stores replies, and refuses a reply to a message that does not exist', async () => {
+    const { alice, bob, roomId } = await pair();
+    const a = await connect(alice, roomId);
+    const b = await connect(bob, roomId);
+    a.send({ type: 'send', clientId: 'q', content: 'lunch?' });
+    const { seq } = await a.inbox.next('ack');
+    b.send({ type: 'send', clientId: 'r', content: 'yes', replyToSeq: seq });
+    expect((await a.inbox.next('message', (f) => f.message.clientId === 'r')).message.replyToSeq).toBe(seq);
+    b.send({ type: 'send', clientId: 'bad', content: 'to the future', replyToSeq: 99 });
+    expect(await b.inbox.next('error')).toMatchObject({ code: 'not_found', clientId: 'bad' });
+  });
+
   it('stores SQL-looking text verbatim', async () => {
     const { alice, roomId } = await pair();
     const a = await connect(alice, roomId);
