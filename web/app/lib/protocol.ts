@@ -4,6 +4,7 @@
  * Durable Objects use.
  */
 export {
+  CALL_RING_TIMEOUT_MS,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
   MAX_MESSAGE_CHARS,
@@ -14,6 +15,9 @@ export {
   serverFrameSchema,
 } from '../../../durable-objects/protocol';
 export type {
+  CallRecord,
+  CallSignal,
+  CallState,
   ClientFrame,
   ContactPresence,
   ErrorCode,

@@ -4,7 +4,7 @@
  * (`{ error: { code, message, details? } }`) and network failures into an `ApiError` whose
  * message can be shown to people as is.
  */
-import type { MemberState, WireMessage } from '../lib/protocol';
+import type { CallState, MemberState, WireMessage } from '../lib/protocol';
 
 // ------------------------------------------------------------------ response shapes
 
@@ -62,6 +62,38 @@ export interface HistoryPage {
 export interface Ticket {
   ticket: string;
   expiresIn: number;
+}
+
+/** An invite link as listed to admins (the token itself is only returned once, at creation). */
+export interface Invite {
+  id: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  uses: number;
+}
+
+export interface CreatedInvite extends Invite {
+  token: string;
+  /** https://<app>/join/<token> */
+  url: string;
+}
+
+export interface InvitePreview {
+  room: { id: string; name: string | null; members: number };
+}
+
+/** One row of a room's call log. */
+export interface CallLogEntry {
+  id: string;
+  roomId: string;
+  callerId: string;
+  receiverId: string;
+  media: CallState['media'];
+  status: 'ringing' | 'accepted' | 'rejected' | 'missed' | 'busy';
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
 }
 
 // ------------------------------------------------------------------ errors
@@ -237,4 +269,21 @@ export const api = {
   setRole: (roomId: string, userId: string, role: Role) =>
     request<unknown>('PATCH', `/api/groups/${enc(roomId)}/members/${enc(userId)}`, { body: { role } }),
   leaveGroup: (roomId: string) => request<unknown>('POST', `/api/groups/${enc(roomId)}/leave`),
+
+  createInvite: (roomId: string, expiresInHours?: number) =>
+    request<{ invite: CreatedInvite }>('POST', `/api/groups/${enc(roomId)}/invites`, {
+      body: expiresInHours ? { expiresInHours } : {},
+    }),
+  invites: (roomId: string) => request<{ invites: Invite[] }>('GET', `/api/groups/${enc(roomId)}/invites`),
+  revokeInvite: (roomId: string, inviteId: string) =>
+    request<void>('DELETE', `/api/groups/${enc(roomId)}/invites/${enc(inviteId)}`),
+  invitePreview: (token: string) => request<InvitePreview>('GET', `/api/invites/${enc(token)}`),
+  acceptInvite: (token: string) =>
+    request<{ room: { id: string; name: string | null }; joined: boolean }>('POST', `/api/invites/${enc(token)}/accept`),
+  embedOrigins: (roomId: string) => request<{ origins: string[] }>('GET', `/api/groups/${enc(roomId)}/embed-origins`),
+  setEmbedOrigins: (roomId: string, origins: string[]) =>
+    request<{ origins: string[] }>('PUT', `/api/groups/${enc(roomId)}/embed-origins`, { body: { origins } }),
+
+  iceServers: () => request<{ iceServers: RTCIceServer[]; ttlSeconds: number }>('GET', '/api/calls/ice-servers'),
+  callLog: (roomId: string) => request<{ calls: CallLogEntry[] }>('GET', `/api/rooms/${enc(roomId)}/calls`),
 };
