@@ -4,7 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, errorMessage, type RoomSummary } from '../services/api';
-import type { WireMessage } from '../lib/protocol';
+import type { InboxFrame, WireMessage } from '../lib/protocol';
 import { useInbox } from '../hooks/useInbox';
 import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
@@ -23,7 +23,12 @@ interface RoomsValue {
   removeRoom(roomId: string): void;
   /** State of the inbox socket (notifications for rooms that are not open). */
   inbox: ConnectionState;
+  /** Listens to the inbox's call frames (ringing); returns the unsubscribe function. */
+  onCallFrame(listener: CallFrameListener): () => void;
 }
+
+export type InboxCallFrame = Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>;
+export type CallFrameListener = (frame: InboxCallFrame) => void;
 
 const RoomsContext = createContext<RoomsValue | null>(null);
 
@@ -107,6 +112,14 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     setRooms((prev) => prev?.filter((r) => r.id !== roomId) ?? prev);
   }, []);
 
+  const callListeners = useRef(new Set<CallFrameListener>());
+  const onCallFrame = useCallback((listener: CallFrameListener) => {
+    callListeners.current.add(listener);
+    return () => {
+      callListeners.current.delete(listener);
+    };
+  }, []);
+
   const inbox = useInbox({
     reload,
     activity(roomId, message) {
@@ -116,19 +129,14 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     presence: presence.fromInbox,
     setLive: presence.setInboxLive,
     sessionEnded: () => void refresh(),
+    call(frame) {
+      for (const listener of callListeners.current) listener(frame);
+    },
   });
 
-  // Someone new in my rooms (a new conversation, a new group member): learn whether they are online.
-  const { ensurePresence } = inbox;
-  useEffect(() => {
-    if (!rooms) return;
-    const ids = new Set(rooms.flatMap((r) => r.members.map((m) => m.userId)).filter((id) => id !== me));
-    ensurePresence([...ids]);
-  }, [rooms, me, ensurePresence, inbox.state.status]);
-
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox: inbox.state }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox.state],
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }

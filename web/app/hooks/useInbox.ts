@@ -1,10 +1,12 @@
 /**
  * The inbox socket (/ws/inbox): one per signed-in tab. It is what makes me "online" to my
- * contacts, and it brings their presence, the newest message of rooms I do not have open and
- * changes to my room list. While it is down, the conversation list falls back to polling.
+ * contacts, and it brings their presence (new contacts included: the server introduces people
+ * to each other with `contact_presence` when they start sharing a room), the newest message of
+ * rooms I do not have open, changes to my room list, and calls ringing for me.
+ * While it is down, the conversation list falls back to polling.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createInboxSocket, queryContactPresence } from '../services/socket';
+import { useEffect, useRef, useState } from 'react';
+import { createInboxSocket } from '../services/socket';
 import type { ConnectionState } from '../services/socket';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import type { PresenceUpdate } from '../context/PresenceContext';
@@ -18,7 +20,7 @@ export interface InboxHandlers {
   setLive(live: boolean): void;
   /** The session ended server-side: make the auth layer find out. */
   sessionEnded(): void;
-  /** Incoming calls and call state changes (for the call UI, when there is one). */
+  /** Incoming calls and call state changes (for the call UI). */
   call?(frame: Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>): void;
 }
 
@@ -31,22 +33,10 @@ const toUpdate = (c: { userId: string; online: boolean; lastSeenAt: string | nul
   lastSeen: c.lastSeenAt ? Date.parse(c.lastSeenAt) : undefined,
 });
 
-export interface InboxHandle {
-  state: ConnectionState;
-  /** Makes sure we know the presence of these users (asks the inbox again for unknown ones). */
-  ensurePresence(userIds: string[]): void;
-}
-
-const QUERY_EVERY_MS = 10_000;
-
-export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
+export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionState {
   const ref = useRef(handlers);
   ref.current = handlers;
   const [state, setState] = useState<ConnectionState>({ status: 'connecting', attempt: 0 });
-  /** Users whose presence the inbox has told us about. */
-  const known = useRef(new Set<string>());
-  const lastQuery = useRef(0);
-  const liveRef = useRef(false);
 
   useEffect(() => {
     if (!enabled) return;
@@ -58,14 +48,12 @@ export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
           case 'inbox_ready':
             socket.markHealthy();
             h.setLive(true);
-            known.current = new Set(frame.contacts.map((c) => c.userId));
             h.presence(frame.contacts.map(toUpdate), true);
             // Anything that happened while we were away.
             if (wasLive) void h.reload();
             wasLive = true;
             return;
           case 'contact_presence':
-            known.current.add(frame.contact.userId);
             h.presence([toUpdate(frame.contact)], false);
             return;
           case 'activity':
@@ -73,7 +61,6 @@ export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
             return;
           case 'incoming_call':
           case 'call_state':
-            // Calls get their UI in a later issue (CallUI); it will hook in here.
             h.call?.(frame);
             return;
           case 'rooms_changed':
@@ -92,7 +79,6 @@ export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
       },
       onState(s) {
         setState(s);
-        liveRef.current = s.status === 'open';
         if (s.status !== 'open') ref.current.setLive(false);
       },
       onSessionEnded: () => ref.current.sessionEnded(),
@@ -124,20 +110,5 @@ export function useInbox(handlers: InboxHandlers, enabled = true): InboxHandle {
     };
   }, [enabled, live]);
 
-  const ensurePresence = useCallback((userIds: string[]) => {
-    if (!liveRef.current) return;
-    const unknown = userIds.filter((id) => !known.current.has(id));
-    if (!unknown.length || Date.now() - lastQuery.current < QUERY_EVERY_MS) return;
-    lastQuery.current = Date.now();
-    queryContactPresence()
-      .then((contacts) => {
-        for (const c of contacts) known.current.add(c.userId);
-        ref.current.presence(contacts.map(toUpdate), false);
-      })
-      .catch(() => {
-        // Presence stays unknown until the next change; nothing to show.
-      });
-  }, []);
-
-  return useMemo(() => ({ state, ensurePresence }), [state, ensurePresence]);
+  return state;
 }

@@ -351,32 +351,3 @@ export function createInboxSocket(handlers: Handlers<InboxFrame>): InboxSocket {
     ...handlers,
   });
 }
-
-/**
- * One-shot presence query: a second, short-lived inbox socket whose `inbox_ready` lists the
- * presence of all my contacts now (e.g. right after I started a conversation with someone new,
- * whom the long-lived inbox did not list). The main inbox socket stays open, so contacts do
- * not see me go offline and back.
- */
-export async function queryContactPresence(timeoutMs = 8000): Promise<Extract<InboxFrame, { type: 'inbox_ready' }>['contacts']> {
-  const { ticket } = await api.inboxTicket();
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(socketUrl('/ws/inbox', { ticket }));
-    const done = (fn: () => void) => {
-      clearTimeout(timer);
-      ws.onmessage = ws.onclose = ws.onerror = null;
-      try {
-        ws.close(1000, 'done');
-      } catch {
-        // closing anyway
-      }
-      fn();
-    };
-    const timer = setTimeout(() => done(() => reject(new Error('presence query timed out'))), timeoutMs);
-    ws.onmessage = (event) => {
-      const frame = typeof event.data === 'string' ? parseInboxFrame(event.data) : null;
-      if (frame?.type === 'inbox_ready') done(() => resolve(frame.contacts));
-    };
-    ws.onclose = () => done(() => reject(new Error('presence query closed')));
-  });
-}
