@@ -6,7 +6,7 @@ import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import type { PendingMessage } from '../lib/messages';
 import type { RoomMember } from '../services/api';
-import { describeCall, formatFull, formatTime, pluralize } from '../lib/format';
+import { describeCall, formatFull, formatTime, parseCallRecord, pluralize } from '../lib/format';
 import {
   AlertIcon,
   CheckIcon,
@@ -20,6 +20,7 @@ import {
   RetryIcon,
   SmileIcon,
   TrashIcon,
+  VideoIcon,
 } from './Icons';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
@@ -130,11 +131,32 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
     return () => document.removeEventListener('mousedown', onDown);
   }, [picker]);
 
-  if (m.type === 'system' || m.type === 'call') {
+  if (m.type === 'call') {
+    const record = parseCallRecord(m.content);
+    const outgoing = m.senderId === me;
+    const missed = record !== null && record.status !== 'accepted' && !outgoing;
+    return (
+      <li
+        className={`msg-system msg-call${missed ? ' msg-call--missed' : ''}`}
+        data-testid="message"
+        data-seq={m.seq}
+        data-type="call"
+        data-call-status={record?.status}
+        id={`msg-${m.seq}`}
+      >
+        {record?.media === 'video' ? <VideoIcon size={14} /> : <PhoneIcon size={14} />}
+        <span data-testid="call-record">{describeCall(m.content, outgoing)}</span>
+        <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
+          {formatTime(m.createdAt)}
+        </time>
+      </li>
+    );
+  }
+
+  if (m.type === 'system') {
     return (
       <li className="msg-system" data-testid="message" data-seq={m.seq} data-type={m.type} id={`msg-${m.seq}`}>
-        {m.type === 'call' && <PhoneIcon size={14} />}
-        <span>{m.deletedAt ? 'Message deleted' : m.type === 'call' ? describeCall(m.content) : m.content}</span>
+        <span>{m.deletedAt ? 'Message deleted' : m.content}</span>
         <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
           {formatTime(m.createdAt)}
         </time>

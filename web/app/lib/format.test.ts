@@ -13,7 +13,13 @@ describe('format', () => {
 
   it('describes call records and never shows their JSON', () => {
     expect(describeCall(JSON.stringify({ callId: 'c', media: 'video', status: 'missed', durationMs: null }))).toBe('Missed video call');
-    expect(describeCall(JSON.stringify({ callId: 'c', media: 'voice', status: 'accepted', durationMs: 125_000 }))).toBe('Voice call · 2:05');
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'voice', status: 'accepted', durationMs: 125_000 }))).toBe('Voice call, 2:05');
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'video', status: 'accepted', durationMs: 192_000 }), true)).toBe('Video call, 3:12');
+    const missed = JSON.stringify({ callId: 'c', media: 'voice', status: 'missed', durationMs: null });
+    expect(describeCall(missed, false)).toBe('Missed voice call');
+    expect(describeCall(missed, true)).toBe('Voice call, no answer');
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'video', status: 'rejected', durationMs: null }), false)).toBe('Declined video call');
+    expect(describeCall(JSON.stringify({ callId: 'c', media: 'video', status: 'busy', durationMs: null }), true)).toBe('Video call, busy');
     expect(describeCall('{"not":"a call"}')).toBe('Call');
     expect(previewText({ type: 'text', content: 'a\n\n b', deletedAt: null })).toBe('a b');
     expect(previewText({ type: 'text', content: 'gone', deletedAt: '2026-01-01T00:00:00Z' })).toBe('Message deleted');

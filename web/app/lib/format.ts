@@ -1,6 +1,6 @@
 /** Display helpers: names, initials, times, previews. */
 import type { RoomMember, RoomSummary } from '../services/api';
-import { callRecordSchema, type WireMessage } from './protocol';
+import { callRecordSchema, type CallRecord, type WireMessage } from './protocol';
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
@@ -91,7 +91,8 @@ export function memberName(members: readonly RoomMember[], userId: string | null
   return members.find((m) => m.userId === userId)?.displayName ?? 'Former member';
 }
 
-function duration(ms: number): string {
+/** 125000 → "2:05"; an hour or more → "1:02:05". */
+export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -99,35 +100,42 @@ function duration(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** A `call` message's JSON content as one line: "Voice call · 2:05", "Missed video call". */
-export function describeCall(content: string): string {
-  let json: unknown;
+/** A call record's JSON, parsed (null when it is not one). */
+export function parseCallRecord(content: string): CallRecord | null {
   try {
-    json = JSON.parse(content);
+    const parsed = callRecordSchema.safeParse(JSON.parse(content));
+    return parsed.success ? parsed.data : null;
   } catch {
-    return content || 'Call';
+    return null;
   }
-  const parsed = callRecordSchema.safeParse(json);
-  if (!parsed.success) return 'Call';
-  const { media, status, durationMs } = parsed.data;
+}
+
+/**
+ * A `call` message's JSON content as one line: "Video call, 3:12", "Missed voice call".
+ * `outgoing`: I was the caller (the record's sender); undefined says it neutrally.
+ */
+export function describeCall(content: string, outgoing?: boolean): string {
+  const record = parseCallRecord(content);
+  if (!record) return content.trim().startsWith('{') || !content ? 'Call' : content;
+  const { media, status, durationMs } = record;
   const kind = media === 'video' ? 'video call' : 'voice call';
   const Kind = kind[0]!.toUpperCase() + kind.slice(1);
   switch (status) {
     case 'accepted':
-      return durationMs ? `${Kind} · ${duration(durationMs)}` : Kind;
+      return durationMs ? `${Kind}, ${formatDuration(durationMs)}` : Kind;
     case 'missed':
-      return `Missed ${kind}`;
+      return outgoing ? `${Kind}, no answer` : `Missed ${kind}`;
     case 'rejected':
-      return `Declined ${kind}`;
+      return outgoing ? `${Kind}, declined` : `Declined ${kind}`;
     case 'busy':
-      return `${Kind} · busy`;
+      return outgoing === false ? `Missed ${kind}` : `${Kind}, busy`;
   }
 }
 
-/** One-line preview of a message for the conversation list and reply quotes. */
-export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'>): string {
+/** One-line preview of a message for the conversation list and reply quotes (`me`: to tell my calls). */
+export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'> & { senderId?: string | null }, me?: string): string {
   if (m.deletedAt) return 'Message deleted';
-  if (m.type === 'call') return `📞 ${describeCall(m.content)}`;
+  if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
   const line = m.content.replace(/\s+/g, ' ').trim();
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
@@ -135,8 +143,8 @@ export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt
 export function roomPreview(room: RoomSummary, me: string): string {
   const m = room.lastMessage;
   if (!m) return room.kind === 'group' ? 'Group created' : 'Say hello 👋';
-  const text = previewText(m);
-  if (m.type === 'system') return text;
+  const text = previewText(m, me);
+  if (m.type === 'system' || m.type === 'call') return text;
   if (m.senderId === me) return `You: ${text}`;
   if (room.kind === 'group') return `${memberName(room.members, m.senderId, me)}: ${text}`;
   return text;
