@@ -12,7 +12,8 @@ import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitl
 import { Avatar } from './Avatar';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, UsersIcon } from './Icons';
+import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
+import { useCallControls } from '../context/CallContext';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 
@@ -32,6 +33,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   const [replyTo, setReplyTo] = useState<number | null>(null);
   const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
   const composer = useRef<ComposerHandle>(null);
+  const calls = useCallControls();
 
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
@@ -127,6 +129,32 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
           <div className="chat__title">
             <span className="skeleton skeleton--line" />
           </div>
+        )}
+        {calls && other && !isGroup && (
+          <span className="chat__calls">
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={`Start a voice call with ${other.displayName}`}
+              title="Voice call"
+              disabled={calls.busy}
+              onClick={() => calls.start(roomId, other.userId, 'voice')}
+              data-testid="call-voice-button"
+            >
+              <PhoneIcon />
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={`Start a video call with ${other.displayName}`}
+              title="Video call"
+              disabled={calls.busy}
+              onClick={() => calls.start(roomId, other.userId, 'video')}
+              data-testid="call-video-button"
+            >
+              <VideoIcon />
+            </button>
+          </span>
         )}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">

@@ -195,7 +195,9 @@ export function useRoomChat(roomId: string, me: string) {
       }
       case 'call_state':
       case 'call_signal':
-        // 1-to-1 calls get their UI (CallUI) in a later issue; its hook plugs in here.
+        // A call has its own socket to this room (services/call-client.ts), bound to the call by
+        // the room; this one only sees copies of call_state, and the call's timeline record
+        // arrives as an ordinary `message`.
         return;
       case 'pong':
         return;

@@ -1,12 +1,14 @@
 /**
  * The chat shell: conversation list beside the open conversation on wide screens; one pane
- * at a time on phones (the list at /chat, the conversation at /chat/:roomId).
+ * at a time on phones (the list at /chat, the conversation at /chat/:roomId). Calls ring and
+ * run here, whichever conversation is open (CallProvider).
  */
 import { Link, Outlet, useLocation, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
 import { RoomsProvider, useRooms, useUnreadTotal } from '../context/RoomsContext';
+import { CallProvider } from '../context/CallContext';
 import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
@@ -20,7 +22,9 @@ export default function ChatRoute() {
   return (
     <RequireAuth>
       <RoomsProvider>
-        <ChatShell />
+        <CallProvider>
+          <ChatShell />
+        </CallProvider>
       </RoomsProvider>
     </RequireAuth>
   );

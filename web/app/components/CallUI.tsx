@@ -1,0 +1,212 @@
+/**
+ * The call screen (full screen, over the app): the other person's video (or their avatar),
+ * my own preview, the call's duration and connection quality, and the controls — mute,
+ * camera on/off (or "switch to video" in a voice call), screen sharing, hang up. When the
+ * call is over it says how (declined, no answer, busy, ended after 3:12) for a moment.
+ *
+ * Loaded on demand (React.lazy in context/CallContext.tsx): the chat page does not ship it.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { CallHandle, CallPeer } from '../context/CallContext';
+import { outcomeText } from '../lib/call-state';
+import { formatDuration } from '../lib/format';
+import { useCallStats, useElapsed } from '../hooks/useCallStats';
+import { useLocalMedia } from '../hooks/useLocalMedia';
+import { MediaError } from '../services/local-media';
+import { Avatar } from './Avatar';
+import { MicIcon, MicOffIcon, PhoneOffIcon, ScreenShareIcon, SignalIcon, VideoIcon, VideoOffIcon } from './Icons';
+
+const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
+const ROUTE_TEXT: Record<string, string> = { host: 'Direct', srflx: 'Direct (NAT)', prflx: 'Direct (NAT)', relay: 'Relayed' };
+
+function useVideo(stream: MediaStream | null) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && el.srcObject !== stream) {
+      el.srcObject = stream;
+      if (stream) void el.play().catch(() => {});
+    }
+  }, [stream]);
+  return ref;
+}
+
+export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPeer }) {
+  const { snapshot, client } = call;
+  const v = snapshot.view;
+  const media = useLocalMedia(client.media);
+  const [notice, setNotice] = useState<string | null>(null);
+  const live = v.phase === 'outgoing' || v.phase === 'accepting' || v.phase === 'active';
+  const connected = v.phase === 'active' && snapshot.link === 'connected';
+  const stats = useCallStats(client, v.phase === 'active' && snapshot.link !== 'new');
+  const elapsed = useElapsed(v.phase === 'active' ? v.acceptedAt : null);
+
+  const [localStream, setLocalStream] = useState<MediaStream | null>(null);
+  useEffect(() => setLocalStream(media.videoTrack ? new MediaStream([media.videoTrack]) : null), [media.videoTrack]);
+  const remoteRef = useVideo(snapshot.remoteStream);
+  const localRef = useVideo(localStream);
+
+  // The dialog takes the focus when it opens; the outcome's Close button when it ends.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => rootRef.current?.focus(), []);
+  useEffect(() => {
+    if (v.phase === 'ended') closeRef.current?.focus();
+  }, [v.phase]);
+
+  const peerVideo = snapshot.remoteVideo && (snapshot.peerMedia?.video ?? true);
+  const peerSharing = snapshot.peerMedia?.sharing ?? false;
+
+  let status: string;
+  if (v.phase === 'outgoing') status = v.status === 'ringing' ? 'Ringing…' : 'Calling…';
+  else if (v.phase === 'accepting') status = 'Connecting…';
+  else if (v.phase === 'active') {
+    if (snapshot.link === 'connected') status = formatDuration((elapsed ?? 0) * 1000);
+    else if (snapshot.link === 'reconnecting') status = 'Reconnecting…';
+    else if (snapshot.link === 'failed') status = 'Connection failed';
+    else status = 'Connecting…';
+  } else {
+    status = outcomeText(v, peer.name);
+    if (v.outcome === 'ended' && v.durationMs) status += ` · ${formatDuration(v.durationMs)}`;
+  }
+
+  const run = (fn: () => Promise<void> | void) => {
+    setNotice(null);
+    Promise.resolve()
+      .then(fn)
+      .catch((err) => setNotice(err instanceof MediaError ? err.message : 'That did not work.'));
+  };
+
+  const videoOn = media.cameraOn;
+  const cameraLabel = v.media === 'voice' && !videoOn && !media.sharing ? 'Switch to video' : videoOn ? 'Turn camera off' : 'Turn camera on';
+  const line = notice ?? snapshot.notice ?? media.notice ?? (snapshot.signaling === 'reconnecting' ? 'Reconnecting to the server…' : null);
+  const quality = stats?.quality ?? 'unknown';
+
+  return (
+    <div
+      className={`call${peerVideo ? ' call--video' : ''}${v.phase === 'ended' ? ' call--ended' : ''}`}
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="call-peer-name"
+      aria-describedby="call-status"
+      tabIndex={-1}
+      ref={rootRef}
+      data-testid="call-screen"
+      data-phase={v.phase}
+      data-link={snapshot.link}
+      data-media={v.media}
+      data-call-id={v.callId ?? undefined}
+    >
+      <video
+        ref={remoteRef}
+        className={`call__remote${peerSharing ? ' call__remote--screen' : ''}`}
+        hidden={!peerVideo}
+        autoPlay
+        playsInline
+        data-testid="remote-video"
+      />
+
+      <header className="call__top">
+        <div className={`call__who${peerVideo ? ' call__who--compact' : ''}`}>
+          {!peerVideo && (
+            <span className={`call__avatar${v.phase === 'outgoing' ? ' call__avatar--ringing' : ''}`}>
+              <Avatar id={peer.id} name={peer.name} size="lg" />
+            </span>
+          )}
+          <h2 id="call-peer-name">{peer.name}</h2>
+          <p id="call-status" className="call__status" data-testid={v.phase === 'ended' ? 'call-outcome' : 'call-status'} data-outcome={v.outcome ?? undefined} aria-live="polite">
+            {status}
+          </p>
+          {v.phase === 'active' && (
+            <p className="call__badges">
+              {connected && (
+                <span className={`call__badge call__badge--${quality}`} data-testid="call-quality" data-quality={quality} data-route={stats?.localCandidateType ?? undefined} title={stats?.rttMs != null ? `Round trip ${stats.rttMs} ms` : undefined}>
+                  <SignalIcon size={14} />
+                  {QUALITY_TEXT[quality]}
+                  {stats?.localCandidateType && ` · ${ROUTE_TEXT[stats.localCandidateType] ?? stats.localCandidateType}`}
+                </span>
+              )}
+              {snapshot.peerMedia?.muted && (
+                <span className="call__badge" data-testid="peer-muted">
+                  <MicOffIcon size={14} /> {peer.name} is muted
+                </span>
+              )}
+              {peerSharing && <span className="call__badge">{peer.name} is sharing their screen</span>}
+            </p>
+          )}
+        </div>
+      </header>
+
+      {localStream && live && (
+        <video
+          ref={localRef}
+          className={`call__local${media.sharing ? '' : ' call__local--mirror'}`}
+          muted
+          autoPlay
+          playsInline
+          aria-label={media.sharing ? 'Your shared screen' : 'Your camera'}
+          data-testid="local-video"
+        />
+      )}
+
+      {line && live && (
+        <p className="call__notice" role="status">
+          {line}
+        </p>
+      )}
+
+      {live ? (
+        <div className="call__controls" role="toolbar" aria-label="Call controls">
+          <button
+            type="button"
+            className={`round-btn${media.muted ? ' round-btn--on' : ''}`}
+            aria-label={media.muted ? 'Unmute microphone' : 'Mute microphone'}
+            aria-pressed={media.muted}
+            disabled={!media.hasAudio}
+            onClick={() => client.media.setMuted(!media.muted)}
+            data-testid="call-mute"
+          >
+            {media.muted ? <MicOffIcon /> : <MicIcon />}
+          </button>
+          <button
+            type="button"
+            className={`round-btn${!videoOn && v.media === 'video' ? ' round-btn--on' : ''}`}
+            aria-label={cameraLabel}
+            aria-pressed={v.media === 'video' ? !videoOn : undefined}
+            onClick={() => run(() => client.media.setCamera(!videoOn))}
+            data-testid="call-camera"
+          >
+            {videoOn ? <VideoIcon /> : <VideoOffIcon />}
+          </button>
+          {client.media.canShareScreen && (
+            <button
+              type="button"
+              className={`round-btn${media.sharing ? ' round-btn--active' : ''}`}
+              aria-label={media.sharing ? 'Stop sharing screen' : 'Share screen'}
+              aria-pressed={media.sharing}
+              disabled={v.phase !== 'active'}
+              onClick={() => run(() => (media.sharing ? client.media.stopScreenShare() : client.media.startScreenShare()))}
+              data-testid="call-screen-share"
+            >
+              <ScreenShareIcon />
+            </button>
+          )}
+          <button type="button" className="round-btn round-btn--danger" aria-label="Hang up" onClick={call.hangUp} data-testid="call-hangup">
+            <PhoneOffIcon />
+          </button>
+        </div>
+      ) : (
+        <div className="call__controls">
+          {v.direction === 'outgoing' && v.outcome !== 'ended' && v.roomId && (
+            <button type="button" className="btn call__btn" onClick={() => call.dial(v.roomId!, peer.id, v.media)} data-testid="call-again">
+              Call again
+            </button>
+          )}
+          <button type="button" className="btn call__btn" ref={closeRef} onClick={call.dismiss} data-testid="call-close">
+            Close
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
