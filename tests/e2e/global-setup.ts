@@ -3,16 +3,30 @@
  * this file, the app starts once and stops after the last of them) and provides
  * its coordinates to tests; see tests/support/app.ts for the test-side helpers.
  * Needs TEST_DATABASE_URL and TEST_PG_RELAY_URL, which `npm test` sets up.
+ *
+ * Also starts a local TURN server (coturn, scripts/lib/coturn.ts) and gives the app its
+ * URLs and shared secret, so calls can be relayed. Without coturn installed the app runs
+ * without TURN and `turnError` tells the relay test why (it then fails, naming the fix).
  */
 import type { TestProject } from 'vitest/node';
 import { serveAppControl, type AppControl } from '../../scripts/lib/app-control';
 import { startApp, type AppServer } from '../../scripts/lib/app-server';
+import { startCoturn, type Coturn } from '../../scripts/lib/coturn';
 import { freePort } from '../../scripts/lib/free-port';
-import { TEST_ALLOWED_ORIGIN, TEST_BCRYPT_COST, TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT } from '../../scripts/lib/test-settings';
+import {
+  TEST_ALLOWED_ORIGIN,
+  TEST_BCRYPT_COST,
+  TEST_JWT_SECRET,
+  TEST_REGISTER_RATE_LIMIT,
+  TEST_TURN_SECRET,
+} from '../../scripts/lib/test-settings';
 
 interface Shared {
   app: AppServer;
   control: AppControl;
+  turn: Coturn | null;
+  /** Why there is no TURN server (null when there is one). */
+  turnError: string | null;
   users: number;
 }
 // On globalThis: each project may load this module separately, but all in one process.
@@ -25,19 +39,33 @@ async function launch(): Promise<Shared> {
   if (!databaseUrl || !relayUrl) {
     throw new Error('TEST_DATABASE_URL / TEST_PG_RELAY_URL are not set: run end-to-end tests through `npm test` (e.g. `npm test -- --project e2e`)');
   }
+  let turn: Coturn | null = null;
+  let turnError: string | null = null;
+  try {
+    turn = await startCoturn({ secret: TEST_TURN_SECRET });
+  } catch (err) {
+    turnError = (err as Error).message;
+  }
   const port = await freePort();
-  const app = await startApp({
-    port,
-    vars: {
-      DATABASE_URL: databaseUrl,
-      PG_RELAY_URL: relayUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
-      BCRYPT_COST: TEST_BCRYPT_COST,
-      REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
-    },
-  });
-  return { app, control: await serveAppControl(app), users: 0 };
+  let app: AppServer;
+  try {
+    app = await startApp({
+      port,
+      vars: {
+        DATABASE_URL: databaseUrl,
+        PG_RELAY_URL: relayUrl,
+        JWT_SECRET: TEST_JWT_SECRET,
+        ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
+        BCRYPT_COST: TEST_BCRYPT_COST,
+        REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
+        ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
+      },
+    });
+  } catch (err) {
+    await turn?.stop();
+    throw err;
+  }
+  return { app, control: await serveAppControl(app), turn, turnError, users: 0 };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -51,10 +79,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('jwtSecret', TEST_JWT_SECRET);
   project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
   project.provide('appControlUrl', shared.control.url);
+  project.provide('turnError', shared.turnError);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;
     await shared.control.close();
     await shared.app.stop();
+    await shared.turn?.stop();
   };
 }

@@ -20,6 +20,8 @@ declare module 'vitest' {
     databaseUrl: string;
     /** Restart endpoint of the global setup; use restartApp(). */
     appControlUrl: string;
+    /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
+    turnError: string | null;
   }
 }
 
@@ -30,6 +32,7 @@ export function appInfo() {
     allowedOrigin: inject('allowedOrigin'),
     jwtSecret: inject('jwtSecret'),
     databaseUrl: inject('databaseUrl'),
+    turnError: inject('turnError'),
   };
 }
 

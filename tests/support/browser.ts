@@ -1,0 +1,158 @@
+/**
+ * Browser tests' shared pieces: Debian's Chromium via playwright-core (headless, fake camera,
+ * microphone and screen), people signed in through the real UI or through the API (faster:
+ * the refresh cookie goes into the browser context and the app restores the session), and
+ * small waits that read the app's data-testid hooks (web/README.md lists them).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+import { uniqueName, type TestApi } from './api';
+import { appInfo } from './app';
+import { e2eApi } from './e2e';
+
+export const SHOTS = path.resolve('test-results/screenshots');
+export const PASSWORD = 'correct horse battery staple';
+
+/** Headless Chromium; media flags give every page a fake camera, microphone and screen, all allowed. */
+export async function launchBrowser(): Promise<Browser> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // getUserMedia and getDisplayMedia succeed without prompts, with synthetic devices
+      // (camera "fake_device_0", screen "screen:…").
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export interface Person {
+  ctx: BrowserContext;
+  page: Page;
+  id: string;
+  username: string;
+  displayName: string;
+  password: string;
+  /** An access token of the person's own (a separate API session). */
+  token: string;
+}
+
+export interface PersonOptions {
+  mobile?: boolean;
+  dark?: boolean;
+  /** Scripts run in every page before the app (see `callProbes`). */
+  initScripts?: (() => void)[];
+}
+
+async function newContext(browser: Browser, options: PersonOptions): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
+    viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 },
+    colorScheme: options.dark ? 'dark' : 'light',
+    ...(options.mobile ? { isMobile: true, hasTouch: true } : {}),
+  });
+  for (const script of options.initScripts ?? []) await ctx.addInitScript(script);
+  return ctx;
+}
+
+function guardDialogs(page: Page) {
+  page.on('dialog', (d) => {
+    throw new Error(`unexpected dialog: ${d.message()}`);
+  });
+}
+
+/** Registers through the register page (what a new visitor does). */
+export async function registerInBrowser(browser: Browser, prefix: string, displayName: string, options: PersonOptions = {}): Promise<Person> {
+  const { baseUrl } = appInfo();
+  const ctx = await newContext(browser, options);
+  const page = await ctx.newPage();
+  guardDialogs(page);
+  const username = uniqueName(prefix);
+  await page.goto(`${baseUrl}/register`);
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Display name (optional)').fill(displayName);
+  await page.getByLabel('Email').fill(`${username}@example.test`);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByTestId('register-submit').click();
+  await page.waitForURL('**/chat');
+  const { token, user } = await login(e2eApi(), username, PASSWORD);
+  return { ctx, page, id: user.id, username, displayName, password: PASSWORD, token };
+}
+
+async function login(api: TestApi, username: string, password: string) {
+  return api.json<{ token: string; user: { id: string } }>('POST', '/api/auth/login', { login: username, password });
+}
+
+/**
+ * Registers through the API and opens the app signed in (the refresh cookie is put in the
+ * browser context), at `path` (default /chat).
+ */
+export async function signedIn(browser: Browser, prefix: string, displayName: string, options: PersonOptions & { path?: string } = {}): Promise<Person> {
+  const { baseUrl } = appInfo();
+  const api = e2eApi();
+  const username = uniqueName(prefix);
+  const res = await api.request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password: PASSWORD, displayName });
+  if (res.status !== 201) throw new Error(`register → ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { user: { id: string }; token: string };
+  const [name, ...rest] = (res.headers.get('set-cookie') ?? '').split(';')[0]!.split('=');
+  const ctx = await newContext(browser, options);
+  await ctx.addCookies([
+    { name: name!, value: rest.join('='), url: `${baseUrl}/api/auth`, httpOnly: true, secure: true, sameSite: 'Strict' },
+  ]);
+  const page = await ctx.newPage();
+  guardDialogs(page);
+  await page.goto(`${baseUrl}${options.path ?? '/chat'}`);
+  return { ctx, page, id: body.user.id, username, displayName, password: PASSWORD, token: body.token };
+}
+
+export async function shot(page: Page, name: string) {
+  // Finite CSS animations are finished first, so panels are not captured mid-slide.
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
+}
+
+/** The conversation's socket is live. */
+export const connected = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, {
+    timeout: 30_000,
+  });
+
+export async function send(page: Page, text: string) {
+  await page.getByTestId('composer-input').fill(text);
+  await page.getByTestId('composer-input').press('Enter');
+}
+
+export const texts = (page: Page) => page.locator('[data-testid=message][data-seq] [data-testid=message-text]').allTextContents();
+
+/** Opens a direct conversation from the "new chat" panel; returns its room id. */
+export async function openDirectInUi(from: Person, to: Person): Promise<string> {
+  await from.page.getByTestId('new-chat-button').click();
+  await from.page.getByTestId('user-search').fill(to.username);
+  await from.page.locator(`[data-testid=user-result][data-username="${to.username}"]`).click();
+  await from.page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+  return from.page.url().split('/').pop()!;
+}
+
+/** REST as a person (their own API session). */
+export function apiAs(p: Person) {
+  const api = e2eApi();
+  return {
+    get: <T = any>(path: string) => api.json<T>('GET', path, undefined, p.token),
+    post: <T = any>(path: string, body?: unknown) => api.json<T>('POST', path, body ?? {}, p.token),
+    put: <T = any>(path: string, body: unknown) => api.json<T>('PUT', path, body, p.token),
+    del: (path: string) => api.json('DELETE', path, undefined, p.token, [204]),
+  };
+}
+
+export async function closeAll(...people: (Person | undefined)[]) {
+  await Promise.all(people.map((p) => p?.ctx.close().catch(() => {})));
+}
+
