@@ -85,7 +85,6 @@ export async function highestSeq(db: Database, roomId: string): Promise<number> 
 
 export interface NewMessage {
   id: string;
-  seq: number;
   senderId: string | null;
   type: 'text' | 'system' | 'call';
   clientId: string;
@@ -102,22 +101,44 @@ export interface StoredMessage {
 }
 
 /**
- * Inserts a batch of messages and advances the room's `last_seq` in a single
- * statement (one round trip, whatever the batch size: columns travel as arrays).
- * A message whose (sender, clientId) is already stored is skipped and returned
- * as stored, so a resend after a lost ack is acknowledged, not duplicated.
+ * Inserts a batch of messages after `afterSeq` and advances the room's
+ * `last_seq`, in a single statement (one round trip, whatever the batch size:
+ * columns travel as arrays). A message whose (sender, clientId) is already
+ * stored — a resend after a lost ack that the room no longer remembers — is
+ * returned as stored instead, and the new messages are numbered consecutively
+ * around it, so seqs stay contiguous. Only the room's object writes a room, so
+ * nothing can slip in between the check and the insert.
  */
-export async function insertMessages(db: Database, roomId: string, batch: NewMessage[]): Promise<StoredMessage[]> {
+export async function insertMessages(db: Database, roomId: string, afterSeq: number, batch: NewMessage[]): Promise<StoredMessage[]> {
   const column = <T>(pick: (m: NewMessage) => T) => sql.param(batch.map(pick));
   const result = await db.execute<{ id: string; seq: string; sender_id: string | null; client_id: string; created_at: string }>(sql`
-    with inserted as (
+    with input as (
+      select * from unnest(${column((m) => m.id)}::uuid[], ${column((m) => m.senderId)}::uuid[],
+                           ${column((m) => m.clientId)}::text[], ${column((m) => m.type)}::text[],
+                           ${column((m) => m.content)}::text[], ${column((m) => m.replyToSeq)}::bigint[])
+        with ordinality as m(id, sender_id, client_id, message_type, content, reply_to_seq, ord)
+    ),
+    -- Resends already stored. One probe of the (room, sender, client) unique
+    -- index per key: the LIMIT keeps the planner from turning the lateral into
+    -- a join, which without statistics (a fresh table) read every row of the
+    -- room at every commit.
+    previous as (
+      select i.ord, s.id, s.seq, s.sender_id, s.client_id, s.created_at
+      from input i
+      cross join lateral (
+        select id, seq, sender_id, client_id, created_at from ${messages}
+        where room_id = ${roomId}::uuid and sender_id = i.sender_id and client_id = i.client_id
+        limit 1
+      ) s
+    ),
+    fresh as (
+      select i.*, ${afterSeq}::bigint + row_number() over (order by i.ord) as seq
+      from input i
+      where i.ord not in (select ord from previous)
+    ),
+    inserted as (
       insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq)
-      select m.id, ${roomId}::uuid, m.seq, m.sender_id, m.client_id, m.message_type, m.content, m.reply_to_seq
-      from unnest(${column((m) => m.id)}::uuid[], ${column((m) => m.seq)}::bigint[],
-                  ${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[],
-                  ${column((m) => m.type)}::text[], ${column((m) => m.content)}::text[],
-                  ${column((m) => m.replyToSeq)}::bigint[])
-        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq)
+      select id, ${roomId}::uuid, seq, sender_id, client_id, message_type, content, reply_to_seq from fresh
       on conflict (room_id, sender_id, client_id) do nothing
       returning id, seq, sender_id, client_id, created_at
     ),
@@ -128,19 +149,7 @@ export async function insertMessages(db: Database, roomId: string, batch: NewMes
     )
     select id, seq, sender_id, client_id, created_at from inserted
     union all
-    -- Messages of the batch stored before (resends). Rows the CTE inserts are
-    -- invisible here (a statement sees the snapshot from before its own
-    -- writes), so this finds only those. One probe of the (room, sender,
-    -- client) unique index per key: the LIMIT keeps the planner from turning
-    -- the lateral into a join, which without statistics (a fresh table) read
-    -- every row of the room, at every commit.
-    select s.id, s.seq, s.sender_id, s.client_id, s.created_at
-    from unnest(${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[]) as k(sender_id, client_id)
-    cross join lateral (
-      select id, seq, sender_id, client_id, created_at from ${messages}
-      where room_id = ${roomId}::uuid and sender_id = k.sender_id and client_id = k.client_id
-      limit 1
-    ) s
+    select id, seq, sender_id, client_id, created_at from previous
   `);
   return result.rows.map((r) => ({
     id: r.id,

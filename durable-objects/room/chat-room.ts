@@ -326,9 +326,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private async insertBatch(batch: PendingSend[]) {
-    const rows: NewMessage[] = batch.map((p, i) => ({
+    const rows: NewMessage[] = batch.map((p) => ({
       id: crypto.randomUUID(),
-      seq: this.local.lastSeq + i + 1,
       senderId: p.senderId,
       type: p.type,
       clientId: p.clientId,
@@ -336,7 +335,7 @@ export class ChatRoom extends DurableObject<Env> {
       replyToSeq: p.replyToSeq,
     }));
     const ids = new Set(rows.map((r) => r.id));
-    const stored = await insertMessages(this.db(), this.roomId, rows);
+    const stored = await insertMessages(this.db(), this.roomId, this.local.lastSeq, rows);
     return stored.map((s) => ({ ...s, inserted: ids.has(s.id) })).sort((a, b) => a.seq - b.seq);
   }
 

@@ -85,16 +85,16 @@ export async function measureDbRoundTrips(
     const insertBatchViaRelay: DbRoundTripResult['insertBatchViaRelay'] = {};
     for (const size of opts.batchSizes) {
       const statement = await timeMany(opts.batchReps, () => {
+        const after = seq;
         const batch: NewMessage[] = Array.from({ length: size }, () => ({
           id: randomUUID(),
-          seq: ++seq,
           senderId: userId,
           type: 'text',
-          clientId: `dbrt-${seq}`,
+          clientId: `dbrt-${++seq}`,
           content: `throughput message dbrt-${seq}`,
           replyToSeq: null,
         }));
-        return insertMessages(db, roomId, batch);
+        return insertMessages(db, roomId, after, batch);
       });
       insertBatchViaRelay[String(size)] = { statement, perMessageMs: round(statement.p50 / size, 3) };
     }
