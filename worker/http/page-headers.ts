@@ -23,5 +23,9 @@ export const embedFrameAncestors: MiddlewareHandler<AppEnv> = async (c, next) =>
   const origins = roomId.success ? await embedOriginsOf(c.var.db(), roomId.data) : [];
   const headers = new Headers(c.res.headers);
   headers.set('content-security-policy', withFrameAncestors(policy, roomId.success ? ["'self'", ...origins] : ["'none'"]));
-  c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+  const { body, status, statusText } = c.res;
+  // Hono's `c.res` setter copies the previous response's headers over the new one's (which
+  // would put the original frame-ancestors back); clearing it first replaces the response.
+  c.res = undefined;
+  c.res = new Response(body, { status, statusText, headers });
 };
