@@ -29,15 +29,16 @@ export function securityHeaders(url: URL, nonce: string): Record<string, string>
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    // Embeds: the room's allowed origins come with invite links (a later issue); until then,
-    // only same-origin framing. Everything else is never framed.
+    // Embeds: the Worker widens this to the room's allowed origins (worker/http/page-headers.ts).
+    // Everything else is never framed.
     `frame-ancestors ${embed ? "'self'" : "'none'"}`,
   ].join('; ');
   const headers: Record<string, string> = {
     'Content-Security-Policy': csp,
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     'X-Content-Type-Options': 'nosniff',
-    'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), payment=()',
+    // Calls: camera, microphone and screen sharing for this origin only.
+    'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=()',
     'Cache-Control': 'no-cache',
   };
   if (!embed) headers['X-Frame-Options'] = 'DENY';

@@ -25,6 +25,7 @@ export const PAGES = {
   'chat room': ['root', 'routes/chat', 'routes/chat.$roomId'],
   'group settings': ['root', 'routes/chat', 'routes/chat.$roomId', 'routes/chat.$roomId.settings'],
   embed: ['root', 'routes/embed.$roomId'],
+  join: ['root', 'routes/join.$token'],
 };
 
 function readManifest(clientDir) {

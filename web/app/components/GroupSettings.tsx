@@ -1,17 +1,20 @@
 /**
- * Group management: rename, add and remove members, promote and demote admins, leave.
- * Admin-only controls are shown to admins; the API enforces the same rules (403 otherwise).
- * The room socket's `members` frame brings the new member list to everyone.
+ * Group management: rename, add and remove members, promote and demote admins, invite links
+ * and embedding (GroupSharing), leave. Admin-only controls are shown to admins; the API
+ * enforces the same rules (403 otherwise). The room socket's `members` frame brings the new
+ * member list to everyone.
  */
 import { Link, useNavigate } from '@remix-run/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, type RoomMember } from '../services/api';
+import { api, errorMessage, type CreatedInvite, type RoomMember } from '../services/api';
 import { useRooms } from '../context/RoomsContext';
 import { usePresenceMap } from '../context/PresenceContext';
 import type { RoomChat } from '../hooks/useRoomChat';
 import { Avatar } from './Avatar';
 import { CloseIcon } from './Icons';
 import { UserPicker } from './UserPicker';
+import { EmbedSettings, InviteLinks } from './GroupSharing';
+import { pluralize } from '../lib/format';
 
 export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const navigate = useNavigate();
@@ -21,6 +24,8 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  /** The invite link created in this visit (its token fills in the embed snippet). */
+  const [invite, setInvite] = useState<CreatedInvite | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Keyboard and screen-reader users land in the panel when it opens.
   useEffect(() => headingRef.current?.focus(), []);
@@ -124,7 +129,7 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
 
         <section aria-labelledby="members-title" className="stack">
           <h3 id="members-title" className="section-title">
-            {members.length} members
+            {pluralize(members.length, 'member')}
           </h3>
           {isAdmin && (
             <UserPicker
@@ -179,6 +184,13 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
             })}
           </ul>
         </section>
+
+        {isAdmin && (
+          <>
+            <InviteLinks roomId={roomId} onCreated={setInvite} />
+            <EmbedSettings roomId={roomId} invite={invite} />
+          </>
+        )}
 
         <section className="danger-zone">
           {confirmLeave ? (
