@@ -5,82 +5,34 @@
  * embed page works in a same-origin iframe and is refused elsewhere. Screenshots of the main
  * screens go to test-results/screenshots (git-ignored).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
+import {
+  connected as connectedPage,
+  launchBrowser,
+  openDirectInUi,
+  registerInBrowser,
+  send as sendText,
+  shot as shotPage,
+  texts as textsOf,
+  type Person,
+} from '../support/browser';
 
-const SHOTS = path.resolve('test-results/screenshots');
-const PASSWORD = 'correct horse battery staple';
 let browser: Browser;
 let baseUrl: string;
 
-interface Person {
-  ctx: BrowserContext;
-  page: Page;
-  username: string;
-  displayName: string;
-}
-
-let n = 0;
-function username(prefix: string): string {
-  n += 1;
-  return `${prefix}_${Date.now().toString(36)}${n}`.slice(0, 32);
-}
-
-async function person(prefix: string, displayName: string, options: { mobile?: boolean; dark?: boolean } = {}): Promise<Person> {
-  const ctx = await browser.newContext({
-    viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 },
-    colorScheme: options.dark ? 'dark' : 'light',
-    ...(options.mobile ? { isMobile: true, hasTouch: true } : {}),
-  });
-  const page = await ctx.newPage();
-  page.on('dialog', (d) => {
-    throw new Error(`unexpected dialog: ${d.message()}`);
-  });
-  const p = { ctx, page, username: username(prefix), displayName };
-  await page.goto(`${baseUrl}/register`);
-  await page.getByLabel('Username', { exact: true }).fill(p.username);
-  await page.getByLabel('Display name (optional)').fill(displayName);
-  await page.getByLabel('Email').fill(`${p.username}@example.test`);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('register-submit').click();
-  await page.waitForURL('**/chat');
-  return p;
-}
-
-async function shot(p: Person, name: string) {
-  await p.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-async function openDirect(from: Person, to: Person): Promise<string> {
-  await from.page.getByTestId('new-chat-button').click();
-  await from.page.getByTestId('user-search').fill(to.username);
-  await from.page.locator(`[data-testid=user-result][data-username="${to.username}"]`).click();
-  await from.page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-  return from.page.url().split('/').pop()!;
-}
-
-async function send(p: Person, text: string) {
-  await p.page.getByTestId('composer-input').fill(text);
-  await p.page.getByTestId('composer-input').press('Enter');
-}
-
-const connected = (p: Person) =>
-  p.page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, {
-    timeout: 30_000,
-  });
-
-const texts = (p: Person) => p.page.locator('[data-testid=message][data-seq] [data-testid=message-text]').allTextContents();
+const person = (prefix: string, displayName: string, options: { mobile?: boolean; dark?: boolean } = {}) =>
+  registerInBrowser(browser, prefix, displayName, options);
+const shot = (p: Person, name: string) => shotPage(p.page, name);
+const openDirect = openDirectInUi;
+const send = (p: Person, text: string) => sendText(p.page, text);
+const connected = (p: Person) => connectedPage(p.page);
+const texts = (p: Person) => textsOf(p.page);
 
 beforeAll(async () => {
   baseUrl = appInfo().baseUrl;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -94,7 +46,7 @@ describe('web app', () => {
     await page.goto(`${baseUrl}/register`);
     await page.getByTestId('register-submit').click();
     await expect.poll(() => page.getByTestId('field-error').count()).toBeGreaterThanOrEqual(3);
-    await page.screenshot({ path: path.join(SHOTS, 'register-errors.png') });
+    await shotPage(page, 'register-errors');
     await ctx.close();
   });
 
