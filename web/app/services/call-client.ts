@@ -18,7 +18,7 @@ import { api, errorMessage } from './api';
 import { createRoomSocket, type ConnectionState, type RoomSocket } from './socket';
 import { LocalMedia, MediaError } from './local-media';
 import { PeerLink, type LinkState, type LinkStats, type PeerMediaState } from './peer-link';
-import { callReducer, IDLE, type CallEvent, type CallMedia, type CallView } from '../lib/call-state';
+import { callReducer, IDLE, isLive, type CallEvent, type CallMedia, type CallView } from '../lib/call-state';
 import type { CallSignal, InboxFrame, ServerFrame } from '../lib/protocol';
 
 export const RELAY_ONLY_KEY = 'edge-chat:relay-only';
@@ -54,6 +54,8 @@ const OUTCOME_VISIBLE_MS = 3500;
 const SIGNALING_TIMEOUT_MS = 20_000;
 /** An answered call whose media never connects is given up (and said why). */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** After `not_found` for a live call, how long its final `call_state` may take to arrive. */
+const NOT_FOUND_GRACE_MS = 3000;
 
 export function relayOnlyPreferred(): boolean {
   try {
@@ -331,10 +333,17 @@ export class CallClient {
       case 'busy':
         this.fail(/already in a call/.test(frame.message) ? "You're already in a call." : 'A call is already going on in this conversation.');
         return;
-      case 'not_found':
-        // The call is over server-side (e.g. it ended while we were reconnecting).
-        this.fail(v.phase === 'active' ? 'The call was disconnected.' : 'This call is no longer available.');
+      case 'not_found': {
+        // The call is over server-side. Usually its `call_state` is on the way (a signal of mine
+        // crossed the other side's hang-up): give it a moment to say how it ended.
+        const callId = v.callId;
+        this.later(NOT_FOUND_GRACE_MS, () => {
+          if (this.view.callId === callId && isLive(this.view)) {
+            this.fail(this.view.phase === 'active' ? 'The call was disconnected.' : 'This call is no longer available.');
+          }
+        });
         return;
+      }
       case 'forbidden':
       case 'not_a_member':
         this.fail(sentence(frame.message));
