@@ -12,7 +12,8 @@ import { isLive, type CallMedia, type CallView } from '../lib/call-state';
 import { useMe } from './AuthContext';
 import { useRooms } from './RoomsContext';
 
-const CallUI = lazy(() => import('../components/CallUI'));
+const loadCallUI = () => import('../components/CallUI');
+const CallUI = lazy(loadCallUI);
 
 export interface CallPeer {
   id: string;
@@ -45,6 +46,11 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const v = snapshot.view;
 
   useEffect(() => onCallFrame((frame) => client.fromInbox(frame)), [onCallFrame, client]);
+
+  // Fetch the call screen while it rings, so answering shows it at once.
+  useEffect(() => {
+    if (v.phase === 'incoming' || v.phase === 'outgoing') void loadCallUI().catch(() => {});
+  }, [v.phase]);
 
   const room = v.roomId ? rooms?.find((r) => r.id === v.roomId) : undefined;
   const peerMember = v.peerId ? room?.members.find((m) => m.userId === v.peerId) : undefined;
