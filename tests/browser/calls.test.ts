@@ -132,10 +132,10 @@ async function callLog(p: Person, roomId: string) {
 const callRecords = (p: Person) => p.page.locator('[data-testid=message][data-type=call] [data-testid=call-record]').allTextContents();
 
 /** Two people with a direct conversation; the caller has it open, the callee is on the chat list. */
-async function pair(names: [string, string], options: PersonOptions = probed) {
+async function pair(names: [string, string], options: PersonOptions = probed, calleeOptions: PersonOptions = options) {
   const [caller, callee] = await Promise.all([
     signedIn(browser, names[0].toLowerCase(), names[0], options),
-    signedIn(browser, names[1].toLowerCase(), names[1], options),
+    signedIn(browser, names[1].toLowerCase(), names[1], calleeOptions),
   ]);
   const { room } = await apiAs(caller).post<{ room: { id: string } }>('/api/rooms/direct', { username: callee.username });
   await caller.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
@@ -211,10 +211,11 @@ describe('calls', () => {
   });
 
   it('tells the caller how it went: declined, no answer (caller gives up), busy; each is logged and in the timeline', async () => {
-    const { caller: dan, callee: eve, roomId } = await pair(['Dan', 'Eve']);
+    const { caller: dan, callee: eve, roomId } = await pair(['Dan', 'Eve'], probed, { ...probed, mobile: true });
 
     // Declined.
     await ring(dan, eve, 'voice');
+    await shot(eve.page, 'call-incoming-mobile');
     await eve.page.getByRole('button', { name: 'Decline call' }).click();
     await expect.poll(() => eve.page.getByTestId('incoming-call').count()).toBe(0);
     await expect.poll(() => screen(dan).getByTestId('call-outcome').getAttribute('data-outcome')).toBe('declined');
@@ -239,6 +240,7 @@ describe('calls', () => {
     await ring(dan, eve, 'voice');
     await eve.page.getByRole('button', { name: 'Accept call' }).click();
     await waitConnected(dan, eve);
+    await shot(eve.page, 'call-voice-mobile');
     await fay.page.getByTestId('call-voice-button').click();
     await expect.poll(() => screen(fay).getByTestId('call-outcome').getAttribute('data-outcome'), { timeout: 10_000 }).toBe('busy');
     expect(await screen(fay).getByTestId('call-outcome').textContent()).toBe('Eve is on another call');
