@@ -140,7 +140,9 @@ async function pair(names: [string, string], options: PersonOptions = probed, ca
   const { room } = await apiAs(caller).post<{ room: { id: string } }>('/api/rooms/direct', { username: callee.username });
   await caller.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
   await connected(caller.page);
-  await callee.page.getByTestId('conversation-list').waitFor();
+  // Rings only reach an inbox that is connected: wait until the caller sees the callee online.
+  await callee.page.getByTestId('me-name').waitFor();
+  await expect.poll(() => caller.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
   return { caller, callee, roomId: room.id };
 }
 
@@ -184,6 +186,15 @@ describe('calls', () => {
     await shot(ben.page, 'call-screen-share');
     await ann.page.getByRole('button', { name: 'Stop sharing screen' }).click();
     await expect.poll(() => videoSenderLabel(ann)).toBe(camera);
+    expect((await pcState(ann.page))!.transceivers).toBe(before);
+
+    // Camera off: nothing goes out on the (kept) sender, and Ben sees Ann's avatar instead.
+    await ann.page.getByRole('button', { name: 'Turn camera off' }).click();
+    await expect.poll(() => videoSenderLabel(ann)).toBeNull();
+    await expect.poll(() => ben.page.getByTestId('remote-video').isHidden()).toBe(true);
+    await ann.page.getByRole('button', { name: 'Turn camera on' }).click();
+    await expect.poll(() => videoSenderLabel(ann)).toMatch(/fake/);
+    await expect.poll(() => ben.page.getByTestId('remote-video').isVisible()).toBe(true);
     expect((await pcState(ann.page))!.transceivers).toBe(before);
 
     // Muting shows on the other side (told over the peers' data channel).
@@ -237,6 +248,7 @@ describe('calls', () => {
     const { room } = await apiAs(fay).post<{ room: { id: string } }>('/api/rooms/direct', { username: eve.username });
     await fay.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
     await connected(fay.page);
+    await expect.poll(() => fay.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
     await ring(dan, eve, 'voice');
     await eve.page.getByRole('button', { name: 'Accept call' }).click();
     await waitConnected(dan, eve);
@@ -305,11 +317,25 @@ describe('calls', () => {
     await closeAll(gil, hal);
   });
 
-  it('keeps the call when its signaling socket reconnects (call_rejoin), and resynchronises the media path', async () => {
+  it('voice call: either side switches to video (renegotiation); the call survives its signaling socket reconnecting (call_rejoin)', async () => {
     const { caller: jo, callee: kim } = await pair(['Jo', 'Kim']);
     await ring(jo, kim, 'voice');
     await kim.page.getByRole('button', { name: 'Accept call' }).click();
     await waitConnected(jo, kim);
+    expect(await videoSenderLabel(jo)).toBeNull();
+    expect(await remoteVideoWidth(jo)).toBe(0);
+
+    // The callee (the polite side) upgrades first: a new offer from Kim adds a video transceiver.
+    const transceivers = (await pcState(jo.page))!.transceivers;
+    await kim.page.getByRole('button', { name: 'Switch to video' }).click();
+    await expect.poll(() => remoteVideoWidth(jo), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await pcState(jo.page))!.transceivers).toBe(transceivers + 1);
+    expect((await callFrames(jo.page, 'call_signal')).some((f) => f.signal.kind === 'offer')).toBe(true);
+    // Then the caller: it sends on the transceiver Kim's offer created.
+    await jo.page.getByRole('button', { name: 'Switch to video' }).click();
+    await expect.poll(() => remoteVideoWidth(kim), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await pcState(jo.page))!.transceivers).toBe(transceivers + 1);
+    expect(await videoSenderLabel(jo)).toMatch(/fake/);
 
     const before = (await callFrames(jo.page, 'call_signal')).length;
     const statesBefore = (await callFrames(jo.page, 'call_state')).length;
