@@ -13,7 +13,7 @@ import { Avatar } from './Avatar';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
 import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
-import { useCallControls } from '../context/CallContext';
+import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 

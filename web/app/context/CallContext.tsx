@@ -5,12 +5,13 @@
  * call belongs to, so the call record lands where the person is looking when it ends.
  */
 import { useNavigate } from '@remix-run/react';
-import { createContext, lazy, Suspense, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, type ReactNode } from 'react';
 import { IncomingCall } from '../components/IncomingCall';
 import { useCall, type CallHandle } from '../hooks/useCall';
 import { isLive, type CallMedia, type CallView } from '../lib/call-state';
 import { useMe } from './AuthContext';
 import { useRooms } from './RoomsContext';
+import { CallControlsContext, type CallControls } from './CallControls';
 
 const loadCallUI = () => import('../components/CallUI');
 const CallUI = lazy(loadCallUI);
@@ -19,16 +20,6 @@ export interface CallPeer {
   id: string;
   name: string;
 }
-
-interface CallControls {
-  /** A call is ringing or going on here: no second one. */
-  busy: boolean;
-  /** The room of the current call, if any. */
-  roomId: string | null;
-  start(roomId: string, peerId: string, media: CallMedia): void;
-}
-
-const CallControlsContext = createContext<CallControls | null>(null);
 
 /** Does the call screen stay up to say how the call ended? (Not for a call that only rang here.) */
 function showsScreen(v: CallView): boolean {
@@ -90,11 +81,6 @@ export function CallProvider({ children }: { children: ReactNode }) {
       )}
     </CallControlsContext.Provider>
   );
-}
-
-/** Starting calls from a conversation; null where calls are not available (e.g. the embed page). */
-export function useCallControls(): CallControls | null {
-  return useContext(CallControlsContext);
 }
 
 export type { CallHandle };
