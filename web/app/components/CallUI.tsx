@@ -6,7 +6,7 @@
  *
  * Loaded on demand (React.lazy in context/CallContext.tsx): the chat page does not ship it.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallHandle, CallPeer } from '../context/CallContext';
 import { outcomeText } from '../lib/call-state';
 import { formatDuration } from '../lib/format';
@@ -19,16 +19,17 @@ import { MicIcon, MicOffIcon, PhoneOffIcon, ScreenShareIcon, SignalIcon, VideoIc
 const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
 const ROUTE_TEXT: Record<string, string> = { host: 'Direct', srflx: 'Direct (NAT)', prflx: 'Direct (NAT)', relay: 'Relayed' };
 
+/** A ref for a <video> that plays `stream` (set on mount too, whenever the element appears). */
 function useVideo(stream: MediaStream | null) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (el && el.srcObject !== stream) {
-      el.srcObject = stream;
-      if (stream) void el.play().catch(() => {});
-    }
-  }, [stream]);
-  return ref;
+  return useCallback(
+    (el: HTMLVideoElement | null) => {
+      if (el && el.srcObject !== stream) {
+        el.srcObject = stream;
+        if (stream) void el.play().catch(() => {});
+      }
+    },
+    [stream],
+  );
 }
 
 export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPeer }) {

@@ -173,6 +173,7 @@ export class PeerLink {
   private useChannel(channel: RTCDataChannel) {
     this.channel = channel;
     channel.onopen = () => this.sendControl();
+    if (channel.readyState === 'open') this.sendControl();
     channel.onmessage = (event) => {
       try {
         const msg = JSON.parse(String(event.data)) as Partial<PeerMediaState> & { type?: string };
