@@ -324,6 +324,18 @@ describe('calls', () => {
     await waitConnected(jo, kim);
     expect(await videoSenderLabel(jo)).toBeNull();
     expect(await remoteVideoWidth(jo)).toBe(0);
+    // The other side's voice plays (the remote element is hidden in a voice call, not paused).
+    for (const p of [jo, kim]) {
+      await expect
+        .poll(() =>
+          p.page.evaluate(() => {
+            const el = document.querySelector('[data-testid=remote-video]') as HTMLVideoElement;
+            const stream = el.srcObject as MediaStream | null;
+            return { playing: !el.paused, audio: stream?.getAudioTracks().filter((t) => t.readyState === 'live').length ?? 0 };
+          }),
+        )
+        .toEqual({ playing: true, audio: 1 });
+    }
 
     // The callee (the polite side) upgrades first: a new offer from Kim adds a video transceiver.
     const transceivers = (await pcState(jo.page))!.transceivers;
