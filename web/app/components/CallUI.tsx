@@ -92,6 +92,10 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
       aria-describedby="call-status"
       tabIndex={-1}
       ref={rootRef}
+      onKeyDown={(e) => {
+        // Escape closes the outcome; it never hangs up a call (that takes the red button).
+        if (e.key === 'Escape' && v.phase === 'ended') call.dismiss();
+      }}
       data-testid="call-screen"
       data-phase={v.phase}
       data-link={snapshot.link}
