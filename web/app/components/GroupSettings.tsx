@@ -15,6 +15,7 @@ import { CloseIcon } from './Icons';
 import { UserPicker } from './UserPicker';
 import { EmbedSettings, InviteLinks } from './GroupSharing';
 import { pluralize } from '../lib/format';
+import { FormError } from './FormError';
 
 export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const navigate = useNavigate();
@@ -87,11 +88,7 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
         </Link>
       </header>
       <div className="panel__body stack">
-        {error && (
-          <p className="form-error" role="alert" data-testid="group-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="group-error" />
 
         <form
           className="stack"

@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, errorMessage, type CreatedInvite, type Invite } from '../services/api';
 import { formatFull, formatListTime, pluralize } from '../lib/format';
 import { CheckIcon, CopyIcon, LinkIcon } from './Icons';
+import { FormError } from './FormError';
 
 /** Copies text; falls back to selecting it in `field` when the Clipboard API is not available. */
 async function copy(text: string, field?: HTMLInputElement | HTMLTextAreaElement | null): Promise<boolean> {
@@ -102,11 +103,7 @@ export function InviteLinks({ roomId, onCreated }: { roomId: string; onCreated(i
         </h3>
         <p className="hint">Anyone signed in who opens an invite link can join this group. Revoke a link to stop it working.</p>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {created && (
         <div className="invite-new" data-testid="new-invite">
           <label className="field__label" htmlFor="new-invite-url">
@@ -240,11 +237,7 @@ export function EmbedSettings({ roomId, invite }: { roomId: string; invite: Crea
           (Content-Security-Policy <code>frame-ancestors</code>).
         </p>
       </div>
-      {error && (
-        <p className="form-error" role="alert" data-testid="embed-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} testId="embed-error" />
       <form
         className="stack"
         onSubmit={(e) => {

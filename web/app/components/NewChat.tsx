@@ -5,6 +5,7 @@ import { api, errorMessage } from '../services/api';
 import { useRooms } from '../context/RoomsContext';
 import { BackIcon, CloseIcon } from './Icons';
 import { UserPicker } from './UserPicker';
+import { FormError } from './FormError';
 
 export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?: 'direct' | 'group' }) {
   const [tab, setTab] = useState<'direct' | 'group'>(initialTab);
@@ -72,11 +73,7 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
           </button>
         </div>
 
-        {error && (
-          <p className="form-error" role="alert" data-testid="new-chat-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="new-chat-error" />
 
         {tab === 'direct' ? (
           <div role="tabpanel" aria-label="Direct message">

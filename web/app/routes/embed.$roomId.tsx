@@ -22,6 +22,7 @@ import { Logo } from '../components/Logo';
 import { Avatar } from '../components/Avatar';
 import { Field } from '../components/AuthForm';
 import { pluralize } from '../lib/format';
+import { FormError } from '../components/FormError';
 
 export const meta: MetaFunction = () => [{ title: 'Chat · edge-chat' }];
 
@@ -101,11 +102,7 @@ function EmbedRoom({ roomId, invite, me }: { roomId: string; invite: string | nu
           <Avatar id={access.room.id} name={access.room.name ?? 'Group'} size="lg" group />
           <h1 data-testid="join-group-name">{access.room.name ?? 'Group chat'}</h1>
           <p className="muted">{pluralize(access.room.members, 'member')}</p>
-          {joinError && (
-            <p className="form-error" role="alert">
-              {joinError}
-            </p>
-          )}
+          <FormError message={joinError} />
           <button type="button" className="btn btn--primary" onClick={() => void join()} disabled={joining} data-testid="join-button">
             {joining ? 'Joining…' : 'Join the chat'}
           </button>
@@ -155,11 +152,7 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
       <h1>{mode === 'login' ? 'Sign in to chat' : 'Create an account'}</h1>
       <p className="muted">{invited ? "You're invited to this group chat." : 'Sign in to join this conversation.'}</p>
       <form className="stack" onSubmit={submit} noValidate>
-        {error && (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="form-error" />
         {mode === 'login' ? (
           <Field label="Username or email" name="login" autoComplete="username" autoCapitalize="none" spellCheck={false} value={form.login} onChange={set('login')} error={fields.login} />
         ) : (

@@ -12,6 +12,7 @@ import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
 import { Splash } from '../components/Splash';
 import { pluralize } from '../lib/format';
+import { FormError } from '../components/FormError';
 
 export const meta: MetaFunction = () => [{ title: 'Join a group · edge-chat' }];
 
@@ -113,11 +114,7 @@ export default function JoinRoute() {
             <p className="muted" data-testid="join-members">
               {pluralize(preview.room.members, 'member')}
             </p>
-            {joinError && (
-              <p className="form-error" role="alert" data-testid="join-error">
-                {joinError}
-              </p>
-            )}
+            <FormError message={joinError} testId="join-error" />
             <div className="join__actions">
               <button type="button" className="btn btn--primary btn--block" onClick={() => void join()} disabled={joining} data-testid="join-button">
                 {joining ? 'Joining…' : 'Join group'}

@@ -5,6 +5,7 @@ import { useAuth } from '../context/AuthContext';
 import { api, ApiError, errorMessage } from '../services/api';
 import { AuthCard, Field } from '../components/AuthForm';
 import { safeNext } from '../components/RequireAuth';
+import { FormError } from '../components/FormError';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · edge-chat' }];
 
@@ -46,11 +47,7 @@ export default function Login() {
         </p>
       )}
       <form className="stack" onSubmit={submit} noValidate data-testid="login-form">
-        {error && (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="form-error" />
         <Field
           label="Username or email"
           name="login"

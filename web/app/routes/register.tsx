@@ -5,6 +5,7 @@ import { useAuth } from '../context/AuthContext';
 import { api, ApiError, errorMessage } from '../services/api';
 import { AuthCard, Field } from '../components/AuthForm';
 import { safeNext } from '../components/RequireAuth';
+import { FormError } from '../components/FormError';
 
 export const meta: MetaFunction = () => [{ title: 'Create account · edge-chat' }];
 
@@ -82,11 +83,7 @@ export default function Register() {
   return (
     <AuthCard title="Create your account" subtitle="Chat and call in real time, on any device.">
       <form className="stack" onSubmit={submit} noValidate data-testid="register-form">
-        {error && (
-          <p className="form-error" role="alert" data-testid="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} testId="form-error" />
         <Field
           label="Username"
           name="username"
