@@ -17,6 +17,19 @@ describe('UserInbox', () => {
     expect(Date.parse(offline.contact.lastSeenAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('tells both people about a new direct chat: the room to the other, presence to each', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const annInbox = await connectInbox(ann);
+    const benInbox = await connectInbox(ben);
+    const roomId = await api.openDirect(ann, ben);
+    expect(await benInbox.inbox.next('rooms_changed')).toEqual({ type: 'rooms_changed', roomId, change: 'added' });
+    expect((await benInbox.inbox.next('contact_presence')).contact).toMatchObject({ userId: ann.id, online: true });
+    expect((await annInbox.inbox.next('contact_presence')).contact).toMatchObject({ userId: ben.id, online: true });
+    // Opening the same chat again (from either side) announces nothing new.
+    expect(await api.openDirect(ben, ann)).toBe(roomId);
+    expect(await annInbox.inbox.none('rooms_changed')).toHaveLength(0);
+  });
+
   it('does not show presence to strangers', async () => {
     const [ann, stranger] = [await api.register('ann'), await api.register('stranger')];
     const annInbox = await connectInbox(ann);

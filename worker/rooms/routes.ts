@@ -28,7 +28,11 @@ roomRoutes.post('/rooms/direct', async (c) => {
   if (!other) throw notFound(`no user named ${username}`);
   if (other.id === c.var.user.userId) throw badRequest('you cannot open a conversation with yourself');
   const { roomId, created } = await openDirectRoom(db, c.var.user.userId, other.id);
-  if (created) await introduceContacts(c.env, db, [c.var.user.userId], [other.id]);
+  if (created) {
+    // The other person's conversation list shows the new chat at once, even before a message.
+    const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(other.id));
+    await Promise.allSettled([introduceContacts(c.env, db, [c.var.user.userId], [other.id]), inbox.roomsChanged(roomId, 'added')]);
+  }
   return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
 });
 
