@@ -156,6 +156,15 @@ describe('embedding', () => {
     await connected(bea.page);
     await expect.poll(() => texts(bea.page)).toContain('Hello from the partner site');
 
+    // A reload of the partner's page keeps the visitor signed in, through the frame's own
+    // partitioned cookie (the app's SameSite=Strict one is never set for a framed sign-in).
+    const cookieNames = (await ctx.cookies()).map((c) => c.name);
+    expect(cookieNames).toContain('edge_chat_refresh_embed');
+    expect(cookieNames).not.toContain('edge_chat_refresh');
+    await page.reload();
+    await frame.getByTestId('composer-input').waitFor({ timeout: 20_000 });
+    expect(await frame.getByTestId('embed-signin').count()).toBe(0);
+
     // The other site: the browser refuses to render the frame.
     const refused = await ctx.newPage();
     const blocked = new Promise<void>((resolve) =>

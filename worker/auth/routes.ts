@@ -1,12 +1,13 @@
 /** /api/auth/* and /api/me. */
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
 import { uniqueViolation } from '../http/database';
 import { conflict, notFound, unauthorized } from '../http/errors';
 import { clientAddress, enforceRateLimit } from '../http/rate-limit';
-import { readJson } from '../http/validate';
+import { readJson, readQuery } from '../http/validate';
 import { disconnectSession } from '../realtime/disconnect';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { requireUser } from './require-user';
@@ -18,6 +19,7 @@ import {
   readRefreshCookie,
   revokeSession,
   setRefreshCookie,
+  type SessionContext,
   type SessionInfo,
 } from './sessions';
 import { signAccessToken } from './tokens';
@@ -33,16 +35,24 @@ async function accessGrant(c: Context<AppEnv>, user: PublicUser, session: Sessio
   return { user, token, expiresIn: ttl };
 }
 
-/** Starts a session: a refresh cookie plus the first access token. */
-async function signIn(c: Context<AppEnv>, user: PublicUser) {
+const signInQuery = z.object({ context: z.enum(['app', 'embed']).default('app') });
+
+/**
+ * Starts a session: a refresh cookie plus the first access token. `?context=embed`
+ * (from the embedded chat page) asks for the partitioned cookie a frame on
+ * another site can keep.
+ */
+async function signIn(c: Context<AppEnv>, user: PublicUser, context: SessionContext) {
   const { session, refreshToken } = await createSession(c.var.db(), user.id, readConfig(c.env).REFRESH_TOKEN_TTL_SECONDS);
-  setRefreshCookie(c, refreshToken, session.expiresAt);
+  setRefreshCookie(c, refreshToken, session.expiresAt, context);
   return accessGrant(c, user, session);
 }
+
 
 authRoutes.post('/auth/register', async (c) => {
   const config = readConfig(c.env);
   await enforceRateLimit(c, `register:${clientAddress(c)}`, config.REGISTER_RATE_LIMIT, 'registrations');
+  const { context } = readQuery(c, signInQuery);
   const body = await readJson(c, registerSchema);
   const passwordHash = await hashPassword(body.password, config.BCRYPT_COST);
   try {
@@ -56,7 +66,7 @@ authRoutes.post('/auth/register', async (c) => {
         passwordHash,
       })
       .returning();
-    return c.json(await signIn(c, publicUser(user!)), 201);
+    return c.json(await signIn(c, publicUser(user!), context), 201);
   } catch (err) {
     const constraint = uniqueViolation(err);
     if (constraint === 'users_username_key') throw conflict('username is taken');
@@ -66,13 +76,14 @@ authRoutes.post('/auth/register', async (c) => {
 });
 
 authRoutes.post('/auth/login', async (c) => {
+  const { context } = readQuery(c, signInQuery);
   const body = await readJson(c, loginSchema);
   const config = readConfig(c.env);
   await enforceRateLimit(c, `login:${clientAddress(c)}:${body.login}`, config.LOGIN_RATE_LIMIT, 'sign-in attempts');
   const user = await findUserByLogin(c.var.db(), body.login);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash(config.BCRYPT_COST)));
   if (!user || !ok) throw unauthorized('wrong username or password');
-  return c.json(await signIn(c, publicUser(user)));
+  return c.json(await signIn(c, publicUser(user), context));
 });
 
 /** A new access token from the refresh cookie: how a reloaded page stays signed in. */

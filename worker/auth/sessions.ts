@@ -12,6 +12,14 @@ import { sessions } from '../../drizzle/schema';
 import { hashToken, randomToken } from './secret-tokens';
 
 export const REFRESH_COOKIE = 'edge_chat_refresh';
+/**
+ * The refresh cookie of a sign-in made inside an embedded chat on another site.
+ * A SameSite=Strict cookie is never sent to a third-party frame, so this one is
+ * SameSite=None but Partitioned (CHIPS): the browser keys it to the embedding
+ * site, so it is sent only to frames of this app on that site, never to the app
+ * itself or to its frames elsewhere, and cannot follow the user across sites.
+ */
+export const EMBED_REFRESH_COOKIE = 'edge_chat_refresh_embed';
 // Only the auth routes need it; every other request goes without it.
 const COOKIE_PATH = '/api/auth';
 
@@ -56,21 +64,35 @@ export async function revokeSession(db: Database, sessionId: string): Promise<vo
   await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
-export function setRefreshCookie(c: Context, refreshToken: string, expiresAt: Date): void {
-  setCookie(c, REFRESH_COOKIE, refreshToken, {
+/** Where the session is used: the app itself, or an embedded chat on another site. */
+export type SessionContext = 'app' | 'embed';
+
+function cookieOptions(context: SessionContext) {
+  return context === 'app'
+    ? { name: REFRESH_COOKIE, sameSite: 'Strict' as const, partitioned: undefined }
+    : { name: EMBED_REFRESH_COOKIE, sameSite: 'None' as const, partitioned: true as const };
+}
+
+export function setRefreshCookie(c: Context, refreshToken: string, expiresAt: Date, context: SessionContext = 'app'): void {
+  const { name, ...options } = cookieOptions(context);
+  setCookie(c, name, refreshToken, {
+    ...options,
     httpOnly: true,
     // Browsers treat http://localhost and 127.0.0.1 as secure, so local dev works too.
     secure: true,
-    sameSite: 'Strict',
     path: COOKIE_PATH,
     expires: expiresAt,
   });
 }
 
+/** The app's refresh cookie, or else an embedded chat's (only one reaches any one request). */
 export function readRefreshCookie(c: Context): string | undefined {
-  return getCookie(c, REFRESH_COOKIE);
+  return getCookie(c, REFRESH_COOKIE) ?? getCookie(c, EMBED_REFRESH_COOKIE);
 }
 
 export function clearRefreshCookie(c: Context): void {
-  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: true, httpOnly: true, sameSite: 'Strict' });
+  for (const context of ['app', 'embed'] as const) {
+    const { name, ...options } = cookieOptions(context);
+    deleteCookie(c, name, { ...options, path: COOKIE_PATH, secure: true, httpOnly: true });
+  }
 }

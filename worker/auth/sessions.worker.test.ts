@@ -14,6 +14,29 @@ describe('sessions', () => {
     expect((await api.request('POST', '/api/auth/refresh')).status).toBe(401);
   });
 
+  it('gives a sign-in from an embedded chat a partitioned cookie that refreshes the same way', async () => {
+    const ann = await api.register('ann');
+    const res = await api.request('POST', '/api/auth/login?context=embed', { login: ann.username, password: ann.password });
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^edge_chat_refresh_embed=/);
+    expect(setCookie).toMatch(/SameSite=None/i);
+    expect(setCookie).toMatch(/Partitioned/i);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/Secure/i);
+    const cookie = setCookie.split(';')[0]!;
+    const refreshed = await api.json('POST', '/api/auth/refresh', undefined, undefined, [200], cookie);
+    expect(refreshed.user.id).toBe(ann.id);
+    const bad = await api.request('POST', '/api/auth/register?context=elsewhere', {
+      username: 'ctx_probe_user',
+      email: 'ctx_probe_user@example.test',
+      password: 'a-long-unusual-password',
+    });
+    expect(bad.status).toBe(400);
+    // The refused request created no account.
+    expect((await api.request('POST', '/api/auth/login', { login: 'ctx_probe_user', password: 'a-long-unusual-password' })).status).toBe(401);
+  });
+
   it('logout revokes the session and closes its sockets, leaving other sessions alone', async () => {
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
     const roomId = await api.openDirect(ann, ben);

@@ -6,9 +6,11 @@
  * Framing is allowed only on the origins the group's admins list: the Worker widens the page's
  * CSP frame-ancestors for this route (worker/http/page-headers.ts).
  *
- * Sessions: the refresh cookie is SameSite=Strict, so browsers neither send nor store it in a
- * frame on another site. Inside such a frame the access token lives only in memory: people
- * stay signed in until the page reloads (or the token expires), and the page says so.
+ * Sessions: the app's refresh cookie is SameSite=Strict, so browsers neither send nor store it
+ * in a frame on another site. Signing in inside such a frame asks for the embed cookie instead
+ * (SameSite=None, Partitioned: kept per embedding site), so the frame stays signed in across
+ * reloads there. Browsers that block third-party cookies outright fall back to a session that
+ * lasts while the page is open, and the page says so.
  */
 import { useParams, useSearchParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
@@ -136,8 +138,11 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
     try {
       const session =
         mode === 'login'
-          ? await api.login({ login: form.login.trim(), password: form.password })
-          : await api.register({ username: form.username.trim().toLowerCase(), email: form.email.trim(), password: form.password });
+          ? await api.login({ login: form.login.trim(), password: form.password }, framedByAnotherSite())
+          : await api.register(
+              { username: form.username.trim().toLowerCase(), email: form.email.trim(), password: form.password },
+              framedByAnotherSite(),
+            );
       signIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
@@ -189,9 +194,18 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
         </button>
       </p>
       <p className="hint">
-        In a chat embedded on another site you stay signed in only while this page is open: browsers keep the sign-in cookie away from frames on
-        other sites, so you'll sign in again after a reload.
+        Your sign-in here is kept for this site only. If your browser blocks third-party cookies, you'll sign in again after a reload.
       </p>
     </main>
   );
+}
+
+/** True inside an iframe whose page is on another site (cross-origin parents cannot be read). */
+function framedByAnotherSite(): boolean {
+  if (window.top === window.self) return false;
+  try {
+    return window.top?.location.origin !== window.location.origin;
+  } catch {
+    return true;
+  }
 }

@@ -231,10 +231,11 @@ const enc = encodeURIComponent;
 // ------------------------------------------------------------------ endpoints
 
 export const api = {
-  register: (body: { username: string; email: string; password: string; displayName?: string }) =>
-    request<Session>('POST', '/api/auth/register', { body, auth: false }),
-  login: (body: { login: string; password: string }) =>
-    request<Session>('POST', '/api/auth/login', { body, auth: false }),
+  /** `embedded`: signing in inside a chat framed by another site (a partitioned refresh cookie). */
+  register: (body: { username: string; email: string; password: string; displayName?: string }, embedded = false) =>
+    request<Session>('POST', `/api/auth/register${embedded ? '?context=embed' : ''}`, { body, auth: false }),
+  login: (body: { login: string; password: string }, embedded = false) =>
+    request<Session>('POST', `/api/auth/login${embedded ? '?context=embed' : ''}`, { body, auth: false }),
   /** Uses the HttpOnly refresh cookie only. 401 means there is no session. */
   refresh: () => request<Session>('POST', '/api/auth/refresh', { auth: false }),
   logout: () => request<void>('POST', '/api/auth/logout', { auth: true }),
