@@ -19,11 +19,12 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
   const excludeDirect = useMemo(() => new Set([me]), [me]);
   const excludeGroup = useMemo(() => new Set([me, ...members]), [me, members]);
 
-  const openDirect = async (username: string) => {
+  /** Creates or opens a room, refreshes the list and goes there; errors stay on this panel. */
+  const openRoom = async (create: () => Promise<{ room: { id: string } }>) => {
     setBusy(true);
     setError(null);
     try {
-      const { room } = await api.openDirect(username);
+      const { room } = await create();
       await rooms.reload();
       navigate(`/chat/${room.id}`);
     } catch (err) {
@@ -33,23 +34,15 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
     }
   };
 
+  const openDirect = (username: string) => openRoom(() => api.openDirect(username));
+
   const createGroup = async () => {
     const name = groupName.trim();
     if (!name) {
       setError('Give the group a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const { room } = await api.createGroup(name, members);
-      await rooms.reload();
-      navigate(`/chat/${room.id}`);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    await openRoom(() => api.createGroup(name, members));
   };
 
   return (
