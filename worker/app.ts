@@ -38,8 +38,8 @@ app.all('/api/*', () => {
 
 app.route('/', realtimeRoutes);
 
-// Loaded on first use: the API (and its tests) never depend on the front-end build.
 app.use('/embed/*', databasePerRequest, embedFrameAncestors);
+// Loaded on first use: the API (and its tests) never depend on the front-end build.
 app.all('*', async (c) => {
   const { remixHandler } = await import('./web/remix');
   return remixHandler(c.req.raw, c.env, c.executionCtx as ExecutionContext);
