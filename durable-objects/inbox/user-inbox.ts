@@ -11,38 +11,34 @@
  * beyond that.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
+import type { Database } from '../../drizzle/connection';
 import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/rooms';
 import type { Env } from '../../worker/env';
 import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type WireMessage } from '../protocol';
-import { readConnectRequest } from '../room/connect-request';
+import { readConnectRequest, refuseConnection } from '../room/connect-request';
 import {
   HibernatingSockets,
   attachmentOf,
   closeSessionSockets,
+  echoClose,
   markLive,
   sendFrame,
 } from '../shared/sockets';
+import { lazyObjectDatabase } from '../shared/object-database';
 import { UsedTickets } from '../shared/used-tickets';
-
-const DB_IDLE_MS = 10_000;
 
 export class UserInbox extends DurableObject<Env> {
   private readonly sockets: HibernatingSockets;
   private readonly tickets: UsedTickets;
-  private database?: Database;
+  private readonly db: () => Database;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.db = lazyObjectDatabase(env);
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = new UsedTickets(ctx.storage.sql);
     ctx.storage.sql.exec('create table if not exists call_claim (call_id text primary key, room_id text not null)');
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
-  }
-
-  private db(): Database {
-    this.database ??= drizzleOver(openPool(this.env, { max: 1, idleTimeoutMillis: DB_IDLE_MS }));
-    return this.database;
   }
 
   private inboxOf(userId: string) {
@@ -53,10 +49,10 @@ export class UserInbox extends DurableObject<Env> {
     const connect = readConnectRequest(request);
     // The Worker routes a user only to their own inbox: the "room" of an inbox connection is the user.
     if (!connect || connect.roomId !== connect.userId || request.headers.get('upgrade') !== 'websocket') {
-      return Response.json({ error: { code: 'bad_request', message: 'not an inbox connection' } }, { status: 400 });
+      return refuseConnection(400, 'bad_request', 'not an inbox connection');
     }
     if (connect.ticketId && !this.tickets.consume(connect.ticketId, connect.ticketExpiresAt ?? Date.now())) {
-      return Response.json({ error: { code: 'unauthorized', message: 'ticket already used' } }, { status: 401 });
+      return refuseConnection(401, 'unauthorized', 'ticket already used');
     }
     const { 0: client, 1: server } = new WebSocketPair();
     const firstTab = this.sockets.socketsOf(connect.userId).length === 0;
@@ -160,11 +156,7 @@ export class UserInbox extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     await this.leave(ws);
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    echoClose(ws, code, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {

@@ -5,7 +5,7 @@
  * acknowledging it, and relays typing, presence and read receipts.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
+import type { Database } from '../../drizzle/connection';
 import {
   deleteMessage,
   editMessage,
@@ -33,25 +33,24 @@ import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
 import { CallController, type CallFrame } from './call-controller';
-import { readConnectRequest } from './connect-request';
+import { readConnectRequest, refuseConnection } from './connect-request';
 import { RoomLocalState } from './local-state';
 import { OrderedPipeline, type PendingSend } from './ordered-pipeline';
 import {
   HibernatingSockets,
   attachmentOf,
   closeSessionSockets,
+  echoClose,
   errorFrame,
   markLive,
   sendFrame,
   type SocketAttachment,
 } from '../shared/sockets';
+import { lazyObjectDatabase } from '../shared/object-database';
 import { UsedTickets } from '../shared/used-tickets';
 
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
-
-/** An idle pool connection is closed after this, so the object can hibernate. */
-const DB_IDLE_MS = 10_000;
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
@@ -62,12 +61,13 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly calls: CallController;
   /** Per-user buckets; lost on hibernation, which only follows idleness, when they are full anyway. */
   private readonly buckets = new Map<string, TokenBucket>();
-  private database?: Database;
+  private readonly db: () => Database;
   /** Whether `local.lastSeq` has been checked against Postgres in this activation. */
   private seqVerified = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.db = lazyObjectDatabase(env);
     this.local = new RoomLocalState(ctx.storage.sql);
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = new UsedTickets(ctx.storage.sql);
@@ -98,11 +98,6 @@ export class ChatRoom extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
-  private db(): Database {
-    this.database ??= drizzleOver(openPool(this.env, { max: 1, idleTimeoutMillis: DB_IDLE_MS }));
-    return this.database;
-  }
-
   private get roomId(): string {
     const id = this.local.roomId;
     if (!id) throw new Error('room used before its first connection named it');
@@ -114,19 +109,19 @@ export class ChatRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const connect = readConnectRequest(request);
     if (!connect || request.headers.get('upgrade') !== 'websocket') {
-      return Response.json({ error: { code: 'bad_request', message: 'not a room connection' } }, { status: 400 });
+      return refuseConnection(400, 'bad_request', 'not a room connection');
     }
     this.local.roomId ??= connect.roomId;
     if (this.local.roomId !== connect.roomId) {
-      return Response.json({ error: { code: 'bad_request', message: 'wrong room' } }, { status: 400 });
+      return refuseConnection(400, 'bad_request', 'wrong room');
     }
     const { ticketId, ticketExpiresAt = Date.now() } = connect;
     if (ticketId && !this.tickets.consume(ticketId, ticketExpiresAt)) {
-      return Response.json({ error: { code: 'unauthorized', message: 'ticket already used' } }, { status: 401 });
+      return refuseConnection(401, 'unauthorized', 'ticket already used');
     }
     if (!this.local.membersLoaded) await this.reloadMembers();
     if (!this.local.isMember(connect.userId)) {
-      return Response.json({ error: { code: 'forbidden', message: 'you are not a member of this room' } }, { status: 403 });
+      return refuseConnection(403, 'forbidden', 'you are not a member of this room');
     }
 
     const { 0: client, 1: server } = new WebSocketPair();
@@ -405,24 +400,20 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.leave(ws);
-    this.pipeline.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
-    try {
-      ws.close(code === 1005 ? 1000 : code, reason);
-    } catch {
-      // Already closed by the runtime's automatic close reply.
-    }
+    echoClose(ws, code, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.leave(ws);
-    this.pipeline.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
   }
 
+  /** A socket is gone: presence for the room, and a call that may have lost a participant. */
   private leave(ws: WebSocket): void {
     const me = attachmentOf(ws);
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
       this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws);
     }
+    this.pipeline.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
   }
 }
 

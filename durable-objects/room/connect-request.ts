@@ -54,3 +54,8 @@ export function readConnectRequest(request: Request): ConnectRequest | undefined
   const parsed = connectSchema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
 }
+
+/** The plain HTTP answer of an object that refuses a connection. */
+export function refuseConnection(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}

@@ -99,3 +99,12 @@ export function closeSessionSockets(sockets: WebSocket[], sessionId: string, cod
   }
   return closed;
 }
+
+/** Completes the close handshake the client started (1005, "no code", cannot be sent back). */
+export function echoClose(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code === 1005 ? 1000 : code, reason);
+  } catch {
+    // Already closed by the runtime's automatic close reply.
+  }
+}

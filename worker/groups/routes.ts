@@ -25,7 +25,7 @@ import { badRequest, conflict, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { announceMembershipChange } from './announce';
 import { requireGroupAdmin, requireGroupMember } from './guards';
-import { MAX_GROUP_MEMBERS } from './limits';
+import { MAX_GROUP_MEMBERS, requireRoomForOneMore } from './limits';
 
 
 const groupName = z.string().trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
@@ -68,9 +68,7 @@ groupRoutes.post('/groups/:roomId/members', async (c) => {
   const db = c.var.db();
   const user = await findUserByUsername(db, username);
   if (!user) throw notFound(`no user named ${username}`);
-  if ((await countMembers(db, roomId)) >= MAX_GROUP_MEMBERS) {
-    throw conflict(`a group has at most ${MAX_GROUP_MEMBERS} members`);
-  }
+  await requireRoomForOneMore(db, roomId);
   if (!(await addMember(db, roomId, user.id))) throw conflict(`${username} is already a member`);
   await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${c.var.user.username} added ${username}` });
   return c.json(await roomResponse(c, roomId, name), 201);

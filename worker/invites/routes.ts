@@ -21,8 +21,8 @@ import { requireUser } from '../auth/require-user';
 import { hashToken, randomToken } from '../auth/secret-tokens';
 import { announceMembershipChange } from '../groups/announce';
 import { requireGroupAdmin } from '../groups/guards';
-import { MAX_GROUP_MEMBERS } from '../groups/limits';
-import { conflict, notFound } from '../http/errors';
+import { requireRoomForOneMore } from '../groups/limits';
+import { notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 
 export const inviteRoutes = new Hono<AppEnv>();
@@ -81,9 +81,7 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   const db = c.var.db();
   const invite = await findUsableInvite(db, await hashToken(token));
   if (!invite) throw notFound('this invite link is invalid, expired or revoked');
-  if ((await countMembers(db, invite.roomId)) >= MAX_GROUP_MEMBERS) {
-    throw conflict(`the group is full (${MAX_GROUP_MEMBERS} members)`);
-  }
+  await requireRoomForOneMore(db, invite.roomId);
   const joined = await addMember(db, invite.roomId, c.var.user.userId);
   if (joined) {
     await countInviteUse(db, invite.inviteId);
