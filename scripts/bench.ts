@@ -319,7 +319,7 @@ async function main(): Promise<number> {
     machine: { ...host, postgres: pgVersion, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) },
     setup: {
       app: 'wrangler dev (local workerd), one process group, --persist-to a fresh temp dir',
-      database: `${BENCH_DATABASE} on ${process.env.DATABASE_URL ? "DATABASE_URL's server" : 'the project cluster (.data/postgres, synchronous_commit=off)'}, via the WebSocket relay`,
+      database: `${BENCH_DATABASE} on ${process.env.DATABASE_URL ? "DATABASE_URL's server" : 'the project cluster (.data/postgres, synchronous_commit=on)'}, via the WebSocket relay`,
       vars: { ALLOWED_ORIGINS: allowedOrigins, BCRYPT_COST: vars.BCRYPT_COST, REGISTER_RATE_LIMIT: vars.REGISTER_RATE_LIMIT, ROOM_RATE_LIMIT: vars.ROOM_RATE_LIMIT, ACCESS_TOKEN_TTL_SECONDS: vars.ACCESS_TOKEN_TTL_SECONDS },
       note: 'REGISTER_RATE_LIMIT and ROOM_RATE_LIMIT are set far above the load so limits never throttle it; BCRYPT_COST=4 keeps registration cheap. Sockets authenticate with ?token= (access JWT), not tickets.',
       plan,
