@@ -20,6 +20,8 @@ const log = (m: string) => console.log(`[test] ${m}`);
 interface JsonReport {
   numPassedTests: number;
   numFailedTests: number;
+  /** Files that failed as a whole (e.g. their pool could not start): their tests never ran. */
+  numFailedTestSuites: number;
   numPendingTests: number;
   numTodoTests: number;
 }
@@ -51,11 +53,17 @@ function selectedProjects(args: string[]): string[] {
   return args.flatMap((a, i) => (a === '--project' ? [args[i + 1] ?? ''] : a.startsWith('--project=') ? [a.slice(10)] : []));
 }
 
-function summary(reportFile: string): string | undefined {
+/**
+ * The closing line. A run that vitest failed (exit code) never reads "0 failed": a file that
+ * could not run, or an unhandled error, counts as a failure even though no test failed.
+ */
+function summary(reportFile: string, exitCode: number): string | undefined {
   if (!fs.existsSync(reportFile)) return undefined;
   const r = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport;
   const skipped = r.numPendingTests + r.numTodoTests;
-  return `${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  const failed = Math.max(r.numFailedTests, r.numFailedTestSuites, exitCode === 0 ? 0 : 1);
+  if (failed > r.numFailedTests) log(`vitest exited with ${exitCode}: failed files or unhandled errors count as failures`);
+  return `${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
 async function main(): Promise<number> {
@@ -82,7 +90,7 @@ async function main(): Promise<number> {
       TEST_DATABASE_URL: databaseUrl,
       TEST_PG_RELAY_URL: relay.relayUrl,
     });
-    const line = summary(reportFile);
+    const line = summary(reportFile, code);
     if (line) console.log(`\n${line}`);
     else log(`vitest exited with ${code} without a report`);
     return code;
