@@ -43,6 +43,10 @@ export interface Env extends DatabaseEnv {
   LOGIN_RATE_LIMIT?: string;
   REGISTER_RATE_LIMIT?: string;
   ROOM_RATE_LIMIT?: string;
+  /** What a room sends one socket without a `received` before closing it (4409); default 4 MiB. */
+  SOCKET_BACKLOG_LIMIT_BYTES?: string;
+  /** Postgres connections one Worker isolate may hold at once; default 20. */
+  DB_MAX_CONNECTIONS?: string;
   STUN_URLS?: string;
   TURN_URLS?: string;
   TURN_SECRET?: string;

@@ -1,26 +1,113 @@
 /**
- * One Postgres pool per request, opened only if a handler asks for it and
+ * Postgres for a request: one pool, opened only if a handler asks for it and
  * closed after the response (Workers may not share sockets between requests).
+ *
+ * A connection budget per isolate: at most DB_MAX_CONNECTIONS requests hold a
+ * connection at once; the rest wait their turn (within DB_TIMEOUT_MS), so a
+ * reconnect storm queues here instead of exhausting the server's
+ * max_connections. Production puts Neon's pooled endpoint (PgBouncer) behind
+ * this as well; see docs/architecture.md.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '@neondatabase/serverless';
-import { drizzleOver, openPool, type Database } from '../../drizzle/connection';
+import {
+  DatabaseUnavailableError,
+  databaseTimeoutMs,
+  drizzleOver,
+  isDatabaseUnavailable,
+  openPool,
+  type Database,
+} from '../../drizzle/connection';
 import type { AppEnv } from '../app-env';
+import { HttpError } from './errors';
+
+const DEFAULT_MAX_CONNECTIONS = 20;
+
+/** A counting semaphore with a deadline on waiting. */
+export class ConnectionBudget {
+  private inUse = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly max: number) {}
+
+  async acquire(timeoutMs: number): Promise<() => void> {
+    if (this.inUse >= this.max) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(wake), 1);
+          reject(new DatabaseUnavailableError(`no database connection free within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.waiting.push(wake);
+      });
+    } else {
+      this.inUse += 1;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // Hand the slot straight to the next waiter, or give it back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inUse -= 1;
+    };
+  }
+}
+
+let budget: ConnectionBudget | undefined;
+
+function budgetFor(maxText: string | undefined): ConnectionBudget {
+  const max = maxText ? Number(maxText) : DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(max) || max < 1) throw new Error(`DB_MAX_CONNECTIONS must be a whole number from 1, not "${maxText}"`);
+  if (budget?.max !== max) budget = new ConnectionBudget(max);
+  return budget;
+}
 
 export const databasePerRequest: MiddlewareHandler<AppEnv> = async (c, next) => {
   let pool: Pool | undefined;
+  let slot: Promise<() => void> | undefined;
   let db: Database | undefined;
+  const timeoutMs = databaseTimeoutMs(c.env);
   c.set('db', () => {
     if (!db) {
-      pool = openPool(c.env);
-      db = drizzleOver(pool);
+      // Handlers get the handle at once; its first query waits for a slot.
+      const waiting = budgetFor(c.env.DB_MAX_CONNECTIONS).acquire(timeoutMs);
+      waiting.catch(() => {});
+      slot = waiting;
+      pool = openPool(c.env, { max: 1 });
+      const opened = pool;
+      const dial = opened.connect.bind(opened) as () => Promise<unknown>;
+      // The pool dials on its first query (callback form) or transaction (promise form): both wait for the budget.
+      opened.connect = ((callback?: (err: unknown, client?: unknown) => void) => {
+        const connected = waiting.then(() => dial());
+        if (!callback) return connected;
+        connected.then((client) => callback(undefined, client), (err: unknown) => callback(err));
+      }) as typeof opened.connect;
+      db = drizzleOver(opened);
     }
     return db;
   });
   try {
     await next();
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) {
+      console.error('database unavailable', err);
+      throw new HttpError(503, 'unavailable', 'the database is not answering right now; try again in a few seconds', {
+        retryAfterMs: 2000,
+      });
+    }
+    throw err;
   } finally {
-    if (pool) c.executionCtx.waitUntil(pool.end());
+    if (pool) {
+      // The slot comes back when the connection is closed, or after the deadline if closing hangs.
+      const closing = Promise.race([pool.end().catch(() => {}), new Promise((r) => setTimeout(r, timeoutMs))]);
+      const held = slot;
+      c.executionCtx.waitUntil(closing.then(() => held?.then((release) => release(), () => {})));
+    }
   }
 };
 
