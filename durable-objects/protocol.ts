@@ -18,19 +18,31 @@ import { z } from 'zod';
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_CHARS = 4000;
+/** Distinct emoji one message may carry; past it, people can only join an existing reaction. */
+export const MAX_DISTINCT_REACTIONS = 20;
 /** How long a typing indicator lasts unless renewed; clients renew every ~3 s while typing. */
 export const TYPING_TTL_MS = 5000;
 /** Text frame that the room answers with `PONG_FRAME` without waking from hibernation. */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
-/** WebSocket close codes of the application range (4000–4999): clients must not reconnect on these. */
+/** WebSocket close codes of the application range (4000–4999). After 4401 and 4403 a client must not reconnect; after 4409 it should. */
 export const CLOSE_CODES = {
   /** The session behind the socket ended (logout or expiry): sign in again. */
   sessionEnded: 4401,
   /** The user is not, or no longer, a member of the room. */
   notAMember: 4403,
+  /**
+   * The client fell too far behind reading (more than the room's backlog limit
+   * was sent since its last `received`): reconnect with `after=` its last seq.
+   * Unlike the others, this one means "reconnect".
+   */
+  behind: 4409,
 } as const;
 
+/** Clients confirm delivery with `received` at least this often (in messages). */
+export const RECEIVED_EVERY_MESSAGES = 100;
+/** Default of SOCKET_BACKLOG_LIMIT_BYTES: what a room sends one socket without a `received` before closing it (4409). */
+export const DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Most messages replayed on connect; a client further behind pages the rest over REST. */
 export const MAX_RESUME_MESSAGES = 2000;
 /** Messages per `history` frame during a catch-up. */
@@ -109,6 +121,12 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('react'), seq: positiveSeq, emoji, on: z.boolean() }),
   /** I have read everything up to and including `seq`. */
   z.object({ type: z.literal('read'), seq: positiveSeq }),
+  /**
+   * I have received every frame up to the message `seq`: sent at least every
+   * RECEIVED_EVERY_MESSAGES messages (and after a catch-up), it is how the room
+   * tells a reader that keeps up from one whose backlog only grows.
+   */
+  z.object({ type: z.literal('received'), seq }),
   /** I am typing (renew every few seconds) or I stopped. */
   z.object({ type: z.literal('typing'), active: z.boolean() }),
   /** Ring the other member of this 1-to-1 room. `callId` is mine to choose (a UUID). */
@@ -329,4 +347,28 @@ function fail(code: ErrorCode, message: string, clientId?: string): ParsedFrame 
 /** Serialises a server frame. Typed so that only protocol frames can be sent. */
 export function encodeServerFrame(frame: ServerFrame): string {
   return JSON.stringify(frame);
+}
+
+/**
+ * A client's side of `received`: feed it every frame from the room; it returns
+ * the `received` frame to send when one is due (every RECEIVED_EVERY_MESSAGES
+ * messages, and after each catch-up), else undefined.
+ */
+export function deliveryReporter(): (frame: ServerFrame) => Extract<ClientFrame, { type: 'received' }> | undefined {
+  let newest = 0;
+  let unreported = 0;
+  return (frame) => {
+    if (frame.type === 'message') {
+      newest = Math.max(newest, frame.message.seq);
+      unreported += 1;
+    } else if (frame.type === 'history') {
+      newest = Math.max(newest, frame.messages.at(-1)?.seq ?? 0);
+      unreported += frame.messages.length;
+    } else if (frame.type !== 'synced') {
+      return undefined;
+    }
+    if (frame.type !== 'synced' && unreported < RECEIVED_EVERY_MESSAGES) return undefined;
+    unreported = 0;
+    return { type: 'received', seq: newest };
+  };
 }

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, gt, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
-import type { WireMessage } from '../../durable-objects/protocol';
+import { MAX_DISTINCT_REACTIONS, type WireMessage } from '../../durable-objects/protocol';
 
 type MessageRow = typeof messages.$inferSelect;
 type Reaction = WireMessage['reactions'][number];
@@ -83,81 +83,84 @@ export async function highestSeq(db: Database, roomId: string): Promise<number> 
   return Number(row?.seq ?? 0);
 }
 
-export interface NewMessage {
-  id: string;
-  senderId: string | null;
-  type: 'text' | 'system' | 'call';
-  clientId: string;
-  content: string;
-  replyToSeq: number | null;
-}
-
-export interface StoredMessage {
-  id: string;
+/** A read cursor as the room holds it. */
+export interface RoomReadCursor {
+  userId: string;
   seq: number;
-  senderId: string | null;
-  clientId: string;
-  createdAt: Date;
 }
 
 /**
- * Inserts a batch of messages after `afterSeq` and advances the room's
- * `last_seq`, in a single statement (one round trip, whatever the batch size:
- * columns travel as arrays). A message whose (sender, clientId) is already
- * stored — a resend after a lost ack that the room no longer remembers — is
- * returned as stored instead, and the new messages are numbered consecutively
- * around it, so seqs stay contiguous. Only the room's object writes a room, so
- * nothing can slip in between the check and the insert.
+ * Writes the room's log behind it: the current state of each message given
+ * (inserted, or its edit, tombstone and reactions replaced) and members' read
+ * cursors, and advances the room's `last_seq`, in one statement (one round trip,
+ * atomic; columns travel as arrays). Replaying it changes nothing, so a flush
+ * whose reply was lost is simply sent again.
+ *
+ * The room assigns every seq. A message whose (sender, clientId) Postgres
+ * already holds under another seq (a resend the room had long forgotten) keeps
+ * its seq and is stored with a suffixed clientId, so the log stays gapless and
+ * the flush can never be refused forever.
  */
-export async function insertMessages(db: Database, roomId: string, afterSeq: number, batch: NewMessage[]): Promise<StoredMessage[]> {
-  const column = <T>(pick: (m: NewMessage) => T) => sql.param(batch.map(pick));
-  const result = await db.execute<{ id: string; seq: string; sender_id: string | null; client_id: string; created_at: string }>(sql`
+export async function writeRoomLog(db: Database, roomId: string, batch: WireMessage[], reads: RoomReadCursor[]): Promise<void> {
+  const column = <T>(pick: (m: WireMessage) => T) => sql.param(batch.map(pick));
+  const reactions = batch.flatMap((m) => m.reactions.flatMap((r) => r.userIds.map((userId) => ({ seq: m.seq, userId, emoji: r.emoji }))));
+  const reaction = <T>(pick: (r: (typeof reactions)[number]) => T) => sql.param(reactions.map(pick));
+  await db.execute(sql`
     with input as (
-      select * from unnest(${column((m) => m.id)}::uuid[], ${column((m) => m.senderId)}::uuid[],
-                           ${column((m) => m.clientId)}::text[], ${column((m) => m.type)}::text[],
-                           ${column((m) => m.content)}::text[], ${column((m) => m.replyToSeq)}::bigint[])
-        with ordinality as m(id, sender_id, client_id, message_type, content, reply_to_seq, ord)
+      select * from unnest(${column((m) => m.id)}::uuid[], ${column((m) => m.seq)}::bigint[],
+                           ${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[],
+                           ${column((m) => m.type)}::text[], ${column((m) => m.content)}::text[],
+                           ${column((m) => m.replyToSeq)}::bigint[], ${column((m) => m.createdAt)}::timestamptz[],
+                           ${column((m) => m.editedAt)}::timestamptz[], ${column((m) => m.deletedAt)}::timestamptz[])
+        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at)
     ),
-    -- Resends already stored. One probe of the (room, sender, client) unique
-    -- index per key: the LIMIT keeps the planner from turning the lateral into
-    -- a join, which without statistics (a fresh table) read every row of the
-    -- room at every commit.
-    previous as (
-      select i.ord, s.id, s.seq, s.sender_id, s.client_id, s.created_at
+    upserted as (
+      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at)
+      select i.id, ${roomId}::uuid, i.seq, i.sender_id,
+        case when exists (
+          select 1 from ${messages} s
+          where s.room_id = ${roomId}::uuid and s.sender_id = i.sender_id and s.client_id = i.client_id and s.seq <> i.seq
+        ) then i.client_id || ':seq' || i.seq else i.client_id end,
+        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at
       from input i
-      cross join lateral (
-        select id, seq, sender_id, client_id, created_at from ${messages}
-        where room_id = ${roomId}::uuid and sender_id = i.sender_id and client_id = i.client_id
-        limit 1
-      ) s
+      on conflict (room_id, seq) do update
+        set content = excluded.content, edited_at = excluded.edited_at, deleted_at = excluded.deleted_at
+      returning seq
     ),
-    fresh as (
-      select i.*, ${afterSeq}::bigint + row_number() over (order by i.ord) as seq
-      from input i
-      where i.ord not in (select ord from previous)
+    reactions_now as (
+      select * from unnest(${reaction((r) => r.seq)}::bigint[], ${reaction((r) => r.userId)}::uuid[], ${reaction((r) => r.emoji)}::text[])
+        as r(seq, user_id, emoji)
     ),
-    inserted as (
-      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq)
-      select id, ${roomId}::uuid, seq, sender_id, client_id, message_type, content, reply_to_seq from fresh
-      on conflict (room_id, sender_id, client_id) do nothing
-      returning id, seq, sender_id, client_id, created_at
+    reactions_gone as (
+      delete from ${messageReactions} mr
+      where mr.room_id = ${roomId}::uuid and mr.seq in (select seq from input)
+        and not exists (select 1 from reactions_now r where r.seq = mr.seq and r.user_id = mr.user_id and r.emoji = mr.emoji)
     ),
-    bumped as (
-      update ${rooms} set last_seq = greatest(last_seq, (select max(seq) from inserted)),
-        last_message_at = now()
-      where id = ${roomId}::uuid and exists (select 1 from inserted)
+    reactions_added as (
+      insert into ${messageReactions} (room_id, seq, user_id, emoji)
+      select ${roomId}::uuid, seq, user_id, emoji from reactions_now
+      on conflict do nothing
+    ),
+    cursors as (
+      update ${roomMembers} rm set last_read_seq = greatest(rm.last_read_seq, r.seq)
+      from unnest(${sql.param(reads.map((r) => r.userId))}::uuid[], ${sql.param(reads.map((r) => r.seq))}::bigint[]) as r(user_id, seq)
+      where rm.room_id = ${roomId}::uuid and rm.user_id = r.user_id
     )
-    select id, seq, sender_id, client_id, created_at from inserted
-    union all
-    select id, seq, sender_id, client_id, created_at from previous
+    update ${rooms} set last_seq = greatest(last_seq, (select max(seq) from input)),
+      last_message_at = greatest(last_message_at, (select max(created_at) from input))
+    where id = ${roomId}::uuid and exists (select 1 from input)
   `);
-  return result.rows.map((r) => ({
-    id: r.id,
-    seq: Number(r.seq),
-    senderId: r.sender_id,
-    clientId: r.client_id,
-    createdAt: new Date(r.created_at),
-  }));
+}
+
+/** The sender's own text message, not deleted: call records and system lines are the server's. */
+function ownLiveText(roomId: string, seq: number, senderId: string) {
+  return and(
+    eq(messages.roomId, roomId),
+    eq(messages.seq, seq),
+    eq(messages.senderId, senderId),
+    eq(messages.messageType, 'text'),
+    sql`${messages.deletedAt} is null`,
+  );
 }
 
 /** The sender's edit; undefined when the message is not theirs, unknown or deleted. */
@@ -165,7 +168,7 @@ export async function editMessage(db: Database, roomId: string, seq: number, sen
   const [row] = await db
     .update(messages)
     .set({ content, editedAt: sql`now()` })
-    .where(and(eq(messages.roomId, roomId), eq(messages.seq, seq), eq(messages.senderId, senderId), sql`${messages.deletedAt} is null`))
+    .where(ownLiveText(roomId, seq, senderId))
     .returning({ seq: messages.seq });
   return row ? messageBySeq(db, roomId, seq) : undefined;
 }
@@ -175,7 +178,7 @@ export async function deleteMessage(db: Database, roomId: string, seq: number, s
   const [row] = await db
     .update(messages)
     .set({ content: '', deletedAt: sql`now()` })
-    .where(and(eq(messages.roomId, roomId), eq(messages.seq, seq), eq(messages.senderId, senderId), sql`${messages.deletedAt} is null`))
+    .where(ownLiveText(roomId, seq, senderId))
     .returning({ seq: messages.seq });
   if (!row) return undefined;
   await db.delete(messageReactions).where(and(eq(messageReactions.roomId, roomId), eq(messageReactions.seq, seq)));
@@ -186,6 +189,8 @@ export async function deleteMessage(db: Database, roomId: string, seq: number, s
 export async function setReaction(db: Database, roomId: string, seq: number, userId: string, emoji: string, on: boolean) {
   const target = await messageBySeq(db, roomId, seq);
   if (!target || target.deletedAt) return undefined;
+  const known = target.reactions.some((r) => r.emoji === emoji);
+  if (on && !known && target.reactions.length >= MAX_DISTINCT_REACTIONS) return 'too_many_reactions' as const;
   if (on) {
     await db.insert(messageReactions).values({ roomId, seq, userId, emoji }).onConflictDoNothing();
   } else {

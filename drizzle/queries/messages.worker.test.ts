@@ -1,43 +1,69 @@
 /**
- * insertMessages against real Postgres, below the room object: the resend
- * branch that only Postgres can answer (the room's own cache of recent sends
- * no longer knows the clientId), which the room's tests never reach.
+ * writeRoomLog (the room's outbox flush) against real Postgres, below the room
+ * object: replays change nothing, later states replace earlier ones (edits,
+ * tombstones, reactions), read cursors only move forward, and a clientId that
+ * Postgres holds under another seq cannot make the flush fail forever.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api } from '../../tests/support/workerd-client';
+import type { WireMessage } from '../../durable-objects/protocol';
 import { drizzleOver, openPool } from '../connection';
-import { insertMessages, messagesAfter, type NewMessage } from './messages';
+import { messagesAfter, writeRoomLog } from './messages';
 
-describe('insertMessages', () => {
-  it('returns a resend as first stored, stores it once, and inserts the rest of its batch', async () => {
+function message(roomId: string, seq: number, senderId: string, clientId = `c${seq}`): WireMessage {
+  return {
+    id: crypto.randomUUID(),
+    roomId,
+    seq,
+    senderId,
+    clientId,
+    type: 'text',
+    content: `text ${seq}`,
+    replyToSeq: null,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    reactions: [],
+  };
+}
+
+describe('writeRoomLog', () => {
+  it('is idempotent, applies the latest state of each message, and keeps seqs gapless', async () => {
     const [alice, bob] = [await api.register('alice'), await api.register('bob')];
     const roomId = await api.openDirect(alice, bob);
     const pool = openPool(env, { max: 1 });
     try {
       const db = drizzleOver(pool);
-      const message = (clientId: string, senderId = alice.id): NewMessage => ({
-        id: crypto.randomUUID(),
-        senderId,
-        type: 'text',
-        clientId,
-        content: `text of ${clientId}`,
-        replyToSeq: null,
-      });
-      const first = await insertMessages(db, roomId, 0, [message('a'), message('b')]);
-      // 'a' again, as a room that lost its cache would send it (new id). Bob's 'a' is another message.
-      const second = await insertMessages(db, roomId, 2, [message('a'), message('c'), message('a', bob.id)]);
+      const first = [message(roomId, 1, alice.id), message(roomId, 2, bob.id), message(roomId, 3, alice.id)];
+      await writeRoomLog(db, roomId, first, [{ userId: bob.id, seq: 2 }]);
+      // The same flush again, as after a reply lost in transit: nothing changes.
+      await writeRoomLog(db, roomId, first, [{ userId: bob.id, seq: 2 }]);
 
-      const firstA = first.find((s) => s.clientId === 'a')!;
-      const resent = second.filter((s) => s.clientId === 'a' && s.senderId === alice.id);
-      expect(resent).toHaveLength(1);
-      expect(resent[0]).toMatchObject({ id: firstA.id, seq: 1 });
-      expect(second.map((s) => `${s.senderId === bob.id ? 'bob' : 'alice'}:${s.clientId}:${s.seq}`).sort()).toEqual(
-        ['alice:a:1', 'alice:c:3', 'bob:a:4'],
-      );
+      const edited = { ...first[0]!, content: 'edited', editedAt: new Date().toISOString(), reactions: [{ emoji: '👍', userIds: [bob.id] }] };
+      const deleted = { ...first[1]!, content: '', deletedAt: new Date().toISOString() };
+      // Seq 4 reuses alice's clientId of seq 1: a resend the room had forgotten. It must still land.
+      const resend = message(roomId, 4, alice.id, 'c1');
+      await writeRoomLog(db, roomId, [edited, deleted, resend], [{ userId: bob.id, seq: 1 }]);
+
       const stored = await messagesAfter(db, roomId, 0, 10, 10);
-      // The resend takes no seq: the new messages are numbered around it, without a gap.
-      expect(stored.map((m) => `${m.clientId}:${m.seq}`)).toEqual(['a:1', 'b:2', 'c:3', 'a:4']);
+      expect(stored.map((m) => [m.seq, m.content, m.reactions.length])).toEqual([
+        [1, 'edited', 1],
+        [2, '', 0],
+        [3, 'text 3', 0],
+        [4, 'text 4', 0],
+      ]);
+      expect(stored[3]!.clientId).toBe('c1:seq4');
+      // Reactions are replaced by the room's current set.
+      await writeRoomLog(db, roomId, [{ ...edited, reactions: [] }], []);
+      expect((await messagesAfter(db, roomId, 0, 1, 1))[0]!.reactions).toEqual([]);
+
+      const { rows } = await pool.query<{ last_seq: string; last_read_seq: string }>(
+        `select r.last_seq, m.last_read_seq from rooms r join room_members m on m.room_id = r.id where r.id = $1 and m.user_id = $2`,
+        [roomId, bob.id],
+      );
+      // The cursor moved to 2 and did not move back to 1.
+      expect(rows[0]).toEqual({ last_seq: '4', last_read_seq: '2' });
     } finally {
       await pool.end();
     }

@@ -35,7 +35,8 @@ interface ActiveCall {
 
 export interface CallDeps {
   sql: SqlStorage;
-  storage: DurableObjectStorage;
+  /** The call's deadline: the room's alarm is shared, so only these two of its calls. */
+  storage: Pick<DurableObjectStorage, 'setAlarm' | 'deleteAlarm'>;
   sockets: HibernatingSockets;
   inboxes: DurableObjectNamespace<UserInbox>;
   roomId: () => string;
@@ -62,6 +63,10 @@ export class CallController {
 
   private clear(): void {
     this.deps.sql.exec('delete from active_call');
+  }
+
+  hasActiveCall(): boolean {
+    return this.load() !== undefined;
   }
 
   hasCall(callId: string): boolean {

@@ -90,6 +90,26 @@ describe('calls', () => {
     expect(await timelineRecord(ben, roomId)).toMatchObject({ status: 'rejected', durationMs: null });
   });
 
+  it('keeps call records the server’s: no pre-empting them, no editing or deleting them', async () => {
+    const { ann, ben, roomId } = await dm();
+    const a = await connectRoom(ann, roomId);
+    const b = await connectRoom(ben, roomId);
+    const callId = crypto.randomUUID();
+    // The old record key, sent first as a text: it is just a text now.
+    a.send({ type: 'send', clientId: `call-${callId}`, content: '{"callId":"x","media":"voice","status":"accepted","durationMs":1}' });
+    await a.inbox.next('ack');
+    a.send({ type: 'call_start', callId, media: 'voice' });
+    await b.inbox.next('call_state');
+    b.send({ type: 'call_reject', callId });
+    const record = (await b.inbox.next('message', (f) => f.message.type === 'call')).message;
+    expect(callRecordSchema.parse(JSON.parse(record.content))).toMatchObject({ callId, status: 'rejected' });
+    a.send({ type: 'edit', seq: record.seq, content: 'accepted, 2 hours' });
+    expect(await a.inbox.next('error')).toMatchObject({ code: 'forbidden', message: 'call records and system lines cannot be changed' });
+    a.send({ type: 'delete', seq: record.seq });
+    expect(await a.inbox.next('error')).toMatchObject({ code: 'forbidden' });
+    expect(await b.inbox.none('updated')).toHaveLength(0);
+  });
+
   it('records an unanswered call as missed when it rings out', async () => {
     const { ann, ben, roomId } = await dm();
     const a = await connectRoom(ann, roomId);

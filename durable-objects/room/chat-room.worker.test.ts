@@ -135,7 +135,9 @@ describe('ChatRoom', () => {
     a.send({ type: 'send', clientId: 'e1', content: 'tpyo' });
     const { seq } = await a.inbox.next('ack');
     b.send({ type: 'edit', seq, content: 'hijacked' });
-    expect(await b.inbox.next('error')).toMatchObject({ code: 'not_found' });
+    expect(await b.inbox.next('error')).toMatchObject({ code: 'forbidden', message: 'only the sender can change that message' });
+    b.send({ type: 'delete', seq });
+    expect(await b.inbox.next('error')).toMatchObject({ code: 'forbidden' });
     a.send({ type: 'edit', seq, content: 'typo' });
     const edited = await b.inbox.next('updated');
     expect(edited.message).toMatchObject({ seq, content: 'typo' });

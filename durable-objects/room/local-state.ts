@@ -2,12 +2,11 @@
  * What a room keeps in its Durable Object's own SQLite storage, which survives
  * hibernation and restarts: its id, its highest committed seq, a cache of its
  * members, the recent (sender, clientId) → seq map that makes resends idempotent
- * without a Postgres round trip.
- * Postgres stays the source of truth; this is the room's working memory.
+ * without a Postgres round trip. Messages themselves are in message-log.ts.
  */
 import type { MemberState } from '../protocol';
 
-/** How many recent sends are remembered for idempotency; older resends fall back to Postgres. */
+/** How many recent sends are remembered for idempotency: a resend older than that is taken as new (see writeRoomLog). */
 const RECENT_SENDS_KEPT = 10_000;
 
 export type CachedMember = Omit<MemberState, 'online'>;
@@ -57,6 +56,20 @@ export class RoomLocalState {
 
   set lastSeq(seq: number) {
     this.writeMeta('last_seq', String(seq));
+  }
+
+  /**
+   * Whether this room's seq counter has been checked against Postgres once:
+   * from then on the room's own storage is the authority and no send waits for
+   * the database. (A room created before the room kept its log, or whose storage
+   * was lost, learns the highest stored seq first.)
+   */
+  get seqAuthoritative(): boolean {
+    return this.readMeta('seq_authoritative') === '1';
+  }
+
+  markSeqAuthoritative(): void {
+    this.writeMeta('seq_authoritative', '1');
   }
 
   get membersLoaded(): boolean {

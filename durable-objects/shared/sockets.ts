@@ -46,7 +46,11 @@ export function errorFrame(
 }
 
 export class HibernatingSockets {
-  constructor(private readonly ctx: DurableObjectState) {}
+  /** `onBroadcast` is told what each live socket was sent (a room counts readers' backlogs with it). */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly onBroadcast?: (ws: WebSocket, characters: number) => void,
+  ) {}
 
   accept(ws: WebSocket, identity: SocketIdentity): void {
     // The user id tag lets presence ask "any other socket of this user?" without a scan.
@@ -58,7 +62,10 @@ export class HibernatingSockets {
   broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket): void {
     const encoded = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) sendFrame(ws, encoded);
+      if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) {
+        sendFrame(ws, encoded);
+        this.onBroadcast?.(ws, encoded.length);
+      }
     }
   }
 

@@ -5,7 +5,7 @@
  *   relay's hop can be told apart from Postgres itself;
  * - a fresh connection through the relay (open, `select 1`, close): what every
  *   REST request and WebSocket upgrade pays, since the Worker opens a pool per request;
- * - the product's insertMessages statement through the relay at several batch
+ * - the product's writeRoomLog statement (the outbox flush) through the relay at several batch
  *   sizes: the cost of one group commit as a function of its size.
  * It runs in Node, not workerd, so it is the database side only, not the room's.
  *
@@ -21,7 +21,8 @@ import { neonConfig } from '@neondatabase/serverless';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { drizzleOver, openPool } from '../../drizzle/connection';
-import { insertMessages, type NewMessage } from '../../drizzle/queries/messages';
+import { writeRoomLog } from '../../drizzle/queries/messages';
+import type { WireMessage } from '../../durable-objects/protocol';
 import { round, summarize, type Summary } from './stats';
 
 export interface DbRoundTripResult {
@@ -30,7 +31,7 @@ export interface DbRoundTripResult {
   /** With the driver's default coalesceWrites: in Node, + a 1 ms timer per round trip. */
   selectOneViaRelayNodeCoalescing: Summary;
   newConnectionViaRelay: Summary;
-  /** insertMessages through the relay, by batch size: per statement and per message. */
+  /** writeRoomLog (the outbox's flush) through the relay, by batch size: per statement and per message. */
   insertBatchViaRelay: Record<string, { statement: Summary; perMessageMs: number }>;
 }
 
@@ -85,16 +86,21 @@ export async function measureDbRoundTrips(
     const insertBatchViaRelay: DbRoundTripResult['insertBatchViaRelay'] = {};
     for (const size of opts.batchSizes) {
       const statement = await timeMany(opts.batchReps, () => {
-        const after = seq;
-        const batch: NewMessage[] = Array.from({ length: size }, () => ({
+        const batch: WireMessage[] = Array.from({ length: size }, () => ({
           id: randomUUID(),
+          roomId,
+          seq: ++seq,
           senderId: userId,
           type: 'text',
-          clientId: `dbrt-${++seq}`,
+          clientId: `dbrt-${seq}`,
           content: `throughput message dbrt-${seq}`,
           replyToSeq: null,
+          createdAt: new Date().toISOString(),
+          editedAt: null,
+          deletedAt: null,
+          reactions: [],
         }));
-        return insertMessages(db, roomId, after, batch);
+        return writeRoomLog(db, roomId, batch, []);
       });
       insertBatchViaRelay[String(size)] = { statement, perMessageMs: round(statement.p50 / size, 3) };
     }

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import type { ServerFrame } from '../../durable-objects/protocol';
+import { deliveryReporter, type ServerFrame } from '../../durable-objects/protocol';
 import { FrameInbox } from './frames';
 
 export interface UpgradeOptions {
@@ -98,6 +98,12 @@ export async function connectSocket(baseUrl: string, roomId: string, opts: Upgra
       });
     });
     ws.once('error', reject);
+  });
+  // Report delivery as every client must (protocol.ts deliveryReporter), or a busy room closes us (4409).
+  const report = deliveryReporter();
+  ws.on('message', (data) => {
+    const due = report(JSON.parse(String(data)) as ServerFrame);
+    if (due && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(due));
   });
   const ready = await inbox.next('ready');
   return {

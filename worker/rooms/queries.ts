@@ -1,11 +1,20 @@
-/** The membership guard of room routes. */
+/** The membership guard of room routes, and the way to a room's object. */
 import type { Database } from '../../drizzle/connection';
 import { findMembership } from '../../drizzle/queries/rooms';
 import { forbidden } from '../http/errors';
+import type { Env } from '../env';
 
-/** The caller's role in the room, or 403: room ids are opaque, so 403 reveals nothing a 404 would hide. */
+/** Room ids are opaque, so 403 reveals nothing a 404 would hide. */
+export const notAMember = () => forbidden('you are not a member of this room');
+
+/** The caller's role in the room, or 403. */
 export async function requireMembership(db: Database, roomId: string, userId: string) {
   const member = await findMembership(db, roomId, userId);
-  if (!member) throw forbidden('you are not a member of this room');
+  if (!member) throw notAMember();
   return member;
+}
+
+/** The room's Durable Object. */
+export function roomObject(env: Env, roomId: string) {
+  return env.ROOMS.get(env.ROOMS.idFromName(roomId));
 }

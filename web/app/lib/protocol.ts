@@ -9,6 +9,7 @@ export {
   HISTORY_PAGE_SIZE,
   MAX_MESSAGE_CHARS,
   callRecordSchema,
+  deliveryReporter,
   PING_FRAME,
   TYPING_TTL_MS,
   inboxFrameSchema,

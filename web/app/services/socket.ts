@@ -9,6 +9,7 @@
 import { api, ApiError } from './api';
 import {
   CLOSE_CODES,
+  deliveryReporter,
   PING_FRAME,
   inboxFrameSchema,
   serverFrameSchema,
@@ -329,14 +330,26 @@ export function createRoomSocket(
   before: () => Promise<{ after: number | undefined }>,
   handlers: Handlers<ServerFrame>,
 ): RoomSocket {
-  return new ReconnectingSocket<ServerFrame, ClientFrame>({
+  // Delivery reports (`received`) tell the room we keep up; a reader that never sends them is closed as behind.
+  let report = deliveryReporter();
+  const socket: RoomSocket = new ReconnectingSocket<ServerFrame, ClientFrame>({
     async connectUrl() {
       const [{ after }, { ticket }] = await Promise.all([before(), api.roomTicket(roomId)]);
       return socketUrl(`/ws/rooms/${encodeURIComponent(roomId)}`, { ticket, after });
     },
     parse: parseServerFrame,
     ...handlers,
+    onOpen: () => {
+      report = deliveryReporter();
+      handlers.onOpen?.();
+    },
+    onFrame: (frame) => {
+      handlers.onFrame(frame);
+      const due = report(frame);
+      if (due) socket.send(due);
+    },
   });
+  return socket;
 }
 
 /** `/ws/inbox?ticket=…`: my notifications from every room I am not looking at. */

@@ -1,0 +1,310 @@
+/**
+ * The room's durable message log, in its Durable Object's SQLite storage: the
+ * ordering authority and the first place every message lives. A message is
+ * acknowledged once it is here (the output gate holds the ack until the write
+ * is durable), and Postgres is written behind it from the outbox.
+ *
+ * What is kept:
+ * - the hot tail: the newest messages, contiguous from `tailStart` to `lastSeq`,
+ *   with their reactions; at least TAIL_KEPT of them, plus anything not yet
+ *   confirmed by Postgres (so a long outage grows the tail, never loses it);
+ * - the outbox: which tail messages and read cursors changed since Postgres
+ *   last confirmed them, each with a version so a change made while a flush was
+ *   in flight is flushed again.
+ * Everything older than the tail is in Postgres.
+ */
+import { MAX_DISTINCT_REACTIONS, type WireMessage } from '../protocol';
+
+/** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
+export const TAIL_KEPT = 2500;
+
+export type LogMessageType = WireMessage['type'];
+
+export interface NewLogMessage {
+  senderId: string | null;
+  type: LogMessageType;
+  clientId: string;
+  content: string;
+  replyToSeq: number | null;
+}
+
+export interface ReadCursor {
+  userId: string;
+  seq: number;
+}
+
+export interface FlushBatch {
+  messages: { message: WireMessage; version: number }[];
+  reads: (ReadCursor & { version: number })[];
+}
+
+/** Why a change to a message was refused. */
+export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'too_many_reactions';
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  sender_id: string | null;
+  client_id: string;
+  type: string;
+  content: string;
+  reply_to_seq: number | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  [key: string]: SqlStorageValue;
+}
+
+export class MessageLog {
+  /** Bumped on every change, so a flush only confirms the versions it sent. */
+  private version: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly roomId: () => string,
+  ) {
+    sql.exec(`
+      create table if not exists log_messages (
+        seq integer primary key, id text not null, sender_id text, client_id text not null,
+        type text not null, content text not null, reply_to_seq integer,
+        created_at text not null, edited_at text, deleted_at text
+      );
+      create table if not exists log_reactions (
+        seq integer not null, user_id text not null, emoji text not null, created_at text not null,
+        primary key (seq, user_id, emoji)
+      );
+      create table if not exists outbox_messages (seq integer primary key, version integer not null);
+      create table if not exists outbox_reads (user_id text primary key, seq integer not null, version integer not null);
+    `);
+    this.version =
+      sql
+        .exec<{ v: number | null }>(
+          'select max(v) as v from (select max(version) as v from outbox_messages union all select max(version) from outbox_reads)',
+        )
+        .one().v ?? 0;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /** Appends a message as `seq` (the caller's next seq); durable with the caller's other writes. */
+  append(seq: number, input: NewLogMessage, now = new Date()): WireMessage {
+    const id = crypto.randomUUID();
+    const createdAt = now.toISOString();
+    this.sql.exec(
+      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      seq,
+      id,
+      input.senderId,
+      input.clientId,
+      input.type,
+      input.content,
+      input.replyToSeq,
+      createdAt,
+    );
+    this.markDirty(seq);
+    return {
+      id,
+      roomId: this.roomId(),
+      seq,
+      senderId: input.senderId,
+      clientId: input.clientId,
+      type: input.type,
+      content: input.content,
+      replyToSeq: input.replyToSeq,
+      createdAt,
+      editedAt: null,
+      deletedAt: null,
+      reactions: [],
+    };
+  }
+
+  /** The sender's edit of their own text message in the tail. */
+  edit(seq: number, senderId: string, content: string): WireMessage | ChangeRefusal {
+    const refusal = this.checkOwnText(seq, senderId);
+    if (refusal) return refusal;
+    this.sql.exec('update log_messages set content = ?, edited_at = ? where seq = ?', content, new Date().toISOString(), seq);
+    this.markDirty(seq);
+    return this.get(seq)!;
+  }
+
+  /** Tombstones the sender's own text message: it keeps its seq, loses its text and reactions. */
+  delete(seq: number, senderId: string): WireMessage | ChangeRefusal {
+    const refusal = this.checkOwnText(seq, senderId);
+    if (refusal) return refusal;
+    this.sql.exec("update log_messages set content = '', deleted_at = ? where seq = ?", new Date().toISOString(), seq);
+    this.sql.exec('delete from log_reactions where seq = ?', seq);
+    this.markDirty(seq);
+    return this.get(seq)!;
+  }
+
+  /** Adds or removes one user's emoji on a live message in the tail. */
+  react(seq: number, userId: string, emoji: string, on: boolean): WireMessage | ChangeRefusal {
+    const row = this.row(seq);
+    if (!row || row.deleted_at) return 'not_found';
+    if (on) {
+      const emojis = this.sql.exec<{ emoji: string }>('select distinct emoji from log_reactions where seq = ?', seq).toArray();
+      if (emojis.length >= MAX_DISTINCT_REACTIONS && !emojis.some((e) => e.emoji === emoji)) return 'too_many_reactions';
+      this.sql.exec(
+        'insert or ignore into log_reactions (seq, user_id, emoji, created_at) values (?, ?, ?, ?)',
+        seq,
+        userId,
+        emoji,
+        new Date().toISOString(),
+      );
+    } else {
+      this.sql.exec('delete from log_reactions where seq = ? and user_id = ? and emoji = ?', seq, userId, emoji);
+    }
+    this.markDirty(seq);
+    return this.get(seq)!;
+  }
+
+  /** A member's read cursor moved forward (the caller checked it only moves forward). */
+  noteRead(userId: string, seq: number): void {
+    this.sql.exec(
+      `insert into outbox_reads (user_id, seq, version) values (?, ?, ?)
+       on conflict (user_id) do update set seq = max(seq, excluded.seq), version = excluded.version`,
+      userId,
+      seq,
+      ++this.version,
+    );
+  }
+
+  private checkOwnText(seq: number, senderId: string): ChangeRefusal | undefined {
+    const row = this.row(seq);
+    if (!row || row.deleted_at) return 'not_found';
+    // Call records and system lines are the server's: nobody edits or deletes them.
+    if (row.type !== 'text') return 'not_editable';
+    if (row.sender_id !== senderId) return 'not_yours';
+    return undefined;
+  }
+
+  private markDirty(seq: number): void {
+    this.sql.exec(
+      'insert into outbox_messages (seq, version) values (?, ?) on conflict (seq) do update set version = excluded.version',
+      seq,
+      ++this.version,
+    );
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** Smallest seq in the tail; `lastSeq + 1` when the tail is empty. Everything below is in Postgres. */
+  tailStart(lastSeq: number): number {
+    return this.sql.exec<{ s: number | null }>('select min(seq) as s from log_messages').one().s ?? lastSeq + 1;
+  }
+
+  get(seq: number): WireMessage | undefined {
+    const row = this.row(seq);
+    return row && this.toWire([row])[0];
+  }
+
+  /** Tail messages in (after, upTo], oldest first. */
+  after(after: number, upTo: number, limit: number): WireMessage[] {
+    const rows = this.sql
+      .exec<MessageRow>('select * from log_messages where seq > ? and seq <= ? order by seq limit ?', after, upTo, limit)
+      .toArray();
+    return this.toWire(rows);
+  }
+
+  /** Tail messages before `before` (exclusive; undefined: the newest), newest first. */
+  before(before: number | undefined, limit: number): WireMessage[] {
+    const rows = this.sql
+      .exec<MessageRow>('select * from log_messages where seq < ? order by seq desc limit ?', before ?? Number.MAX_SAFE_INTEGER, limit)
+      .toArray();
+    return this.toWire(rows);
+  }
+
+  private row(seq: number): MessageRow | undefined {
+    return this.sql.exec<MessageRow>('select * from log_messages where seq = ?', seq).toArray()[0];
+  }
+
+  private toWire(rows: MessageRow[]): WireMessage[] {
+    if (rows.length === 0) return [];
+    const seqs = rows.map((r) => r.seq);
+    const reactions = new Map<number, Map<string, string[]>>();
+    const low = Math.min(...seqs);
+    const high = Math.max(...seqs);
+    // Oldest reactor first, emoji in the order they first appeared: the same order Postgres gives.
+    for (const r of this.sql.exec<{ seq: number; user_id: string; emoji: string }>(
+      'select seq, user_id, emoji from log_reactions where seq between ? and ? order by created_at, rowid',
+      low,
+      high,
+    )) {
+      const byEmoji = reactions.get(r.seq) ?? new Map<string, string[]>();
+      reactions.set(r.seq, byEmoji);
+      byEmoji.set(r.emoji, [...(byEmoji.get(r.emoji) ?? []), r.user_id]);
+    }
+    const roomId = this.roomId();
+    return rows.map((r) => ({
+      id: r.id,
+      roomId,
+      seq: r.seq,
+      senderId: r.sender_id,
+      clientId: r.client_id,
+      type: r.type as LogMessageType,
+      content: r.content,
+      replyToSeq: r.reply_to_seq,
+      createdAt: r.created_at,
+      editedAt: r.edited_at,
+      deletedAt: r.deleted_at,
+      reactions: [...(reactions.get(r.seq) ?? new Map<string, string[]>())].map(([emoji, userIds]) => ({ emoji, userIds })),
+    }));
+  }
+
+  // ------------------------------------------------------------------ outbox
+
+  /** Changes Postgres has not confirmed yet, oldest message first. */
+  pendingFlush(maxMessages: number): FlushBatch {
+    const dirty = this.sql
+      .exec<{ seq: number; version: number }>('select seq, version from outbox_messages order by seq limit ?', maxMessages)
+      .toArray();
+    const versions = new Map(dirty.map((d) => [d.seq, d.version]));
+    const rows = dirty.length
+      ? this.sql
+          .exec<MessageRow>(
+            'select m.* from log_messages m join outbox_messages o on o.seq = m.seq order by m.seq limit ?',
+            maxMessages,
+          )
+          .toArray()
+      : [];
+    const messages = this.toWire(rows).map((message) => ({ message, version: versions.get(message.seq)! }));
+    const reads = this.sql
+      .exec<{ user_id: string; seq: number; version: number }>('select user_id, seq, version from outbox_reads')
+      .toArray()
+      .map((r) => ({ userId: r.user_id, seq: r.seq, version: r.version }));
+    return { messages, reads };
+  }
+
+  /** Postgres has what `batch` carried: forget what has not changed since. */
+  confirmFlushed(batch: FlushBatch): void {
+    for (const { message, version } of batch.messages) {
+      this.sql.exec('delete from outbox_messages where seq = ? and version = ?', message.seq, version);
+    }
+    for (const read of batch.reads) {
+      this.sql.exec('delete from outbox_reads where user_id = ? and version = ?', read.userId, read.version);
+    }
+  }
+
+  get unflushed(): number {
+    return this.sql.exec<{ n: number }>('select count(*) as n from outbox_messages').one().n;
+  }
+
+  get hasUnflushed(): boolean {
+    return (
+      this.sql.exec('select 1 from outbox_messages limit 1').toArray().length > 0 ||
+      this.sql.exec('select 1 from outbox_reads limit 1').toArray().length > 0
+    );
+  }
+
+  /**
+   * Drops confirmed messages below the newest `keep`, from the bottom only, so
+   * the tail stays contiguous and nothing unconfirmed ever leaves it.
+   */
+  trim(lastSeq: number, keep = TAIL_KEPT): void {
+    const oldestUnconfirmed = this.sql.exec<{ s: number | null }>('select min(seq) as s from outbox_messages').one().s;
+    const below = Math.min(lastSeq - keep + 1, oldestUnconfirmed ?? Number.MAX_SAFE_INTEGER);
+    this.sql.exec('delete from log_reactions where seq < ?', below);
+    this.sql.exec('delete from log_messages where seq < ?', below);
+  }
+}

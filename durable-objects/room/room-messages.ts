@@ -1,0 +1,184 @@
+/**
+ * The room's message path: sends, edits, deletes, reactions and read cursors.
+ * Each is written to the room's own storage and answered in the same turn:
+ * nothing on this path waits for the network (the output gate holds the ack and
+ * the broadcast until the write is durable). The outbox writes Postgres behind.
+ * Only changes to messages older than the tail, which live in Postgres alone,
+ * go to the database, in the room's serial queue, with its deadline.
+ */
+import { deleteMessage, editMessage, highestSeq, messageBySeq, setReaction } from '../../drizzle/queries/messages';
+import { isDatabaseUnavailable, type Database } from '../../drizzle/connection';
+import type { ClientFrame, WireMessage } from '../protocol';
+import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
+import type { ObjectDatabase } from '../shared/object-database';
+import type { ActivityNotifier } from './activity-notifier';
+import type { RoomLocalState } from './local-state';
+import type { ChangeRefusal, MessageLog, NewLogMessage } from './message-log';
+import type { Outbox } from './outbox';
+import type { SerialQueue } from './serial-queue';
+
+type ChangeFrame = Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>;
+
+export interface RoomMessagesDeps {
+  local: RoomLocalState;
+  log: MessageLog;
+  outbox: Outbox;
+  database: ObjectDatabase;
+  sockets: HibernatingSockets;
+  activity: ActivityNotifier;
+  queue: SerialQueue;
+  roomId: () => string;
+  /** Members without a live socket here, asked when an activity notice goes out. */
+  absentMemberIds: () => string[];
+}
+
+const REFUSALS: Record<ChangeRefusal, string> = {
+  not_found: 'no such message, or it was deleted',
+  not_yours: 'only the sender can change that message',
+  not_editable: 'call records and system lines cannot be changed',
+  too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
+};
+
+export class RoomMessages {
+  constructor(private readonly deps: RoomMessagesDeps) {}
+
+  /**
+   * Makes the room's seq counter authoritative, once in the room's life: a room
+   * that has never kept its own log learns the highest seq Postgres holds.
+   */
+  async ensureSeqAuthority(): Promise<void> {
+    const { local, database } = this.deps;
+    if (local.seqAuthoritative) return;
+    const stored = await database.run('reading the highest stored seq', (db) => highestSeq(db, this.deps.roomId()));
+    if (local.seqAuthoritative) return;
+    if (stored > local.lastSeq) local.lastSeq = stored;
+    local.markSeqAuthoritative();
+  }
+
+  /** A member's `send`. */
+  send(ws: WebSocket, me: SocketAttachment, frame: Extract<ClientFrame, { type: 'send' }>): void {
+    const { local } = this.deps;
+    const stored = local.findRecentSend(me.userId, frame.clientId);
+    if (stored) {
+      // A resend of something already durable (its ack was lost): acknowledge again, store nothing.
+      return sendFrame(ws, { type: 'ack', clientId: frame.clientId, ...stored });
+    }
+    if (frame.replyToSeq !== undefined && frame.replyToSeq > local.lastSeq) {
+      return sendFrame(
+        ws,
+        errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
+      );
+    }
+    const message = this.append({
+      senderId: me.userId,
+      type: 'text',
+      clientId: frame.clientId,
+      content: frame.content,
+      replyToSeq: frame.replyToSeq ?? null,
+    });
+    sendFrame(ws, { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt });
+  }
+
+  /**
+   * A message of the room's own: a system line, or a call record. Their
+   * clientIds contain ':', which clients' ids cannot, so no client can pre-empt
+   * or resend one.
+   */
+  post(input: Omit<NewLogMessage, 'clientId'> & { key: string }): void {
+    const clientId = `${input.type}:${input.key}`;
+    if (input.senderId && this.deps.local.findRecentSend(input.senderId, clientId)) return;
+    this.append({ senderId: input.senderId, type: input.type, clientId, content: input.content, replyToSeq: input.replyToSeq });
+  }
+
+  /** Seq, storage, broadcast: one synchronous step, so order and durability are one thing. */
+  private append(input: NewLogMessage): WireMessage {
+    const { local, log, sockets, activity, outbox } = this.deps;
+    if (!local.seqAuthoritative) throw new Error('append before the seq counter was checked (ensureSeqAuthority)');
+    const message = log.append(local.lastSeq + 1, input);
+    local.lastSeq = message.seq;
+    if (message.senderId) local.rememberSends([{ ...message, senderId: message.senderId }]);
+    sockets.broadcast({ type: 'message', message });
+    activity.noteMessage(message);
+    activity.schedule(this.deps.absentMemberIds);
+    outbox.changed();
+    return message;
+  }
+
+  /** Edit, delete or react: in the tail at once; older messages through Postgres. */
+  change(ws: WebSocket, me: SocketAttachment, frame: ChangeFrame): void {
+    const { log, local } = this.deps;
+    if (frame.seq > local.lastSeq) return this.refuse(ws, 'not_found');
+    if (frame.seq >= log.tailStart(local.lastSeq)) {
+      const result = this.applyInTail(me, frame);
+      if (typeof result === 'string') return this.refuse(ws, result);
+      this.deps.sockets.broadcast({ type: 'updated', message: result });
+      this.deps.outbox.changed();
+      return;
+    }
+    void this.deps.queue.run(async () => {
+      let result: WireMessage | ChangeRefusal;
+      try {
+        result = await this.deps.database.run('changing an older message', (db) => this.applyInPostgres(db, me, frame));
+      } catch (err) {
+        console.error('change to an older message failed', err);
+        const why = isDatabaseUnavailable(err) ? 'older messages cannot be changed while the database is unreachable' : 'that change failed';
+        return sendFrame(ws, errorFrame('unavailable', `${why}; try again`, { retryAfterMs: 5000 }));
+      }
+      if (typeof result === 'string') return this.refuse(ws, result);
+      this.deps.sockets.broadcast({ type: 'updated', message: result });
+    });
+  }
+
+  private applyInTail(me: SocketAttachment, frame: ChangeFrame): WireMessage | ChangeRefusal {
+    const { log } = this.deps;
+    switch (frame.type) {
+      case 'edit':
+        return log.edit(frame.seq, me.userId, frame.content);
+      case 'delete':
+        return log.delete(frame.seq, me.userId);
+      case 'react':
+        return log.react(frame.seq, me.userId, frame.emoji, frame.on);
+    }
+  }
+
+  private async applyInPostgres(
+    db: Database,
+    me: SocketAttachment,
+    frame: ChangeFrame,
+  ): Promise<WireMessage | ChangeRefusal> {
+    const roomId = this.deps.roomId();
+    switch (frame.type) {
+      case 'edit':
+        return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId);
+      case 'delete':
+        return (await deleteMessage(db, roomId, frame.seq, me.userId)) ?? this.whyNot(db, frame.seq, me.userId);
+      case 'react':
+        return (await setReaction(db, roomId, frame.seq, me.userId, frame.emoji, frame.on)) ?? 'not_found';
+    }
+  }
+
+  /** Why Postgres changed nothing: the same answers as the tail gives (MessageLog.checkOwnText). */
+  private async whyNot(db: Database, seq: number, userId: string): Promise<ChangeRefusal> {
+    const message = await messageBySeq(db, this.deps.roomId(), seq);
+    if (!message || message.deletedAt) return 'not_found';
+    if (message.type !== 'text') return 'not_editable';
+    return message.senderId === userId ? 'not_found' : 'not_yours';
+  }
+
+  private refuse(ws: WebSocket, why: ChangeRefusal): void {
+    const code = why === 'not_found' ? 'not_found' : 'forbidden';
+    sendFrame(ws, errorFrame(code, REFUSALS[why]));
+  }
+
+  /** A member's read cursor: forward only, capped at the newest message. */
+  read(me: SocketAttachment, seq: number): void {
+    const { local, log, sockets, outbox } = this.deps;
+    const upTo = Math.min(seq, local.lastSeq);
+    const current = local.members().find((m) => m.userId === me.userId)?.lastReadSeq ?? 0;
+    if (upTo <= current) return;
+    local.setLastRead(me.userId, upTo);
+    log.noteRead(me.userId, upTo);
+    sockets.broadcast({ type: 'read', userId: me.userId, seq: upTo });
+    outbox.changed();
+  }
+}
