@@ -120,7 +120,7 @@ async function timePage(
 }
 
 /** Seeds `depth` messages in one statement; returns how long it took (ms). */
-async function seed(pool: pg.Pool, roomId: string, senderId: string, depth: number): Promise<number> {
+export async function seed(pool: pg.Pool, roomId: string, senderId: string, depth: number): Promise<number> {
   const t0 = performance.now();
   await pool.query(
     `insert into messages (id, room_id, seq, sender_id, client_id, message_type, content, created_at)

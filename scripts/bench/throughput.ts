@@ -2,11 +2,12 @@
  * Sustained persisted messages per second in one room. Several senders each
  * keep a window of sends in flight (pipelining, distinct clientIds) so the
  * room always has a queue: that is what lets its pipeline commit in batches.
- * Only acks count: an ack means the message is in Postgres. Afterwards the
- * room's rows are read back over plain TCP and checked: every acked message
+ * Acks count (an ack means the message is durable in the room's own storage),
+ * and so does the moment Postgres, written behind, holds them all (polled over
+ * TCP). Afterwards the room's rows are read back and checked: every acked message
  * stored exactly once, at the seq its ack named, seqs contiguous from 1.
- * Group-commit batch sizes are read from the same rows: `created_at` defaults
- * to now(), the transaction's start, so one batch (one INSERT) shares one value.
+ * Flush batch sizes are read from the same rows: the rows one outbox flush (one
+ * statement, one transaction) wrote share its transaction id, xmin.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -53,7 +54,13 @@ export interface ThroughputResult {
   errorSamples: string[];
   unacked: number;
   elapsedMs: number;
+  /** Acked (durable in the room's storage) per second. */
   persistedPerSecond: number;
+  /**
+   * Postgres, written behind: how long after the last ack it held every acked message, and
+   * acked messages per second counted up to that moment (null: not within drainMs).
+   */
+  postgres: { caughtUpMsAfterLastAck: number | null; persistedPerSecond: number | null };
   /** Acks per whole second of the run, first to last (shows warm-up and stalls). */
   perSecondTimeline: number[];
   /** Under this load: send → ack. */
@@ -133,6 +140,9 @@ export async function measureThroughput(
   const unacked = [...inflight.values()].reduce((n, m) => n + m.size, 0);
   const workerdRssKb = rss?.stop();
   await closeAll(sockets);
+  // Acks come from the room's own storage; Postgres is written behind. When did it hold them all?
+  const maxAckedSeq = acked.reduce((m, a) => Math.max(m, a.seq), 0);
+  const inPostgresAt = await waitForPostgres(databaseUrl, roomId, maxAckedSeq, opts.drainMs);
 
   const elapsedMs = end - start;
   const timeline: number[] = [];
@@ -151,6 +161,13 @@ export async function measureThroughput(
     unacked,
     elapsedMs: round(elapsedMs, 0),
     persistedPerSecond: round((acked.length / elapsedMs) * 1000, 0),
+    postgres:
+      inPostgresAt === null
+        ? { caughtUpMsAfterLastAck: null, persistedPerSecond: null }
+        : {
+            caughtUpMsAfterLastAck: round(Math.max(0, inPostgresAt - end), 0),
+            persistedPerSecond: round((acked.length / (Math.max(inPostgresAt, end) - start)) * 1000, 0),
+          },
     perSecondTimeline: Array.from(timeline, (n) => n ?? 0),
     ackLatencyMs: summarize(latencies),
     groupCommit: {
@@ -163,9 +180,27 @@ export async function measureThroughput(
   };
   opts.log(
     `throughput: ${result.persistedPerSecond} persisted msg/s (${result.acked} acked in ${result.elapsedMs} ms), ` +
+      `Postgres caught up ${result.postgres.caughtUpMsAfterLastAck} ms after the last ack (${result.postgres.persistedPerSecond} msg/s); ` +
       `${result.groupCommit.commits} commits, mean batch ${result.groupCommit.batchSize.mean}; exactly-once ${check.ok ? 'ok' : 'FAILED'}`,
   );
   return result;
+}
+
+/** Polls max(seq) until Postgres holds `seq` for the room; performance.now() when it did, or null after `timeoutMs`. */
+async function waitForPostgres(databaseUrl: string, roomId: string, seq: number, timeoutMs: number): Promise<number | null> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const { rows } = await db.query<{ m: string | null }>('select max(seq) as m from messages where room_id = $1', [roomId]);
+      if (Number(rows[0]?.m ?? 0) >= seq) return performance.now();
+      await sleep(10);
+    }
+    return null;
+  } finally {
+    await db.end();
+  }
 }
 
 async function verify(databaseUrl: string, roomId: string, acked: Acked[]): Promise<{ check: ExactlyOnceCheck; batchSizes: number[] }> {
@@ -197,10 +232,9 @@ async function verify(databaseUrl: string, roomId: string, acked: Acked[]): Prom
     }
     const benchRows = rows.filter((r) => r.client_id.startsWith('tp-'));
     const storedWithoutAck = benchRows.filter((r) => !ackedKeys.has(`${r.sender_id}:${r.client_id}`)).length;
-    // One INSERT per batch: rows of a batch share the transaction's now(). Grouped in
-    // SQL: timestamps are microseconds there, milliseconds in a JS Date.
+    // One transaction per flush: its rows share xmin (a row a replayed flush rewrote counts in the later one).
     const commits = await db.query<{ n: string }>(
-      "select count(*) as n from messages where room_id = $1 and client_id like 'tp-%' group by created_at",
+      "select count(*) as n from messages where room_id = $1 and client_id like 'tp-%' group by xmin::text",
       [roomId],
     );
     const maxSeq = rows.length ? Number(rows.at(-1)!.seq) : 0;
