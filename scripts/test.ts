@@ -20,8 +20,7 @@ const log = (m: string) => console.log(`[test] ${m}`);
 interface JsonReport {
   numPassedTests: number;
   numFailedTests: number;
-  /** Files that failed as a whole (e.g. their pool could not start): their tests never ran. */
-  numFailedTestSuites: number;
+  testResults: { status: string; assertionResults: { status: string }[] }[];
   numPendingTests: number;
   numTodoTests: number;
 }
@@ -61,7 +60,9 @@ function summary(reportFile: string, exitCode: number): string | undefined {
   if (!fs.existsSync(reportFile)) return undefined;
   const r = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport;
   const skipped = r.numPendingTests + r.numTodoTests;
-  const failed = Math.max(r.numFailedTests, r.numFailedTestSuites, exitCode === 0 ? 0 : 1);
+  // A file that failed with no failed test in it never ran (its pool could not start, or it did not load).
+  const filesThatNeverRan = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+  const failed = Math.max(r.numFailedTests + filesThatNeverRan, exitCode === 0 ? 0 : 1);
   if (failed > r.numFailedTests) log(`vitest exited with ${exitCode}: failed files or unhandled errors count as failures`);
   return `${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }

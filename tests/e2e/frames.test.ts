@@ -185,6 +185,10 @@ describe('SQL-looking text in every field', () => {
   });
 
   it('refuses SQL-looking clientIds by their format (bad_frame) and keeps the socket usable', async () => {
+    // A room of its own: refused frames cost rate-limit tokens, and the tests above spent this room's.
+    const pair = await directPair(api);
+    const a = await connectAs(api, pair.alice, pair.roomId);
+    const b = await connectAs(api, pair.bob, pair.roomId);
     for (const clientId of SQLISH) {
       a.send({ type: 'send', clientId, content: 'harmless' });
       const error = await a.inbox.next('error');

@@ -10,53 +10,11 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '@neondatabase/serverless';
-import {
-  DatabaseUnavailableError,
-  databaseTimeoutMs,
-  drizzleOver,
-  isDatabaseUnavailable,
-  openPool,
-  type Database,
-} from '../../drizzle/connection';
+import { databaseTimeoutMs, drizzleOver, openPool, type Database } from '../../drizzle/connection';
 import type { AppEnv } from '../app-env';
-import { HttpError } from './errors';
+import { ConnectionBudget } from './connection-budget';
 
 const DEFAULT_MAX_CONNECTIONS = 20;
-
-/** A counting semaphore with a deadline on waiting. */
-export class ConnectionBudget {
-  private inUse = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(readonly max: number) {}
-
-  async acquire(timeoutMs: number): Promise<() => void> {
-    if (this.inUse >= this.max) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(wake), 1);
-          reject(new DatabaseUnavailableError(`no database connection free within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        this.waiting.push(wake);
-      });
-    } else {
-      this.inUse += 1;
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      // Hand the slot straight to the next waiter, or give it back.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.inUse -= 1;
-    };
-  }
-}
 
 let budget: ConnectionBudget | undefined;
 
@@ -93,14 +51,6 @@ export const databasePerRequest: MiddlewareHandler<AppEnv> = async (c, next) => 
   });
   try {
     await next();
-  } catch (err) {
-    if (isDatabaseUnavailable(err)) {
-      console.error('database unavailable', err);
-      throw new HttpError(503, 'unavailable', 'the database is not answering right now; try again in a few seconds', {
-        retryAfterMs: 2000,
-      });
-    }
-    throw err;
   } finally {
     if (pool) {
       // The slot comes back when the connection is closed, or after the deadline if closing hangs.

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../../drizzle/connection';
 
 export class HttpError extends Error {
   constructor(
@@ -28,15 +29,22 @@ export const tooManyRequests = (message: string, retryAfterMs: number) =>
 export function errorResponse(c: Context, err: HttpError) {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.details !== undefined) body.details = err.details;
-  if (err.status === 429) {
+  if (err.status === 429 || err.status === 503) {
     const { retryAfterMs } = err.details as { retryAfterMs: number };
     c.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
   }
   return c.json({ error: body }, err.status);
 }
 
+export const databaseUnavailable = () =>
+  new HttpError(503, 'unavailable', 'the database is not answering right now; try again in a few seconds', { retryAfterMs: 2000 });
+
 export function handleError(err: Error, c: Context) {
   if (err instanceof HttpError) return errorResponse(c, err);
+  if (isDatabaseUnavailable(err)) {
+    console.error('database unavailable', c.req.method, new URL(c.req.url).pathname, err);
+    return errorResponse(c, databaseUnavailable());
+  }
   console.error('unhandled error', c.req.method, new URL(c.req.url).pathname, err);
   return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
 }
