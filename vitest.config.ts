@@ -50,6 +50,8 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['**/*.worker.test.ts'],
+          // Several users and sockets per test on 2 shared cores: 5 s was too tight under load.
+          testTimeout: 20_000,
           exclude: ['**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },
