@@ -40,7 +40,9 @@ export class Outbox {
     // Running: it picks the change up. Failing: the alarm retries after the backoff, not every message.
     if (this.flushing || this.failures > 0) return;
     // If this activation dies before the flush, the alarm runs it.
-    void this.deps.deadlines.ensure(OUTBOX_DEADLINE, Date.now() + RETRY_FIRST_MS);
+    this.deps.deadlines
+      .ensure(OUTBOX_DEADLINE, Date.now() + RETRY_FIRST_MS)
+      .catch((err: unknown) => console.error('could not arm the outbox alarm', err));
     this.flushing = this.drain().finally(() => (this.flushing = undefined));
   }
 
