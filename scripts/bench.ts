@@ -268,7 +268,14 @@ async function main(): Promise<number> {
   const historyLoad = await phase('historyLoad', () => measureHistoryLoad(client, users.slice(0, 10), databaseUrl, { ...plan.historyLoad, log }));
   const flushLag = await phase('flushLag', () => measureFlushLag(client, users, databaseUrl, { ...plan.flushLag, log }));
   const plainChat = await phase('plainChat', () =>
-    measurePlainChat({ messages: plan.fanout.messages, warmup: plan.fanout.warmup, coldRuns: plan.coldRoom.runs, log }),
+    measurePlainChat({
+      messages: plan.fanout.messages,
+      warmup: plan.fanout.warmup,
+      coldRuns: plan.coldRoom.runs,
+      window: plan.throughput.window,
+      throughputMs: plan.throughput.durationMs,
+      log,
+    }),
   );
 
   // The same app with its Postgres path through a fault proxy, for the distance and cold-room phases.
@@ -335,7 +342,7 @@ async function main(): Promise<number> {
       met: (throughput?.persistedPerSecond ?? 0) >= 5000,
       synchronousCommit,
     },
-    edgeDurable: edgeDurableTargets({ dbDistance, coldRoom, flushLag, historyLoad, plainChat, fanout }),
+    edgeDurable: edgeDurableTargets({ dbDistance, coldRoom, flushLag, historyLoad, plainChat, fanout, throughputPerSecond: throughput?.persistedPerSecond }),
     exactlyOnce: throughput?.check.ok ?? null,
     fanoutVsTransport,
     historyFlatness: history?.flatness ?? null,

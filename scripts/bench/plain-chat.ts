@@ -2,15 +2,16 @@
  * The side-by-side baseline: a plain Durable Object chat (plain-chat/worker.js,
  * in the style of Cloudflare's workers-chat-demo: messages in the object's own
  * storage, no auth, no database) on the same workerd and wrangler dev as the app,
- * measured by the same probes: fan-out at 10 sockets and the cold-room trio.
+ * measured by the same probes: fan-out at 10 sockets, pipelined throughput and the cold-room trio.
  */
 import path from 'node:path';
 import { startApp, type AppServer } from '../lib/app-server';
 import { projectRoot } from '../lib/paths';
-import { AppClient, closeAll, type BenchUser } from './app-client';
+import { performance } from 'node:perf_hooks';
+import { AppClient, closeAll, type BenchSocket, type BenchUser } from './app-client';
 import { measureColdRooms, type ColdRoomResult } from './cold-room';
 import { probeFanout, type FanoutResult } from './fanout-probe';
-import { mapLimit } from './stats';
+import { mapLimit, round, summarize, type Summary } from './stats';
 
 export const PLAIN_CHAT_CONFIG = path.join(projectRoot, 'scripts/bench/plain-chat/wrangler.toml');
 
@@ -24,12 +25,53 @@ export function startPlainChat(): Promise<AppServer> {
 export interface PlainChatResult {
   fanout10: FanoutResult;
   coldRoom: ColdRoomResult;
+  /** Acked messages/s in one room, 10 senders × `window` in flight (as the app's throughput phase). */
+  throughput: { acked: number; elapsedMs: number; ackedPerSecond: number; ackLatencyMs: Summary };
+}
+
+/** Senders each keep `window` sends in flight for `durationMs`; counts acks (each one stored in the object's SQLite). */
+async function pipelinedThroughput(sockets: BenchSocket[], window: number, durationMs: number) {
+  const latencies: number[] = [];
+  let sent = 0;
+  let inFlight = 0;
+  const start = performance.now();
+  let lastAck = start;
+  await new Promise<void>((resolve) => {
+    for (const socket of sockets) {
+      const sentAt = new Map<string, number>();
+      const next = () => {
+        if (performance.now() - start > durationMs) {
+          if (inFlight === 0) resolve();
+          return;
+        }
+        const clientId = `plaintp-${sent++}`;
+        sentAt.set(clientId, performance.now());
+        inFlight += 1;
+        socket.send({ type: 'send', clientId, content: `throughput message ${clientId}` });
+      };
+      socket.onFrame = (frame, at) => {
+        const t0 = frame.type === 'ack' ? sentAt.get(frame.clientId) : undefined;
+        if (t0 === undefined) return;
+        sentAt.delete(frame.clientId);
+        inFlight -= 1;
+        latencies.push(at - t0);
+        lastAck = at;
+        next();
+      };
+      for (let i = 0; i < window; i++) next();
+    }
+  });
+  const elapsedMs = lastAck - start;
+  return { acked: latencies.length, elapsedMs: round(elapsedMs, 0), ackedPerSecond: round((latencies.length / elapsedMs) * 1000, 0), ackLatencyMs: summarize(latencies) };
 }
 
 export async function measurePlainChat(opts: {
   messages: number;
   warmup: number;
   coldRuns: number;
+  /** Sends in flight per sender and how long, for the throughput figure. */
+  window: number;
+  throughputMs: number;
   log: (m: string) => void;
 }): Promise<PlainChatResult> {
   const app = await startPlainChat();
@@ -43,6 +85,14 @@ export async function measurePlainChat(opts: {
       await closeAll(sockets);
     }
     opts.log(`plain DO chat, 10 sockets: p50 ${fanout10.all.p50} ms, p99 ${fanout10.all.p99} ms (ack p99 ${fanout10.ack?.p99} ms)`);
+    const senders = await mapLimit(Array.from({ length: 10 }), 10, () => client.openSocket(ANONYMOUS, 'throughput'));
+    let throughput: PlainChatResult['throughput'];
+    try {
+      throughput = await pipelinedThroughput(senders, opts.window, opts.throughputMs);
+    } finally {
+      await closeAll(senders);
+    }
+    opts.log(`plain DO chat, throughput: ${throughput.ackedPerSecond} acked msg/s`);
     const coldRoom = await measureColdRooms({
       runs: opts.coldRuns,
       restart: () => app.restart(),
@@ -51,7 +101,7 @@ export async function measurePlainChat(opts: {
       tag: 'plaincold',
     });
     opts.log(`plain DO chat, cold room: after restart p50 ${coldRoom.afterRestart.p50} ms, warm p50 ${coldRoom.warm.p50} ms`);
-    return { fanout10, coldRoom };
+    return { fanout10, coldRoom, throughput };
   } finally {
     await app.stop();
   }

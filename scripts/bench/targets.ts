@@ -16,6 +16,8 @@ export interface EdgeDurableInputs {
   historyLoad?: HistoryLoadResult;
   plainChat?: PlainChatResult;
   fanout?: Record<string, FanoutResult>;
+  /** The app's acked messages/s (throughput phase). */
+  throughputPerSecond?: number;
 }
 
 export function edgeDurableTargets(r: EdgeDurableInputs) {
@@ -76,6 +78,7 @@ export function edgeDurableTargets(r: EdgeDurableInputs) {
           ackP50Ratio: ratio(app10?.ack?.p50 ?? NaN, plain.fanout10.ack?.p50 ?? NaN),
           coldRoomAfterRestartP50Ratio: ratio(r.coldRoom?.afterRestart.p50 ?? NaN, plain.coldRoom.afterRestart.p50),
           warmRoomP50Ratio: ratio(r.coldRoom?.warm.p50 ?? NaN, plain.coldRoom.warm.p50),
+          throughputRatio: ratio(r.throughputPerSecond ?? NaN, plain.throughput.ackedPerSecond),
         }
       : null,
   };
