@@ -1,13 +1,15 @@
 /**
  * The load generator's view of the app: a few REST calls (register, create a
  * group) and room sockets from Node (`ws`). Deliberately minimal: on the hot
- * path a socket only timestamps and JSON-parses each frame, so the client's own
+ * path a socket only timestamps and JSON-parses each frame (and reports `received`
+ * every RECEIVED_EVERY_MESSAGES messages, as the protocol asks), so the client's own
  * cost stays small next to what it measures (and the transport baseline pays
  * the same cost; see transport.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { RECEIVED_EVERY_MESSAGES } from '../../durable-objects/protocol';
 import { mapLimit } from './stats';
 
 export interface BenchUser {
@@ -108,6 +110,8 @@ export class AppClient {
             setTimeout(() => ws.terminate(), 5_000).unref();
           }),
       };
+      // Delivery reports, as every real client sends them: without, the room closes a busy socket as behind (4409).
+      let unreported = 0;
       ws.on('message', (data) => {
         const at = performance.now();
         const frame = JSON.parse(data.toString()) as Frame;
@@ -118,6 +122,10 @@ export class AppClient {
           return;
         }
         socket.onFrame(frame, at);
+        if (frame.type === 'message' && ++unreported >= RECEIVED_EVERY_MESSAGES) {
+          unreported = 0;
+          ws.send(`{"type":"received","seq":${Number(frame.message.seq)}}`);
+        }
       });
       ws.on('unexpected-response', (_req, res) => {
         clearTimeout(timer);
