@@ -1,8 +1,9 @@
 /**
  * The room's message path: sends, edits, deletes, reactions and read cursors.
- * Each is written to the room's own storage and answered in the same turn:
- * nothing on this path waits for the network (the output gate holds the ack and
- * the broadcast until the write is durable). The outbox writes Postgres behind.
+ * Each is written to the room's own storage: nothing on this path waits for the
+ * network (the output gate holds the ack and the broadcast until the write is
+ * durable). Sends are committed in groups: those that arrive within one timer
+ * tick share one storage commit. The outbox writes Postgres behind.
  * Only changes to messages older than the tail, which live in Postgres alone,
  * go to the database, in the room's serial queue, with its deadline.
  */
@@ -39,7 +40,17 @@ const REFUSALS: Record<ChangeRefusal, string> = {
   too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
 };
 
+interface QueuedSend {
+  input: NewLogMessage & { senderId: string };
+  /** Sockets to acknowledge: a resend that arrives while its first copy is queued joins it. */
+  waiters: WebSocket[];
+}
+
 export class RoomMessages {
+  /** Sends received since the last commit turn, in arrival order. */
+  private queued = new Map<string, QueuedSend>();
+  private commitScheduled = false;
+
   constructor(private readonly deps: RoomMessagesDeps) {}
 
   /**
@@ -69,14 +80,32 @@ export class RoomMessages {
         errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
       );
     }
-    const message = this.append({
-      senderId: me.userId,
-      type: 'text',
-      clientId: frame.clientId,
-      content: frame.content,
-      replyToSeq: frame.replyToSeq ?? null,
+    const key = `${me.userId}\u0000${frame.clientId}`;
+    const queued = this.queued.get(key);
+    if (queued) {
+      if (!queued.waiters.includes(ws)) queued.waiters.push(ws);
+      return;
+    }
+    this.queued.set(key, {
+      input: { senderId: me.userId, type: 'text', clientId: frame.clientId, content: frame.content, replyToSeq: frame.replyToSeq ?? null },
+      waiters: [ws],
     });
-    sendFrame(ws, { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt });
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    // Group commit: the sends that arrive before the timer fires are written in one turn, so one
+    // storage commit (one disk flush) carries them all; acks wait for it either way (output gate).
+    setTimeout(() => this.commitQueued(), 0);
+  }
+
+  private commitQueued(): void {
+    const batch = [...this.queued.values()];
+    this.queued.clear();
+    this.commitScheduled = false;
+    for (const { input, waiters } of batch) {
+      const message = this.append(input);
+      const ack = { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt } as const;
+      for (const ws of waiters) sendFrame(ws, ack);
+    }
   }
 
   /**
