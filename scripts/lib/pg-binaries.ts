@@ -97,7 +97,7 @@ function npmBinaries(): PgBinaries | undefined {
 }
 
 /** EDGE_CHAT_PG_BINARIES, validated: undefined means "system if present, else npm". */
-export function requestedSource(value = process.env.EDGE_CHAT_PG_BINARIES): PgBinarySource | undefined {
+export function requestedSource(value: string | undefined): PgBinarySource | undefined {
   if (value === undefined || value === '' || value === 'auto') return undefined;
   if (value === 'system' || value === 'npm') return value;
   throw new Error(`EDGE_CHAT_PG_BINARIES="${value}" is not one of system, npm, auto: fix or unset it`);
@@ -107,7 +107,7 @@ const NPM_MISSING = `the npm package ${npmPackageName()} is not installed (run n
 
 /** initdb, pg_ctl and postgres, and where they came from; throws naming the fix. */
 export function findPgBinaries(): PgBinaries {
-  const wanted = requestedSource();
+  const wanted = requestedSource(process.env.EDGE_CHAT_PG_BINARIES);
   if (wanted !== 'npm') {
     const dir = systemBinDir();
     if (dir) return { binDir: dir, source: 'system' };
