@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     const startupMs = busyMilliseconds(JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile);
     log(`startup: ${startupMs.toFixed(1)} ms of CPU in workerd on this machine (platform limit ${STARTUP_LIMIT_MS} ms)`);
 
-    const problems = limitProblems({ gzipBytes: size.gzipBytes, startupMs });
+    const problems = limitProblems({ ...size, startupMs });
     for (const p of problems) console.error(`[deploy-check] FAIL: ${p}`);
     if (!problems.length) log('the Worker fits the Workers Free plan');
     return problems.length ? 1 : 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyMilliseconds, FREE_PLAN_GZIP_LIMIT_BYTES, limitProblems, parseUploadSize, STARTUP_LIMIT_MS } from './deploy-limits';
+import { busyMilliseconds, FREE_PLAN_GZIP_LIMIT_BYTES, limitProblems, parseUploadSize, STARTUP_LIMIT_MS, UNCOMPRESSED_LIMIT_BYTES } from './deploy-limits';
 
 describe('parseUploadSize', () => {
   it("reads wrangler's dry-run line, KiB or MiB", () => {
@@ -31,10 +31,12 @@ describe('busyMilliseconds', () => {
 
 describe('limitProblems', () => {
   it('passes at the limits and fails just over each, naming the figure', () => {
-    expect(limitProblems({ gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES, startupMs: STARTUP_LIMIT_MS })).toEqual([]);
-    const problems = limitProblems({ gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES + 1, startupMs: STARTUP_LIMIT_MS + 1 });
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/3072\.0 KiB gzipped, over the Workers Free plan's 3072\.0 KiB/);
-    expect(problems[1]).toMatch(/1001 ms of CPU, over the platform's 1000 ms/);
+    const atLimits = { totalBytes: UNCOMPRESSED_LIMIT_BYTES, gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES, startupMs: STARTUP_LIMIT_MS };
+    expect(limitProblems(atLimits)).toEqual([]);
+    const problems = limitProblems({ totalBytes: UNCOMPRESSED_LIMIT_BYTES + 1, gzipBytes: FREE_PLAN_GZIP_LIMIT_BYTES + 1024, startupMs: STARTUP_LIMIT_MS + 1 });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/uncompressed, over the platform's 65536\.0 KiB/);
+    expect(problems[1]).toMatch(/3073\.0 KiB gzipped, over the Workers Free plan's 3072\.0 KiB/);
+    expect(problems[2]).toMatch(/1001 ms of CPU, over the platform's 1000 ms/);
   });
 });

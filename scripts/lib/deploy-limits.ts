@@ -5,8 +5,13 @@
  * Limits: https://developers.cloudflare.com/workers/platform/limits/
  */
 
-/** Workers Free: 3 MB Worker size, measured gzipped ("Total Upload: … / gzip: …"). Paid: 10 MB. */
+/**
+ * Workers Free: 3 MB Worker size after compression ("Total Upload: … / gzip: …"); Paid: 10 MB.
+ * Newer limits pages list one 64 MiB uncompressed size for every plan instead: we hold the
+ * Worker to both, the stricter gzip figure being the one issue #14 asks CI to guard.
+ */
 export const FREE_PLAN_GZIP_LIMIT_BYTES = 3 * 1024 * 1024;
+export const UNCOMPRESSED_LIMIT_BYTES = 64 * 1024 * 1024;
 /** "Worker startup time: 1 second" (both plans): parsing and running the global scope. */
 export const STARTUP_LIMIT_MS = 1000;
 
@@ -46,8 +51,11 @@ export function busyMilliseconds(profile: CpuProfile): number {
 }
 
 /** Reasons the Worker would not deploy on the free plan; empty when it fits. */
-export function limitProblems({ gzipBytes, startupMs }: { gzipBytes: number; startupMs: number }): string[] {
+export function limitProblems({ totalBytes, gzipBytes, startupMs }: UploadSize & { startupMs: number }): string[] {
   const problems: string[] = [];
+  if (totalBytes > UNCOMPRESSED_LIMIT_BYTES) {
+    problems.push(`The Worker upload is ${formatKiB(totalBytes)} uncompressed, over the platform's ${formatKiB(UNCOMPRESSED_LIMIT_BYTES)}`);
+  }
   if (gzipBytes > FREE_PLAN_GZIP_LIMIT_BYTES) {
     problems.push(
       `The Worker upload is ${formatKiB(gzipBytes)} gzipped, over the Workers Free plan's ${formatKiB(FREE_PLAN_GZIP_LIMIT_BYTES)}: ` +
