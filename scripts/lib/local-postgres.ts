@@ -223,8 +223,9 @@ function reachableBinDir({ binDir, source }: PgBinaries, log: (m: string) => voi
     log(`the postgres OS user cannot reach ${binDir}; copying PostgreSQL ${version} to ${copy}`);
     const partial = `${copy}.${process.pid}`;
     fs.cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
-    for (const dir of [partial, ...fs.readdirSync(partial, { recursive: true, encoding: 'utf8' }).map((f) => path.join(partial, f))]) {
-      if (fs.lstatSync(dir).isDirectory()) fs.chmodSync(dir, 0o755);
+    // Directories open to everyone (files keep npm's modes: 0644, binaries 0755).
+    for (const entry of [partial, ...fs.readdirSync(partial, { recursive: true, encoding: 'utf8' }).map((f) => path.join(partial, f))]) {
+      if (fs.lstatSync(entry).isDirectory()) fs.chmodSync(entry, 0o755);
     }
     fs.rmSync(copy, { recursive: true, force: true });
     fs.renameSync(partial, copy);
