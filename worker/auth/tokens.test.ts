@@ -78,6 +78,14 @@ describe('rotating JWT_SECRET', () => {
     expect(await refusal(verifyAccessToken(rotating, await legacy(OTHER)))).toBe('invalid token');
   });
 
+  it('refuses what is not a token at all as an invalid token, not an internal error', async () => {
+    const good = await signAccessToken(rotating, user, 60);
+    for (const token of ['garbage', 'a.b.c', good.split('.').slice(0, 2).join('.'), `${good}x`, '']) {
+      expect(await refusal(verifyAccessToken(rotating, token))).toBe('invalid token');
+      expect(await refusal(verifyWsTicket(rotating, token))).toBe('invalid token');
+    }
+  });
+
   it('still says "token expired" for an expired token signed with the previous key', async () => {
     const expired = await signAccessToken({ current: OLD }, user, -10);
     expect(await refusal(verifyAccessToken(rotating, expired))).toBe('token expired');

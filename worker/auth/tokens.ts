@@ -100,7 +100,12 @@ export function signWsTicket(keys: JwtKeys, user: TokenSubject, room: string) {
  */
 async function candidateKeys(keys: JwtKeys, token: string): Promise<Uint8Array[]> {
   const all = await Promise.all([keys.current, keys.previous].filter((s): s is string => !!s).map(signingKey));
-  const { kid } = decodeProtectedHeader(token);
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw unauthorized('invalid token'); // not a JWS at all (jose throws a plain TypeError here)
+  }
   if (kid === undefined) return all.map((k) => k.key);
   return all.filter((k) => k.kid === kid).map((k) => k.key);
 }
