@@ -36,6 +36,7 @@ export interface Env extends DatabaseEnv {
   RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
   ASSETS: Fetcher;
   JWT_SECRET: string;
+  JWT_SECRET_PREVIOUS?: string;
   ALLOWED_ORIGINS?: string;
   BCRYPT_COST?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
@@ -57,6 +58,11 @@ const configSchema = z.object({
   JWT_SECRET: z
     .string({ error: 'JWT_SECRET is not set: copy .dev.vars.example to .dev.vars (npm start does this for you)' })
     .min(32, 'JWT_SECRET must be at least 32 characters: generate one with `openssl rand -base64 48`'),
+  // During a key rotation: the old JWT_SECRET, still accepted for verification (docs/deploy.md).
+  JWT_SECRET_PREVIOUS: z
+    .string()
+    .min(32, 'JWT_SECRET_PREVIOUS must be the previous JWT_SECRET (at least 32 characters), or unset')
+    .optional(),
   ALLOWED_ORIGINS: commaList,
   // 10 is OWASP's floor for bcrypt; see docs/architecture.md for the CPU-time trade-off.
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { dataDir as defaultDataDir } from './paths';
 import { freePort, isPortFree } from './free-port';
-import { findPgBinDir } from './pg-binaries';
+import { findPgBinaries, type PgBinaries } from './pg-binaries';
 import { postgresUser, runPgTool, runningAsRoot, shellQuote } from './run-command';
 
 export const DEFAULT_LOCAL_PG_PORT = 54329;
@@ -203,14 +203,44 @@ export function withDatabase(url: string, database: string): string {
 
 interface Cluster {
   binDir: string;
+  source: PgBinaries['source'];
   pgdata: string;
   runDir: string; // unix socket + server log
 }
 
+/**
+ * As root the server runs as `postgres`, which must be able to execute the
+ * binaries. npm's copy sits in the checkout's node_modules; if that is closed
+ * to it (a checkout under /root), use a world-readable copy under /var/tmp.
+ */
+function reachableBinDir({ binDir, source }: PgBinaries, log: (m: string) => void): string {
+  if (!runningAsRoot || source === 'system') return binDir;
+  if (runPgTool('test', ['-x', path.join(binDir, 'postgres')], '/').code === 0) return binDir;
+  const nativeDir = path.dirname(binDir);
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { name: string; version: string };
+  const copy = path.join('/var/tmp', `edge-chat-${name.replace(/^@/, '').replace(/\W+/g, '-')}-${version}`);
+  if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
+    log(`the postgres OS user cannot reach ${binDir}; copying PostgreSQL ${version} to ${copy}`);
+    const partial = `${copy}.${process.pid}`;
+    fs.cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    // Directories open to everyone (files keep npm's modes: 0644, binaries 0755).
+    for (const entry of [partial, ...fs.readdirSync(partial, { recursive: true, encoding: 'utf8' }).map((f) => path.join(partial, f))]) {
+      if (fs.lstatSync(entry).isDirectory()) fs.chmodSync(entry, 0o755);
+    }
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.renameSync(partial, copy);
+  }
+  return path.join(copy, 'bin');
+}
+
 function locateCluster(dataDir: string | undefined, log: (m: string) => void): Cluster {
-  const binDir = findPgBinDir();
+  if (runningAsRoot) postgresUser(log); // creates the account if the machine has none
+  const binaries = findPgBinaries();
+  const binDir = reachableBinDir(binaries, log);
   const base = chooseBaseDir(dataDir ?? defaultDataDir, log);
-  return { binDir, pgdata: path.join(base, 'postgres'), runDir: path.join(base, 'postgres-run') };
+  // Each source has its own cluster: a data directory only opens with the major version that made it.
+  const name = binaries.source === 'npm' ? 'postgres-npm' : 'postgres';
+  return { binDir, source: binaries.source, pgdata: path.join(base, name), runDir: path.join(base, `${name}-run`) };
 }
 
 function stopCluster({ binDir, pgdata, runDir }: Cluster): void {
@@ -226,7 +256,7 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
   const requested = requestedPort(opts.port);
   const database = opts.database ?? 'edge_chat';
   const cluster = locateCluster(opts.dataDir, log);
-  const { binDir, pgdata, runDir } = cluster;
+  const { binDir, pgdata, runDir, source } = cluster;
   prepareDir(pgdata, 0o700);
   prepareDir(runDir, 0o755);
 
@@ -243,7 +273,7 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
   }
   if (port === undefined) {
     port = await choosePort(requested, log);
-    log(`starting on ${HOST}:${port}`);
+    log(`starting on ${HOST}:${port} (${source === 'npm' ? 'PostgreSQL from npm' : 'system PostgreSQL'}, ${binDir})`);
     startCluster(binDir, pgdata, runDir, port);
   }
 

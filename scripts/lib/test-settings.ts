@@ -5,6 +5,8 @@
 
 /** Signs test tokens only; long enough for worker/env.ts (min 32 chars). */
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-not-for-production-0123456789';
+/** The app under test is mid key rotation: tokens of this older key still verify. */
+export const TEST_JWT_SECRET_PREVIOUS = 'test-only-previous-jwt-secret-not-for-production-01234';
 /** A foreign origin the app under test allows (CORS and WebSocket upgrades). */
 export const TEST_ALLOWED_ORIGIN = 'http://allowed.test';
 /** Origin used by the in-workerd tests (workers project). */

@@ -3,31 +3,21 @@
  * test run serves one fixed build: `wrangler dev` on live sources would reload
  * (or die, on a half-saved file) whenever someone edits the tree mid-run.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { projectRoot, wranglerBin } from './paths';
-import { offlineWranglerEnv } from './wrangler-env';
+import { runWrangler } from './wrangler-run';
 
 /** Writes the bundle to `outDir` and returns the path of its entry module. */
 export async function bundleWorker(configPath: string, outDir: string): Promise<string> {
   fs.rmSync(outDir, { recursive: true, force: true });
   // autoconfig would try to detect a framework and rewrite settings: we have a config.
   const args = ['deploy', '--dry-run', '--config', configPath, '--outdir', outDir, '--x-autoconfig=false'];
-  let output = '';
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(wranglerBin, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...offlineWranglerEnv(), WRANGLER_LOG: 'error' } });
-    child.stdout.on('data', (c: Buffer) => (output += c));
-    child.stderr.on('data', (c: Buffer) => (output += c));
-    child.on('error', reject);
-    child.on('exit', (c) => resolve(c ?? 1));
-  });
+  const { code, output } = await runWrangler(args, { timeoutMs: 300_000, env: { WRANGLER_LOG: 'error' } });
   // The entry is named after `main` (worker/index.ts -> index.js).
   const modules = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((f) => /\.m?js$/.test(f)) : [];
   const entryName = modules.length === 1 ? modules[0] : modules.find((f) => f === 'index.js');
   if (code !== 0 || !entryName) {
-    throw new Error(`wrangler could not bundle the Worker (fix the error below):\n${stripVTControlCharacters(output).trim()}`);
+    throw new Error(`wrangler could not bundle the Worker (fix the error below):\n${output.trim()}`);
   }
   return path.join(outDir, entryName);
 }

@@ -17,6 +17,7 @@ import {
   TEST_ALLOWED_ORIGIN,
   TEST_BCRYPT_COST,
   TEST_JWT_SECRET,
+  TEST_JWT_SECRET_PREVIOUS,
   TEST_REGISTER_RATE_LIMIT,
   TEST_TURN_SECRET,
 } from '../../scripts/lib/test-settings';
@@ -55,6 +56,7 @@ async function launch(): Promise<Shared> {
         DATABASE_URL: databaseUrl,
         PG_RELAY_URL: relayUrl,
         JWT_SECRET: TEST_JWT_SECRET,
+        JWT_SECRET_PREVIOUS: TEST_JWT_SECRET_PREVIOUS,
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
         BCRYPT_COST: TEST_BCRYPT_COST,
         REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,

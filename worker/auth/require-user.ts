@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
 import { unauthorized } from '../http/errors';
-import { verifyAccessToken } from './tokens';
+import { jwtKeys, verifyAccessToken } from './tokens';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -13,6 +13,6 @@ export function bearerToken(header: string | undefined): string | undefined {
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header('authorization'));
   if (!token) throw unauthorized('missing bearer token');
-  c.set('user', await verifyAccessToken(readConfig(c.env).JWT_SECRET, token));
+  c.set('user', await verifyAccessToken(jwtKeys(readConfig(c.env)), token));
   await next();
 };

@@ -22,7 +22,7 @@ import {
   type SessionContext,
   type SessionInfo,
 } from './sessions';
-import { signAccessToken } from './tokens';
+import { jwtKeys, signAccessToken } from './tokens';
 import { findUserById, findUserByLogin, publicUser, type PublicUser } from './users';
 
 export const authRoutes = new Hono<AppEnv>();
@@ -31,7 +31,7 @@ export const authRoutes = new Hono<AppEnv>();
 async function accessGrant(c: Context<AppEnv>, user: PublicUser, session: SessionInfo) {
   const config = readConfig(c.env);
   const ttl = config.ACCESS_TOKEN_TTL_SECONDS;
-  const token = await signAccessToken(config.JWT_SECRET, { ...user, sessionId: session.id }, ttl);
+  const token = await signAccessToken(jwtKeys(config), { ...user, sessionId: session.id }, ttl);
   return { user, token, expiresIn: ttl };
 }
 

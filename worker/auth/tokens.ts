@@ -4,8 +4,11 @@
  * Two audiences: `access` (REST, and the `?token=` upgrade form) and `ws-ticket`
  * (single-use, room-bound, 60 s: safe to put in a URL, where access tokens leak
  * into logs and history).
+ * Key rotation without signing anyone out: every token names its key in the
+ * `kid` header (derived from the secret); during a rotation JWT_SECRET (new,
+ * signs) and JWT_SECRET_PREVIOUS (old, verifies only) are both accepted.
  */
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { SignJWT, decodeProtectedHeader, jwtVerify, errors } from 'jose';
 import { unauthorized } from '../http/errors';
 
 const ISSUER = 'edge-chat';
@@ -35,34 +38,55 @@ export interface TicketClaims extends AccessClaims {
   expiresAt: number;
 }
 
-const keys = new Map<string, Uint8Array>();
-function keyFor(secret: string): Uint8Array {
-  let key = keys.get(secret);
-  if (!key) {
-    key = new TextEncoder().encode(secret);
-    keys.set(secret, key);
-  }
-  return key;
+/** JWT_SECRET signs and verifies; JWT_SECRET_PREVIOUS, while set, only verifies. */
+export interface JwtKeys {
+  current: string;
+  previous?: string;
 }
 
-function sign(secret: string, audience: Audience, subject: string, ttlSeconds: number, claims: Record<string, unknown>) {
+export function jwtKeys(config: { JWT_SECRET: string; JWT_SECRET_PREVIOUS?: string }): JwtKeys {
+  return { current: config.JWT_SECRET, previous: config.JWT_SECRET_PREVIOUS };
+}
+
+interface SigningKey {
+  kid: string;
+  key: Uint8Array;
+}
+
+const derived = new Map<string, Promise<SigningKey>>();
+/** The key bytes and their id: 16 hex digits of SHA-256 over a label and the secret (names the key, reveals nothing usable). */
+export function signingKey(secret: string): Promise<SigningKey> {
+  let entry = derived.get(secret);
+  if (!entry) {
+    const key = new TextEncoder().encode(secret);
+    entry = crypto.subtle.digest('SHA-256', new TextEncoder().encode(`edge-chat jwt kid\n${secret}`)).then((digest) => ({
+      kid: [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      key,
+    }));
+    derived.set(secret, entry);
+  }
+  return entry;
+}
+
+async function sign(keys: JwtKeys, audience: Audience, subject: string, ttlSeconds: number, claims: Record<string, unknown>) {
+  const { kid, key } = await signingKey(keys.current);
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid })
     .setIssuer(ISSUER)
     .setAudience(audience)
     .setSubject(subject)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(keyFor(secret));
+    .sign(key);
 }
 
-export function signAccessToken(secret: string, user: TokenSubject, ttlSeconds: number) {
-  return sign(secret, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId });
+export function signAccessToken(keys: JwtKeys, user: TokenSubject, ttlSeconds: number) {
+  return sign(keys, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId });
 }
 
 /** `room` is a room id, or `inbox` for the user's own notification socket. */
-export function signWsTicket(secret: string, user: TokenSubject, room: string) {
-  return sign(secret, 'ws-ticket', user.id, WS_TICKET_TTL_SECONDS, {
+export function signWsTicket(keys: JwtKeys, user: TokenSubject, room: string) {
+  return sign(keys, 'ws-ticket', user.id, WS_TICKET_TTL_SECONDS, {
     name: user.username,
     sid: user.sessionId,
     room,
@@ -70,16 +94,42 @@ export function signWsTicket(secret: string, user: TokenSubject, room: string) {
   });
 }
 
-async function verify(secret: string, token: string, audience: Audience) {
+/**
+ * The keys a token may have been signed with: the one its `kid` names (none
+ * if it names neither), or - tokens minted before key ids - current, then previous.
+ */
+async function candidateKeys(keys: JwtKeys, token: string): Promise<Uint8Array[]> {
+  const all = await Promise.all([keys.current, keys.previous].filter((s): s is string => !!s).map(signingKey));
+  let kid: string | undefined;
   try {
-    const { payload } = await jwtVerify(token, keyFor(secret), {
-      algorithms: [ALGORITHM],
-      issuer: ISSUER,
-      audience,
-      requiredClaims: ['sub', 'exp', 'iat'],
-    });
-    if (typeof payload.name !== 'string' || typeof payload.sid !== 'string') throw unauthorized('invalid token');
-    return payload;
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw unauthorized('invalid token'); // not a JWS at all (jose throws a plain TypeError here)
+  }
+  if (kid === undefined) return all.map((k) => k.key);
+  return all.filter((k) => k.kid === kid).map((k) => k.key);
+}
+
+async function verify(keys: JwtKeys, token: string, audience: Audience) {
+  try {
+    const candidates = await candidateKeys(keys, token);
+    if (!candidates.length) throw unauthorized('invalid token');
+    for (const [i, key] of candidates.entries()) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM],
+          issuer: ISSUER,
+          audience,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        if (typeof payload.name !== 'string' || typeof payload.sid !== 'string') throw unauthorized('invalid token');
+        return payload;
+      } catch (err) {
+        // A kid-less token signed with the previous key fails the current one's signature check first.
+        if (!(err instanceof errors.JWSSignatureVerificationFailed) || i === candidates.length - 1) throw err;
+      }
+    }
+    throw unauthorized('invalid token');
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw unauthorized('token expired');
     if (err instanceof errors.JOSEError) throw unauthorized('invalid token');
@@ -87,13 +137,13 @@ async function verify(secret: string, token: string, audience: Audience) {
   }
 }
 
-export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
-  const payload = await verify(secret, token, 'access');
+export async function verifyAccessToken(keys: JwtKeys, token: string): Promise<AccessClaims> {
+  const payload = await verify(keys, token, 'access');
   return { userId: payload.sub!, username: payload.name as string, sessionId: payload.sid as string, issuedAt: payload.iat! };
 }
 
-export async function verifyWsTicket(secret: string, token: string): Promise<TicketClaims> {
-  const payload = await verify(secret, token, 'ws-ticket');
+export async function verifyWsTicket(keys: JwtKeys, token: string): Promise<TicketClaims> {
+  const payload = await verify(keys, token, 'ws-ticket');
   if (typeof payload.room !== 'string' || typeof payload.jti !== 'string') throw unauthorized('invalid ticket');
   return {
     userId: payload.sub!,

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { bearerToken } from '../auth/require-user';
 import { findActiveSession } from '../auth/sessions';
-import { verifyAccessToken, verifyWsTicket } from '../auth/tokens';
+import { jwtKeys, verifyAccessToken, verifyWsTicket } from '../auth/tokens';
 import { readConfig } from '../env';
 import { forbidden, HttpError, unauthorized } from '../http/errors';
 import { isAllowedOrigin } from '../http/origins';
@@ -50,17 +50,17 @@ export async function authenticateUpgrade(c: Context<AppEnv>, audience: string):
   }
   if (!isAllowedOrigin(c.env, c.req.header('origin'), c.req.url)) throw forbidden('origin not allowed');
   const query = readQuery(c, upgradeQuery);
-  const secret = readConfig(c.env).JWT_SECRET;
+  const keys = jwtKeys(readConfig(c.env));
 
   let claims: { userId: string; username: string; sessionId: string; ticketId?: string; ticketExpiresAt?: number };
   if (query.ticket) {
-    const ticket = await verifyWsTicket(secret, query.ticket);
+    const ticket = await verifyWsTicket(keys, query.ticket);
     if (ticket.roomId !== audience) throw unauthorized('ticket is for another room');
     claims = { ...ticket, ticketExpiresAt: ticket.expiresAt * 1000 };
   } else {
     const token = query.token ?? bearerToken(c.req.header('authorization'));
     if (!token) throw unauthorized('missing credential: pass ?ticket= from the ws-ticket endpoint');
-    claims = await verifyAccessToken(secret, token);
+    claims = await verifyAccessToken(keys, token);
   }
   const session = await findActiveSession(c.var.db(), claims.sessionId, claims.userId);
   if (!session) throw unauthorized('session ended; sign in again');

@@ -1,12 +1,12 @@
 /** Issues single-use WebSocket tickets (see authenticate-upgrade.ts for why). */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
+import { jwtKeys, signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
 import { readConfig } from '../env';
 
 /** `audience` is a room id the caller is known to be a member of, or the inbox. */
 export async function ticketResponse(c: Context<AppEnv>, audience: string) {
   const { userId, username, sessionId } = c.var.user;
-  const ticket = await signWsTicket(readConfig(c.env).JWT_SECRET, { id: userId, username, sessionId }, audience);
+  const ticket = await signWsTicket(jwtKeys(readConfig(c.env)), { id: userId, username, sessionId }, audience);
   return c.json({ ticket, expiresIn: WS_TICKET_TTL_SECONDS });
 }
