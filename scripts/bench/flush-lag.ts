@@ -20,6 +20,9 @@ export interface FlushLagResult {
   lagMs: Summary;
   /** Acked seqs Postgres never showed within the drain bound. */
   neverFlushed: number;
+  /** Sends never acked, and the sockets the room closed during the phase (code: count). */
+  unacked: number;
+  closes: Record<string, number>;
 }
 
 export async function measureFlushLag(
@@ -37,8 +40,10 @@ export async function measureFlushLag(
   const inPostgresAt = new Map<number, number>();
   let errors = 0;
   let sent = 0;
+  const closes: Record<string, number> = {};
   try {
     for (const socket of sockets) {
+      socket.ws.once('close', (code) => void (closes[String(code)] = (closes[String(code)] ?? 0) + 1));
       socket.onFrame = (frame, at) => {
         if (frame.type === 'ack') ackAt.set(frame.seq, at);
         else if (frame.type === 'error') errors += 1;
@@ -89,8 +94,10 @@ export async function measureFlushLag(
       pollIntervalMs: opts.pollIntervalMs,
       lagMs: summarize(lags),
       neverFlushed,
+      unacked: sent - errors - ackAt.size,
+      closes: { ...closes },
     };
-    opts.log(`flush lag at ${opts.perSecond}/s: p50 ${result.lagMs.p50} ms, p99 ${result.lagMs.p99} ms, max ${result.lagMs.max} ms (${neverFlushed} never flushed)`);
+    opts.log(`flush lag at ${opts.perSecond}/s: p50 ${result.lagMs.p50} ms, p99 ${result.lagMs.p99} ms, max ${result.lagMs.max} ms (${neverFlushed} never flushed, ${result.unacked} never acked, closes ${JSON.stringify(result.closes)})`);
     return result;
   } finally {
     await closeAll(sockets);
