@@ -1,10 +1,11 @@
 /**
- * When people start sharing a room (a new direct chat, someone added to a
- * group), each becomes the other's contact: their inboxes learn each other's
- * presence now instead of at the next reconnect.
+ * When people start sharing a group, each becomes the other's contact: their
+ * inboxes learn each other's presence now instead of at the next reconnect.
+ * Pairs with a block between them are skipped (see contactsOf for the rule).
  */
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../drizzle/connection';
+import { blockedEitherWay } from '../../drizzle/queries/blocks';
 import { users } from '../../drizzle/schema';
 import type { Env } from '../env';
 
@@ -22,10 +23,11 @@ export async function introduceContacts(env: Env, db: Database, newcomers: strin
       return [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (seen?.toISOString() ?? null) }];
     }),
   );
+  const blocked = new Map(await Promise.all(newcomers.map(async (id) => [id, await blockedEitherWay(db, id, everyone)] as const)));
   const tell: Promise<void>[] = [];
   for (const a of newcomers) {
     for (const b of everyone) {
-      if (a === b) continue;
+      if (a === b || blocked.get(a)!.has(b)) continue;
       tell.push(inbox(a).contactPresence(presence.get(b)!), inbox(b).contactPresence(presence.get(a)!));
     }
   }

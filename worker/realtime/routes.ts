@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { buildConnectRequest } from '../../durable-objects/room/connect-request';
 import type { AppEnv } from '../app-env';
 import { parseWith, uuidParam } from '../http/validate';
-import { requireMembership } from '../rooms/queries';
+import { requireMembership, requireNotBlocked } from '../rooms/queries';
 import { authenticateUpgrade } from './authenticate-upgrade';
 import { INBOX_AUDIENCE } from './inbox-audience';
 
@@ -16,7 +16,8 @@ export const realtimeRoutes = new Hono<AppEnv>();
 realtimeRoutes.get('/ws/rooms/:roomId', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const identity = await authenticateUpgrade(c, roomId);
-  await requireMembership(c.var.db(), roomId, identity.userId);
+  const membership = await requireMembership(c.var.db(), roomId, identity.userId);
+  await requireNotBlocked(c.var.db(), roomId, identity.userId, membership.kind);
   const room = c.env.ROOMS.get(c.env.ROOMS.idFromName(roomId));
   return room.fetch(buildConnectRequest({ ...identity, roomId }, c.req.raw.headers));
 });
