@@ -24,6 +24,7 @@ import { announceMembershipChange } from '../groups/announce';
 import { requireGroupAdmin } from '../groups/guards';
 import { joinRefusal, MAX_GROUP_MEMBERS } from '../groups/limits';
 import { notFound } from '../http/errors';
+import { isWebOrigin } from '../http/origin-syntax';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 
 export const inviteRoutes = new Hono<AppEnv>();
@@ -99,19 +100,12 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   return c.json({ room: { id: invite.roomId, name: invite.name }, joined });
 });
 
-/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+/** An origin as browsers send it: scheme, host and optional port, nothing else (see origin-syntax.ts). */
 const originSchema = z
   .string()
   .trim()
   .max(200)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, 'each origin must look like https://example.com (scheme, host, optional port; no path)');
+  .refine(isWebOrigin, 'each origin must look like https://example.com (scheme, host, optional port; no path, wildcard or punctuation)');
 
 inviteRoutes.get('/groups/:roomId/embed-origins', async (c) => {
   const { roomId } = await requireGroupAdmin(c);
