@@ -119,7 +119,15 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
           <>
             <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : otherOnline} group={isGroup} />
             <div className="chat__title">
-              <h1 data-testid="chat-title">{title}</h1>
+              <h1 data-testid="chat-title">
+                {title}
+                {/* Display names are not unique (anyone can call themselves "Support"): the username is. */}
+                {other && subtitle !== `@${other.username}` && (
+                  <span className="chat__username muted" data-testid="chat-username">
+                    {' '}@{other.username}
+                  </span>
+                )}
+              </h1>
               <p className={`chat__subtitle${!isGroup && otherOnline ? ' chat__subtitle--online' : ''}`} data-testid="chat-subtitle">
                 {typingNames.length && !isGroup ? 'typing…' : subtitle}
               </p>
