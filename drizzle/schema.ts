@@ -16,6 +16,15 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+/** A required reference to a room or a user, deleted with it. */
+const roomRef = () =>
+  uuid('room_id')
+    .notNull()
+    .references(() => rooms.id, { onDelete: 'cascade' });
+const userRef = (column: string) =>
+  uuid(column)
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' });
 
 export const users = pgTable(
   'users',
@@ -55,12 +64,8 @@ export const rooms = pgTable(
 export const roomMembers = pgTable(
   'room_members',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
+    userId: userRef('user_id'),
     role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     // Read state as a cursor: every message with seq <= lastReadSeq is read by this member.
@@ -73,9 +78,7 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     // Assigned by the room's Durable Object: the total order of the room.
     seq: bigint('seq', { mode: 'number' }).notNull(),
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
@@ -98,13 +101,9 @@ export const messages = pgTable(
 export const messageReactions = pgTable(
   'message_reactions',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     emoji: text('emoji').notNull(),
     createdAt: createdAt(),
   },
@@ -116,9 +115,7 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     // SHA-256 of the refresh token: a database leak does not leak usable tokens.
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
@@ -148,12 +145,8 @@ export const retiredRefreshTokens = pgTable(
 export const roomBans = pgTable(
   'room_bans',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
+    userId: userRef('user_id'),
     bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
@@ -164,12 +157,8 @@ export const roomBans = pgTable(
 export const userBlocks = pgTable(
   'user_blocks',
   {
-    blockerId: uuid('blocker_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    blockedId: uuid('blocked_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    blockerId: userRef('blocker_id'),
+    blockedId: userRef('blocked_id'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index('user_blocks_blocked_idx').on(t.blockedId)],
@@ -180,9 +169,7 @@ export const roomInvites = pgTable(
   'room_invites',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     tokenHash: text('token_hash').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -197,9 +184,7 @@ export const roomInvites = pgTable(
 export const roomEmbedOrigins = pgTable(
   'room_embed_origins',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     origin: text('origin').notNull(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.origin] })],
@@ -209,9 +194,7 @@ export const calls = pgTable(
   'calls',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     callerId: uuid('caller_id').references(() => users.id, { onDelete: 'set null' }),
     receiverId: uuid('receiver_id').references(() => users.id, { onDelete: 'set null' }),
     media: text('media', { enum: ['voice', 'video'] }).notNull(),
