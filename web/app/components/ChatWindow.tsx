@@ -10,6 +10,7 @@ import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
 import { usePresenceMap } from '../context/PresenceContext';
 import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
+import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
 import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
@@ -164,6 +165,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
             </button>
           </span>
         )}
+        {variant === 'full' && other && !isGroup && <BlockButton username={other.username} />}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
             <UsersIcon />
