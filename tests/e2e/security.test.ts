@@ -364,6 +364,19 @@ describe('11. oversized bodies are refused while streaming', () => {
   });
 });
 
+describe('11. frames above the platform limit of 1 MiB close the socket, as on Cloudflare', () => {
+  it('closes an inbox socket sent a frame over 1 MiB; a smaller bad frame only gets an error', async () => {
+    const ann = await api.register('ann');
+    const inbox = await connectInboxAs(api, ann);
+    inbox.ws.send('x'.repeat(100 * 1024));
+    expect(await inbox.inbox.next('error')).toMatchObject({ code: 'bad_frame' });
+    expect(inbox.ws.readyState).toBe(WebSocket.OPEN);
+    inbox.ws.send('x'.repeat(1024 * 1024 + 1));
+    await until(() => inbox.ws.readyState !== WebSocket.OPEN, 10_000, 'the server closing the socket');
+    expect(await inbox.inbox.none('error', 300)).toHaveLength(0);
+  });
+});
+
 describe('12. embed origins are origins, nothing else', () => {
   it.each(['https://a.test;script-src *', 'https://a.test,https://b.test', "https://'unsafe-inline'", 'https://*.a.test', '*', 'https://a.test/x'])(
     'refuses %s (400) and keeps it out of the CSP',
