@@ -16,6 +16,15 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+/** A required reference to a room or a user, deleted with it. */
+const roomRef = () =>
+  uuid('room_id')
+    .notNull()
+    .references(() => rooms.id, { onDelete: 'cascade' });
+const userRef = (column: string) =>
+  uuid(column)
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' });
 
 export const users = pgTable(
   'users',
@@ -55,12 +64,8 @@ export const rooms = pgTable(
 export const roomMembers = pgTable(
   'room_members',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
+    userId: userRef('user_id'),
     role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     // Read state as a cursor: every message with seq <= lastReadSeq is read by this member.
@@ -73,9 +78,7 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     // Assigned by the room's Durable Object: the total order of the room.
     seq: bigint('seq', { mode: 'number' }).notNull(),
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
@@ -98,13 +101,9 @@ export const messages = pgTable(
 export const messageReactions = pgTable(
   'message_reactions',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     emoji: text('emoji').notNull(),
     createdAt: createdAt(),
   },
@@ -116,9 +115,7 @@ export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
     // SHA-256 of the refresh token: a database leak does not leak usable tokens.
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
@@ -128,14 +125,51 @@ export const sessions = pgTable(
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * Refresh tokens a session has rotated away from. Presenting one again (after a
+ * short grace for concurrent tabs) means a copy was stolen: the session ends.
+ */
+export const retiredRefreshTokens = pgTable(
+  'retired_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    retiredAt: timestamp('retired_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('retired_refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+/** People an admin removed from a group: invite links no longer let them back in. */
+export const roomBans = pgTable(
+  'room_bans',
+  {
+    roomId: roomRef(),
+    userId: userRef('user_id'),
+    bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+
+/** A user blocking another: no direct messages or calls between them, no presence either way. */
+export const userBlocks = pgTable(
+  'user_blocks',
+  {
+    blockerId: userRef('blocker_id'),
+    blockedId: userRef('blocked_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index('user_blocks_blocked_idx').on(t.blockedId)],
+);
+
 /** Invite links to a group; only a hash of the token is kept, so the table leaks no usable link. */
 export const roomInvites = pgTable(
   'room_invites',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     tokenHash: text('token_hash').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -150,9 +184,7 @@ export const roomInvites = pgTable(
 export const roomEmbedOrigins = pgTable(
   'room_embed_origins',
   {
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     origin: text('origin').notNull(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.origin] })],
@@ -162,9 +194,7 @@ export const calls = pgTable(
   'calls',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: roomRef(),
     callerId: uuid('caller_id').references(() => users.id, { onDelete: 'set null' }),
     receiverId: uuid('receiver_id').references(() => users.id, { onDelete: 'set null' }),
     media: text('media', { enum: ['voice', 'video'] }).notNull(),
@@ -196,6 +226,9 @@ export const schema = {
   messages,
   messageReactions,
   sessions,
+  retiredRefreshTokens,
+  roomBans,
+  userBlocks,
   roomInvites,
   roomEmbedOrigins,
   calls,

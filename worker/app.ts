@@ -10,6 +10,9 @@ import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
 import { embedFrameAncestors } from './http/page-headers';
+import { sameOriginWrites } from './http/same-origin-writes';
+import { securityHeaders } from './http/security-headers';
+import { ConfigError, readConfig } from './env';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { callRoutes } from './calls/routes';
@@ -21,11 +24,22 @@ export const app = new Hono<AppEnv>();
 
 app.onError(handleError);
 
+app.use('*', securityHeaders);
 app.use('/api/*', corsAllowList);
+app.use('/api/*', sameOriginWrites);
 app.use('/api/*', databasePerRequest);
 app.use('/ws/*', databasePerRequest);
 
-app.get('/api/health', (c) => c.json({ ok: true }));
+/** Reports a misconfiguration (e.g. a missing or short JWT_SECRET) instead of "ok": monitors see it. */
+app.get('/api/health', (c) => {
+  try {
+    readConfig(c.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return c.json({ ok: false, error: { code: 'misconfigured', message: err.message } }, 503);
+  }
+  return c.json({ ok: true });
+});
 app.route('/api', authRoutes);
 app.route('/api', roomRoutes);
 app.route('/api', groupRoutes);

@@ -42,6 +42,9 @@ export interface Env extends DatabaseEnv {
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_TOKEN_TTL_SECONDS?: string;
   LOGIN_RATE_LIMIT?: string;
+  LOGIN_ACCOUNT_RATE_LIMIT?: string;
+  GROUP_ADD_RATE_LIMIT?: string;
+  USER_SEARCH_RATE_LIMIT?: string;
   REGISTER_RATE_LIMIT?: string;
   ROOM_RATE_LIMIT?: string;
   /** What a room sends one socket without a `received` before closing it (4409); default 4 MiB. */
@@ -70,6 +73,12 @@ const configSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
   // Per client address and username: slows password guessing without locking the owner out for long.
   LOGIN_RATE_LIMIT: rateSpec('LOGIN_RATE_LIMIT', 'burst=10,perMinute=5'),
+  // Per account, from all addresses together: distributed guessing is slowed down as well.
+  LOGIN_ACCOUNT_RATE_LIMIT: rateSpec('LOGIN_ACCOUNT_RATE_LIMIT', 'burst=20,perMinute=5'),
+  // Per person being added to groups by others (added, or invited at creation): nobody is flooded with groups.
+  GROUP_ADD_RATE_LIMIT: rateSpec('GROUP_ADD_RATE_LIMIT', 'burst=10,perMinute=2'),
+  // Per user searching the directory: prefix searches cannot walk the whole user list quickly.
+  USER_SEARCH_RATE_LIMIT: rateSpec('USER_SEARCH_RATE_LIMIT', 'burst=60,perMinute=30'),
   // Per client address.
   REGISTER_RATE_LIMIT: rateSpec('REGISTER_RATE_LIMIT', 'burst=10,perMinute=2'),
   // Without STUN or TURN, calls still connect on a local network (host candidates).

@@ -1,9 +1,10 @@
-/** Group rooms: creation and membership changes. Authorization is the caller's job. */
-import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
+/** Group rooms: creation, renaming and lookups. Membership changes are in membership.ts (under the group's lock). */
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomMembers, rooms, users } from '../schema';
 
-export type Role = 'admin' | 'member';
+export type { Role } from './membership';
+import type { Role } from './membership';
 
 export async function createGroup(db: Database, name: string, creatorId: string, memberIds: string[]): Promise<string> {
   const [room] = await db.insert(rooms).values({ kind: 'group', name, createdBy: creatorId }).returning({ id: rooms.id });
@@ -20,52 +21,12 @@ export async function renameGroup(db: Database, roomId: string, name: string): P
   await db.update(rooms).set({ name }).where(and(eq(rooms.id, roomId), eq(rooms.kind, 'group')));
 }
 
-/** True when the user was added, false when already a member. */
-export async function addMember(db: Database, roomId: string, userId: string): Promise<boolean> {
-  const inserted = await db
-    .insert(roomMembers)
-    .values({ roomId, userId, role: 'member' })
-    .onConflictDoNothing()
-    .returning({ userId: roomMembers.userId });
-  return inserted.length > 0;
-}
-
-export async function removeMember(db: Database, roomId: string, userId: string): Promise<boolean> {
-  const removed = await db
-    .delete(roomMembers)
-    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
-    .returning({ userId: roomMembers.userId });
-  return removed.length > 0;
-}
-
-export async function setRole(db: Database, roomId: string, userId: string, role: Role): Promise<boolean> {
-  const updated = await db
-    .update(roomMembers)
-    .set({ role })
-    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
-    .returning({ userId: roomMembers.userId });
-  return updated.length > 0;
-}
-
 export async function countMembers(db: Database, roomId: string, role?: Role): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(roomMembers)
     .where(role ? and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, role)) : eq(roomMembers.roomId, roomId));
   return row?.n ?? 0;
-}
-
-/** When the last admin leaves, the longest-standing member takes over: a group is never left unmanaged. */
-export async function promoteSuccessor(db: Database, roomId: string, leavingUserId: string): Promise<string | undefined> {
-  const [next] = await db
-    .select({ userId: roomMembers.userId })
-    .from(roomMembers)
-    .where(and(eq(roomMembers.roomId, roomId), ne(roomMembers.userId, leavingUserId)))
-    .orderBy(asc(roomMembers.joinedAt))
-    .limit(1);
-  if (!next) return undefined;
-  await setRole(db, roomId, next.userId, 'admin');
-  return next.userId;
 }
 
 export async function findUsersByUsernames(db: Database, usernames: string[]) {

@@ -6,7 +6,8 @@
 import { and, asc, desc, eq, gt, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
-import { MAX_DISTINCT_REACTIONS, type WireMessage } from '../../durable-objects/protocol';
+import type { WireMessage } from '../../durable-objects/protocol';
+import { checkReaction } from '../../durable-objects/room/reaction-limits';
 
 type MessageRow = typeof messages.$inferSelect;
 type Reaction = WireMessage['reactions'][number];
@@ -189,8 +190,7 @@ export async function deleteMessage(db: Database, roomId: string, seq: number, s
 export async function setReaction(db: Database, roomId: string, seq: number, userId: string, emoji: string, on: boolean) {
   const target = await messageBySeq(db, roomId, seq);
   if (!target || target.deletedAt) return undefined;
-  const known = target.reactions.some((r) => r.emoji === emoji);
-  if (on && !known && target.reactions.length >= MAX_DISTINCT_REACTIONS) return 'too_many_reactions' as const;
+  if (!checkReaction(target.reactions.map((r) => r.emoji), emoji, on).ok) return 'too_many_reactions' as const;
   if (on) {
     await db.insert(messageReactions).values({ roomId, seq, userId, emoji }).onConflictDoNothing();
   } else {

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import type { WireMessage } from '../../durable-objects/protocol';
-import { messages, roomMembers, rooms, users } from '../schema';
+import { messages, roomMembers, rooms, userBlocks, users } from '../schema';
 
 export interface RoomMemberView {
   userId: string;
@@ -140,16 +140,34 @@ export interface Contact {
   lastSeenAt: Date | null;
 }
 
-/** Everyone who shares at least one room with the user: whose presence they see. */
+/**
+ * Whose presence (online, last seen) the user sees, and who sees theirs: the
+ * privacy rule is symmetric. People who share a group, or who have both written
+ * in their direct conversation; opening a direct chat with a stranger reveals
+ * nothing. A block, either way, hides presence in both directions.
+ */
 export async function contactsOf(db: Database, userId: string): Promise<Contact[]> {
   const rows = await db.execute<{ user_id: string; last_seen_at: string | null }>(sql`
     select distinct u.id as user_id, u.last_seen_at
     from ${roomMembers} mine
+    join ${rooms} r on r.id = mine.room_id
     join ${roomMembers} theirs on theirs.room_id = mine.room_id and theirs.user_id <> mine.user_id
     join ${users} u on u.id = theirs.user_id
     where mine.user_id = ${userId}
+      and (r.kind = 'group' or (
+        exists (select 1 from ${messages} m where m.room_id = r.id and m.sender_id = mine.user_id)
+        and exists (select 1 from ${messages} m where m.room_id = r.id and m.sender_id = theirs.user_id)))
+      and not exists (select 1 from ${userBlocks} b
+        where (b.blocker_id = mine.user_id and b.blocked_id = theirs.user_id)
+           or (b.blocker_id = theirs.user_id and b.blocked_id = mine.user_id))
   `);
   return rows.rows.map((r) => ({ userId: r.user_id, lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at) : null }));
+}
+
+/** The direct room of a pair, if they have one. */
+export async function findDirectRoom(db: Database, a: string, b: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.directKey, directKey(a, b))).limit(1);
+  return row?.id;
 }
 
 export async function touchLastSeen(db: Database, userId: string, at: Date): Promise<void> {

@@ -24,6 +24,7 @@ import {
   markLive,
   sendFrame,
 } from '../shared/sockets';
+import { refuseOversizedFrame } from '../shared/frame-limits';
 import { lazyObjectDatabase } from '../shared/object-database';
 import { UsedTickets } from '../shared/used-tickets';
 
@@ -149,7 +150,8 @@ export class UserInbox extends DurableObject<Env> {
 
   // ------------------------------------------------------------------ socket events
 
-  override async webSocketMessage(ws: WebSocket): Promise<void> {
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (refuseOversizedFrame(ws, raw)) return;
     // Only the keepalive is expected, and the runtime answers that without waking us.
     sendFrame(ws, { type: 'error', code: 'bad_frame', message: `the inbox accepts only ${PING_FRAME}` });
   }

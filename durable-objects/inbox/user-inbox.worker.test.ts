@@ -5,7 +5,8 @@ import { api, connectInbox, connectRoom } from '../../tests/support/workerd-clie
 describe('UserInbox', () => {
   it('shows contacts online while they have a tab open, with last seen after', async () => {
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
-    await api.openDirect(ann, ben);
+    // Sharing a group makes people contacts (a direct chat only once both have written).
+    await api.createGroup(ann, 'Pair', [ben]);
     const annInbox = await connectInbox(ann);
     expect(annInbox.ready.contacts).toEqual([{ userId: ben.id, online: false, lastSeenAt: null }]);
     const benInbox = await connectInbox(ben);
@@ -17,14 +18,14 @@ describe('UserInbox', () => {
     expect(Date.parse(offline.contact.lastSeenAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('tells both people about a new direct chat: the room to the other, presence to each', async () => {
+  it('tells the other person about a new direct chat, but shares no presence before both have written', async () => {
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
     const annInbox = await connectInbox(ann);
     const benInbox = await connectInbox(ben);
     const roomId = await api.openDirect(ann, ben);
     expect(await benInbox.inbox.next('rooms_changed')).toEqual({ type: 'rooms_changed', roomId, change: 'added' });
-    expect((await benInbox.inbox.next('contact_presence')).contact).toMatchObject({ userId: ann.id, online: true });
-    expect((await annInbox.inbox.next('contact_presence')).contact).toMatchObject({ userId: ben.id, online: true });
+    expect(await benInbox.inbox.none('contact_presence')).toHaveLength(0);
+    expect(await annInbox.inbox.none('contact_presence')).toHaveLength(0);
     // Opening the same chat again (from either side) announces nothing new.
     expect(await api.openDirect(ben, ann)).toBe(roomId);
     expect(await annInbox.inbox.none('rooms_changed')).toHaveLength(0);

@@ -8,7 +8,7 @@
  * hibernation. Each user's inbox holds a claim on the call they are in: that is
  * how a call to someone already on the phone elsewhere gets "busy".
  */
-import { recordCall, updateCall, type CallOutcome } from '../../drizzle/queries/calls';
+import { callPermission, discardCall, recordCall, updateCall, type CallOutcome } from '../../drizzle/queries/calls';
 import type { Database } from '../../drizzle/connection';
 import type { UserInbox } from '../inbox/user-inbox';
 import {
@@ -123,10 +123,18 @@ export class CallController {
     }
     if (this.load()) return sendFrame(ws, errorFrame('busy', 'a call is already in progress in this conversation'));
     const calleeId = others[0]!;
+    const roomId = this.deps.roomId();
+    const db = this.deps.db();
+    // A group that happens to have two members is still a group: calls are for direct conversations only.
+    const permission = await callPermission(db, roomId, me.userId, calleeId);
+    if (permission?.kind !== 'direct') {
+      return sendFrame(ws, errorFrame('forbidden', 'calls are only possible in 1-to-1 conversations, not in groups'));
+    }
+    if (permission.blocked) return sendFrame(ws, errorFrame('forbidden', 'you cannot call this person'));
     const now = new Date();
     const state: CallState = {
       id: callId,
-      roomId: this.deps.roomId(),
+      roomId,
       media,
       callerId: me.userId,
       calleeId,
@@ -135,19 +143,23 @@ export class CallController {
       startedAt: null,
       endedAt: null,
     };
-    const roomId = this.deps.roomId();
+    // The id is the client's choice: it must be new, or another call's log entry (here or in
+    // another room) would be the one this call updates.
+    if (!(await recordCall(db, { ...base(state), status: 'ringing' }))) {
+      return sendFrame(ws, errorFrame('forbidden', 'that callId is already used: start the call with a new random UUID'));
+    }
     if ((await this.inbox(me.userId).claimCall(callId, roomId)) !== 'ok') {
+      await discardCall(db, roomId, callId);
       return sendFrame(ws, errorFrame('busy', 'you are already in a call'));
     }
     if ((await this.inbox(calleeId).claimCall(callId, roomId)) !== 'ok') {
       await this.inbox(me.userId).releaseCall(callId);
       const busy: CallState = { ...state, status: 'busy', endedAt: now.toISOString() };
-      await recordCall(this.deps.db(), { ...base(busy), status: 'busy', endedAt: now });
+      await updateCall(db, roomId, callId, { status: 'busy', endedAt: now });
       this.deps.postRecord(me.userId, { callId, media, status: 'busy', durationMs: null });
       for (const socket of this.deps.sockets.socketsOf(me.userId)) sendFrame(socket, { type: 'call_state', call: busy });
       return;
     }
-    await recordCall(this.deps.db(), { ...base(state), status: 'ringing' });
     const call: ActiveCall = { state, callerSocketId: me.socketId, calleeSocketId: null, deadline: null };
     await this.setDeadline(call, Date.now() + CALL_RING_TIMEOUT_MS);
     this.announce(state);
@@ -162,7 +174,7 @@ export class CallController {
       call.state = { ...call.state, status: 'accepted', startedAt: startedAt.toISOString() };
       call.calleeSocketId = me.socketId;
       await this.setDeadline(call, null);
-      await updateCall(this.deps.db(), callId, { status: 'accepted', startedAt });
+      await updateCall(this.deps.db(), call.state.roomId, callId, { status: 'accepted', startedAt });
       this.announce(call.state);
     });
   }
@@ -237,7 +249,7 @@ export class CallController {
     this.clear();
     await this.deps.storage.deleteAlarm();
     const stored: CallOutcome = outcome === 'ended' ? 'accepted' : outcome;
-    await updateCall(this.deps.db(), state.id, { status: stored, endedAt });
+    await updateCall(this.deps.db(), state.roomId, state.id, { status: stored, endedAt });
     const durationMs = state.startedAt ? endedAt.getTime() - Date.parse(state.startedAt) : null;
     this.deps.postRecord(state.callerId, { callId: state.id, media: state.media, status: stored, durationMs });
     this.announce(state);

@@ -41,12 +41,15 @@ import {
   sendFrame,
   type SocketAttachment,
 } from '../shared/sockets';
+import { refuseOversizedFrame } from '../shared/frame-limits';
 import { ObjectDatabase } from '../shared/object-database';
+import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
 import { UsedTickets } from '../shared/used-tickets';
 
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
+const BLOCKED_TEXT = 'this conversation is blocked: unblock the person to write again';
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -105,6 +108,9 @@ export class ChatRoom extends DurableObject<Env> {
         const live = this.sockets.liveUserIds();
         return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
       },
+      // Two people who have both written in a direct room become contacts (presence); the check reads Postgres.
+      firstMessageOf: (userId) =>
+        this.outbox.whenFlushed(() => introduceAfterFirstExchange(this.env, this.database.db(), this.roomId, userId)),
     });
     this.calls = new CallController({
       sql,
@@ -154,6 +160,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!this.local.isMember(connect.userId)) {
       return refuseConnection(403, 'forbidden', 'you are not a member of this room');
     }
+    if (this.local.blocked) return refuseConnection(403, 'forbidden', BLOCKED_TEXT);
 
     const { 0: client, 1: server } = new WebSocketPair();
     this.sockets.accept(server, {
@@ -178,6 +185,7 @@ export class ChatRoom extends DurableObject<Env> {
   // ------------------------------------------------------------------ frames
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (refuseOversizedFrame(ws, raw)) return;
     const parsed = parseClientFrame(raw);
     // Delivery reports are the cheapest frame there is, and never limited: limiting them would close readers.
     if (parsed.ok && parsed.frame.type === 'received') return this.backlog.received(ws);
@@ -266,11 +274,23 @@ export class ChatRoom extends DurableObject<Env> {
 
   // ------------------------------------------------------------------ for the Worker
 
-  /** Whether `userId` is a member, from the room's own cache (no database once loaded). */
-  async isMember(roomId: string, userId: string): Promise<boolean> {
+  /** May `userId` connect? From the room's own cache (no database once loaded). */
+  async access(roomId: string, userId: string): Promise<'member' | 'not_member' | 'blocked'> {
     this.local.roomId ??= roomId;
     await this.ensureMembers();
-    return this.local.isMember(userId);
+    if (!this.local.isMember(userId)) return 'not_member';
+    return this.local.blocked ? 'blocked' : 'member';
+  }
+
+  /** A direct room's two people blocked each other (or no longer do): closes its sockets when blocked. */
+  async setBlocked(roomId: string, blocked: boolean): Promise<void> {
+    this.local.roomId ??= roomId;
+    this.local.blocked = blocked;
+    if (!blocked) return;
+    for (const ws of this.sockets.all()) {
+      sendFrame(ws, errorFrame('forbidden', BLOCKED_TEXT));
+      ws.close(CLOSE_CODES.notAMember, 'conversation blocked');
+    }
   }
 
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */

@@ -31,6 +31,7 @@ export class RoomLocalState {
         primary key (sender_id, client_id)
       );
       create index if not exists recent_sends_seq on recent_sends (seq);
+      create table if not exists writers (user_id text primary key);
     `);
   }
 
@@ -70,6 +71,20 @@ export class RoomLocalState {
 
   markSeqAuthoritative(): void {
     this.writeMeta('seq_authoritative', '1');
+  }
+
+  /** A direct room whose two people are blocked (either way): no one connects or writes. */
+  get blocked(): boolean {
+    return this.readMeta('blocked') === '1';
+  }
+
+  set blocked(blocked: boolean) {
+    this.writeMeta('blocked', blocked ? '1' : '0');
+  }
+
+  /** Records that `userId` wrote here; true the first time. */
+  noteWriter(userId: string): boolean {
+    return this.sql.exec('insert or ignore into writers (user_id) values (?)', userId).rowsWritten > 0;
   }
 
   get membersLoaded(): boolean {

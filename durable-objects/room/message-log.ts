@@ -13,7 +13,8 @@
  *   in flight is flushed again.
  * Everything older than the tail is in Postgres.
  */
-import { MAX_DISTINCT_REACTIONS, type WireMessage } from '../protocol';
+import type { WireMessage } from '../protocol';
+import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
 export const TAIL_KEPT = 2500;
@@ -142,9 +143,9 @@ export class MessageLog {
   react(seq: number, userId: string, emoji: string, on: boolean): WireMessage | ChangeRefusal {
     const row = this.row(seq);
     if (!row || row.deleted_at) return 'not_found';
+    const existing = this.sql.exec<{ emoji: string }>('select distinct emoji from log_reactions where seq = ?', seq).toArray();
+    if (!checkReaction(existing.map((e) => e.emoji), emoji, on).ok) return 'too_many_reactions';
     if (on) {
-      const emojis = this.sql.exec<{ emoji: string }>('select distinct emoji from log_reactions where seq = ?', seq).toArray();
-      if (emojis.length >= MAX_DISTINCT_REACTIONS && !emojis.some((e) => e.emoji === emoji)) return 'too_many_reactions';
       this.sql.exec(
         'insert or ignore into log_reactions (seq, user_id, emoji, created_at) values (?, ?, ?, ?)',
         seq,

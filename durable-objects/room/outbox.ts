@@ -29,6 +29,8 @@ export interface OutboxDeps {
 export class Outbox {
   private flushing?: Promise<void>;
   private failures = 0;
+  /** Work that needs what is now in the log to be in Postgres too; run after the next successful flush. */
+  private afterFlush: (() => Promise<void>)[] = [];
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -53,6 +55,18 @@ export class Outbox {
     return this.flushing;
   }
 
+  /** Runs `work` once everything logged so far is in Postgres (lost if the object restarts first). */
+  whenFlushed(work: () => Promise<void>): void {
+    this.afterFlush.push(work);
+    this.changed();
+  }
+
+  private runAfterFlush(): void {
+    const due = this.afterFlush;
+    this.afterFlush = [];
+    for (const work of due) work().catch((err: unknown) => console.error('after-flush work failed', err));
+  }
+
   /** Resolves once nothing is left to flush, or a flush failed (the alarm retries it). */
   idle(): Promise<void> {
     return this.flushing ?? Promise.resolve();
@@ -66,6 +80,7 @@ export class Outbox {
         await deadlines.set(OUTBOX_DEADLINE, null);
         // A change that arrived while the alarm was being cleared is still ours to flush.
         if (log.hasUnflushed) continue;
+        this.runAfterFlush();
         return;
       }
       try {
@@ -87,6 +102,7 @@ export class Outbox {
       this.failures = 0;
       log.confirmFlushed(batch);
       log.trim(this.deps.lastSeq());
+      if (!log.hasUnflushed) this.runAfterFlush();
     }
   }
 }

@@ -31,6 +31,8 @@ export interface RoomMessagesDeps {
   roomId: () => string;
   /** Members without a live socket here, asked when an activity notice goes out. */
   absentMemberIds: () => string[];
+  /** A member's first message in this room has been appended. */
+  firstMessageOf: (userId: string) => void;
 }
 
 const REFUSALS: Record<ChangeRefusal, string> = {
@@ -125,7 +127,10 @@ export class RoomMessages {
     if (!local.seqAuthoritative) throw new Error('append before the seq counter was checked (ensureSeqAuthority)');
     const message = log.append(local.lastSeq + 1, input);
     local.lastSeq = message.seq;
-    if (message.senderId) local.rememberSends([{ ...message, senderId: message.senderId }]);
+    if (message.senderId) {
+      local.rememberSends([{ ...message, senderId: message.senderId }]);
+      if (local.noteWriter(message.senderId)) this.deps.firstMessageOf(message.senderId);
+    }
     sockets.broadcast({ type: 'message', message });
     activity.noteMessage(message);
     activity.schedule(this.deps.absentMemberIds);

@@ -29,6 +29,8 @@ export interface StartAppOptions {
   logLevel?: 'debug' | 'info' | 'log' | 'warn' | 'error' | 'none';
   /** How long to wait for /api/health; default 120 s (first bundle on 2 cores is slow). */
   readyTimeoutMs?: number;
+  /** /api/health statuses that mean "up"; default [200] (a test of a misconfigured app adds 503). */
+  readyStatuses?: number[];
   /** Also copy wrangler's output to this process's stderr; default env APP_LOGS=1. */
   echoLogs?: boolean;
   /** Serve a bundle made at start (default) rather than live, watched sources. */
@@ -106,7 +108,7 @@ function outputTail(child: ChildProcess, echo: boolean): () => string {
   return () => lines.join('\n').trim();
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => string, timeoutMs: number): Promise<void> {
+async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => string, timeoutMs: number, readyStatuses = [200]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -117,7 +119,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => s
     if (/Build failed/.test(tail())) throw new Error(`wrangler dev could not bundle the Worker:\n${tail()}`);
     try {
       const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
-      if (res.status === 200) return;
+      if (readyStatuses.includes(res.status)) return;
       last = `HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`;
     } catch (err) {
       last = String((err as Error).cause ?? err);
@@ -178,7 +180,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
     running.add(current);
     const tail = outputTail(current, echo);
     try {
-      await waitForHealth(baseUrl, current, tail, opts.readyTimeoutMs ?? 120_000);
+      await waitForHealth(baseUrl, current, tail, opts.readyTimeoutMs ?? 120_000, opts.readyStatuses);
     } catch (err) {
       await stopChild(current);
       throw err;

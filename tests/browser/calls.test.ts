@@ -11,7 +11,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, launchBrowser, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, closeAll, connected, exchangeMessages, launchBrowser, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import type { TestUser } from '../support/api';
 import { closeAllSockets, refusedUpgrade } from '../support/ws-client';
@@ -138,6 +138,8 @@ async function pair(names: [string, string], options: PersonOptions = probed, ca
     signedIn(browser, names[1].toLowerCase(), names[1], calleeOptions),
   ]);
   const { room } = await apiAs(caller).post<{ room: { id: string } }>('/api/rooms/direct', { username: callee.username });
+  // Presence is shared once both have written; the caller's page then loads and learns it.
+  await exchangeMessages([caller, callee], room.id);
   await caller.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
   await connected(caller.page);
   // Rings only reach an inbox that is connected: wait until the caller sees the callee online.
@@ -246,6 +248,7 @@ describe('calls', () => {
     // Busy: Eve is on a call with Dan when Fay calls her.
     const fay = await signedIn(browser, 'fay', 'Fay', probed);
     const { room } = await apiAs(fay).post<{ room: { id: string } }>('/api/rooms/direct', { username: eve.username });
+    await exchangeMessages([fay, eve], room.id);
     await fay.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
     await connected(fay.page);
     await expect.poll(() => fay.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');

@@ -56,8 +56,8 @@ describe('web app', () => {
     const roomId = await openDirect(alice, bob);
     await connected(alice);
 
-    // Presence: Bob has the app open.
-    await expect.poll(() => alice.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
+    // No presence yet: strangers see each other's presence only once both have written.
+    expect(await alice.page.getByTestId('chat-subtitle').textContent()).not.toBe('online');
 
     await send(alice, 'Hello Bob!');
     await expect.poll(() => alice.page.locator('[data-testid=message][data-mine=true]').last().getAttribute('data-status')).toBe('sent');
@@ -93,6 +93,8 @@ describe('web app', () => {
     await alice.page.reload();
     await connected(alice);
     await expect.poll(() => texts(alice)).toEqual(['Hello Bob!', 'Hi Al', evil]);
+    // Presence: both have written, and Bob has the app open.
+    await expect.poll(() => alice.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
 
     // Presence: Bob leaves.
     await bob.ctx.close();

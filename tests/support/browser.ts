@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { uniqueName, type TestApi } from './api';
 import { appInfo } from './app';
 import { e2eApi } from './e2e';
+import { connectSocket } from './ws-client';
 
 export const SHOTS = path.resolve('test-results/screenshots');
 export const PASSWORD = 'correct horse battery staple';
@@ -156,3 +157,19 @@ export async function closeAll(...people: (Person | undefined)[]) {
   await Promise.all(people.map((p) => p?.ctx.close().catch(() => {})));
 }
 
+
+/**
+ * Each person writes once in their direct conversation (over their own API session's socket):
+ * presence is shared in a direct chat only once both have written (docs/security.md). Inboxes
+ * learn it when they connect, so call this before the pages that should show it load.
+ */
+export async function exchangeMessages(people: Person[], roomId: string) {
+  const api = e2eApi();
+  for (const p of people) {
+    const { ticket } = await api.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, p.token);
+    const socket = await connectSocket(api.baseUrl, roomId, { ticket, origin: api.origin });
+    socket.send({ type: 'send', clientId: `hello-${p.id}`, content: `Hello from ${p.displayName}` });
+    await socket.inbox.next('ack');
+    await socket.close();
+  }
+}

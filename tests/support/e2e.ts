@@ -6,6 +6,9 @@
 import { expect } from 'vitest';
 import { TestApi, type TestUser } from './api';
 import { appInfo } from './app';
+import WebSocket from 'ws';
+import { inboxFrameSchema, type InboxFrame } from '../../durable-objects/protocol';
+import { FrameInbox } from './frames';
 import { connectSocket, type TestSocket } from './ws-client';
 
 export function e2eApi(): TestApi {
@@ -53,4 +56,20 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Opens `user`'s inbox socket (/ws/inbox) with a fresh ticket and waits for `inbox_ready`. */
+export async function connectInboxAs(api: TestApi, user: TestUser) {
+  const { ticket } = await api.json<{ ticket: string }>('POST', '/api/inbox/ws-ticket', undefined, user.token);
+  const url = `${api.baseUrl.replace(/^http/, 'ws')}/ws/inbox?ticket=${encodeURIComponent(ticket)}`;
+  const ws = new WebSocket(url, { origin: api.origin, handshakeTimeout: 10_000 });
+  ws.on('error', () => {});
+  const inbox = new FrameInbox<InboxFrame>(ws as never, inboxFrameSchema);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`inbox upgrade refused: HTTP ${res.statusCode}`)));
+  });
+  const ready = await inbox.next('inbox_ready');
+  return { ws, inbox, ready, close: () => ws.terminate() };
 }

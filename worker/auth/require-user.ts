@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
 import { unauthorized } from '../http/errors';
+import { requireLiveSession } from './live-sessions';
 import { jwtKeys, verifyAccessToken } from './tokens';
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -13,6 +14,9 @@ export function bearerToken(header: string | undefined): string | undefined {
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header('authorization'));
   if (!token) throw unauthorized('missing bearer token');
-  c.set('user', await verifyAccessToken(jwtKeys(readConfig(c.env)), token));
+  const user = await verifyAccessToken(jwtKeys(readConfig(c.env)), token);
+  // A valid signature is not enough: the session may have been ended (logout, token reuse).
+  await requireLiveSession(c.var.db(), user.sessionId, user.userId);
+  c.set('user', user);
   await next();
 };

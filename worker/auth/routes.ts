@@ -15,13 +15,16 @@ import { loginSchema, registerSchema } from './schemas';
 import {
   clearRefreshCookie,
   createSession,
-  findSessionByToken,
+  findSessionByAnyToken,
   readRefreshCookie,
+  readRefreshCookieWithContext,
   revokeSession,
+  rotateRefreshToken,
   setRefreshCookie,
   type SessionContext,
   type SessionInfo,
 } from './sessions';
+import { forgetLiveSession } from './live-sessions';
 import { jwtKeys, signAccessToken } from './tokens';
 import { findUserById, findUserByLogin, publicUser, type PublicUser } from './users';
 
@@ -81,23 +84,36 @@ authRoutes.post('/auth/login', async (c) => {
   const config = readConfig(c.env);
   await enforceRateLimit(c, `login:${clientAddress(c)}:${body.login}`, config.LOGIN_RATE_LIMIT, 'sign-in attempts');
   const user = await findUserByLogin(c.var.db(), body.login);
+  // Per account too, whatever the address: guessing from many addresses gains nothing. Keyed by
+  // the account, so its username and email share one allowance.
+  await enforceRateLimit(c, `login-account:${user?.id ?? body.login}`, config.LOGIN_ACCOUNT_RATE_LIMIT, 'sign-in attempts for this account');
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash(config.BCRYPT_COST)));
   if (!user || !ok) throw unauthorized('wrong username or password');
   return c.json(await signIn(c, publicUser(user), context));
 });
 
-/** A new access token from the refresh cookie: how a reloaded page stays signed in. */
+/**
+ * A new access token from the refresh cookie: how a reloaded page stays signed in.
+ * The refresh token rotates each time; an old one presented again ends the session.
+ */
 authRoutes.post('/auth/refresh', async (c) => {
-  const refreshToken = readRefreshCookie(c);
-  if (!refreshToken) throw unauthorized('not signed in');
+  const cookie = readRefreshCookieWithContext(c);
+  if (!cookie) throw unauthorized('not signed in');
   const db = c.var.db();
-  const session = await findSessionByToken(db, refreshToken);
-  const user = session && (await findUserById(db, session.userId));
-  if (!session || !user) {
-    clearRefreshCookie(c);
-    throw unauthorized('session ended; sign in again');
+  const outcome = await rotateRefreshToken(db, cookie.token);
+  if (outcome.kind === 'reused') {
+    forgetLiveSession(outcome.session.id);
+    await disconnectSession(c.env, db, outcome.session);
   }
-  return c.json(await accessGrant(c, publicUser(user), session));
+  const user = (outcome.kind === 'rotated' || outcome.kind === 'concurrent') && (await findUserById(db, outcome.session.userId));
+  if (!user || (outcome.kind !== 'rotated' && outcome.kind !== 'concurrent')) {
+    clearRefreshCookie(c);
+    throw unauthorized(
+      outcome.kind === 'reused' ? 'this sign-in was used elsewhere and has been ended; sign in again' : 'session ended; sign in again',
+    );
+  }
+  if (outcome.kind === 'rotated') setRefreshCookie(c, outcome.refreshToken, outcome.session.expiresAt, cookie.context);
+  return c.json(await accessGrant(c, publicUser(user), outcome.session));
 });
 
 /** Ends the session: the cookie is cleared, refreshes fail, and its sockets are closed. */
@@ -105,9 +121,10 @@ authRoutes.post('/auth/logout', async (c) => {
   const refreshToken = readRefreshCookie(c);
   clearRefreshCookie(c);
   const db = c.var.db();
-  const session = refreshToken ? await findSessionByToken(db, refreshToken) : undefined;
+  const session = refreshToken ? await findSessionByAnyToken(db, refreshToken) : undefined;
   if (session) {
     await revokeSession(db, session.id);
+    forgetLiveSession(session.id);
     await disconnectSession(c.env, db, session);
   }
   return c.body(null, 204);

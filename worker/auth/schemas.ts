@@ -1,5 +1,6 @@
 /** Request bodies of the auth routes. */
 import { z } from 'zod';
+import { displayNameSchema } from './display-name';
 
 // A short deny-list catches the passwords that credential-stuffing tries first.
 const COMMON_PASSWORDS = new Set([
@@ -24,7 +25,7 @@ export const registerSchema = z
       .string({ error: 'password is required' })
       .min(8, 'password must be at least 8 characters')
       .refine((p) => new TextEncoder().encode(p).byteLength <= 72, 'password must be at most 72 bytes'),
-    displayName: z.string().trim().min(1).max(64).optional(),
+    displayName: displayNameSchema.optional(),
   })
   .superRefine((body, ctx) => {
     const lower = body.password.toLowerCase();

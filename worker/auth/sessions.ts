@@ -4,11 +4,11 @@
  * access JWTs are minted from it. Logout revokes the row: the next refresh
  * fails, and the Worker closes the session's sockets.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../../drizzle/connection';
-import { sessions } from '../../drizzle/schema';
+import { retiredRefreshTokens, sessions } from '../../drizzle/schema';
 import { hashToken, randomToken } from './secret-tokens';
 
 export const REFRESH_COOKIE = 'edge_chat_refresh';
@@ -51,6 +51,19 @@ export async function findSessionByToken(db: Database, refreshToken: string): Pr
   return row;
 }
 
+/** The live session of a current or rotated-away refresh token: logout with a stale cookie still ends it. */
+export async function findSessionByAnyToken(db: Database, refreshToken: string): Promise<SessionInfo | undefined> {
+  const current = await findSessionByToken(db, refreshToken);
+  if (current) return current;
+  const [row] = await db
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .from(retiredRefreshTokens)
+    .innerJoin(sessions, eq(sessions.id, retiredRefreshTokens.sessionId))
+    .where(and(eq(retiredRefreshTokens.tokenHash, await hashToken(refreshToken)), isNull(sessions.revokedAt)))
+    .limit(1);
+  return row;
+}
+
 export async function findActiveSession(db: Database, sessionId: string, userId: string): Promise<SessionInfo | undefined> {
   const [row] = await db
     .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt })
@@ -58,6 +71,58 @@ export async function findActiveSession(db: Database, sessionId: string, userId:
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
     .limit(1);
   return row;
+}
+
+/**
+ * How long a just-rotated refresh token is still honoured (with an access token
+ * but no new cookie): two tabs reloading at once both present the same cookie.
+ */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
+export type RefreshOutcome =
+  /** The token was current: here is its successor, to set as the cookie. */
+  | { kind: 'rotated'; session: SessionInfo; refreshToken: string }
+  /** The token was rotated moments ago by a concurrent refresh: the other response sets the cookie. */
+  | { kind: 'concurrent'; session: SessionInfo }
+  /** The token was rotated long ago and came back: stolen. The session is revoked now. */
+  | { kind: 'reused'; session: SessionInfo }
+  | { kind: 'invalid' };
+
+/**
+ * Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14):
+ * every refresh replaces the session's token, and the old one is remembered.
+ * The swap is one statement, so two refreshes of one token cannot both rotate.
+ */
+export async function rotateRefreshToken(db: Database, refreshToken: string, now = new Date()): Promise<RefreshOutcome> {
+  const oldHash = await hashToken(refreshToken);
+  const next = randomToken();
+  const nextHash = await hashToken(next);
+  const rotated = await db.execute<{ id: string; user_id: string; expires_at: string }>(sql`
+    with rotated as (
+      update ${sessions} set token_hash = ${nextHash}
+      where token_hash = ${oldHash} and revoked_at is null and expires_at > ${now.toISOString()}
+      returning id, user_id, expires_at
+    ), retired as (
+      insert into ${retiredRefreshTokens} (token_hash, session_id, retired_at)
+      select ${oldHash}, id, ${now.toISOString()} from rotated
+    )
+    select id, user_id, expires_at from rotated
+  `);
+  const row = rotated.rows[0];
+  if (row) {
+    return { kind: 'rotated', session: { id: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at) }, refreshToken: next };
+  }
+  const [retired] = await db
+    .select({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt, retiredAt: retiredRefreshTokens.retiredAt })
+    .from(retiredRefreshTokens)
+    .innerJoin(sessions, eq(sessions.id, retiredRefreshTokens.sessionId))
+    .where(eq(retiredRefreshTokens.tokenHash, oldHash))
+    .limit(1);
+  if (!retired || retired.revokedAt || retired.expiresAt <= now) return { kind: 'invalid' };
+  const session = { id: retired.id, userId: retired.userId, expiresAt: retired.expiresAt };
+  if (now.getTime() - retired.retiredAt.getTime() < REFRESH_REUSE_GRACE_MS) return { kind: 'concurrent', session };
+  await revokeSession(db, session.id);
+  return { kind: 'reused', session };
 }
 
 export async function revokeSession(db: Database, sessionId: string): Promise<void> {
@@ -87,7 +152,15 @@ export function setRefreshCookie(c: Context, refreshToken: string, expiresAt: Da
 
 /** The app's refresh cookie, or else an embedded chat's (only one reaches any one request). */
 export function readRefreshCookie(c: Context): string | undefined {
-  return getCookie(c, REFRESH_COOKIE) ?? getCookie(c, EMBED_REFRESH_COOKIE);
+  return readRefreshCookieWithContext(c)?.token;
+}
+
+/** The refresh cookie and which kind it is, so a rotated token goes back into the same kind. */
+export function readRefreshCookieWithContext(c: Context): { token: string; context: SessionContext } | undefined {
+  const app = getCookie(c, REFRESH_COOKIE);
+  if (app) return { token: app, context: 'app' };
+  const embed = getCookie(c, EMBED_REFRESH_COOKIE);
+  return embed ? { token: embed, context: 'embed' } : undefined;
 }
 
 export function clearRefreshCookie(c: Context): void {

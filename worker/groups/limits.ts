@@ -1,14 +1,41 @@
-/** How large a group may grow, checked wherever someone joins. */
-import type { Database } from '../../drizzle/connection';
-import { countMembers } from '../../drizzle/queries/groups';
-import { conflict } from '../http/errors';
+/** Who may be added to a group, and how large a group may grow: checked wherever someone joins. */
+import type { Context } from 'hono';
+import { blockedEitherWay } from '../../drizzle/queries/blocks';
+import type { AppEnv } from '../app-env';
+import { readConfig } from '../env';
+import { conflict, forbidden, HttpError, notFound } from '../http/errors';
+import { enforceRateLimit } from '../http/rate-limit';
 
 /** A mesh of sockets per room stays cheap well past this; it bounds one fan-out's work. */
 export const MAX_GROUP_MEMBERS = 256;
 
-/** 409 when the group cannot take one more member. */
-export async function requireRoomForOneMore(db: Database, roomId: string): Promise<void> {
-  if ((await countMembers(db, roomId)) >= MAX_GROUP_MEMBERS) {
-    throw conflict(`the group is full: a group has at most ${MAX_GROUP_MEMBERS} members`);
+/** The HTTP error for a join the group's lock refused. */
+export function joinRefusal(reason: 'full' | 'banned' | 'no_group' | 'not_an_admin'): HttpError {
+  switch (reason) {
+    case 'full':
+      return conflict(`the group is full: a group has at most ${MAX_GROUP_MEMBERS} members`);
+    case 'banned':
+      return forbidden('an admin removed you from this group: ask an admin to add you back');
+    case 'not_an_admin':
+      return forbidden('only group admins can do that');
+    case 'no_group':
+      return notFound('no such group');
+  }
+}
+
+/**
+ * Being put in a group by someone else needs their consent in two ways: nobody
+ * can add a person who blocked them (or whom they blocked), and each person can
+ * be added to only a few groups a minute (GROUP_ADD_RATE_LIMIT), so nobody can
+ * be flooded with groups.
+ */
+export async function requireConsentToAdd(c: Context<AppEnv>, people: { id: string; username: string }[]): Promise<void> {
+  if (people.length === 0) return;
+  const blocked = await blockedEitherWay(c.var.db(), c.var.user.userId, people.map((p) => p.id));
+  const refused = people.filter((p) => blocked.has(p.id));
+  if (refused.length > 0) throw forbidden(`you cannot add ${refused.map((p) => p.username).join(', ')}`);
+  const spec = readConfig(c.env).GROUP_ADD_RATE_LIMIT;
+  for (const person of people) {
+    await enforceRateLimit(c, `group-add:${person.id}`, spec, `groups for ${person.username} right now`);
   }
 }

@@ -6,26 +6,18 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import {
-  addMember,
-  countMembers,
-  createGroup,
-  findUsersByUsernames,
-  promoteSuccessor,
-  removeMember,
-  renameGroup,
-  setRole,
-} from '../../drizzle/queries/groups';
+import { createGroup, findUsersByUsernames, renameGroup } from '../../drizzle/queries/groups';
+import { changeRole, joinGroup, leaveGroup, removeFromGroup } from '../../drizzle/queries/membership';
 import { listMembers } from '../../drizzle/queries/rooms';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
 import { findUserByUsername } from '../auth/users';
-import { badRequest, conflict, notFound } from '../http/errors';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { announceMembershipChange } from './announce';
 import { requireGroupAdmin, requireGroupMember } from './guards';
-import { MAX_GROUP_MEMBERS, requireRoomForOneMore } from './limits';
+import { MAX_GROUP_MEMBERS, joinRefusal, requireConsentToAdd } from './limits';
 
 
 const groupName = z.string().trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
@@ -47,6 +39,7 @@ groupRoutes.post('/groups', async (c) => {
   const found = await findUsersByUsernames(db, body.members);
   const missing = body.members.filter((u) => !found.some((f) => f.username === u));
   if (missing.length > 0) throw badRequest(`no such users: ${missing.join(', ')}`);
+  await requireConsentToAdd(c, found.filter((f) => f.id !== c.var.user.userId));
   const roomId = await createGroup(db, body.name, c.var.user.userId, found.map((f) => f.id));
   await announceMembershipChange(c, roomId, body.name, {
     added: found.map((f) => f.id).filter((id) => id !== c.var.user.userId),
@@ -68,11 +61,20 @@ groupRoutes.post('/groups/:roomId/members', async (c) => {
   const db = c.var.db();
   const user = await findUserByUsername(db, username);
   if (!user) throw notFound(`no user named ${username}`);
-  await requireRoomForOneMore(db, roomId);
-  if (!(await addMember(db, roomId, user.id))) throw conflict(`${username} is already a member`);
+  await requireConsentToAdd(c, [user]);
+  const result = await joinGroup(db, roomId, user.id, MAX_GROUP_MEMBERS, { adminId: c.var.user.userId });
+  if (!result.ok) throw joinRefusal(result.reason);
+  if (!result.joined) throw conflict(`${username} is already a member`);
   await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${c.var.user.username} added ${username}` });
   return c.json(await roomResponse(c, roomId, name), 201);
 });
+
+/** What an admin's change refused under the group's lock means to the client. */
+function adminChangeRefusal(reason: 'not_an_admin' | 'not_a_member' | 'last_admin') {
+  if (reason === 'not_an_admin') return forbidden('only group admins can do that');
+  if (reason === 'last_admin') return conflict('a group needs at least one admin: make someone else admin first');
+  return notFound('that user is not a member');
+}
 
 groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
   const { roomId, name } = await requireGroupAdmin(c);
@@ -80,7 +82,9 @@ groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
   if (userId === c.var.user.userId) throw badRequest('to leave the group use POST /api/groups/:roomId/leave');
   const db = c.var.db();
   const removed = (await listMembers(db, roomId)).find((m) => m.userId === userId);
-  if (!removed || !(await removeMember(db, roomId, userId))) throw notFound('that user is not a member');
+  if (!removed) throw notFound('that user is not a member');
+  const result = await removeFromGroup(db, roomId, c.var.user.userId, userId);
+  if (!result.ok) throw adminChangeRefusal(result.reason);
   await announceMembershipChange(c, roomId, name, {
     removed: [userId],
     notice: `${c.var.user.username} removed ${removed.username}`,
@@ -95,10 +99,8 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
   const db = c.var.db();
   const target = (await listMembers(db, roomId)).find((m) => m.userId === userId);
   if (!target) throw notFound('that user is not a member');
-  if (target.role === 'admin' && role === 'member' && (await countMembers(db, roomId, 'admin')) <= 1) {
-    throw conflict('a group needs at least one admin: make someone else admin first');
-  }
-  await setRole(db, roomId, userId, role);
+  const result = await changeRole(db, roomId, c.var.user.userId, userId, role);
+  if (!result.ok) throw adminChangeRefusal(result.reason);
   const verb = role === 'admin' ? 'made' : 'removed';
   const notice = role === 'admin' ? `${c.var.user.username} ${verb} ${target.username} an admin` : `${c.var.user.username} ${verb} ${target.username} as admin`;
   await announceMembershipChange(c, roomId, name, { notice });
@@ -106,11 +108,11 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
 });
 
 groupRoutes.post('/groups/:roomId/leave', async (c) => {
-  const { roomId, role, name } = await requireGroupMember(c);
-  const db = c.var.db();
+  const { roomId, name } = await requireGroupMember(c);
   const me = c.var.user.userId;
-  if (role === 'admin' && (await countMembers(db, roomId, 'admin')) <= 1) await promoteSuccessor(db, roomId, me);
-  await removeMember(db, roomId, me);
+  // One transaction under the group's lock: two last admins leaving at once still leave an admin behind.
+  const result = await leaveGroup(c.var.db(), roomId, me);
+  if (!result.ok) throw forbidden('you are not a member of this room');
   await announceMembershipChange(c, roomId, name, { removed: [me], notice: `${c.var.user.username} left` });
   return c.body(null, 204);
 });

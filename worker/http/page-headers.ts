@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import { embedOriginsOf } from '../../drizzle/queries/invites';
 import type { AppEnv } from '../app-env';
 import { withFrameAncestors } from './csp';
+import { isWebOrigin } from './origin-syntax';
 import { uuidParam } from './validate';
 
 const EMBED_PATH = /^\/embed\/([^/]+)\/?$/;
@@ -19,8 +20,9 @@ export const embedFrameAncestors: MiddlewareHandler<AppEnv> = async (c, next) =>
   const policy = c.res.headers.get('content-security-policy');
   if (!match || !policy) return;
   const roomId = uuidParam.safeParse(match[1]);
-  // Origins were validated when admins saved them (scheme://host[:port] only).
-  const origins = roomId.success ? await embedOriginsOf(c.var.db(), roomId.data) : [];
+  // Origins were validated when admins saved them (scheme://host[:port] only); checked again here,
+  // so a row written before that rule (or by hand) can never add a directive to the header.
+  const origins = roomId.success ? (await embedOriginsOf(c.var.db(), roomId.data)).filter(isWebOrigin) : [];
   const headers = new Headers(c.res.headers);
   headers.set('content-security-policy', withFrameAncestors(policy, roomId.success ? ["'self'", ...origins] : ["'none'"]));
   const { body, status, statusText } = c.res;

@@ -2,15 +2,44 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../durable-objects/protocol';
-import { badRequest } from './errors';
+import { badRequest, HttpError } from './errors';
 
-const MAX_JSON_BODY_BYTES = 16 * 1024;
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+const tooLarge = () => new HttpError(413, 'payload_too_large', `body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
+
+/**
+ * The body as text, read as a stream and abandoned as soon as it passes the
+ * limit: a body without Content-Length (chunked) is never buffered in full.
+ */
+export async function readLimitedText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_JSON_BODY_BYTES) throw badRequest(`body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
-  const text = await c.req.text();
-  if (text.length > MAX_JSON_BODY_BYTES) throw badRequest(`body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
+  const text = await readLimitedText(c.req.raw);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -15,14 +15,16 @@ import {
   replaceEmbedOrigins,
   revokeInvite,
 } from '../../drizzle/queries/invites';
-import { addMember, countMembers } from '../../drizzle/queries/groups';
+import { countMembers } from '../../drizzle/queries/groups';
+import { joinGroup } from '../../drizzle/queries/membership';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { hashToken, randomToken } from '../auth/secret-tokens';
 import { announceMembershipChange } from '../groups/announce';
 import { requireGroupAdmin } from '../groups/guards';
-import { requireRoomForOneMore } from '../groups/limits';
+import { joinRefusal, MAX_GROUP_MEMBERS } from '../groups/limits';
 import { notFound } from '../http/errors';
+import { isWebOrigin } from '../http/origin-syntax';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 
 export const inviteRoutes = new Hono<AppEnv>();
@@ -30,6 +32,9 @@ inviteRoutes.use('/groups/:roomId/invites', requireUser);
 inviteRoutes.use('/groups/:roomId/invites/*', requireUser);
 inviteRoutes.use('/groups/:roomId/embed-origins', requireUser);
 inviteRoutes.use('/invites/*', requireUser);
+
+/** A link made without an expiry still ends: a forgotten link cannot admit people for ever. */
+export const DEFAULT_INVITE_EXPIRY_HOURS = 7 * 24;
 
 const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invite token');
 
@@ -50,7 +55,7 @@ inviteRoutes.post('/groups/:roomId/invites', async (c) => {
     z.strictObject({ expiresInHours: z.number().int().min(1).max(24 * 365).optional() }),
   );
   const token = randomToken();
-  const expiresAt = expiresInHours ? new Date(Date.now() + expiresInHours * 3_600_000) : null;
+  const expiresAt = new Date(Date.now() + (expiresInHours ?? DEFAULT_INVITE_EXPIRY_HOURS) * 3_600_000);
   const invite = await createInvite(c.var.db(), roomId, c.var.user.userId, await hashToken(token), expiresAt);
   const url = new URL(`/join/${token}`, c.req.url).toString();
   // The token is shown once, here: only its hash is stored.
@@ -81,8 +86,10 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   const db = c.var.db();
   const invite = await findUsableInvite(db, await hashToken(token));
   if (!invite) throw notFound('this invite link is invalid, expired or revoked');
-  await requireRoomForOneMore(db, invite.roomId);
-  const joined = await addMember(db, invite.roomId, c.var.user.userId);
+  // Under the group's lock: within the size limit, and never for someone an admin removed.
+  const result = await joinGroup(db, invite.roomId, c.var.user.userId, MAX_GROUP_MEMBERS, { invite: true });
+  if (!result.ok) throw joinRefusal(result.reason);
+  const { joined } = result;
   if (joined) {
     await countInviteUse(db, invite.inviteId);
     await announceMembershipChange(c, invite.roomId, invite.name, {
@@ -93,19 +100,12 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   return c.json({ room: { id: invite.roomId, name: invite.name }, joined });
 });
 
-/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+/** An origin as browsers send it: scheme, host and optional port, nothing else (see origin-syntax.ts). */
 const originSchema = z
   .string()
   .trim()
   .max(200)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, 'each origin must look like https://example.com (scheme, host, optional port; no path)');
+  .refine(isWebOrigin, 'each origin must look like https://example.com (scheme, host, optional port; no path, wildcard or punctuation)');
 
 inviteRoutes.get('/groups/:roomId/embed-origins', async (c) => {
   const { roomId } = await requireGroupAdmin(c);

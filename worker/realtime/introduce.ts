@@ -1,11 +1,12 @@
 /**
- * When people start sharing a room (a new direct chat, someone added to a
- * group), each becomes the other's contact: their inboxes learn each other's
- * presence now instead of at the next reconnect.
+ * When people start sharing a group, each becomes the other's contact: their
+ * inboxes learn each other's presence now instead of at the next reconnect.
+ * Pairs with a block between them are skipped (see contactsOf for the rule).
  */
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../drizzle/connection';
-import { users } from '../../drizzle/schema';
+import { blockedEitherWay } from '../../drizzle/queries/blocks';
+import { messages, roomMembers, rooms, users } from '../../drizzle/schema';
 import type { Env } from '../env';
 
 export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {
@@ -22,13 +23,33 @@ export async function introduceContacts(env: Env, db: Database, newcomers: strin
       return [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (seen?.toISOString() ?? null) }];
     }),
   );
+  const blocked = new Map(await Promise.all(newcomers.map(async (id) => [id, await blockedEitherWay(db, id, everyone)] as const)));
   const tell: Promise<void>[] = [];
   for (const a of newcomers) {
     for (const b of everyone) {
-      if (a === b) continue;
+      if (a === b || blocked.get(a)!.has(b)) continue;
       tell.push(inbox(a).contactPresence(presence.get(b)!), inbox(b).contactPresence(presence.get(a)!));
     }
   }
   const results = await Promise.allSettled(tell);
   for (const r of results) if (r.status === 'rejected') console.error('contact introduction failed', r.reason);
+}
+
+/**
+ * For the room object, once a sender's first message in a direct room is stored:
+ * if the other person has written there too, the two have just become contacts
+ * (see contactsOf), and their inboxes learn each other's presence now rather
+ * than at their next reconnect. Cheap enough to call for every first message.
+ */
+export async function introduceAfterFirstExchange(env: Env, db: Database, roomId: string, senderId: string): Promise<void> {
+  const rows = await db.execute<{ other_id: string }>(sql`
+    select other.user_id as other_id
+    from ${rooms} r
+    join ${roomMembers} other on other.room_id = r.id and other.user_id <> ${senderId}
+    where r.id = ${roomId} and r.kind = 'direct'
+      and exists (select 1 from ${messages} m where m.room_id = r.id and m.sender_id = ${senderId})
+      and exists (select 1 from ${messages} m where m.room_id = r.id and m.sender_id = other.user_id)
+  `);
+  const other = rows.rows[0]?.other_id;
+  if (other) await introduceContacts(env, db, [senderId], [other]);
 }

@@ -18,3 +18,6 @@ export async function requireMembership(db: Database, roomId: string, userId: st
 export function roomObject(env: Env, roomId: string) {
   return env.ROOMS.get(env.ROOMS.idFromName(roomId));
 }
+
+/** A direct conversation where either person blocked the other cannot be joined live (no messages, no calls). */
+export const blockedConversation = () => forbidden('this conversation is blocked: unblock the person to write again');

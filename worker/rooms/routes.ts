@@ -5,13 +5,13 @@ import type { AppEnv } from '../app-env';
 import { usernameSchema } from '../auth/schemas';
 import { requireUser } from '../auth/require-user';
 import { findUserByUsername, publicUser } from '../auth/users';
-import { badRequest, notFound } from '../http/errors';
+import { badRequest, forbidden, notFound } from '../http/errors';
 import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
 import { messagesBefore } from '../../drizzle/queries/messages';
 import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/rooms';
-import { introduceContacts } from '../realtime/introduce';
+import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
 import { ticketResponse } from '../realtime/tickets';
-import { notAMember, requireMembership, roomObject } from './queries';
+import { blockedConversation, notAMember, requireMembership, roomObject } from './queries';
 
 export const roomRoutes = new Hono<AppEnv>();
 roomRoutes.use('/rooms', requireUser);
@@ -27,11 +27,13 @@ roomRoutes.post('/rooms/direct', async (c) => {
   const other = await findUserByUsername(db, username);
   if (!other) throw notFound(`no user named ${username}`);
   if (other.id === c.var.user.userId) throw badRequest('you cannot open a conversation with yourself');
+  if (await isBlockedEitherWay(db, c.var.user.userId, other.id)) throw forbidden(`you cannot message ${username}`);
   const { roomId, created } = await openDirectRoom(db, c.var.user.userId, other.id);
   if (created) {
     // The other person's conversation list shows the new chat at once, even before a message.
+    // Presence is not shared yet: only once both have written (see contactsOf).
     const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(other.id));
-    await Promise.allSettled([introduceContacts(c.env, db, [c.var.user.userId], [other.id]), inbox.roomsChanged(roomId, 'added')]);
+    await inbox.roomsChanged(roomId, 'added').catch((err: unknown) => console.error('inbox update failed', err));
   }
   return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
 });
@@ -66,6 +68,8 @@ roomRoutes.get('/rooms/:roomId/messages', async (c) => {
 // Membership from the room's own cache: a reconnect storm never reaches Postgres.
 roomRoutes.post('/rooms/:roomId/ws-ticket', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
-  if (!(await roomObject(c.env, roomId).isMember(roomId, c.var.user.userId))) throw notAMember();
+  const access = await roomObject(c.env, roomId).access(roomId, c.var.user.userId);
+  if (access === 'not_member') throw notAMember();
+  if (access === 'blocked') throw blockedConversation();
   return ticketResponse(c, roomId);
 });

@@ -10,6 +10,7 @@ import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
 import { usePresenceMap } from '../context/PresenceContext';
 import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
+import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
 import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
@@ -119,7 +120,15 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
           <>
             <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : otherOnline} group={isGroup} />
             <div className="chat__title">
-              <h1 data-testid="chat-title">{title}</h1>
+              <h1 data-testid="chat-title">
+                {title}
+                {/* Display names are not unique (anyone can call themselves "Support"): the username is. */}
+                {other && subtitle !== `@${other.username}` && (
+                  <span className="chat__username muted" data-testid="chat-username">
+                    {' '}@{other.username}
+                  </span>
+                )}
+              </h1>
               <p className={`chat__subtitle${!isGroup && otherOnline ? ' chat__subtitle--online' : ''}`} data-testid="chat-subtitle">
                 {typingNames.length && !isGroup ? 'typing…' : subtitle}
               </p>
@@ -156,6 +165,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
             </button>
           </span>
         )}
+        {variant === 'full' && other && !isGroup && <BlockButton username={other.username} />}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
             <UsersIcon />

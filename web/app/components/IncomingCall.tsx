@@ -21,12 +21,18 @@ export function IncomingCall({ peer, media, onAccept, onDecline }: Props) {
     <section className="incoming-call" aria-labelledby="incoming-call-name" aria-describedby="incoming-call-kind" data-testid="incoming-call" data-media={media}>
       <p className="visually-hidden" role="alert">
         Incoming {kind} from {peer.name}
+        {peer.username ? ` (@${peer.username})` : ''}
       </p>
       <span className="incoming-call__avatar">
         <Avatar id={peer.id} name={peer.name} size="lg" />
       </span>
       <div className="incoming-call__text">
         <h2 id="incoming-call-name">{peer.name}</h2>
+        {peer.username && (
+          <p className="muted" data-testid="incoming-call-username">
+            @{peer.username}
+          </p>
+        )}
         <p id="incoming-call-kind">Incoming {kind}…</p>
       </div>
       <div className="incoming-call__actions">

@@ -19,6 +19,8 @@ const CallUI = lazy(loadCallUI);
 export interface CallPeer {
   id: string;
   name: string;
+  /** Shown beside the name where it matters (an incoming call): display names are not unique. */
+  username?: string;
 }
 
 /** Does the call screen stay up to say how the call ended? (Not for a call that only rang here.) */
@@ -45,7 +47,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   const room = v.roomId ? rooms?.find((r) => r.id === v.roomId) : undefined;
   const peerMember = v.peerId ? room?.members.find((m) => m.userId === v.peerId) : undefined;
-  const peer: CallPeer | null = v.peerId ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone' } : null;
+  const peer: CallPeer | null = v.peerId ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone', username: peerMember?.username } : null;
 
   // A call from someone in a conversation this list has not loaded yet: load it to name them.
   const unknownRoom = Boolean(v.roomId && rooms && !room);

@@ -244,6 +244,10 @@ export const api = {
   searchUsers: (q: string, signal?: AbortSignal) =>
     request<{ users: PublicUser[] }>('GET', `/api/users?q=${enc(q)}`, { signal }),
 
+  /** No direct chat, calls or presence with this person, either way (docs/api.md). */
+  blockUser: (username: string) => request<void>('PUT', `/api/blocks/${enc(username)}`),
+  unblockUser: (username: string) => request<void>('DELETE', `/api/blocks/${enc(username)}`),
+
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
   openDirect: (username: string) =>

@@ -1,0 +1,131 @@
+/**
+ * Group membership changes that must keep the group's invariants under
+ * concurrency: a group with members always has an admin, never more than
+ * its size limit, and people an admin removed stay out unless an admin adds
+ * them back. Each change is one transaction that first locks the group's
+ * `rooms` row (`for update`): changes to one group run one after another, and
+ * each sees the result of the previous one (two admins leaving at once cannot
+ * both count "another admin is still here").
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { roomBans, roomMembers, rooms } from '../schema';
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Role = 'admin' | 'member';
+
+interface LockedMember {
+  userId: string;
+  role: Role;
+}
+
+/** Locks the group and returns its members, longest-standing first. */
+async function lockGroup(tx: Transaction, roomId: string): Promise<LockedMember[] | undefined> {
+  const locked = await tx.execute(sql`select id from ${rooms} where id = ${roomId} and kind = 'group' for update`);
+  if (locked.rows.length === 0) return undefined;
+  return tx
+    .select({ userId: roomMembers.userId, role: roomMembers.role })
+    .from(roomMembers)
+    .where(eq(roomMembers.roomId, roomId))
+    .orderBy(asc(roomMembers.joinedAt), asc(roomMembers.userId));
+}
+
+/** After a change: if members remain and none is an admin, the longest-standing one becomes admin. */
+async function keepAnAdmin(tx: Transaction, roomId: string, remaining: LockedMember[]): Promise<string | undefined> {
+  if (remaining.length === 0 || remaining.some((m) => m.role === 'admin')) return undefined;
+  const successor = remaining[0]!.userId;
+  await tx
+    .update(roomMembers)
+    .set({ role: 'admin' })
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, successor)));
+  return successor;
+}
+
+export type LeaveResult = { ok: true; promoted?: string } | { ok: false; reason: 'not_a_member' };
+
+/** The user leaves; if they were the last admin, the longest-standing member takes over. */
+export async function leaveGroup(db: Database, roomId: string, userId: string): Promise<LeaveResult> {
+  return db.transaction(async (tx) => {
+    const members = await lockGroup(tx, roomId);
+    if (!members?.some((m) => m.userId === userId)) return { ok: false, reason: 'not_a_member' };
+    await tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    const promoted = await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
+    return { ok: true, promoted };
+  });
+}
+
+export type AdminChangeResult =
+  | { ok: true }
+  | { ok: false; reason: 'not_an_admin' | 'not_a_member' | 'last_admin' };
+
+/**
+ * An admin removes someone. The removal is also a ban: invite links no longer
+ * let them back in (an admin may still add them again).
+ */
+export async function removeFromGroup(db: Database, roomId: string, adminId: string, userId: string): Promise<AdminChangeResult> {
+  return db.transaction(async (tx) => {
+    const members = await lockGroup(tx, roomId);
+    if (!members) return { ok: false, reason: 'not_a_member' };
+    if (members.find((m) => m.userId === adminId)?.role !== 'admin') return { ok: false, reason: 'not_an_admin' };
+    if (!members.some((m) => m.userId === userId)) return { ok: false, reason: 'not_a_member' };
+    await tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    await tx.insert(roomBans).values({ roomId, userId, bannedBy: adminId }).onConflictDoNothing();
+    await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
+    return { ok: true };
+  });
+}
+
+/** An admin changes someone's role; the last admin cannot be demoted. */
+export async function changeRole(db: Database, roomId: string, adminId: string, userId: string, role: Role): Promise<AdminChangeResult> {
+  return db.transaction(async (tx) => {
+    const members = await lockGroup(tx, roomId);
+    if (!members) return { ok: false, reason: 'not_a_member' };
+    if (members.find((m) => m.userId === adminId)?.role !== 'admin') return { ok: false, reason: 'not_an_admin' };
+    const target = members.find((m) => m.userId === userId);
+    if (!target) return { ok: false, reason: 'not_a_member' };
+    const admins = members.filter((m) => m.role === 'admin').length;
+    if (target.role === 'admin' && role === 'member' && admins <= 1) return { ok: false, reason: 'last_admin' };
+    await tx
+      .update(roomMembers)
+      .set({ role })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    return { ok: true };
+  });
+}
+
+export type JoinResult = { ok: true; joined: boolean } | { ok: false; reason: 'full' | 'banned' | 'no_group' | 'not_an_admin' };
+
+/**
+ * Adds a member, within the size limit. `via` says who lets them in: an admin
+ * (`adminId`, checked under the lock; lifts a ban) or an invite link (refused to
+ * people an admin removed).
+ */
+export async function joinGroup(
+  db: Database,
+  roomId: string,
+  userId: string,
+  maxMembers: number,
+  via: { adminId: string } | { invite: true },
+): Promise<JoinResult> {
+  return db.transaction(async (tx) => {
+    const members = await lockGroup(tx, roomId);
+    if (!members) return { ok: false, reason: 'no_group' };
+    if ('adminId' in via && members.find((m) => m.userId === via.adminId)?.role !== 'admin') {
+      return { ok: false, reason: 'not_an_admin' };
+    }
+    if (members.some((m) => m.userId === userId)) return { ok: true, joined: false };
+    if ('invite' in via) {
+      const [ban] = await tx
+        .select({ userId: roomBans.userId })
+        .from(roomBans)
+        .where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)))
+        .limit(1);
+      if (ban) return { ok: false, reason: 'banned' };
+    } else {
+      await tx.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)));
+    }
+    if (members.length >= maxMembers) return { ok: false, reason: 'full' };
+    await tx.insert(roomMembers).values({ roomId, userId, role: 'member' });
+    return { ok: true, joined: true };
+  });
+}

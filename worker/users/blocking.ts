@@ -1,0 +1,32 @@
+/**
+ * What a block changes at once (later requests are refused by the room object,
+ * contactsOf and the call controller): the pair's direct room learns it is
+ * blocked (it closes its sockets and refuses tickets, upgrades and sends from
+ * its own storage, so no reconnect needs the database to be refused), and each
+ * inbox is told the other is offline with no last-seen time, so neither keeps
+ * showing the other's presence. Unblocking lifts the room's flag once neither
+ * person blocks the other any more.
+ */
+import type { Database } from '../../drizzle/connection';
+import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
+import { findDirectRoom } from '../../drizzle/queries/rooms';
+import type { Env } from '../env';
+import { roomObject } from '../rooms/queries';
+
+export async function applyBlock(env: Env, db: Database, blockerId: string, blockedId: string): Promise<void> {
+  const work: Promise<unknown>[] = [];
+  const roomId = await findDirectRoom(db, blockerId, blockedId);
+  if (roomId) work.push(roomObject(env, roomId).setBlocked(roomId, true));
+  const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
+  work.push(
+    inbox(blockerId).contactPresence({ userId: blockedId, online: false, lastSeenAt: null }),
+    inbox(blockedId).contactPresence({ userId: blockerId, online: false, lastSeenAt: null }),
+  );
+  const results = await Promise.allSettled(work);
+  for (const r of results) if (r.status === 'rejected') console.error('applying a block failed', r.reason);
+}
+
+export async function liftBlock(env: Env, db: Database, a: string, b: string): Promise<void> {
+  const roomId = await findDirectRoom(db, a, b);
+  if (roomId && !(await isBlockedEitherWay(db, a, b))) await roomObject(env, roomId).setBlocked(roomId, false);
+}
