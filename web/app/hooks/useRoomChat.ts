@@ -31,6 +31,8 @@ export interface Notice {
   text: string;
 }
 
+const REMOVED_TEXT = 'You are no longer a member of this conversation.';
+
 export function useRoomChat(roomId: string, me: string) {
   const rooms = useRooms();
   const markRoomRead = rooms.markRead;
@@ -187,8 +189,8 @@ export function useRoomChat(roomId: string, me: string) {
         rooms.patchRoom(roomId, { name: frame.name, members: frame.members });
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
         if (!frame.members.some((m) => m.userId === me)) {
-          setGone('You are no longer a member of this conversation.');
-          socket?.fail('You are no longer a member of this conversation.');
+          setGone(REMOVED_TEXT);
+          socket?.fail(REMOVED_TEXT);
           rooms.removeRoom(roomId);
         }
         return;
@@ -214,8 +216,10 @@ export function useRoomChat(roomId: string, me: string) {
           return;
         }
         if (frame.code === 'not_a_member' || frame.code === 'not_found') {
-          setGone(frame.message);
-          socket?.fail(frame.message);
+          // The server's wording is for developers ("you were removed from this room"); say it as the app does.
+          const text = frame.code === 'not_found' ? 'This conversation does not exist.' : REMOVED_TEXT;
+          setGone(text);
+          socket?.fail(text);
           return;
         }
         if (frame.code === 'rate_limited') {
