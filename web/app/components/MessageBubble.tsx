@@ -92,11 +92,13 @@ function ReplyQuote({ reply, onJump }: { reply: ReplyPreview; onJump(seq: number
       type="button"
       className="msg__quote"
       onClick={() => onJump(reply.seq)}
-      aria-label={`Reply to ${reply.name}: ${reply.text ?? 'earlier message'}. Show original`}
       data-testid="reply-quote"
     >
+      {/* Named by its visible text (plus what it does), never by a label that replaces it. */}
+      <span className="visually-hidden">Reply to </span>
       <span className="msg__quote-name">{reply.name}</span>
       <span className="msg__quote-text">{reply.text ?? 'Earlier message'}</span>
+      <span className="visually-hidden"> (show original)</span>
     </button>
   );
 }
