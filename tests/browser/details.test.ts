@@ -7,34 +7,23 @@
  * conversation on desktop, a progress note for a burst of sends, and the embed (responsive
  * snippet, display name at sign-up, sign-out).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, launchBrowser, send, shot, signedIn, texts } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiAs, closeAll, connected, browserPerFile, send, shot, signedIn, texts } from '../support/browser';
 
-let browser: Browser;
-let baseUrl: string;
-
-beforeAll(async () => {
-  baseUrl = appInfo().baseUrl;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const env = browserPerFile();
 
 const box = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
 
 describe('details', () => {
   it('dark mode switch (kept across reloads); "Welcome back" only for a returning user', async () => {
-    const ctx = await browser.newContext();
+    const ctx = await env.browser.newContext();
     const page = await ctx.newPage();
-    await page.goto(`${baseUrl}/login`);
+    await page.goto(`${env.baseUrl}/login`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
     await ctx.close();
 
-    const uma = await signedIn(browser, 'uma', 'Uma');
+    const uma = await signedIn(env.browser, 'uma', 'Uma');
     await uma.page.getByTestId('theme-toggle').waitFor();
     const bg = () => uma.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await bg();
@@ -57,16 +46,16 @@ describe('details', () => {
   });
 
   it('message text: www. and e-mail links, big emoji; group: system lines with display names, members online counting me, placeholder, toolbar, settings beside the chat', async () => {
-    const vic = await signedIn(browser, 'vic', 'Victoria Hall');
-    const wes = await signedIn(browser, 'wes', 'Wes Anderson');
-    const xia = await signedIn(browser, 'xia', 'Xia Lin');
+    const vic = await signedIn(env.browser, 'vic', 'Victoria Hall');
+    const wes = await signedIn(env.browser, 'wes', 'Wes Anderson');
+    const xia = await signedIn(env.browser, 'xia', 'Xia Lin');
     const longName = 'The extremely long name of a group about many wonderful things';
     const { room } = await apiAs(vic).post<{ room: { id: string } }>('/api/groups', { name: longName, members: [wes.username] });
     await apiAs(vic).post(`/api/groups/${room.id}/members`, { username: xia.username });
-    await vic.page.goto(`${baseUrl}/chat/${room.id}`);
+    await vic.page.goto(`${env.baseUrl}/chat/${room.id}`);
     await connected(vic.page);
     for (const who of [wes, xia]) {
-      await who.page.goto(`${baseUrl}/chat/${room.id}`);
+      await who.page.goto(`${env.baseUrl}/chat/${room.id}`);
       await connected(who.page);
     }
 
@@ -115,10 +104,10 @@ describe('details', () => {
   });
 
   it('phone: one message toolbar at a time, under the message, with 44px targets', async () => {
-    const yan = await signedIn(browser, 'yan', 'Yan', { mobile: true });
-    const zed = await signedIn(browser, 'zed', 'Zed');
+    const yan = await signedIn(env.browser, 'yan', 'Yan', { mobile: true });
+    const zed = await signedIn(env.browser, 'zed', 'Zed');
     const { room } = await apiAs(yan).post<{ room: { id: string } }>('/api/rooms/direct', { username: zed.username });
-    await yan.page.goto(`${baseUrl}/chat/${room.id}`);
+    await yan.page.goto(`${env.baseUrl}/chat/${room.id}`);
     await connected(yan.page);
     await send(yan.page, 'first');
     await send(yan.page, 'second');
@@ -140,10 +129,10 @@ describe('details', () => {
   });
 
   it('a burst of sends shows its progress', async () => {
-    const abe = await signedIn(browser, 'abe', 'Abe');
-    const bea = await signedIn(browser, 'bea', 'Bea');
+    const abe = await signedIn(env.browser, 'abe', 'Abe');
+    const bea = await signedIn(env.browser, 'bea', 'Bea');
     const { room } = await apiAs(abe).post<{ room: { id: string } }>('/api/rooms/direct', { username: bea.username });
-    await abe.page.goto(`${baseUrl}/chat/${room.id}`);
+    await abe.page.goto(`${env.baseUrl}/chat/${room.id}`);
     await connected(abe.page);
     await abe.page.evaluate(() => {
       new MutationObserver(() => {
@@ -159,12 +148,12 @@ describe('details', () => {
   });
 
   it('embed: sign-up with a display name, and signing out inside the frame', async () => {
-    const cal = await signedIn(browser, 'cal', 'Cal');
+    const cal = await signedIn(env.browser, 'cal', 'Cal');
     const { room } = await apiAs(cal).post<{ room: { id: string } }>('/api/groups', { name: 'Embedded', members: [] });
     const { invite } = await apiAs(cal).post<{ invite: { token: string } }>(`/api/groups/${room.id}/invites`, {});
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 700 } });
+    const ctx = await env.browser.newContext({ viewport: { width: 390, height: 700 } });
     const page = await ctx.newPage();
-    await page.goto(`${baseUrl}/embed/${room.id}?invite=${invite.token}`);
+    await page.goto(`${env.baseUrl}/embed/${room.id}?invite=${invite.token}`);
     await page.getByTestId('embed-signin').waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Create an account' }).click();
     const username = `emb_${Date.now().toString(36)}`;

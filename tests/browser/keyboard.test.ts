@@ -5,24 +5,16 @@
  * opening a chat with Enter puts focus in the composer; Escape closes what is open (reaction
  * picker, new chat, group settings, sign-out confirmation) and focus returns where it came from.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, launchBrowser, signedIn, type Person } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiAs, closeAll, connected, browserPerFile, signedIn, type Person } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
 
-let browser: Browser;
-let baseUrl: string;
-
-beforeAll(async () => {
-  baseUrl = appInfo().baseUrl;
-  browser = await launchBrowser();
-});
+const env = browserPerFile();
 
 afterAll(async () => {
   await closeAllSockets();
-  await browser?.close();
 });
 
 /** What has focus: its data-testid (or tag), and the message's seq when it is a message. */
@@ -65,8 +57,8 @@ async function fill(who: Person, roomId: string, n: number) {
 
 describe('keyboard', () => {
   it('skip link, list → composer in a few Tabs in a 50-message chat, arrow keys in the list, Escape on the reaction picker', async () => {
-    const kim = await signedIn(browser, 'kim', 'Kim');
-    const lee = await signedIn(browser, 'lee', 'Lee');
+    const kim = await signedIn(env.browser, 'kim', 'Kim');
+    const lee = await signedIn(env.browser, 'lee', 'Lee');
     const { room } = await apiAs(kim).post<{ room: { id: string } }>('/api/rooms/direct', { username: lee.username });
     await fill(lee, room.id, 50);
     await kim.page.reload();
@@ -119,19 +111,19 @@ describe('keyboard', () => {
   });
 
   it('Escape closes new chat and group settings and returns focus; confirmations for removing a member and signing out', async () => {
-    const max = await signedIn(browser, 'max', 'Max');
-    const ned = await signedIn(browser, 'ned', 'Ned');
-    const oli = await signedIn(browser, 'oli', 'Oli');
+    const max = await signedIn(env.browser, 'max', 'Max');
+    const ned = await signedIn(env.browser, 'ned', 'Ned');
+    const oli = await signedIn(env.browser, 'oli', 'Oli');
     const page = max.page;
     await page.getByTestId('new-chat-button').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('new-chat').waitFor();
     await page.keyboard.press('Escape');
-    await page.waitForURL(`${baseUrl}/chat`);
+    await page.waitForURL(`${env.baseUrl}/chat`);
     await expect.poll(() => focused(page).then((f) => f.testId)).toBe('new-chat-button');
 
     const { room } = await apiAs(max).post<{ room: { id: string } }>('/api/groups', { name: 'Trio', members: [ned.username, oli.username] });
-    await page.goto(`${baseUrl}/chat/${room.id}`);
+    await page.goto(`${env.baseUrl}/chat/${room.id}`);
     await connected(page);
     await page.getByTestId('group-settings-link').focus();
     await page.keyboard.press('Enter');

@@ -5,22 +5,10 @@
  * presence out, the app reopens on a reload to the last state with the queued sends, which go
  * out once the network is back. Drafts are kept per conversation across switches and reloads.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, launchBrowser, send, shot, signedIn, texts, type Person } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { apiAs, closeAll, connected, browserPerFile, send, shot, signedIn, texts, type Person } from '../support/browser';
 
-let browser: Browser;
-let baseUrl: string;
-
-beforeAll(async () => {
-  baseUrl = appInfo().baseUrl;
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const env = browserPerFile();
 
 async function openDirect(from: Person, to: Person): Promise<string> {
   const { room } = await apiAs(from).post<{ room: { id: string } }>('/api/rooms/direct', { username: to.username });
@@ -35,7 +23,7 @@ const item = (p: Person, roomId: string) => p.page.locator(`[data-testid=convers
 
 describe('installable, offline-proof app', () => {
   it('has a manifest and a service worker Chromium accepts for installing', async () => {
-    const ina = await signedIn(browser, 'ina', 'Ina');
+    const ina = await signedIn(env.browser, 'ina', 'Ina');
     await ina.page.getByTestId('me-name').waitFor();
     await controlled(ina);
     const manifest = await ina.page.evaluate(async () => {
@@ -53,13 +41,13 @@ describe('installable, offline-proof app', () => {
   });
 
   it('offline: navigation stays in the app, presence greys out, a reload opens the last state with queued sends, sent when back', async () => {
-    const amy = await signedIn(browser, 'amy', 'Amy Pond');
-    const rory = await signedIn(browser, 'rory', 'Rory Williams');
-    const clara = await signedIn(browser, 'clara', 'Clara Oswald');
+    const amy = await signedIn(env.browser, 'amy', 'Amy Pond');
+    const rory = await signedIn(env.browser, 'rory', 'Rory Williams');
+    const clara = await signedIn(env.browser, 'clara', 'Clara Oswald');
     const withRory = await openDirect(amy, rory);
     const withClara = await openDirect(amy, clara);
 
-    await amy.page.goto(`${baseUrl}/chat/${withRory}`);
+    await amy.page.goto(`${env.baseUrl}/chat/${withRory}`);
     await connected(amy.page);
     await controlled(amy);
     await send(amy.page, 'said while online');
@@ -79,7 +67,7 @@ describe('installable, offline-proof app', () => {
     // "+" and another conversation: route modules come from the service worker's cache.
     await amy.page.getByTestId('new-chat-button').click();
     await amy.page.getByTestId('new-chat').waitFor({ timeout: 10_000 });
-    expect(amy.page.url()).toBe(`${baseUrl}/chat/new`);
+    expect(amy.page.url()).toBe(`${env.baseUrl}/chat/new`);
     await item(amy, withClara).click();
     await amy.page.waitForURL(`**/chat/${withClara}`);
     await expect.poll(() => amy.page.getByTestId('connection-state').getAttribute('data-state')).toBe('offline');
@@ -100,10 +88,10 @@ describe('installable, offline-proof app', () => {
     await shot(amy.page, 'offline-reloaded-desktop');
 
     // An address never opened on this device: the app shell, not the browser's error page.
-    const fresh = await amy.page.goto(`${baseUrl}/chat/${withClara}`);
+    const fresh = await amy.page.goto(`${env.baseUrl}/chat/${withClara}`);
     expect(fresh?.fromServiceWorker()).toBe(true);
     await amy.page.getByTestId('chat-window').waitFor({ timeout: 15_000 });
-    expect(amy.page.url()).toBe(`${baseUrl}/chat/${withClara}`);
+    expect(amy.page.url()).toBe(`${env.baseUrl}/chat/${withClara}`);
 
     // Back online: the queued message goes out, Rory gets it; presence comes back.
     await item(amy, withRory).click();
@@ -119,12 +107,12 @@ describe('installable, offline-proof app', () => {
   });
 
   it('keeps a draft per conversation across switches and reloads', async () => {
-    const dee = await signedIn(browser, 'dee', 'Dee');
-    const eli = await signedIn(browser, 'eli', 'Eli');
-    const fin = await signedIn(browser, 'fin', 'Fin');
+    const dee = await signedIn(env.browser, 'dee', 'Dee');
+    const eli = await signedIn(env.browser, 'eli', 'Eli');
+    const fin = await signedIn(env.browser, 'fin', 'Fin');
     const withEli = await openDirect(dee, eli);
     const withFin = await openDirect(dee, fin);
-    await dee.page.goto(`${baseUrl}/chat/${withEli}`);
+    await dee.page.goto(`${env.baseUrl}/chat/${withEli}`);
     await dee.page.getByTestId('composer-input').fill('half a thought for Eli');
     await item(dee, withFin).click();
     await dee.page.waitForURL(`**/chat/${withFin}`);
