@@ -9,6 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { e2eApi } from '../support/e2e';
 import { apiAs, closeAll, connected, browserPerFile, send, shot, signedIn, texts } from '../support/browser';
 
 const env = browserPerFile();
@@ -126,6 +127,35 @@ describe('details', () => {
     expect(await second.getByTestId('reaction').evaluate((b) => b.getBoundingClientRect().height)).toBeGreaterThanOrEqual(44);
     await shot(yan.page, 'toolbar-phone');
     await closeAll(yan, zed);
+  });
+
+  it('after being removed and re-added, the "New messages" line starts at what is new', async () => {
+    const dot = await signedIn(env.browser, 'dot', 'Dot');
+    const eve = await signedIn(env.browser, 'eve', 'Eve');
+    const { room } = await apiAs(dot).post<{ room: { id: string } }>('/api/groups', { name: 'Reread', members: [eve.username] });
+    await dot.page.goto(`${env.baseUrl}/chat/${room.id}`);
+    await connected(dot.page);
+    for (const t of ['one', 'two', 'three']) await send(dot.page, t);
+    await eve.page.goto(`${env.baseUrl}/chat/${room.id}`);
+    await connected(eve.page);
+    await expect.poll(() => texts(eve.page)).toEqual(['one', 'two', 'three']);
+    await eve.page.waitForTimeout(500);
+    await eve.page.goto(`${env.baseUrl}/chat`);
+    await e2eApi().json('DELETE', `/api/groups/${room.id}/members/${eve.id}`, undefined, dot.token, [200, 204]);
+    await apiAs(dot).post(`/api/groups/${room.id}/members`, { username: eve.username });
+    await send(dot.page, 'four, new');
+    await expect.poll(() => texts(dot.page)).toContain('four, new');
+    await eve.page.goto(`${env.baseUrl}/chat/${room.id}`);
+    await connected(eve.page);
+    await eve.page.getByTestId('unread-line').waitFor({ timeout: 15_000 });
+    const afterLine = await eve.page.evaluate(() => {
+      const line = document.querySelector('[data-testid=unread-line]');
+      let el = line?.nextElementSibling;
+      while (el && el.getAttribute('data-testid') !== 'message') el = el.nextElementSibling;
+      return el?.querySelector('[data-testid=message-text]')?.textContent ?? el?.textContent ?? null;
+    });
+    expect(afterLine).toBe('four, new');
+    await closeAll(dot, eve);
   });
 
   it('a burst of sends shows its progress', async () => {

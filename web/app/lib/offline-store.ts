@@ -75,6 +75,12 @@ export const offlineStore = {
     write(`messages-order:${userId}`, order);
   },
 
+  /** The newest message seen on this device, per conversation. */
+  readCursor: (userId: string, roomId: string) => read<number>(`read:${userId}:${roomId}`) ?? 0,
+  setReadCursor(userId: string, roomId: string, seq: number) {
+    if (seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
+  },
+
   draft: (userId: string, roomId: string) => read<string>(`draft:${userId}:${roomId}`) ?? '',
   setDraft: (userId: string, roomId: string, text: string) => write(`draft:${userId}:${roomId}`, text.trim() ? text : null),
 
