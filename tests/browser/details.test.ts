@@ -140,8 +140,10 @@ describe('details', () => {
     await connected(eve.page);
     await expect.poll(() => texts(eve.page)).toEqual(['one', 'two', 'three']);
     await eve.page.waitForTimeout(500);
-    await eve.page.goto(`${env.baseUrl}/chat`);
     await e2eApi().json('DELETE', `/api/groups/${room.id}/members/${eve.id}`, undefined, dot.token, [200, 204]);
+    // Said as the app says things, not as the server's developer-facing error.
+    await expect.poll(() => eve.page.locator('.chat--gone').textContent(), { timeout: 15_000 }).toContain('You are no longer a member of this conversation.');
+    await eve.page.goto(`${env.baseUrl}/chat`);
     await apiAs(dot).post(`/api/groups/${room.id}/members`, { username: eve.username });
     await send(dot.page, 'four, new');
     await expect.poll(() => texts(dot.page)).toContain('four, new');
@@ -156,6 +158,33 @@ describe('details', () => {
     });
     expect(afterLine).toBe('four, new');
     await closeAll(dot, eve);
+  });
+
+  it("phone video call: the self-view does not cover the other person's name or the call's timer", async () => {
+    const fay = await signedIn(env.browser, 'fay', 'Fay', { mobile: true });
+    const gil = await signedIn(env.browser, 'gil', 'Gilbert Montgomery-Featherstonehaugh');
+    const { room } = await apiAs(fay).post<{ room: { id: string } }>('/api/rooms/direct', { username: gil.username });
+    await fay.page.goto(`${env.baseUrl}/chat/${room.id}`);
+    await connected(fay.page);
+    await gil.page.getByTestId('me-name').waitFor();
+    await expect.poll(() => fay.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
+    await fay.page.getByTestId('call-video-button').click();
+    await gil.page.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    await gil.page.getByRole('button', { name: 'Accept video call' }).click();
+    // Connected with the other side's video: the name and timer move to the top (compact).
+    await expect.poll(() => fay.page.getByTestId('call-screen').getAttribute('data-link'), { timeout: 30_000 }).toBe('connected');
+    await fay.page.locator('.call__who--compact').waitFor({ timeout: 20_000 });
+    await fay.page.getByTestId('local-video').waitFor();
+    await fay.page.waitForTimeout(300);
+    const self = await box(fay.page, '[data-testid=local-video]');
+    for (const selector of ['#call-peer-name', '[data-testid=call-status]', '[data-testid=call-hangup]']) {
+      const other = await box(fay.page, selector);
+      const overlaps = self.left < other.right && other.left < self.right && self.top < other.bottom && other.top < self.bottom;
+      expect(overlaps, `self-view over ${selector}`).toBe(false);
+    }
+    await shot(fay.page, 'call-self-view-phone');
+    await fay.page.getByTestId('call-hangup').click();
+    await closeAll(fay, gil);
   });
 
   it('a burst of sends shows its progress', async () => {
