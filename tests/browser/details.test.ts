@@ -126,6 +126,15 @@ describe('details', () => {
     await second.getByTestId('reaction').waitFor({ timeout: 10_000 });
     expect(await second.getByTestId('reaction').evaluate((b) => b.getBoundingClientRect().height)).toBeGreaterThanOrEqual(44);
     await shot(yan.page, 'toolbar-phone');
+    // Every control of the chat page (header, message actions, composer) is at least 44×44.
+    const small = await yan.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('main button, main a[href]')]
+        .filter((el) => el.offsetParent !== null && !el.closest('.bubble__text'))
+        .map((el) => ({ name: el.getAttribute('aria-label') ?? el.textContent?.trim(), ...el.getBoundingClientRect().toJSON() }))
+        .filter((r) => r.width < 44 || r.height < 44)
+        .map((r) => `${r.name} ${Math.round(r.width)}×${Math.round(r.height)}`),
+    );
+    expect(small).toEqual([]);
     await closeAll(yan, zed);
   });
 
