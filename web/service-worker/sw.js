@@ -22,6 +22,8 @@ const PAGES = `edge-chat-pages-${VERSION}`;
 /** Pages fetched at install time, so the app opens offline even before they were visited. */
 const SHELL_PAGES = ['/chat', '/login', '/register'];
 const NAVIGATION_TIMEOUT_MS = 8000;
+/** Pages kept for offline use: the app's own (not invite links, whose token is in the address). */
+const KEPT_PAGES = /^\/(chat|login|register)(\/|$)/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -88,7 +90,7 @@ async function navigate(request, url) {
   const timer = setTimeout(() => controller.abort(), NAVIGATION_TIMEOUT_MS);
   try {
     const res = await fetch(request, { signal: controller.signal });
-    if (isPage(res)) {
+    if (isPage(res) && KEPT_PAGES.test(url.pathname)) {
       const copy = res.clone();
       caches.open(PAGES).then((c) => c.put(url.pathname, copy)).catch(() => {});
     }
