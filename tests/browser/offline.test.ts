@@ -93,6 +93,13 @@ describe('installable, offline-proof app', () => {
     await amy.page.getByTestId('chat-window').waitFor({ timeout: 15_000 });
     expect(amy.page.url()).toBe(`${env.baseUrl}/chat/${withClara}`);
 
+    // Any other address: a page of the app's own saying so, with a way back to the chats.
+    const other = await amy.page.goto(`${env.baseUrl}/join/never-seen-token`);
+    expect(other?.status()).toBe(503);
+    await amy.page.getByTestId('offline-page').waitFor();
+    await amy.page.getByRole('link', { name: 'Open your chats' }).click();
+    await amy.page.getByTestId('conversation-list').waitFor({ timeout: 15_000 });
+
     // Back online: the queued message goes out, Rory gets it; presence comes back.
     await item(amy, withRory).click();
     await amy.ctx.setOffline(false);
@@ -104,6 +111,34 @@ describe('installable, offline-proof app', () => {
     await expect.poll(() => item(amy, withRory).getByTestId('presence-dot').getAttribute('data-online'), { timeout: 20_000 }).toBe('true');
     await expect.poll(() => amy.page.getByTestId('list-offline').count()).toBe(0);
     await closeAll(amy, rory, clara);
+  });
+
+  it('offline on a phone: list, new chat and a conversation open from the cache, and a reload too', async () => {
+    const pia = await signedIn(env.browser, 'pia', 'Pia', { mobile: true });
+    const quin = await signedIn(env.browser, 'quin', 'Quin');
+    const room = await openDirect(pia, quin);
+    await pia.page.goto(`${env.baseUrl}/chat/${room}`);
+    await connected(pia.page);
+    await controlled(pia);
+    await send(pia.page, 'from my phone');
+    await expect.poll(() => pia.page.locator('[data-testid=message][data-seq]').count()).toBe(1);
+    await pia.page.waitForTimeout(800);
+
+    await pia.ctx.setOffline(true);
+    await pia.page.getByRole('link', { name: 'Back to conversations' }).click();
+    await pia.page.getByTestId('list-offline').waitFor({ timeout: 10_000 });
+    await shot(pia.page, 'offline-list-phone');
+    await pia.page.getByTestId('new-chat-button').click();
+    await pia.page.getByTestId('new-chat').waitFor({ timeout: 10_000 });
+    await pia.page.goBack();
+    await item(pia, room).click();
+    await expect.poll(() => texts(pia.page)).toEqual(['from my phone']);
+    const reloaded = await pia.page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    await expect.poll(() => texts(pia.page), { timeout: 15_000 }).toEqual(['from my phone']);
+    await expect.poll(() => pia.page.getByTestId('connection-state').getAttribute('data-state')).toBe('offline');
+    await shot(pia.page, 'offline-chat-phone');
+    await closeAll(pia, quin);
   });
 
   it('keeps a draft per conversation across switches and reloads', async () => {

@@ -150,7 +150,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               className="icon-btn"
               aria-label={`Start a voice call with ${other.displayName}`}
               title="Voice call"
-              disabled={calls.busy}
+              disabled={calls.busy || meOffline}
               onClick={() => calls.start(roomId, other.userId, 'voice')}
               data-testid="call-voice-button"
             >
@@ -161,7 +161,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               className="icon-btn"
               aria-label={`Start a video call with ${other.displayName}`}
               title="Video call"
-              disabled={calls.busy}
+              disabled={calls.busy || meOffline}
               onClick={() => calls.start(roomId, other.userId, 'video')}
               data-testid="call-video-button"
             >
