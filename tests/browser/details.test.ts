@@ -87,6 +87,17 @@ describe('details', () => {
     expect(toolbar.top).toBeGreaterThanOrEqual(above.bottom);
     await shot(vic.page, 'toolbar-desktop');
 
+    // On a narrow desktop window a long message still leaves its toolbar room inside the list.
+    await vic.page.setViewportSize({ width: 900, height: 800 });
+    await send(wes.page, 'a long message that fills the whole width of its bubble, '.repeat(4).trim());
+    await expect.poll(() => vic.page.locator('[data-testid=message][data-seq]').count()).toBe(4);
+    const long = vic.page.locator('[data-testid=message][data-seq]').last();
+    await long.locator('[data-testid=message-bubble]').hover();
+    await expect.poll(() => long.locator('.msg__actions').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+    const longBar = await long.locator('.msg__actions').evaluate((el) => el.getBoundingClientRect().toJSON() as DOMRect);
+    const list = await box(vic.page, '[data-testid=message-list]');
+    expect(longBar.right).toBeLessThanOrEqual(list.right);
+
     // Group settings on a wide screen narrow the conversation instead of covering it.
     await vic.page.setViewportSize({ width: 1440, height: 900 });
     const before = await box(vic.page, '[data-testid=composer]');
