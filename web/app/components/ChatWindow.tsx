@@ -38,6 +38,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
   const composer = useRef<ComposerHandle>(null);
   const calls = useCallControls();
+  // The window is keyed by room: the kept draft is read once.
+  const [draft] = useState(() => offlineStore.draft(me, roomId));
 
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
@@ -192,7 +194,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       <Composer
         ref={composer}
         placeholder={title ? `Message ${title.length > 24 ? `${title.slice(0, 23).trimEnd()}…` : title}` : 'Message'}
-        initialText={offlineStore.draft(me, roomId)}
+        initialText={draft}
         onDraft={(text) => offlineStore.setDraft(me, roomId, text)}
         replyTo={replyBar}
         editing={editing}
