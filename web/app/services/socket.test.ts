@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '../lib/protocol';
+import { UNREACHABLE_EVENT } from './api';
 import { ReconnectingSocket, type ConnectionState } from './socket';
 
 class FakeSocket {
@@ -21,7 +22,7 @@ class FakeSocket {
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
-  send() {}
+  send(_data: string) {}
   close() {
     this.readyState = FakeSocket.CLOSED;
   }
@@ -101,6 +102,24 @@ describe('ReconnectingSocket', () => {
     FakeSocket.all[1]!.serverCloses(1006);
     await backoffEnds();
     expect(FakeSocket.all).toHaveLength(3);
+    s.stop();
+  });
+
+  it('checks its link at once when a request found no connection, and gives a silent one up within 5 s', async () => {
+    const { s } = socket();
+    s.start();
+    await settle();
+    const ws = FakeSocket.all[0]!;
+    const sent: string[] = [];
+    ws.send = (data: string) => void sent.push(data);
+    ws.open();
+    window.dispatchEvent(new Event(UNREACHABLE_EVENT));
+    expect(sent).toEqual(['{"type":"ping"}']);
+    await vi.advanceTimersByTimeAsync(5000);
+    // No pong: the link was dead; a new attempt is under way.
+    expect(s.current.status).not.toBe('open');
+    await backoffEnds();
+    expect(FakeSocket.all.length).toBeGreaterThan(1);
     s.stop();
   });
 
