@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { vitePlugin as remix } from '@remix-run/dev';
 import { defineConfig } from 'vite';
+import { serviceWorker } from './service-worker/build-plugin';
 
 // The repository root, so that `web/app` and the shared `durable-objects/protocol.ts` resolve
 // the same way whatever directory the build is started from.
@@ -33,6 +34,9 @@ export default defineConfig({
         // fails for lack of) a /__manifest request on a flaky network.
         v3_lazyRouteDiscovery: false,
       },
+    }),
+    serviceWorker({
+      source: fileURLToPath(new URL('service-worker/sw.js', import.meta.url)),
     }),
   ],
   // The server build runs in workerd: pick the worker/browser builds of dependencies.

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 import { uniqueName, type TestApi } from './api';
 import { appInfo } from './app';
@@ -172,4 +173,20 @@ export async function exchangeMessages(people: Person[], roomId: string) {
     await socket.inbox.next('ack');
     await socket.close();
   }
+}
+
+/**
+ * One Chromium for the test file that calls this (at its top level): launched before its
+ * tests, closed after them. Read `.browser` and `.baseUrl` inside tests and hooks.
+ */
+export function browserPerFile(): { readonly browser: Browser; readonly baseUrl: string } {
+  const state = {} as { browser: Browser; baseUrl: string };
+  beforeAll(async () => {
+    state.baseUrl = appInfo().baseUrl;
+    state.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  return state;
 }

@@ -4,10 +4,12 @@
  * navigation chrome, by /embed/:roomId.
  */
 import { Link, Outlet } from '@remix-run/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
 import { usePresenceMap } from '../context/PresenceContext';
+import { useOwnLinkUp } from '../context/RoomsContext';
+import { offlineStore } from '../lib/offline-store';
 import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
@@ -27,14 +29,18 @@ interface Props {
   roomId: string;
   me: string;
   variant?: 'full' | 'embed';
+  /** Extra controls at the end of the header (the embed's sign-out). */
+  headerActions?: ReactNode;
 }
 
-export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
+export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Props) {
   const chat = useRoomChat(roomId, me);
   const [replyTo, setReplyTo] = useState<number | null>(null);
   const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
   const composer = useRef<ComposerHandle>(null);
   const calls = useCallControls();
+  // The window is keyed by room: the kept draft is read once.
+  const [draft] = useState(() => offlineStore.draft(me, roomId));
 
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
@@ -42,8 +48,10 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   const presence = usePresenceMap();
   const otherPresence = other ? presence.get(other.userId) : undefined;
   // The inbox knows; a member with the room open is online; otherwise we do not know yet.
-  // While I am offline myself, what we knew is stale: claim nothing.
-  const meOffline = chat.connection.status === 'offline';
+  // While my own link is down (neither this room's socket nor the inbox connected), what we
+  // knew is stale: claim nothing, grey the dot out.
+  const inboxUp = useOwnLinkUp();
+  const meOffline = chat.connection.status !== 'open' && !inboxUp;
   const otherOnline = meOffline ? undefined : (otherPresence?.online ?? (other?.online ? true : undefined));
 
   const typingNames = useMemo(
@@ -54,7 +62,8 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   let subtitle = '';
   if (chat.info) {
     if (isGroup) {
-      const online = meOffline ? 0 : chat.members.filter((m) => m.userId !== me && (presence.get(m.userId)?.online ?? m.online)).length;
+      // I count too: connected, I am one of those online.
+      const online = meOffline ? 0 : chat.members.filter((m) => m.userId === me || (presence.get(m.userId)?.online ?? m.online)).length;
       subtitle = `${pluralize(chat.members.length, 'member')}${online ? `, ${online} online` : ''}`;
     } else if (other) {
       subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${other.username}`;
@@ -65,6 +74,12 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   useEffect(() => {
     if (title && variant === 'embed') document.title = `${title} · edge-chat`;
   }, [title, variant]);
+
+  // Opening a conversation puts the cursor in the composer (not on touch screens: the keyboard
+  // would cover the conversation before it was even seen).
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) composer.current?.focus();
+  }, [roomId]);
 
   // Notices disappear by themselves.
   useEffect(() => {
@@ -118,7 +133,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
         )}
         {chat.info ? (
           <>
-            <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : otherOnline} group={isGroup} />
+            <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : meOffline ? false : otherOnline} stale={meOffline} group={isGroup} />
             <div className="chat__title">
               <h1 data-testid="chat-title">
                 {title}
@@ -146,7 +161,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
               className="icon-btn"
               aria-label={`Start a voice call with ${other.displayName}`}
               title="Voice call"
-              disabled={calls.busy}
+              disabled={calls.busy || meOffline}
               onClick={() => calls.start(roomId, other.userId, 'voice')}
               data-testid="call-voice-button"
             >
@@ -157,7 +172,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
               className="icon-btn"
               aria-label={`Start a video call with ${other.displayName}`}
               title="Video call"
-              disabled={calls.busy}
+              disabled={calls.busy || meOffline}
               onClick={() => calls.start(roomId, other.userId, 'video')}
               data-testid="call-video-button"
             >
@@ -171,6 +186,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
             <UsersIcon />
           </Link>
         )}
+        {headerActions}
       </header>
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
@@ -187,7 +203,9 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
 
       <Composer
         ref={composer}
-        placeholder={title ? `Message ${title}` : 'Message'}
+        placeholder={title ? `Message ${title.length > 24 ? `${title.slice(0, 23).trimEnd()}…` : title}` : 'Message'}
+        initialText={draft}
+        onDraft={(text) => offlineStore.setDraft(me, roomId, text)}
         replyTo={replyBar}
         editing={editing}
         onSend={(text) => {

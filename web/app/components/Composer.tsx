@@ -23,13 +23,17 @@ interface Props {
   onCancelReply(): void;
   onCancelEdit(): void;
   onTyping(active: boolean): void;
+  /** The draft kept for this conversation (read once, when the composer mounts). */
+  initialText?: string;
+  /** The draft changed (kept per conversation across switches and reloads). */
+  onDraft?(text: string): void;
   /** Arrow-up in an empty box edits my last message. */
   onEditLast?(): void;
 }
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer(props, ref) {
   const { disabled, replyTo, editing, onTyping } = props;
-  const [text, setText] = useState('');
+  const [text, setText] = useState(() => props.initialText ?? '');
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const typingSentAt = useRef(0);
   const typingActive = useRef(false);
@@ -93,6 +97,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
     } else {
       props.onSend(trimmed);
       setText('');
+      props.onDraft?.('');
     }
     stopTyping();
     areaRef.current?.focus();
@@ -101,6 +106,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const onChange = (value: string) => {
     setText(value);
     if (editing) return;
+    props.onDraft?.(value);
     if (!value.trim()) {
       stopTyping();
       return;

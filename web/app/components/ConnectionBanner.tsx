@@ -78,7 +78,7 @@ export function ConnectionBanner({ state, synced, pendingCount, onRetry }: Props
           <span className="connection__dot" aria-hidden="true" />
           <span className="connection__text">{text}</span>
           {(state.status === 'waiting' || kind === 'offline') && (
-            <button type="button" className="link-btn" onClick={onRetry} aria-label="Reconnect now">
+            <button type="button" className="link-btn" onClick={onRetry}>
               Retry now
             </button>
           )}

@@ -3,6 +3,7 @@ import { NavLink } from '@remix-run/react';
 import { useMemo, useState } from 'react';
 import type { RoomSummary } from '../services/api';
 import { usePresenceMap } from '../context/PresenceContext';
+import { useRooms } from '../context/RoomsContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
 import { SearchIcon } from './Icons';
@@ -16,6 +17,10 @@ interface Props {
 
 export function ConversationList({ rooms, error, me, onRetry }: Props) {
   const presence = usePresenceMap();
+  const { inbox } = useRooms();
+  const linkUp = inbox.status === 'open';
+  // Say so once the link is really down (not during the first connection attempt).
+  const offline = inbox.status === 'offline' || inbox.status === 'waiting' || inbox.status === 'failed' || (inbox.status === 'connecting' && inbox.attempt > 0);
   const [filter, setFilter] = useState('');
 
   const items = useMemo(() => {
@@ -24,11 +29,11 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
       .map((room) => {
         const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
         const title = roomTitle(room, room.members, me);
-        const online = other ? (presence.get(other.userId)?.online ?? other.online) : undefined;
+        const online = other ? (linkUp ? (presence.get(other.userId)?.online ?? other.online) : false) : undefined;
         return { room, other, title, online };
       })
       .filter(({ title, other }) => !q || title.toLowerCase().includes(q) || other?.username.includes(q));
-  }, [rooms, filter, me, presence]);
+  }, [rooms, filter, me, presence, linkUp]);
 
   return (
     <nav className="conversations" aria-label="Conversations">
@@ -43,10 +48,16 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
           data-testid="conversation-search"
         />
       </div>
+      {offline && (
+        <p className="conversations__offline" role="status" data-testid="list-offline">
+          <span className="connection__dot" aria-hidden="true" />
+          {inbox.status === 'offline' ? "You're offline." : 'Not connected.'} Presence and new messages will update when you're back.
+        </p>
+      )}
       {error && !rooms && (
         <div className="conversations__empty" role="alert">
           <p>{error}</p>
-          <button type="button" className="btn btn--secondary" onClick={onRetry} aria-label="Try loading conversations again">
+          <button type="button" className="btn btn--secondary" onClick={onRetry}>
             Try again
           </button>
         </div>
@@ -71,28 +82,28 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
         <ul className="conversations__list" data-testid="conversation-list">
           {items.map(({ room, other, title, online }) => {
             const unread = room.unreadCount;
-            const label = [
-              room.kind === 'group' ? `Group ${title}` : `Chat with ${title}`,
-              online ? 'online' : null,
-              unread ? `${unread} unread` : null,
-            ]
-              .filter(Boolean)
-              .join(', ');
             return (
               <li key={room.id}>
                 <NavLink
                   to={`/chat/${room.id}`}
                   className={({ isActive }) => `conversation${isActive ? ' conversation--active' : ''}${unread ? ' conversation--unread' : ''}`}
-                  aria-label={label}
                   data-testid="conversation-item"
                   data-room-id={room.id}
                   data-unread={unread}
                   prefetch="none"
                 >
-                  <Avatar id={other?.userId ?? room.id} name={title} online={online} group={room.kind === 'group'} />
+                  <Avatar id={other?.userId ?? room.id} name={title} online={online} stale={!linkUp} group={room.kind === 'group'} />
                   <span className="conversation__body">
                     <span className="conversation__top">
-                      <span className="conversation__title">{title}</span>
+                      <span className="conversation__title">
+                        {title}
+                        {/* Read after the visible name (never instead of it: label-content-name-mismatch). */}
+                        <span className="visually-hidden">
+                          {room.kind === 'group' ? ', group' : ''}
+                          {online ? ', online' : ''}
+                          {unread ? `, ${unread} unread` : ''}
+                        </span>
+                      </span>
                       <span className="conversation__time">{formatListTime(room.lastMessage?.createdAt ?? room.lastMessageAt)}</span>
                     </span>
                     <span className="conversation__bottom">

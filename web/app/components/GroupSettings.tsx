@@ -25,11 +25,24 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirmLeave, setConfirmLeave] = useState(false);
+  /** The member whose removal waits for a confirmation. */
+  const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
+  const panelRef = useRef<HTMLElement>(null);
   /** The invite link created in this visit (its token fills in the embed snippet). */
   const [invite, setInvite] = useState<CreatedInvite | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Keyboard and screen-reader users land in the panel when it opens.
-  useEffect(() => headingRef.current?.focus(), []);
+  useEffect(() => {
+    headingRef.current?.focus();
+    // Closing the panel (button, Escape, link) puts focus back on the button that opened it.
+    return () => {
+      requestAnimationFrame(() => {
+        if (!document.activeElement || document.activeElement === document.body) {
+          document.querySelector<HTMLElement>('[data-testid="group-settings-link"]')?.focus();
+        }
+      });
+    };
+  }, []);
 
   const roomId = chat.roomId;
   const members = chat.members;
@@ -52,6 +65,12 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
       return false;
     } finally {
       setBusy(null);
+      // The button used may be gone (a removed member) or was disabled while busy: focus must
+      // not fall to the page's body, keep it in the panel.
+      requestAnimationFrame(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body || !panelRef.current?.contains(active)) headingRef.current?.focus();
+      });
     }
   };
 
@@ -72,11 +91,18 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
 
   return (
     <aside
+      ref={panelRef}
       className="side-panel"
       aria-labelledby="group-settings-title"
       data-testid="group-settings"
       onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) navigate(back);
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        // Escape closes the innermost open thing first: a pending confirmation, then the panel.
+        if (confirmRemove || confirmLeave) {
+          setConfirmRemove(null);
+          setConfirmLeave(false);
+          headingRef.current?.focus();
+        } else navigate(back);
       }}
     >
       <header className="panel__header">
@@ -158,22 +184,44 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
                         type="button"
                         className="btn btn--ghost btn--xs"
                         disabled={busy !== null}
-                        aria-label={m.role === 'admin' ? `Remove admin role from ${m.displayName}` : `Make ${m.displayName} an admin`}
+                        aria-label={`${m.role === 'admin' ? 'Dismiss admin' : 'Make admin'}: ${m.displayName}`}
                         onClick={() => void run(`role:${m.userId}`, () => api.setRole(roomId, m.userId, m.role === 'admin' ? 'member' : 'admin'))}
                         data-testid="toggle-admin"
                       >
                         {m.role === 'admin' ? 'Dismiss admin' : 'Make admin'}
                       </button>
-                      <button
-                        type="button"
-                        className="btn btn--ghost btn--xs btn--danger-text"
-                        disabled={busy !== null}
-                        aria-label={`Remove ${m.displayName} from the group`}
-                        onClick={() => void run(`remove:${m.userId}`, () => api.removeMember(roomId, m.userId))}
-                        data-testid="remove-member"
-                      >
-                        Remove
-                      </button>
+                      {confirmRemove === m.userId ? (
+                        <>
+                          <button
+                            type="button"
+                            className="btn btn--danger btn--xs"
+                            disabled={busy !== null}
+                            aria-label={`Remove ${m.displayName}: confirm`}
+                            autoFocus
+                            onClick={() => {
+                              setConfirmRemove(null);
+                              void run(`remove:${m.userId}`, () => api.removeMember(roomId, m.userId));
+                            }}
+                            data-testid="confirm-remove-member"
+                          >
+                            Remove
+                          </button>
+                          <button type="button" className="btn btn--ghost btn--xs" onClick={() => setConfirmRemove(null)} data-testid="cancel-remove-member">
+                            Cancel
+                          </button>
+                        </>
+                      ) : (
+                        <button
+                          type="button"
+                          className="btn btn--ghost btn--xs btn--danger-text"
+                          disabled={busy !== null}
+                          aria-label={`Remove ${m.displayName} from the group`}
+                          onClick={() => setConfirmRemove(m.userId)}
+                          data-testid="remove-member"
+                        >
+                          Remove
+                        </button>
+                      )}
                     </span>
                   )}
                 </li>

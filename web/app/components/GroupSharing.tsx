@@ -223,7 +223,7 @@ export function EmbedSettings({ roomId, invite }: { roomId: string; invite: Crea
 
   const app = typeof window === 'undefined' ? '' : window.location.origin;
   const src = `${app}/embed/${roomId}${invite ? `?invite=${invite.token}` : '?invite=INVITE_TOKEN'}`;
-  const snippet = `<iframe src="${src}" width="400" height="600" style="border:0" allow="camera; microphone" title="Chat"></iframe>`;
+  const snippet = `<iframe src="${src}" width="400" height="600" style="border:0;max-width:100%" allow="camera; microphone" title="Chat"></iframe>`;
   const dirty = saved !== null && text.trim() !== saved.join('\n');
 
   return (
@@ -286,8 +286,8 @@ export function EmbedSettings({ roomId, invite }: { roomId: string; invite: Crea
           {!invite && <span className="hint">Create an invite link above to fill in INVITE_TOKEN, so visitors who are not members yet can join.</span>}
         </span>
         <p className="hint">
-          Visitors sign in inside the frame. Browsers do not send the sign-in cookie to frames on other sites, so an embedded chat keeps
-          people signed in only until its page is reloaded.
+          Visitors sign in inside the frame, and stay signed in there across reloads: the sign-in is kept for your site only. Browsers
+          that block third-party cookies altogether ask them to sign in again after a reload.
         </p>
       </div>
     </section>

@@ -190,3 +190,9 @@ export const SignalIcon = (p: IconProps) => (
     <path d="M2 20h.01M7 20v-4M12 20v-8M17 20V8M22 4v16" />
   </Svg>
 );
+
+export const MoonIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8Z" />
+  </Svg>
+);

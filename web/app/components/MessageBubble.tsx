@@ -7,6 +7,7 @@ import type { WireMessage } from '../lib/protocol';
 import type { PendingMessage } from '../lib/messages';
 import type { RoomMember } from '../services/api';
 import { describeCall, formatFull, formatTime, parseCallRecord, pluralize } from '../lib/format';
+import { isEmojiOnly, linkParts, systemText } from '../lib/text';
 import {
   AlertIcon,
   CheckIcon,
@@ -51,39 +52,26 @@ export interface SentBubbleProps extends CommonProps {
   /** The room's members with their read cursors (for the read-by list). */
   members: readonly RoomMember[];
   highlighted: boolean;
+  /** Tapped (phones): its actions are shown. One message at a time. */
+  selected: boolean;
+  onSelect(seq: number | null): void;
   onReply(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
   onEdit(message: WireMessage): void;
   onDelete(seq: number): void;
 }
 
-/** Splits text into plain strings and http(s) links, as React nodes. */
+/** Text and links (http(s), www., e-mail) as React nodes. */
 function linkify(text: string): ReactNode[] {
-  const out: ReactNode[] = [];
-  const re = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    let href: string | null = null;
-    try {
-      const u = new URL(m[0]);
-      if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href;
-    } catch {
-      href = null;
-    }
-    out.push(
-      href ? (
-        <a key={m.index} href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-          {m[0]}
-        </a>
-      ) : (
-        m[0]
-      ),
-    );
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
+  return linkParts(text).map((part, i) =>
+    part.href ? (
+      <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc">
+        {part.text}
+      </a>
+    ) : (
+      part.text
+    ),
+  );
 }
 
 function StatusIcon({ status }: { status: DeliveryStatus }) {
@@ -104,22 +92,25 @@ function ReplyQuote({ reply, onJump }: { reply: ReplyPreview; onJump(seq: number
       type="button"
       className="msg__quote"
       onClick={() => onJump(reply.seq)}
-      aria-label={`Reply to ${reply.name}: ${reply.text ?? 'earlier message'}. Show original`}
       data-testid="reply-quote"
     >
+      {/* Named by its visible text (plus what it does), never by a label that replaces it. */}
+      <span className="visually-hidden">Reply to </span>
       <span className="msg__quote-name">{reply.name}</span>
       <span className="msg__quote-text">{reply.text ?? 'Earlier message'}</span>
+      <span className="visually-hidden"> (show original)</span>
     </button>
   );
 }
 
 export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps) {
-  const { message: m, mine, me, status, isGroup, members, highlighted } = props;
+  const { message: m, mine, me, status, isGroup, members, highlighted, selected } = props;
   const [picker, setPicker] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showReaders, setShowReaders] = useState(false);
-  const [selected, setSelected] = useState(false);
   const pickerRef = useRef<HTMLDivElement>(null);
+  const reactButton = useRef<HTMLButtonElement>(null);
+  const readersButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!picker) return;
@@ -156,7 +147,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   if (m.type === 'system') {
     return (
       <li className="msg-system" data-testid="message" data-seq={m.seq} data-type={m.type} id={`msg-${m.seq}`}>
-        <span>{m.deletedAt ? 'Message deleted' : m.content}</span>
+        <span>{m.deletedAt ? 'Message deleted' : systemText(m.content, members, me)}</span>
         <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
           {formatTime(m.createdAt)}
         </time>
@@ -182,11 +173,15 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
       data-deleted={deleted ? 'true' : undefined}
       id={`msg-${m.seq}`}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          setPicker(false);
-          setConfirmDelete(false);
-          setShowReaders(false);
-        }
+        if (e.key !== 'Escape') return;
+        // Escape closes what is open here and puts focus back on the button that opened it.
+        const back = picker ? reactButton.current : showReaders ? readersButton.current : null;
+        if (picker || confirmDelete || showReaders || selected) e.stopPropagation();
+        setPicker(false);
+        setConfirmDelete(false);
+        setShowReaders(false);
+        if (selected) props.onSelect(null);
+        back?.focus();
       }}
     >
       {props.senderName && !mine && <div className="msg__sender">{props.senderName}</div>}
@@ -195,14 +190,14 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           className={`bubble${deleted ? ' bubble--deleted' : ''}`}
           data-testid="message-bubble"
           onClick={(e) => {
-            if (!(e.target as HTMLElement).closest('a,button')) setSelected((s) => !s);
+            if (!(e.target as HTMLElement).closest('a,button')) props.onSelect(selected ? null : m.seq);
           }}
         >
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : (
-            <p className="bubble__text" data-testid="message-text">
+            <p className={`bubble__text${isEmojiOnly(m.content) ? ' bubble__text--emoji' : ''}`} data-testid="message-text">
               {linkify(m.content)}
             </p>
           )}
@@ -217,7 +212,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
 
         {!deleted && (
           <div className="msg__actions" role="toolbar" aria-label="Message actions">
-            <button type="button" className="icon-btn icon-btn--sm" aria-label="Add reaction" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
+            <button ref={reactButton} type="button" className="icon-btn icon-btn--sm" aria-label="Add reaction" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
               <SmileIcon size={16} />
             </button>
             <button type="button" className="icon-btn icon-btn--sm" aria-label="Reply" onClick={() => props.onReply(m.seq)} data-testid="reply-button">
@@ -225,6 +220,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             </button>
             {isGroup && (
               <button
+                ref={readersButton}
                 type="button"
                 className="icon-btn icon-btn--sm"
                 aria-label="Read by"
@@ -272,6 +268,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                     onClick={() => {
                       toggle(emoji);
                       setPicker(false);
+                      reactButton.current?.focus();
                     }}
                   >
                     {emoji}
@@ -307,7 +304,10 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
         <div className="read-by" role="dialog" aria-label="Read by" data-testid="read-by">
           <div className="read-by__head">
             <strong>{readBy.length ? `Read by ${pluralize(readBy.length, 'person', 'people')}` : 'Not read yet'}</strong>
-            <button type="button" className="icon-btn icon-btn--sm" aria-label="Close read-by list" onClick={() => setShowReaders(false)}>
+            <button type="button" className="icon-btn icon-btn--sm" aria-label="Close read-by list" onClick={() => {
+                setShowReaders(false);
+                readersButton.current?.focus();
+              }}>
               <CloseIcon size={14} />
             </button>
           </div>
@@ -329,12 +329,14 @@ interface PendingBubbleProps extends CommonProps {
   connected: boolean;
   /** The last of my unsent messages carries the "will send" note. */
   last: boolean;
+  /** A burst is being sent: how many are still on their way (on the last one). */
+  progress: number | null;
   onRetry(clientId: string): void;
   onDiscard(clientId: string): void;
 }
 
 /** My message that the room has not acknowledged yet. */
-export function PendingBubble({ pending: p, connected, last, reply, onJump, onRetry, onDiscard, continued }: PendingBubbleProps) {
+export function PendingBubble({ pending: p, connected, last, progress, reply, onJump, onRetry, onDiscard, continued }: PendingBubbleProps) {
   const failed = p.status === 'failed' && !p.retryAfter;
   const status: DeliveryStatus = failed ? 'failed' : 'sending';
   return (
@@ -367,6 +369,10 @@ export function PendingBubble({ pending: p, connected, last, reply, onJump, onRe
           <button type="button" className="link-btn" onClick={() => onDiscard(p.clientId)} aria-label="Discard this message">
             Discard
           </button>
+        </div>
+      ) : progress ? (
+        <div className="msg__waiting" role="status" data-testid="send-progress">
+          Sending {progress} messages…{p.retryAfter ? ' The server asks us to slow down; they go out in order.' : ''}
         </div>
       ) : (
         last &&

@@ -11,6 +11,7 @@ import { useDocumentVisible } from '../hooks/useDocumentVisible';
 import { dayKey, formatDay, memberName, previewText } from '../lib/format';
 import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
 import { ArrowDownIcon } from './Icons';
+import { useRovingMessages } from '../hooks/useRovingMessages';
 
 interface Props {
   chat: RoomChat;
@@ -21,6 +22,8 @@ interface Props {
 }
 
 const RUN_GAP_MS = 5 * 60_000;
+/** This many unsent messages at once get a progress note ("Sending 12 messages…"). */
+const BURST = 5;
 const BOTTOM_SLACK_PX = 80;
 
 export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
@@ -31,6 +34,10 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
   const [atBottom, setAtBottom] = useState(true);
   const [newBelow, setNewBelow] = useState(0);
   const [highlight, setHighlight] = useState<number | null>(null);
+  /** The message whose actions are shown on a touch screen (one at a time). */
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const roving = useRovingMessages(listRef);
   const visible = useDocumentVisible();
   const connected = chat.connection.status === 'open';
 
@@ -223,13 +230,14 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
     const mine = m.senderId === me;
     return (
       <Fragment key={m.seq}>
+        {/* Plain list items (a role on an <li> would break the list's structure). */}
         {newDay && (
-          <li className="day-separator" role="separator" aria-label={formatDay(m.createdAt)}>
+          <li className="day-separator">
             <span>{formatDay(m.createdAt)}</span>
           </li>
         )}
         {m.seq === unreadLineSeq && (
-          <li className="unread-line" role="separator" aria-label="New messages" data-testid="unread-line">
+          <li className="unread-line" data-testid="unread-line">
             <span>New messages</span>
           </li>
         )}
@@ -244,6 +252,8 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
           members={members}
           reply={replyOf(m.replyToSeq)}
           highlighted={highlight === m.seq}
+          selected={selectedSeq === m.seq}
+          onSelect={setSelectedSeq}
           onJump={jumpTo}
           onReply={onReply}
           onReact={chat.react}
@@ -268,7 +278,6 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
         aria-live="polite"
         aria-relevant="additions"
         aria-label="Messages"
-        tabIndex={0}
       >
         <div ref={sentinelRef} className="messages__top" data-testid="history-sentinel">
           {loaded && !hasOlder && messages.length > 0 && <p className="messages__start">This is the beginning of the conversation.</p>}
@@ -288,13 +297,14 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
             <p className="muted">Say hello 👋</p>
           </div>
         )}
-        <ol className="messages__list">
+        <ol className="messages__list" ref={listRef} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus} onBlur={roving.onBlur}>
           {rows}
           {pending.map((p, i) => {
             const before = i === 0 ? lastConfirmed : undefined;
             return (
               <PendingBubble
                 key={p.clientId}
+                progress={i === pending.length - 1 && connected && pending.length >= BURST ? pending.length : null}
                 pending={p}
                 mine
                 senderName={null}

@@ -46,7 +46,18 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
   };
 
   return (
-    <section className="panel" aria-labelledby="new-chat-title" data-testid="new-chat">
+    <section
+      className="panel"
+      aria-labelledby="new-chat-title"
+      data-testid="new-chat"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        // Escape closes the panel and returns focus to the "+" button that opened it.
+        e.preventDefault();
+        navigate('/chat');
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="new-chat-button"]')?.focus());
+      }}
+    >
       <header className="panel__header">
         <Link to="/chat" className="icon-btn chat__back" aria-label="Back to conversations">
           <BackIcon />

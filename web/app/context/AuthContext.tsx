@@ -7,6 +7,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, setTokenSource, type PublicUser, type Session } from '../services/api';
+import { offlineStore } from '../lib/offline-store';
 
 export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
 
@@ -29,6 +30,11 @@ export interface AuthValue {
   refresh(): Promise<string | null>;
   /** True after the user signed out here or in another tab (no "come back to" page then). */
   signedOut: boolean;
+  /**
+   * True while the server could not be reached to restore the session and the app runs on what
+   * this device kept from the last signed-in user (no token yet: it is fetched once reachable).
+   */
+  offline: boolean;
   /** Set when the last attempt to restore the session failed for a reason other than "no session". */
   restoreError: string | null;
   retryRestore(): void;
@@ -57,6 +63,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [signedOut, setSignedOut] = useState(false);
+  const [offlineUser, setOfflineUser] = useState<PublicUser | null>(null);
   const sessionRef = useRef<StoredSession | null>(null);
   const inflight = useRef<Promise<string | null> | null>(null);
   const channel = useRef<BroadcastChannel | null>(null);
@@ -64,8 +71,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const adopt = useCallback((next: StoredSession | null, broadcast: boolean) => {
     sessionRef.current = next;
     setSession(next);
+    setOfflineUser(null);
     setStatus(next ? 'authenticated' : 'anonymous');
     if (next) setRestoreError(null);
+    if (next) offlineStore.setLastUser(next.user);
     if (broadcast) channel.current?.postMessage(next ? { type: 'session', session: next } : { type: 'logout' });
   }, []);
 
@@ -83,11 +92,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         return fresh.token;
       } catch (err) {
         if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+          // The session is over: do not open as this user when offline next time.
+          offlineStore.setLastUser(null);
           adopt(null, false);
           return null;
         }
         // Network trouble: keep what we have; callers see the failure of their own request.
-        if (!sessionRef.current) {
+        // Nothing yet (opened offline): carry on as the last user of this device, if any.
+        const last = sessionRef.current ? null : offlineStore.lastUser();
+        if (last) {
+          setOfflineUser(last);
+          setStatus('authenticated');
+        } else if (!sessionRef.current) {
           setStatus('anonymous');
           setRestoreError(err instanceof ApiError ? err.message : 'Could not restore your session.');
         }
@@ -133,6 +149,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
+  // Opened offline: get a real session as soon as the network is back.
+  useEffect(() => {
+    if (!offlineUser) return;
+    const retry = () => void refresh();
+    window.addEventListener('online', retry);
+    const timer = setInterval(retry, 30_000);
+    return () => {
+      window.removeEventListener('online', retry);
+      clearInterval(timer);
+    };
+  }, [offlineUser, refresh]);
+
   // Refresh shortly before expiry; after sleeping in the background, check as soon as visible.
   useEffect(() => {
     if (!session) return;
@@ -165,9 +193,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The cookie is cleared server-side when reachable; locally we forget the token either way.
     }
+    const user = sessionRef.current?.user ?? offlineUser;
+    if (user) offlineStore.forget(user.id);
     setSignedOut(true);
     adopt(null, true);
-  }, [adopt]);
+  }, [adopt, offlineUser]);
 
   const retryRestore = useCallback(() => {
     setStatus('loading');
@@ -178,7 +208,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthValue>(
     () => ({
       status,
-      user: session?.user ?? null,
+      user: session?.user ?? offlineUser,
+      offline: !session && Boolean(offlineUser),
       getToken: () => sessionRef.current?.token ?? null,
       signIn,
       signOut,
@@ -187,7 +218,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       restoreError,
       retryRestore,
     }),
-    [status, session, signIn, signOut, refresh, signedOut, restoreError, retryRestore],
+    [status, session, offlineUser, signIn, signOut, refresh, signedOut, restoreError, retryRestore],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -9,6 +9,7 @@ import { useInbox } from '../hooks/useInbox';
 import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
 import type { ConnectionState } from '../services/socket';
+import { offlineStore } from '../lib/offline-store';
 
 interface RoomsValue {
   /** null until the first load. */
@@ -37,11 +38,15 @@ function byActivity(a: RoomSummary, b: RoomSummary) {
 }
 
 export function RoomsProvider({ children }: { children: ReactNode }) {
-  const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const presence = usePresenceUpdater();
   const { user, refresh } = useAuth();
   const me = user?.id ?? '';
+  // Mounted on the client only (behind RequireAuth): the list this device saw last comes first,
+  // so the app opens offline to the last state; the server's list replaces it when it arrives.
+  const [rooms, setRooms] = useState<RoomSummary[] | null>(() => (me ? offlineStore.rooms(me) : null));
+  const [error, setError] = useState<string | null>(null);
+  /** False while the list is the saved one (not yet confirmed by the server). */
+  const [fresh, setFresh] = useState(false);
   const loading = useRef<Promise<void> | null>(null);
   const roomsRef = useRef(rooms);
   roomsRef.current = rooms;
@@ -52,6 +57,7 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
       .rooms()
       .then(({ rooms: list }) => {
         setRooms(list);
+        setFresh(true);
         setError(null);
       })
       .catch((err: unknown) => setError(errorMessage(err)))
@@ -134,6 +140,15 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     },
   });
 
+  useEffect(() => {
+    if (me && rooms) offlineStore.setRooms(me, rooms);
+  }, [me, rooms]);
+
+  // Opened offline (or the first load failed): load the list once the inbox is connected again.
+  useEffect(() => {
+    if (inbox.status === 'open' && !fresh) void reload();
+  }, [inbox.status, fresh, reload]);
+
   const value = useMemo(
     () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame }),
     [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame],
@@ -145,6 +160,14 @@ export function useRooms(): RoomsValue {
   const ctx = useContext(RoomsContext);
   if (!ctx) throw new Error('useRooms must be used inside <RoomsProvider>');
   return ctx;
+}
+
+/**
+ * False while our own link is down (the inbox socket is not connected, or the browser is
+ * offline): presence we knew is out of date and is shown greyed out, never as "online".
+ */
+export function useOwnLinkUp(): boolean {
+  return useRooms().inbox.status === 'open';
 }
 
 /** Total unread messages, for the tab title. */

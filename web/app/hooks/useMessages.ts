@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { api, errorMessage } from '../services/api';
 import { initialMessages, messagesReducer, outboxStore, type MessagesState } from '../lib/messages';
+import { newestContiguous, offlineStore } from '../lib/offline-store';
 
 export const PAGE_SIZE = 50;
 
@@ -30,7 +31,14 @@ export function useMessages(roomId: string, me: string) {
         return page.messages.reduce((max, m) => Math.max(max, m.seq), 0);
       },
       (err: unknown) => {
-        if (!ctrl.signal.aborted) setHistoryError(errorMessage(err));
+        if (ctrl.signal.aborted) return null;
+        // Offline: the newest messages this device saw; the socket catches up from there.
+        const cached = offlineStore.messages(me, roomId);
+        if (cached?.messages.length) {
+          dispatch({ type: 'page', messages: [...cached.messages].reverse(), nextBefore: cached.nextBefore });
+          return cached.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+        }
+        setHistoryError(errorMessage(err));
         return null;
       },
     );
@@ -41,6 +49,16 @@ export function useMessages(roomId: string, me: string) {
   useEffect(() => {
     if (state.roomId === roomId) outboxStore.save(me, roomId, state.pending);
   }, [state.pending, state.roomId, me, roomId]);
+
+  // Keep the newest messages on disk too, for opening offline (a moment after the last change).
+  useEffect(() => {
+    if (state.roomId !== roomId || !state.loaded) return;
+    const t = setTimeout(() => {
+      const s = stateRef.current;
+      offlineStore.setMessages(me, roomId, newestContiguous(s.seqs.map((seq) => s.bySeq.get(seq)!).filter(Boolean)));
+    }, 500);
+    return () => clearTimeout(t);
+  }, [state.bySeq, state.roomId, state.loaded, me, roomId]);
 
   /** The newest page up to `lastSeq` (when the first REST page failed and the socket came first). */
   const loadLatest = useCallback(

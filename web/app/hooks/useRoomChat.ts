@@ -14,6 +14,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type RoomDetail, type RoomMember } from '../services/api';
 import type { ClientFrame, MemberState, ServerFrame, WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
+import { offlineStore } from '../lib/offline-store';
 import { useRooms } from '../context/RoomsContext';
 import { usePresenceUpdater } from '../context/PresenceContext';
 import { useAuth } from '../context/AuthContext';
@@ -30,6 +31,8 @@ export interface Notice {
   id: number;
   text: string;
 }
+
+const REMOVED_TEXT = 'You are no longer a member of this conversation.';
 
 export function useRoomChat(roomId: string, me: string) {
   const rooms = useRooms();
@@ -70,6 +73,12 @@ export function useRoomChat(roomId: string, me: string) {
   /** My read cursor when the room was opened: where the "new messages" line goes. */
   const [firstUnread, setFirstUnread] = useState<number | null>(null);
 
+  /**
+   * Where my reading got to: the server's cursor, or what this device saw if that is further
+   * (the server starts a re-added member's cursor over at 0).
+   */
+  const readUpTo = (serverCursor: number) => Math.max(serverCursor, offlineStore.readCursor(me, roomId));
+
   const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
 
   // Room info when it is not in the conversation list (deep link, embed).
@@ -88,7 +97,7 @@ export function useRoomChat(roomId: string, me: string) {
   }, [roomId, summary === null]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
-    if (firstUnread === null && summary) setFirstUnread(summary.lastReadSeq + 1);
+    if (firstUnread === null && summary) setFirstUnread(readUpTo(summary.lastReadSeq) + 1);
   }, [summary, firstUnread]);
 
   const flushRead = useCallback((send: (f: ClientFrame) => boolean) => {
@@ -125,7 +134,7 @@ export function useRoomChat(roomId: string, me: string) {
         if (mine) {
           readConfirmed.current = Math.max(readConfirmed.current, mine.lastReadSeq);
           readSent.current = readConfirmed.current;
-          setFirstUnread((cur) => cur ?? mine.lastReadSeq + 1);
+          setFirstUnread((cur) => cur ?? readUpTo(mine.lastReadSeq) + 1);
         }
         const after = afterRef.current;
         if (after === undefined) void loadLatest(frame.lastSeq);
@@ -187,8 +196,8 @@ export function useRoomChat(roomId: string, me: string) {
         rooms.patchRoom(roomId, { name: frame.name, members: frame.members });
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
         if (!frame.members.some((m) => m.userId === me)) {
-          setGone('You are no longer a member of this conversation.');
-          socket?.fail('You are no longer a member of this conversation.');
+          setGone(REMOVED_TEXT);
+          socket?.fail(REMOVED_TEXT);
           rooms.removeRoom(roomId);
         }
         return;
@@ -214,8 +223,10 @@ export function useRoomChat(roomId: string, me: string) {
           return;
         }
         if (frame.code === 'not_a_member' || frame.code === 'not_found') {
-          setGone(frame.message);
-          socket?.fail(frame.message);
+          // The server's wording is for developers ("you were removed from this room"); say it as the app does.
+          const text = frame.code === 'not_found' ? 'This conversation does not exist.' : REMOVED_TEXT;
+          setGone(text);
+          socket?.fail(text);
           return;
         }
         if (frame.code === 'rate_limited') {
@@ -330,6 +341,7 @@ export function useRoomChat(roomId: string, me: string) {
     (seq: number) => {
       if (seq <= readWanted.current) return;
       readWanted.current = seq;
+      offlineStore.setReadCursor(me, roomId, seq);
       markRoomRead(roomId, seq);
       setLiveMembers((list) => list?.map((m) => (m.userId === me ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, seq) } : m)) ?? list);
       if (synced) flushRead(send);

@@ -13,8 +13,9 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LogoutIcon, PlusIcon } from '../components/Icons';
+import { LogoutIcon, MoonIcon, PlusIcon } from '../components/Icons';
 import { roomTitle } from '../lib/format';
+import { useTheme } from '../lib/theme';
 
 export const meta: MetaFunction = () => [{ title: 'Chats · edge-chat' }];
 
@@ -38,6 +39,8 @@ function ChatShell() {
   const location = useLocation();
   const unread = useUnreadTotal();
   const [signingOut, setSigningOut] = useState(false);
+  const [confirmSignOut, setConfirmSignOut] = useState(false);
+  const { theme, setTheme } = useTheme();
   const mainOpen = Boolean(roomId) || location.pathname !== '/chat';
 
   useEffect(() => {
@@ -48,8 +51,13 @@ function ChatShell() {
 
   return (
     <div className="shell" data-pane={mainOpen ? 'main' : 'list'}>
+      <a className="skip-link" href="#main-content">
+        Skip to {roomId ? 'the conversation' : 'main content'}
+      </a>
       <aside className="sidebar" aria-label="Your conversations">
         <header className="sidebar__header">
+          {/* The page's heading when no conversation (with its own h1) is open. */}
+          {!mainOpen && <h1 className="visually-hidden">Chats</h1>}
           <Logo />
           <Link to="/chat/new" className="icon-btn icon-btn--accent" aria-label="New conversation" data-testid="new-chat-button">
             <PlusIcon />
@@ -65,19 +73,70 @@ function ChatShell() {
           <button
             type="button"
             className="icon-btn"
+            aria-label="Dark mode"
+            aria-pressed={theme === 'dark'}
+            title="Dark mode"
+            onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+            data-testid="theme-toggle"
+          >
+            <MoonIcon />
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
             aria-label="Sign out"
+            aria-expanded={confirmSignOut}
             data-testid="logout-button"
             disabled={signingOut}
-            onClick={() => {
-              setSigningOut(true);
-              void signOut();
-            }}
+            onClick={() => setConfirmSignOut((v) => !v)}
           >
             <LogoutIcon />
           </button>
+          {confirmSignOut && (
+            <div
+              className="popover sidebar__confirm"
+              role="dialog"
+              aria-labelledby="signout-title"
+              data-testid="signout-confirm"
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                setConfirmSignOut(false);
+                document.querySelector<HTMLElement>('[data-testid="logout-button"]')?.focus();
+              }}
+            >
+              <p id="signout-title">
+                <strong>Sign out?</strong> Chats saved on this device and unsent messages are removed from it.
+              </p>
+              <div className="row">
+                <button
+                  type="button"
+                  className="btn btn--danger"
+                  autoFocus
+                  disabled={signingOut}
+                  data-testid="confirm-logout"
+                  onClick={() => {
+                    setSigningOut(true);
+                    void signOut();
+                  }}
+                >
+                  Sign out
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--secondary"
+                  onClick={() => {
+                    setConfirmSignOut(false);
+                    document.querySelector<HTMLElement>('[data-testid="logout-button"]')?.focus();
+                  }}
+                >
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
         </footer>
       </aside>
-      <main className="main">
+      <main className="main" id="main-content" tabIndex={-1}>
         <Outlet />
       </main>
     </div>

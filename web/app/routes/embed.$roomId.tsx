@@ -89,11 +89,11 @@ function EmbedRoom({ roomId, invite, me }: { roomId: string; invite: string | nu
   if (access.state === 'checking') return <Splash />;
   if (access.state === 'member') {
     return (
-      <div className="embed" data-testid="embed">
+      <main className="embed" data-testid="embed">
         <RoomsProvider>
-          <ChatWindow roomId={roomId} me={me.id} variant="embed" />
+          <ChatWindow roomId={roomId} me={me.id} variant="embed" headerActions={<EmbedSignOut />} />
         </RoomsProvider>
-      </div>
+      </main>
     );
   }
   return (
@@ -124,7 +124,7 @@ function EmbedRoom({ roomId, invite, me }: { roomId: string; invite: string | nu
 function EmbedSignIn({ invited }: { invited: boolean }) {
   const { signIn } = useAuth();
   const [mode, setMode] = useState<'login' | 'register'>('login');
-  const [form, setForm] = useState({ login: '', username: '', email: '', password: '' });
+  const [form, setForm] = useState({ login: '', username: '', displayName: '', email: '', password: '' });
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -140,7 +140,12 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
         mode === 'login'
           ? await api.login({ login: form.login.trim(), password: form.password }, framedByAnotherSite())
           : await api.register(
-              { username: form.username.trim().toLowerCase(), email: form.email.trim(), password: form.password },
+              {
+                username: form.username.trim().toLowerCase(),
+                email: form.email.trim(),
+                password: form.password,
+                ...(form.displayName.trim() ? { displayName: form.displayName.trim() } : {}),
+              },
               framedByAnotherSite(),
             );
       signIn(session);
@@ -163,6 +168,7 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
         ) : (
           <>
             <Field label="Username" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={form.username} onChange={set('username')} error={fields.username} />
+            <Field label="Display name (optional)" name="displayName" autoComplete="name" value={form.displayName} onChange={set('displayName')} error={fields.displayName} />
             <Field label="Email" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={fields.email} />
           </>
         )}
@@ -197,6 +203,26 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
         Your sign-in here is kept for this site only. If your browser blocks third-party cookies, you'll sign in again after a reload.
       </p>
     </main>
+  );
+}
+
+/** Signing out inside the frame (a second click confirms). */
+function EmbedSignOut() {
+  const { signOut } = useAuth();
+  const [confirming, setConfirming] = useState(false);
+  return confirming ? (
+    <span className="row embed-signout">
+      <button type="button" className="btn btn--danger btn--xs" autoFocus onClick={() => void signOut()} data-testid="embed-confirm-signout">
+        Sign out
+      </button>
+      <button type="button" className="btn btn--ghost btn--xs" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </span>
+  ) : (
+    <button type="button" className="btn btn--ghost btn--xs" onClick={() => setConfirming(true)} data-testid="embed-signout">
+      Sign out
+    </button>
   );
 }
 

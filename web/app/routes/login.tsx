@@ -1,6 +1,7 @@
 import { Link, Navigate, useSearchParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { offlineStore } from '../lib/offline-store';
 import { useAuth } from '../context/AuthContext';
 import { api, ApiError, errorMessage } from '../services/api';
 import { AuthCard, Field } from '../components/AuthForm';
@@ -18,6 +19,9 @@ export default function Login() {
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  // "Welcome back" only for someone who signed in on this device before (read after hydration).
+  const [returning, setReturning] = useState(false);
+  useEffect(() => setReturning(offlineStore.returning()), []);
 
   if (status === 'authenticated') return <Navigate to={next} replace />;
 
@@ -37,7 +41,7 @@ export default function Login() {
   };
 
   return (
-    <AuthCard title="Welcome back" subtitle="Sign in to continue to your conversations.">
+    <AuthCard title={returning ? 'Welcome back' : 'Sign in'} subtitle="Sign in to continue to your conversations.">
       {restoreError && (
         <p className="form-error" role="alert">
           {restoreError}{' '}

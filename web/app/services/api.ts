@@ -175,6 +175,9 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Fired on window when a request found no connection to the server (the sockets then check theirs). */
+export const UNREACHABLE_EVENT = 'edge-chat:unreachable';
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const { auth = true } = options;
   let response = await send(method, path, options, auth ? tokenSource?.getToken() ?? null : null);
@@ -216,6 +219,8 @@ async function send(method: string, path: string, options: RequestOptions, token
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    // The sockets may not know yet (services/socket.ts listens and checks its link now).
+    if (typeof window !== 'undefined') window.dispatchEvent(new Event(UNREACHABLE_EVENT));
     throw new ApiError(0, 'network', "Can't reach the server. Check your connection.");
   }
 }

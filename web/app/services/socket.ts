@@ -6,7 +6,7 @@
  * It knows nothing about rooms: the caller supplies the URL and a parser, so the room socket and
  * the inbox socket share it.
  */
-import { api, ApiError } from './api';
+import { api, ApiError, UNREACHABLE_EVENT } from './api';
 import {
   CLOSE_CODES,
   deliveryReporter,
@@ -48,6 +48,12 @@ export interface SocketOptions<In> {
 
 const PING_EVERY_MS = 30_000;
 const PONG_TIMEOUT_MS = 10_000;
+
+/**
+ * After UNREACHABLE_EVENT (a request found no connection), an open socket may be a dead one the
+ * keepalive has not caught yet (up to 40 s): it pings at once and is given up after this long.
+ */
+const PROBE_TIMEOUT_MS = 5000;
 const CONNECT_TIMEOUT_MS = 15_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -96,6 +102,7 @@ export class ReconnectingSocket<In, Out = unknown> {
     window.addEventListener('online', this.handleOnline);
     window.addEventListener('offline', this.handleOffline);
     document.addEventListener('visibilitychange', this.handleVisible);
+    window.addEventListener(UNREACHABLE_EVENT, this.handleUnreachable);
     if (navigator.onLine === false) this.setState({ status: 'offline' });
     else void this.connect();
   }
@@ -106,6 +113,7 @@ export class ReconnectingSocket<In, Out = unknown> {
     window.removeEventListener('online', this.handleOnline);
     window.removeEventListener('offline', this.handleOffline);
     document.removeEventListener('visibilitychange', this.handleVisible);
+    window.removeEventListener(UNREACHABLE_EVENT, this.handleUnreachable);
     this.clearTimers();
     this.closeSocket(1000, 'bye');
     this.setState({ status: 'closed' });
@@ -224,7 +232,7 @@ export class ReconnectingSocket<In, Out = unknown> {
     this.attempt = 0;
   }
 
-  private ping(gen: number) {
+  private ping(gen: number, timeoutMs = PONG_TIMEOUT_MS) {
     if (gen !== this.generation || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     try {
       this.ws.send(PING_FRAME);
@@ -234,7 +242,7 @@ export class ReconnectingSocket<In, Out = unknown> {
     if (this.pongTimer === undefined) {
       this.pongTimer = setTimeout(() => {
         if (gen === this.generation) this.restart('The server stopped answering.');
-      }, PONG_TIMEOUT_MS);
+      }, timeoutMs);
     }
   }
 
@@ -285,6 +293,10 @@ export class ReconnectingSocket<In, Out = unknown> {
     this.clearTimers();
     this.closeSocket(4000, 'offline');
     this.setState({ status: 'offline' });
+  };
+
+  private handleUnreachable = () => {
+    if (!this.stopped && this.ws?.readyState === WebSocket.OPEN) this.ping(this.generation, PROBE_TIMEOUT_MS);
   };
 
   private handleVisible = () => {

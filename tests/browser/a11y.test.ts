@@ -1,0 +1,178 @@
+/**
+ * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
+ * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, invite
+ * link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
+ * (1440×900), and fails on any serious or critical violation. Each audited state is also
+ * screenshotted (test-results/screenshots/a11y-*).
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appInfo } from '../support/app';
+import { uniqueName, type TestUser } from '../support/api';
+import { connectAs, e2eApi } from '../support/e2e';
+import { closeAllSockets } from '../support/ws-client';
+import { launchBrowser, shot } from '../support/browser';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+let baseUrl: string;
+const api = () => e2eApi();
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+async function named(prefix: string, displayName: string): Promise<TestUser> {
+  const username = uniqueName(prefix);
+  const password = `pw-${crypto.randomUUID()}`;
+  const res = await api().request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password, displayName });
+  if (res.status !== 201) throw new Error(`register → ${res.status}`);
+  const body = (await res.json()) as { user: { id: string }; token: string };
+  return { id: body.user.id, username, password, token: body.token, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! };
+}
+
+/** A fresh sign-in of `user` in a new context (each context rotates its own refresh cookie). */
+async function contextFor(user: TestUser | null, size: 'phone' | 'desktop', dark: boolean): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
+    viewport: size === 'phone' ? { width: 390, height: 844 } : { width: 1440, height: 900 },
+    ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}),
+    colorScheme: dark ? 'dark' : 'light',
+    // axe is injected as an inline script, which the app's CSP (rightly) refuses.
+    bypassCSP: true,
+  });
+  if (user) {
+    const res = await api().request('POST', '/api/auth/login', { login: user.username, password: user.password });
+    const [name, ...rest] = (res.headers.get('set-cookie') ?? '').split(';')[0]!.split('=');
+    await ctx.addCookies([{ name: name!, value: rest.join('='), url: `${baseUrl}/api/auth`, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+  }
+  return ctx;
+}
+
+const found: string[] = [];
+
+async function audit(page: Page, state: string) {
+  // Let transitions finish: contrast is measured on what is painted.
+  await page.waitForTimeout(400);
+  await shot(page, `a11y-${state}`);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+    found.push(`${state}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes.slice(0, 6).map((n) => `    ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1, 2).join(' ').trim()}`).join('\n')}`);
+  }
+}
+
+let me: TestUser;
+let direct: string;
+let group: string;
+let inviteToken: string;
+
+beforeAll(async () => {
+  baseUrl = appInfo().baseUrl;
+  browser = await launchBrowser();
+  const a = api();
+  me = await named('axe', 'Ada Lovelace');
+  const bob = await named('bob', 'Bob Builder');
+  const cat = await named('cat', 'Cat Stevens');
+  direct = await a.openDirect(me, bob);
+  group = await a.createGroup(me, 'Book club for people with remarkably long group names', [bob, cat]);
+  inviteToken = (await a.json<{ invite: { token: string } }>('POST', `/api/groups/${group}/invites`, {}, me.token)).invite.token;
+
+  // Some conversation in both rooms: text, a link, emoji, a reply, a reaction.
+  const say = async (who: TestUser, roomId: string, lines: string[]) => {
+    const s = await connectAs(a, who, roomId);
+    for (const [i, content] of lines.entries()) {
+      s.send({ type: 'send', clientId: crypto.randomUUID(), content, ...(i === 2 ? { replyToSeq: 1 } : {}) });
+      await s.inbox.next('ack');
+    }
+    return s;
+  };
+  await say(bob, direct, ['Hi Ada! Have a look at www.example.com', '👍', 'Also mail me: bob@example.com']);
+  const mine = await say(me, direct, ['Hello Bob, thanks!']);
+  mine.send({ type: 'react', seq: 1, emoji: '❤️', on: true });
+  await mine.inbox.next('updated');
+  await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
+  await say(me, group, ['Sounds good']);
+  await closeAllSockets();
+}, 120_000);
+
+afterAll(async () => {
+  await closeAllSockets();
+  await browser?.close();
+});
+
+const connected = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 30_000 });
+
+describe('axe-core audit of every page and state', () => {
+  for (const size of ['desktop', 'phone'] as const) {
+    for (const dark of [false, true]) {
+      const tag = `${size}-${dark ? 'dark' : 'light'}`;
+      it(`has no serious or critical violations (${tag})`, async () => {
+        const before = found.length;
+        const anon = await contextFor(null, size, dark);
+        const page0 = await anon.newPage();
+        await page0.goto(`${baseUrl}/login`);
+        await page0.getByTestId('login-form').waitFor();
+        await audit(page0, `login-${tag}`);
+        await page0.goto(`${baseUrl}/register`);
+        await page0.getByTestId('register-submit').waitFor();
+        await audit(page0, `register-${tag}`);
+        await anon.close();
+
+        const ctx = await contextFor(me, size, dark);
+        const page = await ctx.newPage();
+        await page.goto(`${baseUrl}/chat`);
+        await page.getByTestId('conversation-list').waitFor({ timeout: 20_000 });
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 2);
+        await audit(page, `list-${tag}`);
+
+        await page.goto(`${baseUrl}/chat/${direct}`);
+        await connected(page);
+        await page.locator('[data-testid=message][data-seq]').nth(3).waitFor();
+        await audit(page, `direct-${tag}`);
+
+        await page.goto(`${baseUrl}/chat/${group}`);
+        await connected(page);
+        await page.locator('[data-testid=message][data-seq]').nth(2).waitFor();
+        await audit(page, `group-${tag}`);
+
+        await page.getByTestId('group-settings-link').click();
+        await page.getByTestId('group-settings').waitFor();
+        await page.getByTestId('invite-links').waitFor();
+        await audit(page, `group-settings-${tag}`);
+
+        await page.goto(`${baseUrl}/join/${inviteToken}`);
+        await page.waitForFunction(() => {
+          const s = document.querySelector('[data-testid=join-page]')?.getAttribute('data-state');
+          return s && s !== 'loading';
+        }, null, { timeout: 20_000 });
+        await audit(page, `join-${tag}`);
+
+        await page.goto(`${baseUrl}/embed/${group}`);
+        await page.getByTestId('composer-input').waitFor({ timeout: 20_000 });
+        await connected(page);
+        await audit(page, `embed-${tag}`);
+
+        // The call screen (Bob is not there: it rings, then ends unanswered or is cancelled).
+        await page.goto(`${baseUrl}/chat/${direct}`);
+        await connected(page);
+        await page.getByTestId('call-voice-button').click();
+        await page.getByTestId('call-screen').waitFor({ timeout: 20_000 });
+        await audit(page, `call-${tag}`);
+        await page.getByTestId('call-hangup').click().catch(() => {});
+        await ctx.close();
+        expect(found.slice(before).join('\n\n')).toBe('');
+      });
+    }
+  }
+});

@@ -1,0 +1,129 @@
+/**
+ * The service worker (served as /sw.js; web/vite.config.ts writes it into web/build/client with
+ * the build's file list in place of the two placeholders below).
+ *
+ * - Precaches every file of the client build (route modules, CSS, icons, the web app manifest),
+ *   so navigating inside the app never fails for lack of a route module while the server is
+ *   unreachable. Files are content-hashed: cache first.
+ * - Pages (navigations): network first with a timeout; every page that loads is kept. Without a
+ *   network the kept copy of that address is served, or else the app shell (the /chat page,
+ *   which renders the same for everyone: the app is client-driven) adapted to the address, so
+ *   the browser's "This site can't be reached" page never shows. The app then opens on what it
+ *   saved (offline-store.ts) and reconnects by itself.
+ * - /api and /ws are never touched: the app handles their failures itself.
+ */
+/* eslint-disable no-restricted-globals */
+const VERSION = '__BUILD_VERSION__';
+const PRECACHE = __PRECACHE_FILES__;
+
+const ASSETS = `edge-chat-assets-${VERSION}`;
+// Pages name this build's files: they are kept per build too.
+const PAGES = `edge-chat-pages-${VERSION}`;
+/** Pages fetched at install time, so the app opens offline even before they were visited. */
+const SHELL_PAGES = ['/chat', '/login', '/register'];
+const NAVIGATION_TIMEOUT_MS = 8000;
+/** Pages kept for offline use: the app's own (not invite links, whose token is in the address). */
+const KEPT_PAGES = /^\/(chat|login|register)(\/|$)/;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const assets = await caches.open(ASSETS);
+      await assets.addAll(PRECACHE);
+      const pages = await caches.open(PAGES);
+      await Promise.all(
+        SHELL_PAGES.map(async (path) => {
+          try {
+            const res = await fetch(path, { credentials: 'same-origin' });
+            if (isPage(res)) await pages.put(path, res);
+          } catch {
+            // offline during install: kept when first visited instead
+          }
+        }),
+      );
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('edge-chat-') && name !== ASSETS && name !== PAGES) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/ws/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(request, url));
+  } else if (PRECACHE.includes(url.pathname) || url.pathname.startsWith('/assets/')) {
+    event.respondWith(asset(request));
+  }
+});
+
+function isPage(res) {
+  return res.ok && (res.headers.get('content-type') || '').includes('text/html');
+}
+
+async function asset(request) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const res = await fetch(request);
+  if (res.ok) {
+    const copy = res.clone();
+    caches.open(ASSETS).then((c) => c.put(request, copy)).catch(() => {});
+  }
+  return res;
+}
+
+async function navigate(request, url) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), NAVIGATION_TIMEOUT_MS);
+  try {
+    const res = await fetch(request, { signal: controller.signal });
+    if (isPage(res) && KEPT_PAGES.test(url.pathname)) {
+      const copy = res.clone();
+      caches.open(PAGES).then((c) => c.put(url.pathname, copy)).catch(() => {});
+    }
+    return res;
+  } catch {
+    return offlinePage(url);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function offlinePage(url) {
+  const pages = await caches.open(PAGES);
+  const same = await pages.match(url.pathname);
+  if (same) return fromCache(same, await same.text());
+  // Another address of the app: the shell, told which address it is for (Remix reloads a page
+  // whose server-rendered URL differs from the address bar).
+  const shell = url.pathname.startsWith('/chat') || url.pathname === '/' ? await pages.match('/chat') : null;
+  if (shell) {
+    return fromCache(shell, (await shell.text()).replace(/"url":"\/chat"/, `"url":${JSON.stringify(url.pathname)}`));
+  }
+  return new Response(OFFLINE_HTML, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+}
+
+/** A kept page, marked as such (tests and the network panel can tell). */
+function fromCache(res, html) {
+  const headers = new Headers(res.headers);
+  headers.set('X-Served-By', 'service-worker-cache');
+  return new Response(html, { status: 200, headers });
+}
+
+const OFFLINE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Offline · edge-chat</title><style>body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;color:#1b1f29;background:#f6f7fb}
+main{max-width:28rem;padding:1.5rem}a{color:#1849a9}@media (prefers-color-scheme:dark){body{color:#e9ecf2;background:#0f1218}a{color:#9cc0ff}}</style></head>
+<body><main data-testid="offline-page"><h1>You are offline</h1><p>This page has not been opened on this device before, so it cannot be shown without a connection.</p>
+<p><a href="/chat">Open your chats</a> — they were saved on this device.</p></main></body></html>`;
