@@ -78,13 +78,13 @@ for (const name of only ?? []) if (!PHASES.includes(name)) throw new Error(`--on
 /** Sizes of the run. --quick keeps every phase but shrinks the slow ones. */
 const plan = {
   fanout: { sizes: [2, 10, 100], messages: quick ? 100 : 300, warmup: 20, pings: quick ? 100 : 300, maxMs: 180_000 },
-  throughput: { senders: 10, window: 32, maxMessages: quick ? 10_000 : 40_000, durationMs: quick ? 8_000 : 20_000, drainMs: 15_000 },
+  throughput: { senders: 10, window: 32, maxMessages: quick ? 10_000 : 40_000, durationMs: quick ? 8_000 : 20_000, drainMs: 15_000, postgresDrainMs: 60_000 },
   idle: { rooms: quick ? 5 : 10, socketsPerRoom: 100, warmupSockets: 100, settleMs: 3_000, idleMs: quick ? 5_000 : 15_000 },
   history: { depths: quick ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000], requests: 50 },
   /** One-way delays of the fault proxy in front of Postgres; rooms of 10 sockets, the fan-out's message counts. */
   distance: { delays: [0, 20, 80] },
   coldRoom: { runs: quick ? 3 : 5 },
-  flushLag: { perSecond: 1000, durationMs: quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 15_000 },
+  flushLag: { perSecond: 1000, durationMs: quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
   db: { count: quick ? 100 : 300, batchSizes: [1, 10, 50, 256], batchReps: quick ? 10 : 30 },
   users: 100,

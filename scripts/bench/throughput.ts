@@ -25,6 +25,11 @@ export interface ThroughputOptions {
   durationMs: number;
   /** How long to wait for the last acks once sending stopped. */
   drainMs: number;
+  /**
+   * How long Postgres (written behind) may take to hold every acked message before the
+   * exactly-once check reads it: a check that ran earlier would count unflushed rows as lost.
+   */
+  postgresDrainMs: number;
   log: (m: string) => void;
 }
 
@@ -58,7 +63,7 @@ export interface ThroughputResult {
   persistedPerSecond: number;
   /**
    * Postgres, written behind: how long after the last ack it held every acked message, and
-   * acked messages per second counted up to that moment (null: not within drainMs).
+   * acked messages per second counted up to that moment (null: not within postgresDrainMs).
    */
   postgres: { caughtUpMsAfterLastAck: number | null; persistedPerSecond: number | null };
   /** Acks per whole second of the run, first to last (shows warm-up and stalls). */
@@ -142,7 +147,7 @@ export async function measureThroughput(
   await closeAll(sockets);
   // Acks come from the room's own storage; Postgres is written behind. When did it hold them all?
   const maxAckedSeq = acked.reduce((m, a) => Math.max(m, a.seq), 0);
-  const inPostgresAt = await waitForPostgres(databaseUrl, roomId, maxAckedSeq, opts.drainMs);
+  const inPostgresAt = await waitForPostgres(databaseUrl, roomId, maxAckedSeq, opts.postgresDrainMs);
 
   const elapsedMs = end - start;
   const timeline: number[] = [];
