@@ -8,7 +8,8 @@
  * isolate is forgotten at once, one made elsewhere is seen within
  * LIVE_SESSION_CACHE_MS. An ended session is never cached as live.
  */
-import { isDatabaseUnavailable, type Database } from '../../drizzle/connection';
+import { isDatabaseUnavailable, withDeadline, type Database } from '../../drizzle/connection';
+import { markDatabaseUnavailable } from '../http/database';
 import { unauthorized } from '../http/errors';
 import { findActiveSession } from './sessions';
 
@@ -20,6 +21,12 @@ export const LIVE_SESSION_CACHE_MS = 5_000;
  * database themselves.
  */
 export const LIVE_SESSION_OUTAGE_GRACE_MS = 60_000;
+/**
+ * Within the grace, how long the check waits for the database before the grace applies
+ * (and the request stops waiting for the database at all): longer than a Neon compute's
+ * usual cold start, shorter than the database deadline.
+ */
+const GRACE_CHECK_WAIT_MS = 2_000;
 const MAX_CACHED = 10_000;
 
 const liveUntil = new Map<string, number>();
@@ -33,12 +40,18 @@ export async function requireLiveSession(db: Database, sessionId: string, userId
   const key = cacheKey(sessionId, userId);
   const until = liveUntil.get(key);
   if (until !== undefined && until > now) return;
+  const seen = lastSeenLive.get(key);
+  const graced = seen !== undefined && now - seen < LIVE_SESSION_OUTAGE_GRACE_MS;
   let session: Awaited<ReturnType<typeof findActiveSession>>;
   try {
-    session = await findActiveSession(db, sessionId, userId);
+    const lookup = findActiveSession(db, sessionId, userId);
+    // A session seen live a moment ago need not wait a whole database deadline to pass.
+    session = graced ? await withDeadline(lookup, GRACE_CHECK_WAIT_MS, 'checking the session') : await lookup;
   } catch (err) {
-    const seen = lastSeenLive.get(key);
-    if (isDatabaseUnavailable(err) && seen !== undefined && now - seen < LIVE_SESSION_OUTAGE_GRACE_MS) return;
+    if (!isDatabaseUnavailable(err)) throw err;
+    // The rest of this request must not wait for the database again.
+    markDatabaseUnavailable(db, err);
+    if (graced) return;
     throw err;
   }
   if (!session) {

@@ -10,7 +10,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '@neondatabase/serverless';
-import { databaseTimeoutMs, drizzleOver, openPool, type Database } from '../../drizzle/connection';
+import { databaseTimeoutMs, drizzleOver, isDatabaseUnavailable, openPool, type Database } from '../../drizzle/connection';
 import type { AppEnv } from '../app-env';
 import { ConnectionBudget } from './connection-budget';
 
@@ -25,6 +25,40 @@ function budgetFor(maxText: string | undefined): ConnectionBudget {
   return budget;
 }
 
+/**
+ * A request's pool: it dials only once the budget gives it a slot, and once one of its
+ * queries found the database unreachable or too slow, the rest fail at once, so a request
+ * answers 503 within one deadline rather than one deadline per query.
+ */
+function guardPool(pool: Pool, slot: Promise<unknown>): { pool: Pool; markUnavailable: (err: unknown) => void } {
+  let unavailable: unknown;
+  const dial = pool.connect.bind(pool) as () => Promise<unknown>;
+  // The pool dials on its first query (callback form) or transaction (promise form).
+  pool.connect = ((callback?: (err: unknown, client?: unknown) => void) => {
+    const connected = unavailable ? Promise.reject(unavailable) : slot.then(() => dial());
+    if (!callback) return connected;
+    connected.then((client) => callback(undefined, client), (err: unknown) => callback(err));
+  }) as typeof pool.connect;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) unavailable ??= err;
+      });
+    }
+    return result;
+  }) as typeof pool.query;
+  return { pool, markUnavailable: (err) => (unavailable ??= err) };
+}
+
+const markers = new WeakMap<Database, (err: unknown) => void>();
+
+/** Tells the request's database handle that the database is down: its next queries fail at once. */
+export function markDatabaseUnavailable(db: Database, err: unknown): void {
+  markers.get(db)?.(err);
+}
+
 export const databasePerRequest: MiddlewareHandler<AppEnv> = async (c, next) => {
   let pool: Pool | undefined;
   let slot: Promise<() => void> | undefined;
@@ -36,16 +70,10 @@ export const databasePerRequest: MiddlewareHandler<AppEnv> = async (c, next) => 
       const waiting = budgetFor(c.env.DB_MAX_CONNECTIONS).acquire(timeoutMs);
       waiting.catch(() => {});
       slot = waiting;
-      pool = openPool(c.env, { max: 1 });
-      const opened = pool;
-      const dial = opened.connect.bind(opened) as () => Promise<unknown>;
-      // The pool dials on its first query (callback form) or transaction (promise form): both wait for the budget.
-      opened.connect = ((callback?: (err: unknown, client?: unknown) => void) => {
-        const connected = waiting.then(() => dial());
-        if (!callback) return connected;
-        connected.then((client) => callback(undefined, client), (err: unknown) => callback(err));
-      }) as typeof opened.connect;
-      db = drizzleOver(opened);
+      const guarded = guardPool(openPool(c.env, { max: 1 }), waiting);
+      pool = guarded.pool;
+      db = drizzleOver(pool);
+      markers.set(db, guarded.markUnavailable);
     }
     return db;
   });
