@@ -8,8 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 
-/** Files the service worker must not precache (itself, source maps, Vite's own manifests). */
-const skip = (file: string) => file === 'sw.js' || file.endsWith('.map') || file.startsWith('.vite/');
+/**
+ * Files the service worker must not precache: itself, source maps, Vite's own manifests, and
+ * Workers Assets' configuration files (`_headers`, `_redirects`), which are never served:
+ * one missing file fails the whole precache, and the worker never installs.
+ */
+const skip = (file: string) =>
+  file === 'sw.js' || file.endsWith('.map') || file.startsWith('.vite/') || file === '_headers' || file === '_redirects';
 
 function listFiles(dir: string, base = dir): string[] {
   if (!fs.existsSync(dir)) return [];
