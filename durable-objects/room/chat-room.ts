@@ -15,6 +15,7 @@ import {
   PONG_FRAME,
   TYPING_TTL_MS,
   parseClientFrame,
+  type Attachment,
   type ClientFrame,
   type MemberState,
   type WireMessage,
@@ -22,6 +23,7 @@ import {
 import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
+import { AttachmentRegistry } from './attachment-registry';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
@@ -60,6 +62,7 @@ export interface TailPage {
 export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
   private readonly log: MessageLog;
+  private readonly attachments: AttachmentRegistry;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -79,6 +82,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.database = new ObjectDatabase(env);
     this.local = new RoomLocalState(sql);
     this.log = new MessageLog(sql, () => this.roomId);
+    this.attachments = new AttachmentRegistry(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
@@ -95,6 +99,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.messages = new RoomMessages({
       local: this.local,
       log: this.log,
+      attachments: this.attachments,
       outbox: this.outbox,
       database: this.database,
       sockets: this.sockets,
@@ -271,6 +276,26 @@ export class ChatRoom extends DurableObject<Env> {
     this.local.roomId ??= roomId;
     await this.ensureMembers();
     return this.local.isMember(userId);
+  }
+
+  /**
+   * The upload route stored an attachment's bytes in R2: remember it so that its
+   * uploader's `send` can name it. False (nothing kept) for non-members.
+   */
+  async attachmentUploaded(roomId: string, userId: string, attachment: Attachment): Promise<boolean> {
+    if (!(await this.isMember(roomId, userId))) return false;
+    this.attachments.register(userId, attachment);
+    return true;
+  }
+
+  /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */
+  async mayAddThumbnail(roomId: string, userId: string, id: string): Promise<boolean> {
+    return (await this.isMember(roomId, userId)) && this.attachments.isUploader(userId, id);
+  }
+
+  /** The thumbnail's bytes are in R2; false once the attachment was sent (its message says it has none). */
+  async thumbnailUploaded(roomId: string, userId: string, id: string): Promise<boolean> {
+    return (await this.isMember(roomId, userId)) && this.attachments.addThumbnail(userId, id);
   }
 
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */

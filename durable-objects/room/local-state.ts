@@ -4,6 +4,7 @@
  * members, the recent (sender, clientId) → seq map that makes resends idempotent
  * without a Postgres round trip. Messages themselves are in message-log.ts.
  */
+import { addColumnOnce } from '../shared/add-column';
 import type { MemberState } from '../protocol';
 
 /** How many recent sends are remembered for idempotency: a resend older than that is taken as new (see writeRoomLog). */
@@ -32,6 +33,7 @@ export class RoomLocalState {
       );
       create index if not exists recent_sends_seq on recent_sends (seq);
     `);
+    addColumnOnce(sql, 'members', 'avatar_id', 'text');
   }
 
   private readMeta(key: string): string | undefined {
@@ -80,10 +82,11 @@ export class RoomLocalState {
     this.sql.exec('delete from members');
     for (const m of members) {
       this.sql.exec(
-        'insert into members (user_id, username, display_name, role, last_read_seq) values (?, ?, ?, ?, ?)',
+        'insert into members (user_id, username, display_name, avatar_id, role, last_read_seq) values (?, ?, ?, ?, ?, ?)',
         m.userId,
         m.username,
         m.displayName,
+        m.avatarId ?? null,
         m.role,
         m.lastReadSeq,
       );
@@ -93,7 +96,7 @@ export class RoomLocalState {
 
   members(): CachedMember[] {
     return this.sql
-      .exec<{ user_id: string; username: string; display_name: string; role: string; last_read_seq: number }>(
+      .exec<{ user_id: string; username: string; display_name: string; avatar_id: string | null; role: string; last_read_seq: number }>(
         'select * from members order by username',
       )
       .toArray()
@@ -101,6 +104,7 @@ export class RoomLocalState {
         userId: r.user_id,
         username: r.username,
         displayName: r.display_name,
+        avatarId: r.avatar_id,
         role: r.role as CachedMember['role'],
         lastReadSeq: r.last_read_seq,
       }));

@@ -12,6 +12,7 @@ import type { ClientFrame, WireMessage } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
 import type { ObjectDatabase } from '../shared/object-database';
 import type { ActivityNotifier } from './activity-notifier';
+import type { AttachmentRegistry } from './attachment-registry';
 import type { RoomLocalState } from './local-state';
 import type { ChangeRefusal, MessageLog, NewLogMessage } from './message-log';
 import type { Outbox } from './outbox';
@@ -22,6 +23,7 @@ type ChangeFrame = Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>;
 export interface RoomMessagesDeps {
   local: RoomLocalState;
   log: MessageLog;
+  attachments: AttachmentRegistry;
   outbox: Outbox;
   database: ObjectDatabase;
   sockets: HibernatingSockets;
@@ -32,10 +34,16 @@ export interface RoomMessagesDeps {
   absentMemberIds: () => string[];
 }
 
+const ATTACHMENT_REFUSALS = {
+  unknown: 'no such upload in this room: upload the file first (POST /api/rooms/:roomId/attachments)',
+  not_yours: 'that attachment was uploaded by someone else',
+  already_sent: 'that attachment was already sent; upload it again to send it again',
+} as const;
+
 const REFUSALS: Record<ChangeRefusal, string> = {
   not_found: 'no such message, or it was deleted',
   not_yours: 'only the sender can change that message',
-  not_editable: 'call records and system lines cannot be changed',
+  not_editable: 'only text can be edited; call records and system lines cannot be changed',
   too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
 };
 
@@ -69,13 +77,22 @@ export class RoomMessages {
         errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
       );
     }
+    // Looked up synchronously in the room's own storage: nothing awaits between here and the seq.
+    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId);
+    if (claim && !claim.ok) {
+      const code = claim.why === 'unknown' ? 'not_found' : 'forbidden';
+      return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
+    }
+    const attachment = claim?.attachment;
     const message = this.append({
       senderId: me.userId,
-      type: 'text',
+      type: attachment?.kind ?? 'text',
       clientId: frame.clientId,
       content: frame.content,
       replyToSeq: frame.replyToSeq ?? null,
+      ...(attachment ? { attachment } : {}),
     });
+    if (attachment) this.deps.attachments.markSent(attachment.id, message.seq);
     sendFrame(ws, { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt });
   }
 
@@ -149,19 +166,19 @@ export class RoomMessages {
     const roomId = this.deps.roomId();
     switch (frame.type) {
       case 'edit':
-        return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId);
+        return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId, 'edit');
       case 'delete':
-        return (await deleteMessage(db, roomId, frame.seq, me.userId)) ?? this.whyNot(db, frame.seq, me.userId);
+        return (await deleteMessage(db, roomId, frame.seq, me.userId)) ?? this.whyNot(db, frame.seq, me.userId, 'delete');
       case 'react':
         return (await setReaction(db, roomId, frame.seq, me.userId, frame.emoji, frame.on)) ?? 'not_found';
     }
   }
 
-  /** Why Postgres changed nothing: the same answers as the tail gives (MessageLog.checkOwnText). */
-  private async whyNot(db: Database, seq: number, userId: string): Promise<ChangeRefusal> {
+  /** Why Postgres changed nothing: the same answers as the tail gives (MessageLog.checkOwn). */
+  private async whyNot(db: Database, seq: number, userId: string, change: 'edit' | 'delete'): Promise<ChangeRefusal> {
     const message = await messageBySeq(db, this.deps.roomId(), seq);
     if (!message || message.deletedAt) return 'not_found';
-    if (message.type !== 'text') return 'not_editable';
+    if (change === 'edit' ? message.type !== 'text' : message.type === 'system' || message.type === 'call') return 'not_editable';
     return message.senderId === userId ? 'not_found' : 'not_yours';
   }
 
