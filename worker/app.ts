@@ -12,7 +12,9 @@ import { corsAllowList } from './http/origins';
 import { embedFrameAncestors } from './http/page-headers';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
+import { attachmentRoutes } from './attachments/routes';
 import { callRoutes } from './calls/routes';
+import { profileRoutes } from './profile/routes';
 import { groupRoutes } from './groups/routes';
 import { roomRoutes } from './rooms/routes';
 import { userRoutes } from './users/routes';
@@ -32,6 +34,8 @@ app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
 app.route('/api', callRoutes);
 app.route('/api', inviteRoutes);
+app.route('/api', attachmentRoutes);
+app.route('/api', profileRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });
