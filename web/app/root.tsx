@@ -5,9 +5,11 @@ import { AuthProvider } from './context/AuthContext';
 import { PresenceProvider } from './context/PresenceContext';
 import { useNonce } from './lib/nonce';
 import styles from './styles/app.css?url';
+import attachmentStyles from './styles/attachments.css?url';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
+  { rel: 'stylesheet', href: attachmentStyles },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 

@@ -1,4 +1,5 @@
 import { colorSlot, initials } from '../lib/format';
+import { avatarUrl } from '../services/uploads';
 
 interface AvatarProps {
   id: string;
@@ -7,13 +8,19 @@ interface AvatarProps {
   /** undefined: no dot. */
   online?: boolean;
   group?: boolean;
+  /** The person's profile picture, shown over the initials when set. */
+  avatarId?: string | null;
 }
 
-/** Initials on a colour derived from the id, with an optional presence dot. */
-export function Avatar({ id, name, size = 'md', online, group }: AvatarProps) {
+/** The profile picture, or initials on a colour derived from the id, with an optional presence dot. */
+export function Avatar({ id, name, size = 'md', online, group, avatarId }: AvatarProps) {
   return (
     <span className={`avatar avatar--${size} avatar--c${colorSlot(id)}${group ? ' avatar--group' : ''}`} aria-hidden="true">
-      <span className="avatar__text">{initials(name)}</span>
+      {avatarId ? (
+        <img className="avatar__img" src={avatarUrl(avatarId)} alt="" loading="lazy" data-testid="avatar-img" data-avatar-id={avatarId} />
+      ) : (
+        <span className="avatar__text">{initials(name)}</span>
+      )}
       {online !== undefined && (
         <span className={`presence-dot${online ? ' presence-dot--online' : ''}`} data-testid="presence-dot" data-online={online ? 'true' : 'false'} />
       )}

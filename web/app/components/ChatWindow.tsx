@@ -117,7 +117,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
         )}
         {chat.info ? (
           <>
-            <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : otherOnline} group={isGroup} />
+            <Avatar id={other?.userId ?? roomId} name={title} avatarId={other?.avatarId} online={isGroup ? undefined : otherOnline} group={isGroup} />
             <div className="chat__title">
               <h1 data-testid="chat-title">{title}</h1>
               <p className={`chat__subtitle${!isGroup && otherOnline ? ' chat__subtitle--online' : ''}`} data-testid="chat-subtitle">
@@ -189,6 +189,11 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
         onCancelEdit={() => setEditing(null)}
         onTyping={chat.setTyping}
         onEditLast={editLast}
+        onFiles={(files) => {
+          for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
+          setReplyTo(null);
+        }}
+        onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
       />
 
       {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}

@@ -22,6 +22,8 @@ import {
   TrashIcon,
   VideoIcon,
 } from './Icons';
+import { AttachmentView } from './attachments/AttachmentView';
+import { PendingAttachment } from './attachments/PendingAttachment';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
@@ -180,6 +182,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
       data-mine={mine ? 'true' : 'false'}
       data-status={status ?? undefined}
       data-deleted={deleted ? 'true' : undefined}
+      data-type={m.type}
       id={`msg-${m.seq}`}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -199,12 +202,15 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           }}
         >
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
+          {!deleted && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : (
-            <p className="bubble__text" data-testid="message-text">
-              {linkify(m.content)}
-            </p>
+            (m.content || !m.attachment) && (
+              <p className="bubble__text" data-testid="message-text">
+                {linkify(m.content)}
+              </p>
+            )
           )}
           <span className="bubble__meta">
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
@@ -349,9 +355,14 @@ export function PendingBubble({ pending: p, connected, last, reply, onJump, onRe
       <div className="msg__row">
         <div className="bubble" data-testid="message-bubble">
           {reply && <ReplyQuote reply={reply} onJump={onJump} />}
-          <p className="bubble__text" data-testid="message-text">
-            {p.content}
-          </p>
+          {p.upload && (
+            <PendingAttachment upload={p.upload} uploading={p.status === 'uploading'} onCancel={() => onDiscard(p.clientId)} />
+          )}
+          {(p.content || !p.upload) && (
+            <p className="bubble__text" data-testid="message-text">
+              {p.content}
+            </p>
+          )}
           <span className="bubble__meta">
             <time dateTime={p.createdAt}>{formatTime(p.createdAt)}</time>
             <StatusIcon status={status} />

@@ -7,6 +7,8 @@ export {
   CALL_RING_TIMEOUT_MS,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
+  MAX_ATTACHMENT_BYTES,
+  MAX_AVATAR_BYTES,
   MAX_MESSAGE_CHARS,
   callRecordSchema,
   deliveryReporter,
@@ -16,6 +18,8 @@ export {
   serverFrameSchema,
 } from '../../../durable-objects/protocol';
 export type {
+  Attachment,
+  AttachmentKind,
   CallRecord,
   CallSignal,
   CallState,
