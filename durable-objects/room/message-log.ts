@@ -45,7 +45,7 @@ export interface FlushBatch {
 }
 
 /** Why a change to a message was refused. */
-export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'too_many_reactions';
+export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'not_text' | 'too_many_reactions';
 
 interface MessageRow {
   seq: number;
@@ -186,7 +186,8 @@ export class MessageLog {
     const row = this.row(seq);
     if (!row || row.deleted_at) return 'not_found';
     // Call records and system lines are the server's: nobody edits or deletes them.
-    if (change === 'edit' ? row.type !== 'text' : !MEMBER_TYPES.has(row.type)) return 'not_editable';
+    if (!MEMBER_TYPES.has(row.type)) return 'not_editable';
+    if (change === 'edit' && row.type !== 'text') return 'not_text';
     if (row.sender_id !== senderId) return 'not_yours';
     return undefined;
   }

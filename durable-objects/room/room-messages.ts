@@ -43,7 +43,8 @@ const ATTACHMENT_REFUSALS = {
 const REFUSALS: Record<ChangeRefusal, string> = {
   not_found: 'no such message, or it was deleted',
   not_yours: 'only the sender can change that message',
-  not_editable: 'only text can be edited; call records and system lines cannot be changed',
+  not_editable: 'call records and system lines cannot be changed',
+  not_text: 'only text can be edited; delete a picture, file or voice note and send it again instead',
   too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
 };
 
@@ -178,7 +179,8 @@ export class RoomMessages {
   private async whyNot(db: Database, seq: number, userId: string, change: 'edit' | 'delete'): Promise<ChangeRefusal> {
     const message = await messageBySeq(db, this.deps.roomId(), seq);
     if (!message || message.deletedAt) return 'not_found';
-    if (change === 'edit' ? message.type !== 'text' : message.type === 'system' || message.type === 'call') return 'not_editable';
+    if (message.type === 'system' || message.type === 'call') return 'not_editable';
+    if (change === 'edit' && message.type !== 'text') return 'not_text';
     return message.senderId === userId ? 'not_found' : 'not_yours';
   }
 
