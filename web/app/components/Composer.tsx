@@ -205,65 +205,65 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           <VoiceRecorder onDone={props.onVoice} onClose={() => setRecording(false)} />
         </Suspense>
       ) : (
-      <div className="composer__row">
-        {canAttach && (
-          <>
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Attach files"
-              onClick={() => fileRef.current?.click()}
-              data-testid="attach-button"
-            >
-              <PaperclipIcon size={20} />
+        <div className="composer__row">
+          {canAttach && (
+            <>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Attach files"
+                onClick={() => fileRef.current?.click()}
+                data-testid="attach-button"
+              >
+                <PaperclipIcon size={20} />
+              </button>
+              <input
+                ref={fileRef}
+                type="file"
+                multiple
+                hidden
+                data-testid="attach-input"
+                onChange={(e) => {
+                  takeFiles(e.target.files);
+                  e.target.value = '';
+                }}
+              />
+            </>
+          )}
+          <textarea
+            ref={areaRef}
+            className="composer__input"
+            value={text}
+            rows={1}
+            placeholder={props.placeholder}
+            aria-label={editing ? 'Edit message' : 'Message'}
+            data-testid="composer-input"
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              if (canAttach && e.clipboardData.files.length && takeFiles(e.clipboardData.files)) e.preventDefault();
+            }}
+            onBlur={stopTyping}
+            disabled={disabled}
+            enterKeyHint="send"
+            autoComplete="off"
+          />
+          {canAttach && props.onVoice && !trimmed ? (
+            <button type="button" className="send-btn" aria-label="Record a voice note" onClick={() => setRecording(true)} data-testid="voice-button">
+              <MicIcon size={20} />
             </button>
-            <input
-              ref={fileRef}
-              type="file"
-              multiple
-              hidden
-              data-testid="attach-input"
-              onChange={(e) => {
-                takeFiles(e.target.files);
-                e.target.value = '';
-              }}
-            />
-          </>
-        )}
-        <textarea
-          ref={areaRef}
-          className="composer__input"
-          value={text}
-          rows={1}
-          placeholder={props.placeholder}
-          aria-label={editing ? 'Edit message' : 'Message'}
-          data-testid="composer-input"
-          onChange={(e) => onChange(e.target.value)}
-          onKeyDown={onKeyDown}
-          onPaste={(e) => {
-            if (canAttach && e.clipboardData.files.length && takeFiles(e.clipboardData.files)) e.preventDefault();
-          }}
-          onBlur={stopTyping}
-          disabled={disabled}
-          enterKeyHint="send"
-          autoComplete="off"
-        />
-        {canAttach && props.onVoice && !trimmed ? (
-          <button type="button" className="send-btn" aria-label="Record a voice note" onClick={() => setRecording(true)} data-testid="voice-button">
-            <MicIcon size={20} />
-          </button>
-        ) : (
-          <button
-            type="submit"
-            className="send-btn"
-            disabled={!canSend}
-            aria-label={editing ? 'Save edit' : 'Send message'}
-            data-testid="send-button"
-          >
-            {editing ? <EditIcon size={20} /> : <SendIcon size={20} />}
-          </button>
-        )}
-      </div>
+          ) : (
+            <button
+              type="submit"
+              className="send-btn"
+              disabled={!canSend}
+              aria-label={editing ? 'Save edit' : 'Send message'}
+              data-testid="send-button"
+            >
+              {editing ? <EditIcon size={20} /> : <SendIcon size={20} />}
+            </button>
+          )}
+        </div>
       )}
       {text.length > MAX_MESSAGE_CHARS * 0.9 && (
         <div className={`composer__count${tooLong ? ' composer__count--over' : ''}`} aria-live="polite">

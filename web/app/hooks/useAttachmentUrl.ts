@@ -23,7 +23,12 @@ export function attachmentObjectUrl(roomId: string, attachmentId: string, varian
 
 export type AttachmentUrl = { url: string | null; error: string | null; retry(): void };
 
-export function useAttachmentUrl(roomId: string, attachmentId: string, variant: 'full' | 'thumbnail', enabled = true): AttachmentUrl {
+export function useAttachmentUrl(
+  roomId: string,
+  attachmentId: string,
+  variant: 'full' | 'thumbnail',
+  enabled = true
+): AttachmentUrl {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -33,7 +38,7 @@ export function useAttachmentUrl(roomId: string, attachmentId: string, variant: 
     setError(null);
     attachmentObjectUrl(roomId, attachmentId, variant).then(
       (u) => live && setUrl(u),
-      (err: unknown) => live && setError(errorMessage(err)),
+      (err: unknown) => live && setError(errorMessage(err))
     );
     return () => {
       live = false;

@@ -67,7 +67,7 @@ export function useUploads(roomId: string, dispatch: Dispatch<MessagesAction>) {
               () => (attachment.thumbnail = true),
               (err: unknown) => {
                 if (cancelled(err)) throw err;
-              },
+              }
             );
           }
           jobs.current.delete(clientId);
@@ -91,7 +91,7 @@ export function useUploads(roomId: string, dispatch: Dispatch<MessagesAction>) {
         }
       }
     },
-    [roomId, dispatch],
+    [roomId, dispatch]
   );
 
   const start = useCallback(
@@ -99,7 +99,7 @@ export function useUploads(roomId: string, dispatch: Dispatch<MessagesAction>) {
       jobs.current.set(clientId, { file, meta, controller: new AbortController(), attempts: 0 });
       void run(clientId);
     },
-    [run],
+    [run]
   );
 
   /** Starts a failed upload again; false when its file is gone (the page was reloaded). */
@@ -112,7 +112,7 @@ export function useUploads(roomId: string, dispatch: Dispatch<MessagesAction>) {
       void run(clientId);
       return true;
     },
-    [run],
+    [run]
   );
 
   const cancel = useCallback((clientId: string) => {

@@ -51,7 +51,7 @@ function sendOnce(options: PutOptions, token: string | null): Promise<{ status: 
       reject(
         options.signal?.aborted
           ? new DOMException('cancelled', 'AbortError')
-          : new ApiError(0, 'network', 'The upload stalled. Check your connection.'),
+          : new ApiError(0, 'network', 'The upload stalled. Check your connection.')
       );
     };
     options.signal?.addEventListener('abort', onAbort);
@@ -79,7 +79,13 @@ export interface AttachmentMeta {
   durationMs?: number;
 }
 
-export function uploadAttachment(roomId: string, file: Blob, meta: AttachmentMeta, onProgress: (f: number) => void, signal: AbortSignal) {
+export function uploadAttachment(
+  roomId: string,
+  file: Blob,
+  meta: AttachmentMeta,
+  onProgress: (f: number) => void,
+  signal: AbortSignal
+) {
   const query = new URLSearchParams({ kind: meta.kind, name: meta.name });
   for (const key of ['width', 'height', 'durationMs'] as const) {
     const value = meta[key];
@@ -114,7 +120,9 @@ const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** An attachment's bytes (members only, so with the token), as a Blob. */
 export async function fetchAttachment(roomId: string, attachmentId: string, variant: 'full' | 'thumbnail'): Promise<Blob> {
-  const path = `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
+  const path = `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}${
+    variant === 'thumbnail' ? '/thumbnail' : ''
+  }`;
   const get = (token: string | null) =>
     fetch(path, {
       headers: token ? { authorization: `Bearer ${token}` } : {},

@@ -2,7 +2,7 @@
  * A picture at full size in a modal dialog (<dialog>: focus moves into it, Escape
  * closes it and focus returns to the preview that opened it). Loaded on demand.
  */
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog';
 import type { Attachment } from '../../lib/protocol';
 import { useAttachmentUrl } from '../../hooks/useAttachmentUrl';
 import { formatBytes } from '../../lib/files';
@@ -16,19 +16,8 @@ interface Props {
 }
 
 export default function ImageViewer({ roomId, attachment: a, onClose }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const { url, error } = useAttachmentUrl(roomId, a.id, 'full');
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement as HTMLElement | null;
-    dialog.showModal();
-    return () => {
-      dialog.close();
-      opener?.focus();
-    };
-  }, []);
 
   return (
     <dialog
@@ -49,10 +38,22 @@ export default function ImageViewer({ roomId, attachment: a, onClose }: Props) {
           {a.name}
           {a.width && a.height ? ` · ${a.width}×${a.height}` : ''} · {formatBytes(a.size)}
         </span>
-        <button type="button" className="icon-btn" aria-label="Download picture" onClick={() => void downloadAttachment(roomId, a)}>
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Download picture"
+          onClick={() => void downloadAttachment(roomId, a)}
+        >
           <DownloadIcon size={20} />
         </button>
-        <button type="button" className="icon-btn" aria-label="Close picture" onClick={onClose} autoFocus data-testid="image-viewer-close">
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label="Close picture"
+          onClick={onClose}
+          autoFocus
+          data-testid="image-viewer-close"
+        >
           <CloseIcon size={20} />
         </button>
       </div>

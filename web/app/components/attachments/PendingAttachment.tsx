@@ -25,7 +25,9 @@ export function PendingAttachment({ upload: u, uploading, onCancel }: Props) {
           <div className="attachment-file__text">
             <span className="attachment-file__name">{u.kind === 'voice' ? 'Voice note' : u.name}</span>
             <span className="attachment-file__meta">
-              {u.kind === 'voice' && u.durationMs !== undefined ? formatDuration(u.durationMs) : `${formatBytes(u.size)} · ${fileTypeLabel(u.contentType)}`}
+              {u.kind === 'voice' && u.durationMs !== undefined
+                ? formatDuration(u.durationMs)
+                : `${formatBytes(u.size)} · ${fileTypeLabel(u.contentType)}`}
             </span>
           </div>
         </div>
@@ -34,7 +36,13 @@ export function PendingAttachment({ upload: u, uploading, onCancel }: Props) {
         <div className="upload-progress">
           <progress max={100} value={percent} aria-label={`Uploading ${u.name}`} data-testid="upload-progress" />
           <span aria-hidden="true">{percent}%</span>
-          <button type="button" className="icon-btn icon-btn--sm" aria-label={`Cancel upload of ${u.name}`} onClick={onCancel} data-testid="upload-cancel">
+          <button
+            type="button"
+            className="icon-btn icon-btn--sm"
+            aria-label={`Cancel upload of ${u.name}`}
+            onClick={onCancel}
+            data-testid="upload-cancel"
+          >
             <CloseIcon size={14} />
           </button>
         </div>

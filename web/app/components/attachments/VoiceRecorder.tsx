@@ -83,11 +83,23 @@ export default function VoiceRecorder({ onDone, onClose }: Props) {
           </span>
         </>
       )}
-      <button type="button" className="icon-btn" aria-label="Cancel voice note" onClick={() => stop(false)} data-testid="voice-cancel">
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="Cancel voice note"
+        onClick={() => stop(false)}
+        data-testid="voice-cancel"
+      >
         <CloseIcon size={20} />
       </button>
       {!error && (
-        <button type="button" className="send-btn" aria-label="Send voice note" onClick={() => stop(true)} data-testid="voice-send">
+        <button
+          type="button"
+          className="send-btn"
+          aria-label="Send voice note"
+          onClick={() => stop(true)}
+          data-testid="voice-send"
+        >
           <SendIcon size={20} />
         </button>
       )}

@@ -3,7 +3,8 @@
  * scaled to 256 px in the browser before upload. Loaded on demand, in a modal
  * <dialog> (Escape closes it, focus returns to the button that opened it).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog';
+import { useRef, useState } from 'react';
 import { useAuth, useMe } from '../../context/AuthContext';
 import { MAX_AVATAR_BYTES } from '../../lib/protocol';
 import { api, errorMessage } from '../../services/api';
@@ -14,23 +15,12 @@ import { CloseIcon } from '../Icons';
 export default function ProfileDialog({ onClose }: { onClose(): void }) {
   const me = useMe();
   const { updateUser } = useAuth();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const fileRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState(me.displayName);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement as HTMLElement | null;
-    dialog.showModal();
-    return () => {
-      dialog.close();
-      opener?.focus();
-    };
-  }, []);
 
   const run = async (what: string, action: () => Promise<void>) => {
     setBusy(what);
@@ -76,7 +66,13 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
       <div className="profile-dialog__picture">
         <Avatar id={me.id} name={me.displayName} avatarId={me.avatarId} size="lg" />
         <div className="profile-dialog__picture-actions">
-          <button type="button" className="btn btn--secondary" disabled={busy !== null} onClick={() => fileRef.current?.click()} data-testid="avatar-change">
+          <button
+            type="button"
+            className="btn btn--secondary"
+            disabled={busy !== null}
+            onClick={() => fileRef.current?.click()}
+            data-testid="avatar-change"
+          >
             {busy === 'picture' ? 'Uploading…' : 'Change picture'}
           </button>
           {me.avatarId && (
@@ -117,17 +113,22 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
           Display name
         </label>
         <span className="field__row">
-        <input
-          id="profile-name"
-          value={name}
-          maxLength={64}
-          required
-          onChange={(e) => setName(e.target.value)}
-          data-testid="profile-name"
-        />
-        <button type="submit" className="btn btn--primary" disabled={busy !== null || !name.trim() || name.trim() === me.displayName} data-testid="profile-save">
-          {busy === 'name' ? 'Saving…' : 'Save'}
-        </button>
+          <input
+            id="profile-name"
+            value={name}
+            maxLength={64}
+            required
+            onChange={(e) => setName(e.target.value)}
+            data-testid="profile-name"
+          />
+          <button
+            type="submit"
+            className="btn btn--primary"
+            disabled={busy !== null || !name.trim() || name.trim() === me.displayName}
+            data-testid="profile-save"
+          >
+            {busy === 'name' ? 'Saving…' : 'Save'}
+          </button>
         </span>
       </form>
       {error && (
