@@ -24,6 +24,7 @@ import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
 import { AttachmentRegistry } from './attachment-registry';
+import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
@@ -106,6 +107,12 @@ export class ChatRoom extends DurableObject<Env> {
       activity: this.activity,
       queue: this.queue,
       roomId: () => this.roomId,
+      attachmentDeleted: (id) =>
+        ctx.waitUntil(
+          env.FILES.delete([attachmentKey(this.roomId, id), thumbnailKey(this.roomId, id)]).catch((err: unknown) =>
+            console.error('deleting an attachment from R2 failed', err),
+          ),
+        ),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));

@@ -30,6 +30,8 @@ export interface RoomMessagesDeps {
   activity: ActivityNotifier;
   queue: SerialQueue;
   roomId: () => string;
+  /** Its sender deleted an attachment message: its bytes can go (never awaited: not on the message path). */
+  attachmentDeleted: (attachmentId: string) => void;
   /** Members without a live socket here, asked when an activity notice goes out. */
   absentMemberIds: () => string[];
 }
@@ -127,8 +129,10 @@ export class RoomMessages {
     const { log, local } = this.deps;
     if (frame.seq > local.lastSeq) return this.refuse(ws, 'not_found');
     if (frame.seq >= log.tailStart(local.lastSeq)) {
+      const attachment = frame.type === 'delete' ? log.get(frame.seq)?.attachment : undefined;
       const result = this.applyInTail(me, frame);
       if (typeof result === 'string') return this.refuse(ws, result);
+      if (attachment) this.deps.attachmentDeleted(attachment.id);
       this.deps.sockets.broadcast({ type: 'updated', message: result });
       this.deps.outbox.changed();
       return;
@@ -168,8 +172,13 @@ export class RoomMessages {
     switch (frame.type) {
       case 'edit':
         return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId, 'edit');
-      case 'delete':
-        return (await deleteMessage(db, roomId, frame.seq, me.userId)) ?? this.whyNot(db, frame.seq, me.userId, 'delete');
+      case 'delete': {
+        const attachment = (await messageBySeq(db, roomId, frame.seq))?.attachment;
+        const deleted = await deleteMessage(db, roomId, frame.seq, me.userId);
+        if (!deleted) return this.whyNot(db, frame.seq, me.userId, 'delete');
+        if (attachment) this.deps.attachmentDeleted(attachment.id);
+        return deleted;
+      }
       case 'react':
         return (await setReaction(db, roomId, frame.seq, me.userId, frame.emoji, frame.on)) ?? 'not_found';
     }

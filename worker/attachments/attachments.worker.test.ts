@@ -171,7 +171,7 @@ describe('attachments', () => {
     await res.arrayBuffer();
   });
 
-  it('lets the sender delete an attachment message: a tombstone without the attachment', async () => {
+  it('lets the sender delete an attachment message: a tombstone without the attachment, the file gone from R2', async () => {
     const { alice, bob, roomId } = await pair();
     const a = await connectRoom(alice, roomId);
     const b = await connectRoom(bob, roomId);
@@ -182,10 +182,13 @@ describe('attachments', () => {
     expect(await b.inbox.next('error')).toMatchObject({ code: 'forbidden' });
     a.send({ type: 'edit', seq: message.seq, content: 'new caption' });
     expect(await a.inbox.next('error')).toMatchObject({ code: 'forbidden' });
+    expect((await env.FILES.list({ prefix: `rooms/${roomId}/${file.id}` })).objects).toHaveLength(1);
     a.send({ type: 'delete', seq: message.seq });
     const updated = await b.inbox.next('updated');
     expect(updated.message.deletedAt).not.toBeNull();
     expect(updated.message.attachment).toBeUndefined();
+    // Its bytes go too: members can no longer download them.
+    await expect.poll(async () => (await download(bob, `/api/rooms/${roomId}/attachments/${file.id}`)).status).toBe(404);
   });
 });
 
