@@ -149,7 +149,7 @@ describe('attachments', () => {
     await closeAll(alice, bob);
   });
 
-  it('three people on phones: a voice note recorded and played; a new profile picture is seen by the others', async () => {
+  it('three people, two on phones: a picture and a voice note in a group; a new profile picture appears live for the others', async () => {
     const ann = await signedIn(browser, 'ann', 'Ann', { mobile: true });
     const ben = await signedIn(browser, 'ben', 'Ben', { mobile: true });
     const cat = await signedIn(browser, 'cat', 'Cat');
@@ -157,51 +157,70 @@ describe('attachments', () => {
     for (const p of [ann, ben, cat]) await p.page.goto(`${baseUrl}/chat/${room.id}`);
     await Promise.all([ann, ben, cat].map((p) => connected(p.page)));
 
+    // A picture on a phone: preview, then the viewer filling the screen.
+    const png = await drawPng(ann.page, 900, 1200, 120);
+    await ann.page.getByTestId('attach-input').setInputFiles({ name: 'portrait.png', mimeType: 'image/png', buffer: png });
+    for (const p of [ben, cat]) await expect.poll(() => loaded(p, '[data-testid=attachment-preview]'), { timeout: 30_000 }).toBe(true);
+    await ben.page.getByTestId('attachment-image').click();
+    await expect.poll(() => loaded(ben, '[data-testid=image-viewer-img]'), { timeout: 20_000 }).toBe(true);
+    const box = await ben.page.getByTestId('image-viewer-img').boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    await shot(ben.page, 'attachments-image-viewer-phone');
+    await ben.page.getByTestId('image-viewer-close').click();
+    await expect.poll(() => ben.page.getByTestId('image-viewer').count()).toBe(0);
+
+    // A voice note, recorded with the fake microphone, played by the others.
     await ann.page.getByTestId('voice-button').click();
     await ann.page.getByTestId('voice-recorder').waitFor();
     await expect.poll(() => ann.page.getByTestId('voice-elapsed').textContent(), { timeout: 10_000 }).toBe('0:02');
     await shot(ann.page, 'attachments-voice-recording-phone');
     await ann.page.getByTestId('voice-send').click();
     for (const p of [ben, cat]) await expect.poll(() => messages(p, 'voice').count(), { timeout: 30_000 }).toBe(1);
-    const audio = ben.page.getByTestId('voice-audio');
-    await audio.waitFor({ timeout: 20_000 });
-    const played = await audio.evaluate(async (el: HTMLAudioElement) => {
-      await el.play();
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      return { time: el.currentTime, paused: el.paused, error: el.error?.message ?? null };
-    });
-    expect(played.error).toBeNull();
-    expect(played.time).toBeGreaterThan(0.5);
+    for (const p of [ben, cat]) {
+      const audio = p.page.getByTestId('voice-audio');
+      await audio.waitFor({ timeout: 20_000 });
+      const played = await audio.evaluate(async (el: HTMLAudioElement) => {
+        await el.play();
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        return { time: el.currentTime, error: el.error?.message ?? null };
+      });
+      expect(played.error).toBeNull();
+      expect(played.time).toBeGreaterThan(0.5);
+    }
     await shot(ben.page, 'attachments-voice-phone');
 
-    // Ann's new picture: uploaded from the profile dialog, shown to Ben (header) and Cat (members).
+    // Ben has a direct chat with Ann open, Cat the group's members: both see Ann's new picture without reloading.
+    const direct = await apiAs(ben).post<{ room: { id: string } }>('/api/rooms/direct', { username: ann.username });
+    await ben.page.goto(`${baseUrl}/chat/${direct.room.id}`);
+    await connected(ben.page);
+    await cat.page.getByTestId('group-settings-link').click();
+    await cat.page.getByTestId('group-settings').waitFor();
     await ann.page.goto(`${baseUrl}/chat`);
     await ann.page.getByTestId('profile-button').click();
     await ann.page.getByTestId('profile-dialog').waitFor();
     const face = await drawPng(ann.page, 800, 600, 30);
     await ann.page.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: face });
-    await expect.poll(() => ann.page.getByTestId('profile-dialog').getByTestId('avatar-img').count(), { timeout: 20_000 }).toBe(1);
+    const dialogAvatar = ann.page.getByTestId('profile-dialog').getByTestId('avatar-img');
+    await expect.poll(() => dialogAvatar.count(), { timeout: 20_000 }).toBe(1);
     await ann.page.getByTestId('profile-name').fill('Ann Avatar');
     await ann.page.getByTestId('profile-save').click();
     await expect.poll(() => ann.page.getByTestId('me-name').textContent(), { timeout: 10_000 }).toBe('Ann Avatar');
     await shot(ann.page, 'profile-dialog-phone');
-    const avatarId = await ann.page.getByTestId('profile-dialog').getByTestId('avatar-img').getAttribute('data-avatar-id');
+    const avatarId = await dialogAvatar.getAttribute('data-avatar-id');
     expect(avatarId).toMatch(/^[0-9a-f-]{36}$/);
-    const size = await ann.page
-      .getByTestId('profile-dialog')
-      .getByTestId('avatar-img')
-      .evaluate(async (img: HTMLImageElement) => (await img.decode(), [img.naturalWidth, img.naturalHeight]));
+    const size = await dialogAvatar.evaluate(async (img: HTMLImageElement) => (await img.decode(), [img.naturalWidth, img.naturalHeight]));
     expect(size).toEqual([256, 256]);
     await ann.page.getByTestId('profile-close').click();
 
-    // Cat (desktop) sees it in the group's member list; Ben in a direct chat with Ann.
-    await cat.page.goto(`${baseUrl}/chat/${room.id}/settings`);
-    await expect.poll(() => cat.page.locator(`[data-testid=avatar-img][data-avatar-id="${avatarId}"]`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const annAvatar = `[data-testid=avatar-img][data-avatar-id="${avatarId}"]`;
+    await expect.poll(() => loaded(ben, `[data-testid=chat-window] ${annAvatar}`), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => ben.page.getByTestId('chat-window').getByText('Ann Avatar').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await shot(ben.page, 'profile-avatar-in-header-phone');
+    await expect.poll(() => loaded(cat, `[data-testid=group-settings] ${annAvatar}`), { timeout: 20_000 }).toBe(true);
     await shot(cat.page, 'profile-avatar-in-members');
-    await apiAs(ben).post('/api/rooms/direct', { username: ann.username });
+    // And in Ben's conversation list.
     await ben.page.goto(`${baseUrl}/chat`);
-    await expect.poll(() => ben.page.locator(`[data-testid=avatar-img][data-avatar-id="${avatarId}"]`).count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    await expect.poll(() => loaded(ben, `[data-testid=avatar-img][data-avatar-id="${avatarId}"]`), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => loaded(ben, annAvatar), { timeout: 20_000 }).toBe(true);
     await shot(ben.page, 'profile-avatar-in-list-phone');
     await closeAll(ann, ben, cat);
   });
