@@ -166,6 +166,9 @@ export const MAX_AVATAR_BYTES = 512 * 1024;
 /** Longest file name kept, in characters (sanitised on upload). */
 export const MAX_FILE_NAME_CHARS = 120;
 
+/** Picture types shown as images (anything else is sent as a file; SVG never is: it can carry script). */
+export const IMAGE_CONTENT_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
 export const attachmentKindSchema = z.enum(['image', 'file', 'voice']);
 export type AttachmentKind = z.infer<typeof attachmentKindSchema>;
 

@@ -4,6 +4,7 @@
  * recognised is refused. HTML, SVG and scripts are plain text here: served as
  * text/plain with nosniff, they never run.
  */
+import { IMAGE_CONTENT_TYPES } from '../../durable-objects/protocol';
 
 /** Bytes of the file's start that `sniffType` needs. */
 export const SNIFF_BYTES = 512;
@@ -18,7 +19,7 @@ const OFFICE_ZIP_TYPES = new Set([
   'application/epub+zip',
 ]);
 
-export const IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+export const IMAGE_TYPES: ReadonlySet<string> = new Set(IMAGE_CONTENT_TYPES);
 export const AUDIO_TYPES: ReadonlySet<string> = new Set(['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav']);
 
 function startsWith(bytes: Uint8Array, signature: (number | null)[], offset = 0): boolean {

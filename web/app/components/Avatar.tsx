@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { colorSlot, initials } from '../lib/format';
 import { avatarUrl } from '../services/uploads';
 
@@ -14,10 +15,21 @@ interface AvatarProps {
 
 /** The profile picture, or initials on a colour derived from the id, with an optional presence dot. */
 export function Avatar({ id, name, size = 'md', online, group, avatarId }: AvatarProps) {
+  // A picture that fails to load (just replaced, offline) falls back to the initials.
+  const [failed, setFailed] = useState<string | null>(null);
+  const picture = avatarId && failed !== avatarId ? avatarId : null;
   return (
     <span className={`avatar avatar--${size} avatar--c${colorSlot(id)}${group ? ' avatar--group' : ''}`} aria-hidden="true">
-      {avatarId ? (
-        <img className="avatar__img" src={avatarUrl(avatarId)} alt="" loading="lazy" data-testid="avatar-img" data-avatar-id={avatarId} />
+      {picture ? (
+        <img
+          className="avatar__img"
+          src={avatarUrl(picture)}
+          alt=""
+          loading="lazy"
+          onError={() => setFailed(picture)}
+          data-testid="avatar-img"
+          data-avatar-id={picture}
+        />
       ) : (
         <span className="avatar__text">{initials(name)}</span>
       )}

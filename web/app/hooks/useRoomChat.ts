@@ -12,7 +12,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type RoomDetail, type RoomMember } from '../services/api';
-import { MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
+import { IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
 import { useRooms } from '../context/RoomsContext';
 import { usePresenceUpdater } from '../context/PresenceContext';
@@ -23,7 +23,7 @@ import { useTyping } from './useTyping';
 import { useUploads } from './useUpload';
 
 /** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
-const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
 
 export interface RoomInfo {
   kind: 'direct' | 'group';
