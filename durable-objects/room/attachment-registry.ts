@@ -22,7 +22,7 @@ interface AttachmentRow {
   height: number | null;
   duration_ms: number | null;
   thumbnail: number;
-  sent_seq: number | null;
+  claimed_client_id: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -32,7 +32,7 @@ export class AttachmentRegistry {
       create table if not exists room_attachments (
         id text primary key, uploader_id text not null, kind text not null, name text not null,
         size integer not null, content_type text not null, width integer, height integer,
-        duration_ms integer, thumbnail integer not null default 0, sent_seq integer, created_at text not null
+        duration_ms integer, thumbnail integer not null default 0, claimed_client_id text, created_at text not null
       );
     `);
   }
@@ -60,7 +60,7 @@ export class AttachmentRegistry {
   /** The uploader added a preview image; only before the attachment is sent (the message carries the flag). */
   addThumbnail(uploaderId: string, id: string): boolean {
     const row = this.row(id);
-    if (!row || row.uploader_id !== uploaderId || row.sent_seq !== null) return false;
+    if (!row || row.uploader_id !== uploaderId || row.claimed_client_id !== null) return false;
     this.sql.exec('update room_attachments set thumbnail = 1 where id = ?', id);
     return true;
   }
@@ -70,18 +70,19 @@ export class AttachmentRegistry {
     return this.row(id)?.uploader_id === uploaderId;
   }
 
-  /** A `send` naming `id`: its uploader's, once only. */
-  claim(senderId: string, id: string): AttachmentClaim {
+  /**
+   * A `send` naming `id`: its uploader's, for one message only. The claim is taken
+   * when the frame arrives, before the message is appended (at once, or with the
+   * next group of sends), so two sends naming one upload can never both have it;
+   * the same send again (its clientId) may: it is a resend, stored once anyway.
+   */
+  claim(senderId: string, id: string, clientId: string): AttachmentClaim {
     const row = this.row(id);
     if (!row) return { ok: false, why: 'unknown' };
     if (row.uploader_id !== senderId) return { ok: false, why: 'not_yours' };
-    if (row.sent_seq !== null) return { ok: false, why: 'already_sent' };
+    if (row.claimed_client_id !== null && row.claimed_client_id !== clientId) return { ok: false, why: 'already_sent' };
+    this.sql.exec('update room_attachments set claimed_client_id = ? where id = ?', clientId, id);
     return { ok: true, attachment: toAttachment(row) };
-  }
-
-  /** In the same synchronous step as the message's append. */
-  markSent(id: string, seq: number): void {
-    this.sql.exec('update room_attachments set sent_seq = ? where id = ?', seq, id);
   }
 
   private row(id: string): AttachmentRow | undefined {

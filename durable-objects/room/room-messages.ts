@@ -81,7 +81,7 @@ export class RoomMessages {
       );
     }
     // Looked up synchronously in the room's own storage: nothing awaits between here and the seq.
-    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId);
+    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId, frame.clientId);
     if (claim && !claim.ok) {
       const code = claim.why === 'unknown' ? 'not_found' : 'forbidden';
       return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
@@ -95,7 +95,6 @@ export class RoomMessages {
       replyToSeq: frame.replyToSeq ?? null,
       ...(attachment ? { attachment } : {}),
     });
-    if (attachment) this.deps.attachments.markSent(attachment.id, message.seq);
     sendFrame(ws, { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt });
   }
 

@@ -119,6 +119,14 @@ describe('attachments', () => {
     expect(await b.inbox.next('error')).toMatchObject({ code: 'forbidden', clientId: 'theirs' });
     b.send({ type: 'send', clientId: 'none', attachmentId: crypto.randomUUID() });
     expect(await b.inbox.next('error')).toMatchObject({ code: 'not_found', clientId: 'none' });
+    // Two sends naming one upload, back to back: one message, the other refused.
+    const a = await connectRoom(alice, roomId);
+    const once = await uploaded(alice, roomId, PDF, 'kind=file&name=once.pdf', 'application/pdf');
+    a.send({ type: 'send', clientId: 'first', attachmentId: once.id });
+    a.send({ type: 'send', clientId: 'second', attachmentId: once.id });
+    expect(await a.inbox.next('error')).toMatchObject({ code: 'forbidden', clientId: 'second' });
+    expect((await b.inbox.next('message')).message).toMatchObject({ clientId: 'first', attachment: { id: once.id } });
+    expect(await b.inbox.none('message')).toHaveLength(0);
     b.send({ type: 'send', clientId: 'empty', content: '   ' });
     expect(await b.inbox.next('error')).toMatchObject({ code: 'bad_frame', clientId: 'empty' });
   });
