@@ -85,6 +85,19 @@ export class AttachmentRegistry {
     return { ok: true, attachment: toAttachment(row) };
   }
 
+  /**
+   * Uploads never sent, registered before `cutoff` (ISO time): forgotten here, their ids
+   * returned so that their bytes can be deleted from R2.
+   */
+  takeAbandoned(cutoff: string): string[] {
+    const ids = this.sql
+      .exec<{ id: string }>('select id from room_attachments where claimed_client_id is null and created_at < ? limit 100', cutoff)
+      .toArray()
+      .map((r) => r.id);
+    for (const id of ids) this.sql.exec('delete from room_attachments where id = ?', id);
+    return ids;
+  }
+
   private row(id: string): AttachmentRow | undefined {
     return this.sql.exec<AttachmentRow>('select * from room_attachments where id = ?', id).toArray()[0];
   }

@@ -50,6 +50,8 @@ import { UsedTickets } from '../shared/used-tickets';
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
+/** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
+const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -107,12 +109,7 @@ export class ChatRoom extends DurableObject<Env> {
       activity: this.activity,
       queue: this.queue,
       roomId: () => this.roomId,
-      attachmentDeleted: (id) =>
-        ctx.waitUntil(
-          env.FILES.delete([attachmentKey(this.roomId, id), thumbnailKey(this.roomId, id)]).catch((err: unknown) =>
-            console.error('deleting an attachment from R2 failed', err),
-          ),
-        ),
+      attachmentDeleted: (id) => this.deleteFiles([id]),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
@@ -292,7 +289,16 @@ export class ChatRoom extends DurableObject<Env> {
   async attachmentUploaded(roomId: string, userId: string, attachment: Attachment): Promise<boolean> {
     if (!(await this.isMember(roomId, userId))) return false;
     this.attachments.register(userId, attachment);
+    // Uploads come with a sweep of the abandoned ones, so they never pile up in R2.
+    const abandoned = this.attachments.takeAbandoned(new Date(Date.now() - ABANDONED_UPLOAD_MS).toISOString());
+    if (abandoned.length) this.deleteFiles(abandoned);
     return true;
+  }
+
+  /** Deletes attachments' bytes and thumbnails from R2, in the background: never on the message path. */
+  private deleteFiles(ids: string[]): void {
+    const keys = ids.flatMap((id) => [attachmentKey(this.roomId, id), thumbnailKey(this.roomId, id)]);
+    this.ctx.waitUntil(this.env.FILES.delete(keys).catch((err: unknown) => console.error('deleting attachments from R2 failed', err)));
   }
 
   /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */

@@ -4,7 +4,7 @@
  * in the bytes, names, response headers, and attachment messages on the room's
  * ordered, exactly-once path (flushed to Postgres and back through history).
  */
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES, type WireMessage } from '../../durable-objects/protocol';
 import { drizzleOver, openPool } from '../../drizzle/connection';
@@ -165,6 +165,23 @@ describe('attachments', () => {
 
     const voice = await uploaded(alice, roomId, WEBM, 'kind=voice&durationMs=3200', 'audio/webm;codecs=opus');
     expect(voice).toMatchObject({ kind: 'voice', contentType: 'audio/webm', durationMs: 3200, name: 'voice note' });
+  });
+
+  it('deletes uploads never sent after a day, when the room next gets an upload', async () => {
+    const { alice, roomId } = await pair();
+    const stale = await uploaded(alice, roomId, PDF, 'kind=file&name=forgotten.pdf', 'application/pdf');
+    const fresh = await uploaded(alice, roomId, PDF, 'kind=file&name=recent.pdf', 'application/pdf');
+    const room = env.ROOMS.get(env.ROOMS.idFromName(roomId));
+    await runInDurableObject(room, (_instance, state) => {
+      state.storage.sql.exec("update room_attachments set created_at = '2020-01-01T00:00:00.000Z' where id = ?", stale.id);
+    });
+    await uploaded(alice, roomId, PDF, 'kind=file&name=trigger.pdf', 'application/pdf');
+    const names = async () => (await env.FILES.list({ prefix: `rooms/${roomId}/` })).objects.map((o) => o.key);
+    await expect.poll(names).not.toContain(`rooms/${roomId}/${stale.id}`);
+    expect(await names()).toContain(`rooms/${roomId}/${fresh.id}`);
+    const a = await connectRoom(alice, roomId);
+    a.send({ type: 'send', clientId: 'late', attachmentId: stale.id });
+    expect(await a.inbox.next('error')).toMatchObject({ code: 'not_found', clientId: 'late' });
   });
 
   it('sanitises file names: no paths, controls, bidi overrides or reserved characters', async () => {

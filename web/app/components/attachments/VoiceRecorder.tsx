@@ -97,6 +97,7 @@ export default function VoiceRecorder({ onDone, onClose }: Props) {
           type="button"
           className="send-btn"
           aria-label="Send voice note"
+          autoFocus
           onClick={() => stop(true)}
           data-testid="voice-send"
         >
