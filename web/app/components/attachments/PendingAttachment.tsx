@@ -3,7 +3,6 @@ import type { PendingUpload } from '../../lib/messages';
 import { fileTypeLabel, formatBytes } from '../../lib/files';
 import { formatDuration } from '../../lib/format';
 import { CloseIcon, FileIcon } from '../Icons';
-import { aspectOf } from './AttachmentView';
 
 interface Props {
   upload: PendingUpload;
@@ -16,7 +15,7 @@ export function PendingAttachment({ upload: u, uploading, onCancel }: Props) {
   return (
     <div className="attachment-pending" data-testid="attachment-pending">
       {u.kind === 'image' && u.previewUrl ? (
-        <span className="attachment-image attachment-image--pending" style={{ aspectRatio: aspectOf({}) }}>
+        <span className="attachment-image attachment-image--pending">
           <img src={u.previewUrl} alt={u.name} />
         </span>
       ) : (
