@@ -3,10 +3,12 @@
  * table with a `kind` ('direct' | 'group') so that one Durable Object class, one
  * protocol and one history query serve both (see docs/architecture.md).
  */
+import type { Attachment } from '../durable-objects/protocol';
 import {
   bigint,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -34,6 +36,8 @@ export const users = pgTable(
     username: text('username').notNull(),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    // Key of the profile picture in R2 (avatars/<id>); a new picture gets a new id, so its URL can be cached forever.
+    avatarId: uuid('avatar_id'),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
@@ -84,8 +88,13 @@ export const messages = pgTable(
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
     // Client-generated id that makes resends idempotent.
     clientId: text('client_id').notNull(),
-    messageType: text('message_type', { enum: ['text', 'system', 'call'] }).notNull().default('text'),
+    messageType: text('message_type', { enum: ['text', 'system', 'call', 'image', 'file', 'voice'] })
+      .notNull()
+      .default('text'),
+    // Caption for image, file and voice messages.
     content: text('content').notNull(),
+    // Image, file and voice messages: what the room recorded of the upload (bytes in R2 under rooms/<roomId>/<id>).
+    attachment: jsonb('attachment').$type<Attachment>(),
     replyToSeq: bigint('reply_to_seq', { mode: 'number' }),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),

@@ -74,6 +74,8 @@ const messageText = z
   .max(MAX_MESSAGE_CHARS)
   .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const emoji = z.string().min(1).max(16).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+/** Optional text beside an attachment (may be empty). */
+const captionText = z.string().trim().max(MAX_MESSAGE_CHARS).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const callId = z.uuid({ error: 'callId must be a UUID' });
 const callMedia = z.enum(['voice', 'video']);
 
@@ -106,13 +108,20 @@ export type CallSignal = z.infer<typeof callSignalSchema>;
 // Unknown keys are dropped, not rejected: a `senderId` or `seq` a client adds is
 // simply ignored, since identity and order come from the server alone.
 export const clientFrameSchema = z.discriminatedUnion('type', [
-  /** Post a message. The room answers with `ack` and broadcasts `message`. */
-  z.object({
-    type: z.literal('send'),
-    clientId,
-    content: messageText,
-    replyToSeq: positiveSeq.optional(),
-  }),
+  /**
+   * Post a message. The room answers with `ack` and broadcasts `message`. With
+   * `attachmentId` (from an upload, see docs/api.md) it is an image, file or voice
+   * message and `content` is an optional caption.
+   */
+  z
+    .object({
+      type: z.literal('send'),
+      clientId,
+      content: captionText.default(''),
+      replyToSeq: positiveSeq.optional(),
+      attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
+    })
+    .refine((f) => f.attachmentId !== undefined || f.content.length > 0, { message: 'message is empty', path: ['content'] }),
   /** Replace the text of one of my messages. */
   z.object({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
   /** Delete one of my messages (it stays as a tombstone so the order is kept). */
@@ -149,15 +158,54 @@ export type ClientFrameType = ClientFrame['type'];
 
 export const reactionSchema = z.object({ emoji, userIds: z.array(z.string()) });
 
+/** Largest file one upload may carry (images, files and voice notes alike). */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/** Largest thumbnail (made by the sender's browser) and avatar image. */
+export const MAX_THUMBNAIL_BYTES = 512 * 1024;
+export const MAX_AVATAR_BYTES = 512 * 1024;
+/** Longest file name kept, in characters (sanitised on upload). */
+export const MAX_FILE_NAME_CHARS = 120;
+
+/** Picture types shown as images (anything else is sent as a file; SVG never is: it can carry script). */
+export const IMAGE_CONTENT_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+export const attachmentKindSchema = z.enum(['image', 'file', 'voice']);
+export type AttachmentKind = z.infer<typeof attachmentKindSchema>;
+
+/**
+ * What a message says about its attachment. The bytes are in R2; members fetch them
+ * from GET /api/rooms/:roomId/attachments/:id (and /thumbnail when `thumbnail`).
+ */
+export const attachmentSchema = z.object({
+  id: z.string(),
+  kind: attachmentKindSchema,
+  /** Sanitised file name. */
+  name: z.string(),
+  /** Bytes. */
+  size: z.number(),
+  /** The type found in the bytes (not the one the uploader declared). */
+  contentType: z.string(),
+  /** Images: pixel size as measured by the sender's browser. */
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  /** Voice notes: length as measured by the recorder. */
+  durationMs: z.number().nullable(),
+  /** Whether a small preview image exists (images). */
+  thumbnail: z.boolean(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
 export const wireMessageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
   seq: positiveSeq,
   senderId: z.string().nullable(),
   clientId: z.string(),
-  type: z.enum(['text', 'system', 'call']),
-  /** Empty for deleted messages. */
+  type: z.enum(['text', 'system', 'call', 'image', 'file', 'voice']),
+  /** Empty for deleted messages; the caption of an image, file or voice message. */
   content: z.string(),
+  /** Present on image, file and voice messages (not once deleted). */
+  attachment: attachmentSchema.optional(),
   replyToSeq: positiveSeq.nullable(),
   createdAt: z.string(),
   editedAt: z.string().nullable(),
@@ -170,6 +218,8 @@ export const memberStateSchema = z.object({
   userId: z.string(),
   username: z.string(),
   displayName: z.string(),
+  /** Profile picture: GET /api/avatars/:avatarId; null or absent shows initials. */
+  avatarId: z.string().nullable().optional(),
   role: z.enum(['admin', 'member']),
   online: z.boolean(),
   lastReadSeq: seq,

@@ -15,7 +15,9 @@ import { securityHeaders } from './http/security-headers';
 import { ConfigError, readConfig } from './env';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
+import { attachmentRoutes } from './attachments/routes';
 import { callRoutes } from './calls/routes';
+import { profileRoutes } from './profile/routes';
 import { groupRoutes } from './groups/routes';
 import { roomRoutes } from './rooms/routes';
 import { userRoutes } from './users/routes';
@@ -46,6 +48,8 @@ app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
 app.route('/api', callRoutes);
 app.route('/api', inviteRoutes);
+app.route('/api', attachmentRoutes);
+app.route('/api', profileRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });

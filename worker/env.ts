@@ -35,6 +35,8 @@ export interface Env extends DatabaseEnv {
   INBOXES: DurableObjectNamespace<import('../durable-objects/inbox/user-inbox').UserInbox>;
   RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
   ASSETS: Fetcher;
+  /** R2 bucket of uploads: attachments (rooms/<roomId>/<id>) and avatars (avatars/<id>). */
+  FILES: R2Bucket;
   JWT_SECRET: string;
   JWT_SECRET_PREVIOUS?: string;
   ALLOWED_ORIGINS?: string;

@@ -3,7 +3,7 @@
  * Durable Object (catch-up on connect, persistence). Every read returns the wire
  * shape of durable-objects/protocol.ts, reactions included, in one round trip.
  */
-import { and, asc, desc, eq, gt, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
 import type { WireMessage } from '../../durable-objects/protocol';
@@ -37,6 +37,7 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
     type: row.messageType,
     // A tombstone keeps its place in the order but not its text.
     content: deleted ? '' : row.content,
+    ...(row.attachment && !deleted ? { attachment: row.attachment } : {}),
     replyToSeq: row.replyToSeq,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
@@ -112,20 +113,22 @@ export async function writeRoomLog(db: Database, roomId: string, batch: WireMess
                            ${column((m) => m.senderId)}::uuid[], ${column((m) => m.clientId)}::text[],
                            ${column((m) => m.type)}::text[], ${column((m) => m.content)}::text[],
                            ${column((m) => m.replyToSeq)}::bigint[], ${column((m) => m.createdAt)}::timestamptz[],
-                           ${column((m) => m.editedAt)}::timestamptz[], ${column((m) => m.deletedAt)}::timestamptz[])
-        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at)
+                           ${column((m) => m.editedAt)}::timestamptz[], ${column((m) => m.deletedAt)}::timestamptz[],
+                           ${column((m) => (m.attachment ? JSON.stringify(m.attachment) : null))}::jsonb[])
+        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment)
     ),
     upserted as (
-      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at)
+      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment)
       select i.id, ${roomId}::uuid, i.seq, i.sender_id,
         case when exists (
           select 1 from ${messages} s
           where s.room_id = ${roomId}::uuid and s.sender_id = i.sender_id and s.client_id = i.client_id and s.seq <> i.seq
         ) then i.client_id || ':seq' || i.seq else i.client_id end,
-        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at
+        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at, i.attachment
       from input i
       on conflict (room_id, seq) do update
-        set content = excluded.content, edited_at = excluded.edited_at, deleted_at = excluded.deleted_at
+        set content = excluded.content, edited_at = excluded.edited_at, deleted_at = excluded.deleted_at,
+          attachment = excluded.attachment
       returning seq
     ),
     reactions_now as (
@@ -153,13 +156,16 @@ export async function writeRoomLog(db: Database, roomId: string, batch: WireMess
   `);
 }
 
-/** The sender's own text message, not deleted: call records and system lines are the server's. */
-function ownLiveText(roomId: string, seq: number, senderId: string) {
+/**
+ * The sender's own live message: text for an edit, anything a member sends for a
+ * delete. Call records and system lines are the server's.
+ */
+function ownLive(roomId: string, seq: number, senderId: string, change: 'edit' | 'delete') {
   return and(
     eq(messages.roomId, roomId),
     eq(messages.seq, seq),
     eq(messages.senderId, senderId),
-    eq(messages.messageType, 'text'),
+    change === 'edit' ? eq(messages.messageType, 'text') : inArray(messages.messageType, ['text', 'image', 'file', 'voice']),
     sql`${messages.deletedAt} is null`,
   );
 }
@@ -169,7 +175,7 @@ export async function editMessage(db: Database, roomId: string, seq: number, sen
   const [row] = await db
     .update(messages)
     .set({ content, editedAt: sql`now()` })
-    .where(ownLiveText(roomId, seq, senderId))
+    .where(ownLive(roomId, seq, senderId, 'edit'))
     .returning({ seq: messages.seq });
   return row ? messageBySeq(db, roomId, seq) : undefined;
 }
@@ -178,8 +184,8 @@ export async function editMessage(db: Database, roomId: string, seq: number, sen
 export async function deleteMessage(db: Database, roomId: string, seq: number, senderId: string) {
   const [row] = await db
     .update(messages)
-    .set({ content: '', deletedAt: sql`now()` })
-    .where(ownLiveText(roomId, seq, senderId))
+    .set({ content: '', attachment: null, deletedAt: sql`now()` })
+    .where(ownLive(roomId, seq, senderId, 'delete'))
     .returning({ seq: messages.seq });
   if (!row) return undefined;
   await db.delete(messageReactions).where(and(eq(messageReactions.roomId, roomId), eq(messageReactions.seq, seq)));

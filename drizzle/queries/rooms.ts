@@ -8,6 +8,7 @@ export interface RoomMemberView {
   userId: string;
   username: string;
   displayName: string;
+  avatarId: string | null;
   role: 'admin' | 'member';
   lastReadSeq: number;
 }
@@ -29,6 +30,7 @@ export async function listMembers(db: Database, roomId: string): Promise<RoomMem
       userId: roomMembers.userId,
       username: users.username,
       displayName: users.displayName,
+      avatarId: users.avatarId,
       role: roomMembers.role,
       lastReadSeq: roomMembers.lastReadSeq,
     })
@@ -102,7 +104,7 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
         from ${messages} m where m.room_id = r.id order by m.seq desc limit 1) as last_message,
       (select coalesce(json_agg(json_build_object(
           'userId', u.id, 'username', u.username, 'displayName', u.display_name,
-          'role', rm.role, 'lastReadSeq', rm.last_read_seq) order by u.username), '[]'::json)
+          'avatarId', u.avatar_id, 'role', rm.role, 'lastReadSeq', rm.last_read_seq) order by u.username), '[]'::json)
         from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id) as members
     from ${roomMembers} me
     join ${rooms} r on r.id = me.room_id

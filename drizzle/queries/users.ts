@@ -1,16 +1,39 @@
 /** User lookups that are not about authentication. */
-import { and, asc, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { users } from '../schema';
+import { roomMembers, rooms, users } from '../schema';
 
 /** Usernames starting with `prefix` (LIKE wildcards in it are matched literally), me excluded. */
 export async function searchUsers(db: Database, prefix: string, me: string, limit: number) {
   const pattern = `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const rows = await db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      avatarId: users.avatarId,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .where(and(sql`${users.username} like ${pattern}`, ne(users.id, me)))
     .orderBy(asc(users.username))
     .limit(limit);
   return rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() }));
+}
+
+/** The rooms `userId` is in, with their names and every member's id: who must hear of a profile change. */
+export async function roomsAndMembersOf(db: Database, userId: string) {
+  const rows = await db.execute<{ id: string; name: string | null; member_ids: string[] }>(sql`
+    select r.id, r.name, array(select rm.user_id::text from ${roomMembers} rm where rm.room_id = r.id) as member_ids
+    from ${roomMembers} me join ${rooms} r on r.id = me.room_id
+    where me.user_id = ${userId}
+  `);
+  return rows.rows.map((r) => ({ id: r.id, name: r.name, memberIds: r.member_ids }));
+}
+
+/** Sets the profile fields given; returns the updated row and the avatar it replaced. */
+export async function updateProfile(db: Database, userId: string, change: { displayName?: string; avatarId?: string | null }) {
+  const [before] = await db.select({ avatarId: users.avatarId }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await db.update(users).set(change).where(eq(users.id, userId)).returning();
+  return { user, replacedAvatarId: change.avatarId !== undefined ? (before?.avatarId ?? null) : null };
 }

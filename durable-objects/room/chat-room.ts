@@ -15,6 +15,7 @@ import {
   PONG_FRAME,
   TYPING_TTL_MS,
   parseClientFrame,
+  type Attachment,
   type ClientFrame,
   type MemberState,
   type WireMessage,
@@ -22,6 +23,8 @@ import {
 import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
+import { AttachmentRegistry } from './attachment-registry';
+import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
@@ -50,6 +53,8 @@ import { UsedTickets } from '../shared/used-tickets';
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
 const BLOCKED_TEXT = 'this conversation is blocked: unblock the person to write again';
+/** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
+const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -63,6 +68,7 @@ export interface TailPage {
 export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
   private readonly log: MessageLog;
+  private readonly attachments: AttachmentRegistry;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -82,6 +88,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.database = new ObjectDatabase(env);
     this.local = new RoomLocalState(sql);
     this.log = new MessageLog(sql, () => this.roomId);
+    this.attachments = new AttachmentRegistry(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
@@ -98,12 +105,14 @@ export class ChatRoom extends DurableObject<Env> {
     this.messages = new RoomMessages({
       local: this.local,
       log: this.log,
+      attachments: this.attachments,
       outbox: this.outbox,
       database: this.database,
       sockets: this.sockets,
       activity: this.activity,
       queue: this.queue,
       roomId: () => this.roomId,
+      attachmentDeleted: (id) => this.deleteFiles([id]),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
@@ -291,6 +300,35 @@ export class ChatRoom extends DurableObject<Env> {
       sendFrame(ws, errorFrame('forbidden', BLOCKED_TEXT));
       ws.close(CLOSE_CODES.notAMember, 'conversation blocked');
     }
+  }
+
+  /**
+   * The upload route stored an attachment's bytes in R2: remember it so that its
+   * uploader's `send` can name it. False (nothing kept) for non-members.
+   */
+  async attachmentUploaded(roomId: string, userId: string, attachment: Attachment): Promise<boolean> {
+    if ((await this.access(roomId, userId)) !== 'member') return false;
+    this.attachments.register(userId, attachment);
+    // Uploads come with a sweep of the abandoned ones, so they never pile up in R2.
+    const abandoned = this.attachments.takeAbandoned(new Date(Date.now() - ABANDONED_UPLOAD_MS).toISOString());
+    if (abandoned.length) this.deleteFiles(abandoned);
+    return true;
+  }
+
+  /** Deletes attachments' bytes and thumbnails from R2, in the background: never on the message path. */
+  private deleteFiles(ids: string[]): void {
+    const keys = ids.flatMap((id) => [attachmentKey(this.roomId, id), thumbnailKey(this.roomId, id)]);
+    this.ctx.waitUntil(this.env.FILES.delete(keys).catch((err: unknown) => console.error('deleting attachments from R2 failed', err)));
+  }
+
+  /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */
+  async mayAddThumbnail(roomId: string, userId: string, id: string): Promise<boolean> {
+    return (await this.access(roomId, userId)) === 'member' && this.attachments.isUploader(userId, id);
+  }
+
+  /** The thumbnail's bytes are in R2; false once the attachment was sent (its message says it has none). */
+  async thumbnailUploaded(roomId: string, userId: string, id: string): Promise<boolean> {
+    return (await this.access(roomId, userId)) === 'member' && this.attachments.addThumbnail(userId, id);
   }
 
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */

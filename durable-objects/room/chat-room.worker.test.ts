@@ -22,7 +22,10 @@ describe('ChatRoom', () => {
     expect(b.ready.members.map((m) => m.userId).sort()).toEqual([alice.id, bob.id].sort());
 
     a.send({ type: 'send', clientId: 'c1', content: 'hello bob' });
-    const ack = await a.inbox.next('ack');
+    // The sender hears its ack before its own message comes back (clients clear the in-flight send on it).
+    const first = await a.inbox.nextOf(['ack', 'message']);
+    expect(first.type).toBe('ack');
+    const ack = first as Extract<typeof first, { type: 'ack' }>;
     const received = await b.inbox.next('message');
     expect(ack).toMatchObject({ clientId: 'c1', seq: 1 });
     expect(received.message).toMatchObject({ seq: ack.seq, id: ack.id, senderId: alice.id, content: 'hello bob' });

@@ -4,6 +4,7 @@
  * members, the recent (sender, clientId) → seq map that makes resends idempotent
  * without a Postgres round trip. Messages themselves are in message-log.ts.
  */
+import { addColumnOnce } from '../shared/add-column';
 import type { MemberState } from '../protocol';
 
 /** How many recent sends are remembered for idempotency: a resend older than that is taken as new (see writeRoomLog). */
@@ -33,6 +34,7 @@ export class RoomLocalState {
       create index if not exists recent_sends_seq on recent_sends (seq);
       create table if not exists writers (user_id text primary key);
     `);
+    addColumnOnce(sql, 'members', 'avatar_id', 'text');
   }
 
   private readMeta(key: string): string | undefined {
@@ -95,10 +97,11 @@ export class RoomLocalState {
     this.sql.exec('delete from members');
     for (const m of members) {
       this.sql.exec(
-        'insert into members (user_id, username, display_name, role, last_read_seq) values (?, ?, ?, ?, ?)',
+        'insert into members (user_id, username, display_name, avatar_id, role, last_read_seq) values (?, ?, ?, ?, ?, ?)',
         m.userId,
         m.username,
         m.displayName,
+        m.avatarId ?? null,
         m.role,
         m.lastReadSeq,
       );
@@ -108,7 +111,7 @@ export class RoomLocalState {
 
   members(): CachedMember[] {
     return this.sql
-      .exec<{ user_id: string; username: string; display_name: string; role: string; last_read_seq: number }>(
+      .exec<{ user_id: string; username: string; display_name: string; avatar_id: string | null; role: string; last_read_seq: number }>(
         'select * from members order by username',
       )
       .toArray()
@@ -116,6 +119,7 @@ export class RoomLocalState {
         userId: r.user_id,
         username: r.username,
         displayName: r.display_name,
+        avatarId: r.avatar_id,
         role: r.role as CachedMember['role'],
         lastReadSeq: r.last_read_seq,
       }));

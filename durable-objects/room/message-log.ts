@@ -13,7 +13,8 @@
  *   in flight is flushed again.
  * Everything older than the tail is in Postgres.
  */
-import type { WireMessage } from '../protocol';
+import { addColumnOnce } from '../shared/add-column';
+import type { Attachment, WireMessage } from '../protocol';
 import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
@@ -27,7 +28,12 @@ export interface NewLogMessage {
   clientId: string;
   content: string;
   replyToSeq: number | null;
+  /** Image, file and voice messages. */
+  attachment?: Attachment;
 }
+
+/** Types people send; only these can be deleted by their sender. */
+const MEMBER_TYPES: ReadonlySet<string> = new Set<LogMessageType>(['text', 'image', 'file', 'voice']);
 
 export interface ReadCursor {
   userId: string;
@@ -40,7 +46,7 @@ export interface FlushBatch {
 }
 
 /** Why a change to a message was refused. */
-export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'too_many_reactions';
+export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'not_text' | 'too_many_reactions';
 
 interface MessageRow {
   seq: number;
@@ -53,6 +59,8 @@ interface MessageRow {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  /** JSON of the Attachment, or null. */
+  attachment: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -77,6 +85,7 @@ export class MessageLog {
       create table if not exists outbox_messages (seq integer primary key, version integer not null);
       create table if not exists outbox_reads (user_id text primary key, seq integer not null, version integer not null);
     `);
+    addColumnOnce(sql, 'log_messages', 'attachment', 'text');
     this.version =
       sql
         .exec<{ v: number | null }>(
@@ -92,8 +101,8 @@ export class MessageLog {
     const id = crypto.randomUUID();
     const createdAt = now.toISOString();
     this.sql.exec(
-      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at, attachment)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq,
       id,
       input.senderId,
@@ -102,6 +111,7 @@ export class MessageLog {
       input.content,
       input.replyToSeq,
       createdAt,
+      input.attachment ? JSON.stringify(input.attachment) : null,
     );
     this.markDirty(seq);
     return {
@@ -112,6 +122,7 @@ export class MessageLog {
       clientId: input.clientId,
       type: input.type,
       content: input.content,
+      ...(input.attachment ? { attachment: input.attachment } : {}),
       replyToSeq: input.replyToSeq,
       createdAt,
       editedAt: null,
@@ -122,18 +133,18 @@ export class MessageLog {
 
   /** The sender's edit of their own text message in the tail. */
   edit(seq: number, senderId: string, content: string): WireMessage | ChangeRefusal {
-    const refusal = this.checkOwnText(seq, senderId);
+    const refusal = this.checkOwn(seq, senderId, 'edit');
     if (refusal) return refusal;
     this.sql.exec('update log_messages set content = ?, edited_at = ? where seq = ?', content, new Date().toISOString(), seq);
     this.markDirty(seq);
     return this.get(seq)!;
   }
 
-  /** Tombstones the sender's own text message: it keeps its seq, loses its text and reactions. */
+  /** Tombstones the sender's own message: it keeps its seq, loses its text, attachment and reactions. */
   delete(seq: number, senderId: string): WireMessage | ChangeRefusal {
-    const refusal = this.checkOwnText(seq, senderId);
+    const refusal = this.checkOwn(seq, senderId, 'delete');
     if (refusal) return refusal;
-    this.sql.exec("update log_messages set content = '', deleted_at = ? where seq = ?", new Date().toISOString(), seq);
+    this.sql.exec("update log_messages set content = '', attachment = null, deleted_at = ? where seq = ?", new Date().toISOString(), seq);
     this.sql.exec('delete from log_reactions where seq = ?', seq);
     this.markDirty(seq);
     return this.get(seq)!;
@@ -171,11 +182,13 @@ export class MessageLog {
     );
   }
 
-  private checkOwnText(seq: number, senderId: string): ChangeRefusal | undefined {
+  /** Text can be edited; anything a member sent can be deleted by them. */
+  private checkOwn(seq: number, senderId: string, change: 'edit' | 'delete'): ChangeRefusal | undefined {
     const row = this.row(seq);
     if (!row || row.deleted_at) return 'not_found';
     // Call records and system lines are the server's: nobody edits or deletes them.
-    if (row.type !== 'text') return 'not_editable';
+    if (!MEMBER_TYPES.has(row.type)) return 'not_editable';
+    if (change === 'edit' && row.type !== 'text') return 'not_text';
     if (row.sender_id !== senderId) return 'not_yours';
     return undefined;
   }
@@ -245,6 +258,7 @@ export class MessageLog {
       clientId: r.client_id,
       type: r.type as LogMessageType,
       content: r.content,
+      ...(r.attachment ? { attachment: JSON.parse(r.attachment) as Attachment } : {}),
       replyToSeq: r.reply_to_seq,
       createdAt: r.created_at,
       editedAt: r.edited_at,

@@ -13,6 +13,7 @@ import type { ClientFrame, WireMessage } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
 import type { ObjectDatabase } from '../shared/object-database';
 import type { ActivityNotifier } from './activity-notifier';
+import type { AttachmentRegistry } from './attachment-registry';
 import type { RoomLocalState } from './local-state';
 import type { ChangeRefusal, MessageLog, NewLogMessage } from './message-log';
 import type { Outbox } from './outbox';
@@ -23,22 +24,32 @@ type ChangeFrame = Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>;
 export interface RoomMessagesDeps {
   local: RoomLocalState;
   log: MessageLog;
+  attachments: AttachmentRegistry;
   outbox: Outbox;
   database: ObjectDatabase;
   sockets: HibernatingSockets;
   activity: ActivityNotifier;
   queue: SerialQueue;
   roomId: () => string;
+  /** Its sender deleted an attachment message: its bytes can go (never awaited: not on the message path). */
+  attachmentDeleted: (attachmentId: string) => void;
   /** Members without a live socket here, asked when an activity notice goes out. */
   absentMemberIds: () => string[];
   /** A member's first message in this room has been appended. */
   firstMessageOf: (userId: string) => void;
 }
 
+const ATTACHMENT_REFUSALS = {
+  unknown: 'no such upload in this room: upload the file first (POST /api/rooms/:roomId/attachments)',
+  not_yours: 'that attachment was uploaded by someone else',
+  already_sent: 'that attachment was already sent; upload it again to send it again',
+} as const;
+
 const REFUSALS: Record<ChangeRefusal, string> = {
   not_found: 'no such message, or it was deleted',
   not_yours: 'only the sender can change that message',
   not_editable: 'call records and system lines cannot be changed',
+  not_text: 'only text can be edited; delete a picture, file or voice note and send it again instead',
   too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
 };
 
@@ -82,6 +93,13 @@ export class RoomMessages {
         errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
       );
     }
+    // Looked up synchronously in the room's own storage: nothing awaits between here and the seq.
+    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId, frame.clientId);
+    if (claim && !claim.ok) {
+      const code = claim.why === 'unknown' ? 'not_found' : 'forbidden';
+      return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
+    }
+    const attachment = claim?.attachment;
     const key = `${me.userId}\u0000${frame.clientId}`;
     const queued = this.queued.get(key);
     if (queued) {
@@ -89,7 +107,14 @@ export class RoomMessages {
       return;
     }
     this.queued.set(key, {
-      input: { senderId: me.userId, type: 'text', clientId: frame.clientId, content: frame.content, replyToSeq: frame.replyToSeq ?? null },
+      input: {
+        senderId: me.userId,
+        type: attachment?.kind ?? 'text',
+        clientId: frame.clientId,
+        content: frame.content,
+        replyToSeq: frame.replyToSeq ?? null,
+        ...(attachment ? { attachment } : {}),
+      },
       waiters: [ws],
     });
     if (this.commitScheduled) return;
@@ -104,9 +129,7 @@ export class RoomMessages {
     this.queued.clear();
     this.commitScheduled = false;
     for (const { input, waiters } of batch) {
-      const message = this.append(input);
-      const ack = { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt } as const;
-      for (const ws of waiters) sendFrame(ws, ack);
+      this.append(input, waiters);
     }
   }
 
@@ -121,8 +144,12 @@ export class RoomMessages {
     this.append({ senderId: input.senderId, type: input.type, clientId, content: input.content, replyToSeq: input.replyToSeq });
   }
 
-  /** Seq, storage, broadcast: one synchronous step, so order and durability are one thing. */
-  private append(input: NewLogMessage): WireMessage {
+  /**
+   * Seq, storage, ack, broadcast: one synchronous step, so order and durability are one thing.
+   * The sender hears `ack` before its own `message` comes back (clients clear their in-flight
+   * send on the ack), as the protocol has always had it.
+   */
+  private append(input: NewLogMessage, waiters: WebSocket[] = []): WireMessage {
     const { local, log, sockets, activity, outbox } = this.deps;
     if (!local.seqAuthoritative) throw new Error('append before the seq counter was checked (ensureSeqAuthority)');
     const message = log.append(local.lastSeq + 1, input);
@@ -131,6 +158,8 @@ export class RoomMessages {
       local.rememberSends([{ ...message, senderId: message.senderId }]);
       if (local.noteWriter(message.senderId)) this.deps.firstMessageOf(message.senderId);
     }
+    const ack = { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt } as const;
+    for (const ws of waiters) sendFrame(ws, ack);
     sockets.broadcast({ type: 'message', message });
     activity.noteMessage(message);
     activity.schedule(this.deps.absentMemberIds);
@@ -143,8 +172,10 @@ export class RoomMessages {
     const { log, local } = this.deps;
     if (frame.seq > local.lastSeq) return this.refuse(ws, 'not_found');
     if (frame.seq >= log.tailStart(local.lastSeq)) {
+      const attachment = frame.type === 'delete' ? log.get(frame.seq)?.attachment : undefined;
       const result = this.applyInTail(me, frame);
       if (typeof result === 'string') return this.refuse(ws, result);
+      if (attachment) this.deps.attachmentDeleted(attachment.id);
       this.deps.sockets.broadcast({ type: 'updated', message: result });
       this.deps.outbox.changed();
       return;
@@ -183,19 +214,25 @@ export class RoomMessages {
     const roomId = this.deps.roomId();
     switch (frame.type) {
       case 'edit':
-        return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId);
-      case 'delete':
-        return (await deleteMessage(db, roomId, frame.seq, me.userId)) ?? this.whyNot(db, frame.seq, me.userId);
+        return (await editMessage(db, roomId, frame.seq, me.userId, frame.content)) ?? this.whyNot(db, frame.seq, me.userId, 'edit');
+      case 'delete': {
+        const attachment = (await messageBySeq(db, roomId, frame.seq))?.attachment;
+        const deleted = await deleteMessage(db, roomId, frame.seq, me.userId);
+        if (!deleted) return this.whyNot(db, frame.seq, me.userId, 'delete');
+        if (attachment) this.deps.attachmentDeleted(attachment.id);
+        return deleted;
+      }
       case 'react':
         return (await setReaction(db, roomId, frame.seq, me.userId, frame.emoji, frame.on)) ?? 'not_found';
     }
   }
 
-  /** Why Postgres changed nothing: the same answers as the tail gives (MessageLog.checkOwnText). */
-  private async whyNot(db: Database, seq: number, userId: string): Promise<ChangeRefusal> {
+  /** Why Postgres changed nothing: the same answers as the tail gives (MessageLog.checkOwn). */
+  private async whyNot(db: Database, seq: number, userId: string, change: 'edit' | 'delete'): Promise<ChangeRefusal> {
     const message = await messageBySeq(db, this.deps.roomId(), seq);
     if (!message || message.deletedAt) return 'not_found';
-    if (message.type !== 'text') return 'not_editable';
+    if (message.type === 'system' || message.type === 'call') return 'not_editable';
+    if (change === 'edit' && message.type !== 'text') return 'not_text';
     return message.senderId === userId ? 'not_found' : 'not_yours';
   }
 

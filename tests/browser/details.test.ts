@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eApi } from '../support/e2e';
-import { apiAs, closeAll, connected, browserPerFile, send, shot, signedIn, texts } from '../support/browser';
+import { apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -184,6 +184,8 @@ describe('details', () => {
     const fay = await signedIn(env.browser, 'fay', 'Fay', { mobile: true });
     const gil = await signedIn(env.browser, 'gil', 'Gilbert Montgomery-Featherstonehaugh');
     const { room } = await apiAs(fay).post<{ room: { id: string } }>('/api/rooms/direct', { username: gil.username });
+    // Presence (and so ringing) needs both to have written in the chat (docs/security.md).
+    await exchangeMessages([fay, gil], room.id);
     await fay.page.goto(`${env.baseUrl}/chat/${room.id}`);
     await connected(fay.page);
     await gil.page.getByTestId('me-name').waitFor();

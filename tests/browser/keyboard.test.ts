@@ -93,7 +93,8 @@ describe('keyboard', () => {
     await kim.page.locator(`[data-testid=conversation-item][data-room-id="${room.id}"]`).focus();
     const presses = await tabUntil(kim.page, 'composer-input', 15);
     console.log(`Tab presses from the conversation link to the composer (50 messages): ${presses}`);
-    expect(presses).toBeLessThanOrEqual(8);
+    // 9: the direct chat's header also has the Block button (issue 10).
+    expect(presses).toBeLessThanOrEqual(9);
 
     // A message's own buttons: Tab from the message; Escape closes the reaction picker and
     // focus goes back to the button that opened it.

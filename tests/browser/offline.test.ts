@@ -6,7 +6,7 @@
  * out once the network is back. Drafts are kept per conversation across switches and reloads.
  */
 import { describe, expect, it } from 'vitest';
-import { apiAs, closeAll, connected, browserPerFile, send, shot, signedIn, texts, type Person } from '../support/browser';
+import { apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -46,6 +46,9 @@ describe('installable, offline-proof app', () => {
     const clara = await signedIn(env.browser, 'clara', 'Clara Oswald');
     const withRory = await openDirect(amy, rory);
     const withClara = await openDirect(amy, clara);
+    // Presence is shared in a direct chat once both have written there (docs/security.md).
+    await exchangeMessages([amy, rory], withRory);
+    const hellos = ['Hello from Amy Pond', 'Hello from Rory Williams'];
 
     await amy.page.goto(`${env.baseUrl}/chat/${withRory}`);
     await connected(amy.page);
@@ -72,7 +75,7 @@ describe('installable, offline-proof app', () => {
     await amy.page.waitForURL(`**/chat/${withClara}`);
     await expect.poll(() => amy.page.getByTestId('connection-state').getAttribute('data-state')).toBe('offline');
     await item(amy, withRory).click();
-    await expect.poll(() => texts(amy.page)).toEqual(['said while online']);
+    await expect.poll(() => texts(amy.page)).toEqual([...hellos, 'said while online']);
     await send(amy.page, 'queued while offline');
     await expect.poll(() => amy.page.locator('[data-pending=true]').count()).toBe(1);
 
@@ -81,7 +84,7 @@ describe('installable, offline-proof app', () => {
     expect(reloaded?.fromServiceWorker()).toBe(true);
     expect(reloaded?.headers()['x-served-by']).toBe('service-worker-cache');
     await amy.page.getByTestId('chat-window').waitFor({ timeout: 15_000 });
-    await expect.poll(() => texts(amy.page)).toEqual(['said while online']);
+    await expect.poll(() => texts(amy.page)).toEqual([...hellos, 'said while online']);
     await expect.poll(() => amy.page.locator('[data-pending=true] [data-testid=message-text]').allTextContents()).toEqual(['queued while offline']);
     await expect.poll(() => amy.page.getByTestId('connection-state').getAttribute('data-state')).toBe('offline');
     await item(amy, withClara).waitFor();
@@ -105,9 +108,9 @@ describe('installable, offline-proof app', () => {
     await amy.ctx.setOffline(false);
     await connected(amy.page);
     await expect.poll(() => amy.page.locator('[data-pending=true]').count(), { timeout: 30_000 }).toBe(0);
-    await expect.poll(() => texts(amy.page), { timeout: 20_000 }).toEqual(['said while online', 'queued while offline']);
+    await expect.poll(() => texts(amy.page), { timeout: 20_000 }).toEqual([...hellos, 'said while online', 'queued while offline']);
     const history = await apiAs(rory).get<{ messages: { content: string }[] }>(`/api/rooms/${withRory}/messages?limit=10`);
-    expect(history.messages.map((m) => m.content).reverse()).toEqual(['said while online', 'queued while offline']);
+    expect(history.messages.map((m) => m.content).reverse()).toEqual([...hellos, 'said while online', 'queued while offline']);
     await expect.poll(() => item(amy, withRory).getByTestId('presence-dot').getAttribute('data-online'), { timeout: 20_000 }).toBe('true');
     await expect.poll(() => amy.page.getByTestId('list-offline').count()).toBe(0);
     await closeAll(amy, rory, clara);

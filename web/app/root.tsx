@@ -6,9 +6,11 @@ import { PresenceProvider } from './context/PresenceContext';
 import { useNonce } from './lib/nonce';
 import { THEME_SCRIPT } from './lib/theme';
 import styles from './styles/app.css?url';
+import attachmentStyles from './styles/attachments.css?url';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
+  { rel: 'stylesheet', href: attachmentStyles },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
   { rel: 'manifest', href: '/manifest.webmanifest' },
   { rel: 'apple-touch-icon', href: '/icon-192.png' },

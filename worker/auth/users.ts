@@ -7,14 +7,17 @@ export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
+  /** GET /api/avatars/:avatarId; null: initials. */
+  avatarId: string | null;
   createdAt: string;
 }
 
-export function publicUser(user: Pick<User, 'id' | 'username' | 'displayName' | 'createdAt'>): PublicUser {
+export function publicUser(user: Pick<User, 'id' | 'username' | 'displayName' | 'createdAt' | 'avatarId'>): PublicUser {
   return {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
+    avatarId: user.avatarId,
     createdAt: user.createdAt.toISOString(),
   };
 }

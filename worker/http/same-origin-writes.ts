@@ -15,6 +15,16 @@ import { isAllowedOrigin } from './origins';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * Routes whose body is a file, not JSON (uploads, worker/attachments/). They still need the
+ * allowed Origin, and a Bearer token, which no form on another site can send.
+ */
+const FILE_BODY_ROUTES = [
+  /^\/api\/rooms\/[^/]+\/attachments$/,
+  /^\/api\/rooms\/[^/]+\/attachments\/[^/]+\/thumbnail$/,
+  /^\/api\/me\/avatar$/,
+];
+
 /** `application/json`, optionally with parameters (`; charset=utf-8`). */
 export function isJsonContentType(value: string | undefined): boolean {
   return /^application\/json\s*(;|$)/i.test(value?.trim() ?? '');
@@ -32,7 +42,8 @@ export const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (!isAllowedOrigin(c.env, c.req.header('origin'), c.req.url)) {
       throw forbidden('origin not allowed: state-changing requests must come from the app (send its Origin header)');
     }
-    if (hasBody(c.req.raw) && !isJsonContentType(c.req.header('content-type'))) {
+    const fileBody = FILE_BODY_ROUTES.some((route) => route.test(c.req.path));
+    if (!fileBody && hasBody(c.req.raw) && !isJsonContentType(c.req.header('content-type'))) {
       throw new HttpError(415, 'unsupported_media_type', 'request bodies must be sent as Content-Type: application/json');
     }
   }

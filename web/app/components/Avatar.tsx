@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { colorSlot, initials } from '../lib/format';
+import { avatarUrl } from '../services/uploads';
 
 interface AvatarProps {
   id: string;
@@ -9,13 +11,30 @@ interface AvatarProps {
   /** Our own connection is down: what we knew may be out of date, the dot is greyed out. */
   stale?: boolean;
   group?: boolean;
+  /** The person's profile picture, shown over the initials when set. */
+  avatarId?: string | null;
 }
 
-/** Initials on a colour derived from the id, with an optional presence dot. */
-export function Avatar({ id, name, size = 'md', online, stale, group }: AvatarProps) {
+/** The profile picture, or initials on a colour derived from the id, with an optional presence dot. */
+export function Avatar({ id, name, size = 'md', online, stale, group, avatarId }: AvatarProps) {
+  // A picture that fails to load (just replaced, offline) falls back to the initials.
+  const [failed, setFailed] = useState<string | null>(null);
+  const picture = avatarId && failed !== avatarId ? avatarId : null;
   return (
     <span className={`avatar avatar--${size} avatar--c${colorSlot(id)}${group ? ' avatar--group' : ''}`} aria-hidden="true">
-      <span className="avatar__text">{initials(name)}</span>
+      {picture ? (
+        <img
+          className="avatar__img"
+          src={avatarUrl(picture)}
+          alt=""
+          loading="lazy"
+          onError={() => setFailed(picture)}
+          data-testid="avatar-img"
+          data-avatar-id={picture}
+        />
+      ) : (
+        <span className="avatar__text">{initials(name)}</span>
+      )}
       {online !== undefined && (
         <span
           className={`presence-dot${stale ? ' presence-dot--stale' : online ? ' presence-dot--online' : ''}`}

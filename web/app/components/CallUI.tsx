@@ -115,7 +115,7 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
         <div className={`call__who${peerVideo ? ' call__who--compact' : ''}`}>
           {!peerVideo && (
             <span className={`call__avatar${v.phase === 'outgoing' ? ' call__avatar--ringing' : ''}`}>
-              <Avatar id={peer.id} name={peer.name} size="lg" />
+              <Avatar id={peer.id} name={peer.name} avatarId={peer.avatarId} size="lg" />
             </span>
           )}
           <h2 id="call-peer-name">{peer.name}</h2>

@@ -133,7 +133,14 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         )}
         {chat.info ? (
           <>
-            <Avatar id={other?.userId ?? roomId} name={title} online={isGroup ? undefined : meOffline ? false : otherOnline} stale={meOffline} group={isGroup} />
+            <Avatar
+              id={other?.userId ?? roomId}
+              name={title}
+              avatarId={other?.avatarId}
+              online={isGroup ? undefined : meOffline ? false : otherOnline}
+              stale={meOffline}
+              group={isGroup}
+            />
             <div className="chat__title">
               <h1 data-testid="chat-title">
                 {title}
@@ -217,6 +224,11 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         onCancelEdit={() => setEditing(null)}
         onTyping={chat.setTyping}
         onEditLast={editLast}
+        onFiles={(files) => {
+          for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
+          setReplyTo(null);
+        }}
+        onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
       />
 
       {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}

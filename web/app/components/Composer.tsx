@@ -3,9 +3,24 @@
  * every ~3 s while typing and {active:false} on send, on blur and when the text is cleared.
  * Also hosts the reply and edit bars.
  */
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  forwardRef,
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+} from 'react';
 import { MAX_MESSAGE_CHARS } from '../lib/protocol';
-import { CloseIcon, EditIcon, ReplyIcon, SendIcon } from './Icons';
+import { CloseIcon, EditIcon, MicIcon, PaperclipIcon, ReplyIcon, SendIcon } from './Icons';
+
+// MediaRecorder code is only loaded when someone records.
+const VoiceRecorder = lazy(() => import('./attachments/VoiceRecorder'));
 
 const TYPING_RENEW_MS = 3000;
 
@@ -29,11 +44,18 @@ interface Props {
   onDraft?(text: string): void;
   /** Arrow-up in an empty box edits my last message. */
   onEditLast?(): void;
+  /** Files attached (button, paste or drop); absent: no attachments here. */
+  onFiles?(files: File[]): void;
+  /** A recorded voice note. */
+  onVoice?(file: File, durationMs: number): void;
 }
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer(props, ref) {
   const { disabled, replyTo, editing, onTyping } = props;
   const [text, setText] = useState(() => props.initialText ?? '');
+  const [recording, setRecording] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const typingSentAt = useRef(0);
   const typingActive = useRef(false);
@@ -137,13 +159,34 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
     }
   };
 
+  const { onFiles } = props;
+  const canAttach = !!onFiles && !disabled && !editing;
+  const takeFiles = (list: FileList | null | undefined) => {
+    const files = [...(list ?? [])];
+    if (files.length && onFiles) onFiles(files);
+    return files.length > 0;
+  };
+  const dragHasFiles = (e: DragEvent) => canAttach && [...e.dataTransfer.types].includes('Files');
+
   return (
     <form
-      className="composer"
+      className={`composer${dragging ? ' composer--drop' : ''}`}
       data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         submit();
+      }}
+      onDragOver={(e) => {
+        if (!dragHasFiles(e)) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!canAttach) return;
+        e.preventDefault();
+        takeFiles(e.dataTransfer.files);
       }}
     >
       {(replyTo || editing) && (
@@ -163,32 +206,78 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           </button>
         </div>
       )}
-      <div className="composer__row">
-        <textarea
-          ref={areaRef}
-          className="composer__input"
-          value={text}
-          rows={1}
-          placeholder={props.placeholder}
-          aria-label={editing ? 'Edit message' : 'Message'}
-          data-testid="composer-input"
-          onChange={(e) => onChange(e.target.value)}
-          onKeyDown={onKeyDown}
-          onBlur={stopTyping}
-          disabled={disabled}
-          enterKeyHint="send"
-          autoComplete="off"
-        />
-        <button
-          type="submit"
-          className="send-btn"
-          disabled={!canSend}
-          aria-label={editing ? 'Save edit' : 'Send message'}
-          data-testid="send-button"
-        >
-          {editing ? <EditIcon size={20} /> : <SendIcon size={20} />}
-        </button>
-      </div>
+      {recording && props.onVoice ? (
+        <Suspense fallback={null}>
+          <VoiceRecorder
+            onDone={props.onVoice}
+            onClose={() => {
+              setRecording(false);
+              // The box comes back in place of the recorder: keep the keyboard user there.
+              requestAnimationFrame(() => areaRef.current?.focus());
+            }}
+          />
+        </Suspense>
+      ) : (
+        <div className="composer__row">
+          {canAttach && (
+            <>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Attach files"
+                onClick={() => fileRef.current?.click()}
+                data-testid="attach-button"
+              >
+                <PaperclipIcon size={20} />
+              </button>
+              <input
+                ref={fileRef}
+                type="file"
+                multiple
+                hidden
+                data-testid="attach-input"
+                onChange={(e) => {
+                  takeFiles(e.target.files);
+                  e.target.value = '';
+                }}
+              />
+            </>
+          )}
+          <textarea
+            ref={areaRef}
+            className="composer__input"
+            value={text}
+            rows={1}
+            placeholder={props.placeholder}
+            aria-label={editing ? 'Edit message' : 'Message'}
+            data-testid="composer-input"
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              if (canAttach && e.clipboardData.files.length && takeFiles(e.clipboardData.files)) e.preventDefault();
+            }}
+            onBlur={stopTyping}
+            disabled={disabled}
+            enterKeyHint="send"
+            autoComplete="off"
+          />
+          {canAttach && props.onVoice && !trimmed ? (
+            <button type="button" className="send-btn" aria-label="Record a voice note" onClick={() => setRecording(true)} data-testid="voice-button">
+              <MicIcon size={20} />
+            </button>
+          ) : (
+            <button
+              type="submit"
+              className="send-btn"
+              disabled={!canSend}
+              aria-label={editing ? 'Save edit' : 'Send message'}
+              data-testid="send-button"
+            >
+              {editing ? <EditIcon size={20} /> : <SendIcon size={20} />}
+            </button>
+          )}
+        </div>
+      )}
       {text.length > MAX_MESSAGE_CHARS * 0.9 && (
         <div className={`composer__count${tooLong ? ' composer__count--over' : ''}`} aria-live="polite">
           {text.length} / {MAX_MESSAGE_CHARS}

@@ -92,7 +92,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                   data-unread={unread}
                   prefetch="none"
                 >
-                  <Avatar id={other?.userId ?? room.id} name={title} online={online} stale={!linkUp} group={room.kind === 'group'} />
+                  <Avatar id={other?.userId ?? room.id} name={title} avatarId={other?.avatarId} online={online} stale={!linkUp} group={room.kind === 'group'} />
                   <span className="conversation__body">
                     <span className="conversation__top">
                       <span className="conversation__title">

@@ -169,7 +169,7 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
               const isMe = m.userId === me;
               return (
                 <li key={m.userId} className="member" data-testid="member" data-username={m.username} data-role={m.role}>
-                  <Avatar id={m.userId} name={m.displayName} size="sm" online={online} />
+                  <Avatar id={m.userId} name={m.displayName} avatarId={m.avatarId} size="sm" online={online} />
                   <span className="member__names">
                     <span>
                       {m.displayName}

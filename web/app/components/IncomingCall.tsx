@@ -24,7 +24,7 @@ export function IncomingCall({ peer, media, onAccept, onDecline }: Props) {
         {peer.username ? ` (@${peer.username})` : ''}
       </p>
       <span className="incoming-call__avatar">
-        <Avatar id={peer.id} name={peer.name} size="lg" />
+        <Avatar id={peer.id} name={peer.name} avatarId={peer.avatarId} size="lg" />
       </span>
       <div className="incoming-call__text">
         <h2 id="incoming-call-name">{peer.name}</h2>

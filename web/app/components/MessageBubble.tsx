@@ -23,6 +23,8 @@ import {
   TrashIcon,
   VideoIcon,
 } from './Icons';
+import { AttachmentView } from './attachments/AttachmentView';
+import { PendingAttachment } from './attachments/PendingAttachment';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
@@ -171,6 +173,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
       data-mine={mine ? 'true' : 'false'}
       data-status={status ?? undefined}
       data-deleted={deleted ? 'true' : undefined}
+      data-type={m.type}
       id={`msg-${m.seq}`}
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return;
@@ -190,16 +193,20 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           className={`bubble${deleted ? ' bubble--deleted' : ''}`}
           data-testid="message-bubble"
           onClick={(e) => {
-            if (!(e.target as HTMLElement).closest('a,button')) props.onSelect(selected ? null : m.seq);
+            // Controls (links, buttons, the voice player, the picture viewer) do their own thing.
+            if (!(e.target as HTMLElement).closest('a,button,audio,dialog')) props.onSelect(selected ? null : m.seq);
           }}
         >
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
+          {!deleted && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : (
-            <p className={`bubble__text${isEmojiOnly(m.content) ? ' bubble__text--emoji' : ''}`} data-testid="message-text">
-              {linkify(m.content)}
-            </p>
+            (m.content || !m.attachment) && (
+              <p className={`bubble__text${isEmojiOnly(m.content) ? ' bubble__text--emoji' : ''}`} data-testid="message-text">
+                {linkify(m.content)}
+              </p>
+            )
           )}
           <span className="bubble__meta">
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
@@ -351,9 +358,14 @@ export function PendingBubble({ pending: p, connected, last, progress, reply, on
       <div className="msg__row">
         <div className="bubble" data-testid="message-bubble">
           {reply && <ReplyQuote reply={reply} onJump={onJump} />}
-          <p className="bubble__text" data-testid="message-text">
-            {p.content}
-          </p>
+          {p.upload && (
+            <PendingAttachment upload={p.upload} uploading={p.status === 'uploading'} onCancel={() => onDiscard(p.clientId)} />
+          )}
+          {(p.content || !p.upload) && (
+            <p className="bubble__text" data-testid="message-text">
+              {p.content}
+            </p>
+          )}
           <span className="bubble__meta">
             <time dateTime={p.createdAt}>{formatTime(p.createdAt)}</time>
             <StatusIcon status={status} />

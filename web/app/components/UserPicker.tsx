@@ -121,7 +121,7 @@ export function UserPicker({ label, placeholder, exclude, busy, autoFocus, onPic
             data-testid="user-result"
             data-username={u.username}
           >
-            <Avatar id={u.id} name={u.displayName} size="sm" />
+            <Avatar id={u.id} name={u.displayName} avatarId={u.avatarId} size="sm" />
             <span className="user-row__names">
               <span>{u.displayName}</span>
               <span className="muted">@{u.username}</span>

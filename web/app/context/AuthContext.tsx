@@ -38,6 +38,8 @@ export interface AuthValue {
   /** Set when the last attempt to restore the session failed for a reason other than "no session". */
   restoreError: string | null;
   retryRestore(): void;
+  /** My profile changed (display name, picture): every tab shows the new one. */
+  updateUser(user: PublicUser): void;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
@@ -205,6 +207,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
+  const updateUser = useCallback(
+    (user: PublicUser) => {
+      const cur = sessionRef.current;
+      if (cur && cur.user.id === user.id) adopt({ ...cur, user }, true);
+    },
+    [adopt],
+  );
+
   const value = useMemo<AuthValue>(
     () => ({
       status,
@@ -217,8 +227,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signedOut,
       restoreError,
       retryRestore,
+      updateUser,
     }),
-    [status, session, offlineUser, signIn, signOut, refresh, signedOut, restoreError, retryRestore],
+    [status, session, offlineUser, signIn, signOut, refresh, signedOut, restoreError, retryRestore, updateUser],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -17,6 +17,7 @@ const loadCallUI = () => import('../components/CallUI');
 const CallUI = lazy(loadCallUI);
 
 export interface CallPeer {
+  avatarId?: string | null;
   id: string;
   name: string;
   /** Shown beside the name where it matters (an incoming call): display names are not unique. */
@@ -47,7 +48,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   const room = v.roomId ? rooms?.find((r) => r.id === v.roomId) : undefined;
   const peerMember = v.peerId ? room?.members.find((m) => m.userId === v.peerId) : undefined;
-  const peer: CallPeer | null = v.peerId ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone', username: peerMember?.username } : null;
+  const peer: CallPeer | null = v.peerId
+    ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone', username: peerMember?.username, avatarId: peerMember?.avatarId }
+    : null;
 
   // A call from someone in a conversation this list has not loaded yet: load it to name them.
   const unknownRoom = Boolean(v.roomId && rooms && !room);

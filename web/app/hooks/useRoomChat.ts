@@ -12,7 +12,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type RoomDetail, type RoomMember } from '../services/api';
-import type { ClientFrame, MemberState, ServerFrame, WireMessage } from '../lib/protocol';
+import { IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
 import { offlineStore } from '../lib/offline-store';
 import { useRooms } from '../context/RoomsContext';
@@ -21,6 +21,10 @@ import { useAuth } from '../context/AuthContext';
 import { useMessages } from './useMessages';
 import { useRoomSocket } from './useRoomSocket';
 import { useTyping } from './useTyping';
+import { useUploads } from './useUpload';
+
+/** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
+const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
 
 export interface RoomInfo {
   kind: 'direct' | 'group';
@@ -42,6 +46,7 @@ export function useRoomChat(roomId: string, me: string) {
   const messages = useMessages(roomId, me);
   const { state, stateRef, dispatch, initial, loadLatest } = messages;
   const typing = useTyping(me);
+  const uploads = useUploads(roomId, dispatch);
 
   const summary = rooms.rooms?.find((r) => r.id === roomId) ?? null;
   const [detail, setDetail] = useState<RoomDetail | null>(null);
@@ -285,8 +290,9 @@ export function useRoomChat(roomId: string, me: string) {
       }
       inflight.current = null;
     }
-    const next = state.pending.find((p) => p.status === 'sending');
-    if (!next) return;
+    // A message whose file is still uploading holds the line: messages arrive in the order I sent them.
+    const next = state.pending.find((p) => p.status === 'sending' || p.status === 'uploading');
+    if (!next || next.status === 'uploading') return;
     if (next.retryAfter && next.retryAfter > now) {
       const t = setTimeout(() => setPumpTick((n) => n + 1), next.retryAfter - now);
       return () => clearTimeout(t);
@@ -296,6 +302,7 @@ export function useRoomChat(roomId: string, me: string) {
       clientId: next.clientId,
       content: next.content,
       ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
+      ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
     };
     if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
   }, [ready, state.pending, pumpTick, send]);
@@ -314,9 +321,63 @@ export function useRoomChat(roomId: string, me: string) {
     [dispatch],
   );
 
-  const retry = useCallback((clientId: string) => dispatch({ type: 'retry', clientId }), [dispatch]);
+  /**
+   * Sends a file: shown at once (with a local preview for pictures), uploaded with
+   * progress, then sent in order. `kind` defaults by type: the four web image types are images.
+   */
+  const sendFile = useCallback(
+    (file: File, options: { kind?: AttachmentKind; durationMs?: number; caption?: string; replyToSeq?: number | null } = {}) => {
+      if (file.size === 0) return say(`${file.name || 'That file'} is empty.`);
+      if (file.size > MAX_ATTACHMENT_BYTES) {
+        return say(`${file.name} is too large: files can be up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
+      }
+      const kind = options.kind ?? (IMAGE_TYPES.has(file.type) ? 'image' : 'file');
+      const clientId = newClientId();
+      const name = file.name || (kind === 'voice' ? 'voice note' : kind);
+      dispatch({
+        type: 'queued',
+        message: {
+          clientId,
+          content: options.caption ?? '',
+          replyToSeq: options.replyToSeq ?? null,
+          createdAt: new Date().toISOString(),
+          status: 'uploading',
+          upload: {
+            kind,
+            name,
+            size: file.size,
+            contentType: file.type,
+            progress: 0,
+            ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+            ...(kind === 'image' ? { previewUrl: URL.createObjectURL(file) } : {}),
+          },
+        },
+      });
+      uploads.start(clientId, file, { kind, name, ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}) });
+    },
+    [dispatch, uploads, say],
+  );
 
-  const discard = useCallback((clientId: string) => dispatch({ type: 'discard', clientId }), [dispatch]);
+  const retry = useCallback(
+    (clientId: string) => {
+      const p = stateRef.current.pending.find((x) => x.clientId === clientId);
+      dispatch({ type: 'retry', clientId });
+      if (p?.upload && !p.attachment && !uploads.retry(clientId)) {
+        dispatch({ type: 'upload', clientId, error: 'The file is no longer here: attach it again.' });
+      }
+    },
+    [dispatch, uploads, stateRef],
+  );
+
+  const discard = useCallback(
+    (clientId: string) => {
+      uploads.cancel(clientId);
+      const preview = stateRef.current.pending.find((x) => x.clientId === clientId)?.upload?.previewUrl;
+      if (preview) URL.revokeObjectURL(preview);
+      dispatch({ type: 'discard', clientId });
+    },
+    [dispatch, uploads, stateRef],
+  );
 
   const control = useCallback(
     (frame: ClientFrame) => {
@@ -388,6 +449,7 @@ export function useRoomChat(roomId: string, me: string) {
     firstUnread,
     viewingRef,
     sendMessage,
+    sendFile,
     retry,
     discard,
     edit,

@@ -8,7 +8,8 @@
 import { useCallback, useLayoutEffect, useRef, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
 
 const ROW = '[data-testid="message"]';
-const INNER = 'button, a[href], [tabindex]:not([data-testid="message"])';
+// Media with controls (a voice note's player) are tab stops of their own too.
+const INNER = 'button, a[href], audio[controls], video[controls], [tabindex]:not([data-testid="message"])';
 
 const keyOf = (row: Element) => row.getAttribute('data-seq') ?? `c:${row.getAttribute('data-client-id')}`;
 

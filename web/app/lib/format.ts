@@ -132,11 +132,15 @@ export function describeCall(content: string, outgoing?: boolean): string {
   }
 }
 
+const ATTACHMENT_LABELS = { image: '📷 Photo', file: '📎 File', voice: '🎤 Voice note' } as const;
+
 /** One-line preview of a message for the conversation list and reply quotes (`me`: to tell my calls). */
 export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'> & { senderId?: string | null }, me?: string): string {
   if (m.deletedAt) return 'Message deleted';
   if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
   const line = m.content.replace(/\s+/g, ' ').trim();
+  const label = ATTACHMENT_LABELS[m.type as keyof typeof ATTACHMENT_LABELS];
+  if (label) return line ? `${label}: ${line.length > 100 ? `${line.slice(0, 99)}…` : line}` : label;
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 

@@ -4,9 +4,23 @@
  * order is always the room's order. Messages I sent but the room has not acknowledged yet live
  * in `pending`, keyed by clientId, until the ack (or the broadcast of the same message) arrives.
  */
-import type { WireMessage } from './protocol';
+import type { Attachment, AttachmentKind, WireMessage } from './protocol';
 
-export type PendingStatus = 'sending' | 'failed';
+/** `uploading`: its file is still on its way to R2; the outbox waits for it, so the order is kept. */
+export type PendingStatus = 'sending' | 'failed' | 'uploading';
+
+/** A file on its way: what the bubble shows before the room has the message. */
+export interface PendingUpload {
+  kind: AttachmentKind;
+  name: string;
+  size: number;
+  contentType: string;
+  /** 0..1 */
+  progress: number;
+  durationMs?: number;
+  /** A local object URL of the image (this page's lifetime only). */
+  previewUrl?: string;
+}
 
 export interface PendingMessage {
   clientId: string;
@@ -17,6 +31,9 @@ export interface PendingMessage {
   error?: string;
   /** Epoch ms before which a resend is pointless (rate limit); the outbox waits until then. */
   retryAfter?: number;
+  /** Image, file and voice messages: the upload, and once it is in R2, what the room knows of it. */
+  upload?: PendingUpload;
+  attachment?: Attachment;
 }
 
 export interface MessagesState {
@@ -49,6 +66,8 @@ export type MessagesAction =
   /** The room is busy or rate-limits me: keep it queued, try again at `retryAfter`. */
   | { type: 'deferred'; clientId: string; retryAfter: number }
   | { type: 'retry'; clientId: string }
+  /** An upload moved on: progress, done (`attachment`: now it can be sent) or failed. */
+  | { type: 'upload'; clientId: string; progress?: number; attachment?: Attachment; error?: string }
   | { type: 'discard'; clientId: string };
 
 export const initialMessages: MessagesState = {
@@ -137,8 +156,9 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
             seq: action.seq,
             senderId: action.me,
             clientId: action.clientId,
-            type: 'text',
+            type: p.attachment?.kind ?? 'text',
             content: p.content,
+            ...(p.attachment ? { attachment: p.attachment } : {}),
             replyToSeq: p.replyToSeq,
             createdAt: action.createdAt,
             editedAt: null,
@@ -165,8 +185,20 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
       return {
         ...state,
         pending: state.pending.map((p) =>
-          p.clientId === action.clientId ? { ...p, status: 'sending', error: undefined, retryAfter: undefined } : p,
+          p.clientId === action.clientId
+            ? { ...p, status: p.upload && !p.attachment ? 'uploading' : 'sending', error: undefined, retryAfter: undefined }
+            : p,
         ),
+      };
+    case 'upload':
+      return {
+        ...state,
+        pending: state.pending.map((p) => {
+          if (p.clientId !== action.clientId || !p.upload) return p;
+          if (action.attachment) return { ...p, status: 'sending', attachment: action.attachment, upload: { ...p.upload, progress: 1 } };
+          if (action.error) return { ...p, status: 'failed', error: action.error };
+          return { ...p, upload: { ...p.upload, progress: action.progress ?? p.upload.progress } };
+        }),
       };
     case 'discard':
       return dropPending(state, new Set([action.clientId]));
@@ -196,8 +228,11 @@ export const outboxStore = {
     try {
       const raw = localStorage.getItem(this.key(userId, roomId));
       const list = raw ? (JSON.parse(raw) as PendingMessage[]) : [];
+      // An upload that had not finished cannot go on: its file was in the page that was closed.
       return Array.isArray(list)
-        ? list.filter((p) => typeof p?.clientId === 'string' && typeof p.content === 'string').map((p) => ({ ...p, status: 'sending' as const }))
+        ? list
+            .filter((p) => typeof p?.clientId === 'string' && typeof p.content === 'string' && (!p.upload || p.attachment))
+            .map((p) => ({ ...p, status: 'sending' as const, upload: p.upload && { ...p.upload, previewUrl: undefined } }))
         : [];
     } catch {
       return [];

@@ -7,6 +7,9 @@ export {
   CALL_RING_TIMEOUT_MS,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
+  IMAGE_CONTENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_AVATAR_BYTES,
   MAX_MESSAGE_CHARS,
   callRecordSchema,
   deliveryReporter,
@@ -16,6 +19,8 @@ export {
   serverFrameSchema,
 } from '../../../durable-objects/protocol';
 export type {
+  Attachment,
+  AttachmentKind,
   CallRecord,
   CallSignal,
   CallState,

@@ -5,7 +5,7 @@
  */
 import { Link, Outlet, useLocation, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
 import { RoomsProvider, useRooms, useUnreadTotal } from '../context/RoomsContext';
 import { CallProvider } from '../context/CallContext';
@@ -16,6 +16,9 @@ import { Logo } from '../components/Logo';
 import { LogoutIcon, MoonIcon, PlusIcon } from '../components/Icons';
 import { roomTitle } from '../lib/format';
 import { useTheme } from '../lib/theme';
+
+// Only loaded when someone edits their profile.
+const ProfileDialog = lazy(() => import('../components/profile/ProfileDialog'));
 
 export const meta: MetaFunction = () => [{ title: 'Chats · edge-chat' }];
 
@@ -41,6 +44,7 @@ function ChatShell() {
   const [signingOut, setSigningOut] = useState(false);
   const [confirmSignOut, setConfirmSignOut] = useState(false);
   const { theme, setTheme } = useTheme();
+  const [editingProfile, setEditingProfile] = useState(false);
   const mainOpen = Boolean(roomId) || location.pathname !== '/chat';
 
   useEffect(() => {
@@ -65,11 +69,26 @@ function ChatShell() {
         </header>
         <ConversationList rooms={rooms} error={error} me={me.id} onRetry={() => void reload()} />
         <footer className="sidebar__footer">
-          <Avatar id={me.id} name={me.displayName} size="sm" />
-          <span className="sidebar__me">
-            <span data-testid="me-name">{me.displayName}</span>
-            <span className="muted">@{me.username}</span>
-          </span>
+          <button
+            type="button"
+            className="sidebar__profile"
+            title="Edit your profile"
+            onClick={() => setEditingProfile(true)}
+            data-testid="profile-button"
+          >
+            <Avatar id={me.id} name={me.displayName} avatarId={me.avatarId} size="sm" />
+            <span className="sidebar__me">
+              <span data-testid="me-name">{me.displayName}</span>
+              <span className="muted">@{me.username}</span>
+              {/* Read after the visible name, never instead of it (label-content-name-mismatch). */}
+              <span className="visually-hidden">, edit your profile</span>
+            </span>
+          </button>
+          {editingProfile && (
+            <Suspense fallback={null}>
+              <ProfileDialog onClose={() => setEditingProfile(false)} />
+            </Suspense>
+          )}
           <button
             type="button"
             className="icon-btn"

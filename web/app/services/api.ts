@@ -12,6 +12,8 @@ export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
+  /** Profile picture (avatarUrl); null: initials. */
+  avatarId?: string | null;
   createdAt: string;
 }
 
@@ -29,6 +31,7 @@ export interface RoomMember {
   userId: string;
   username: string;
   displayName: string;
+  avatarId?: string | null;
   role: Role;
   lastReadSeq: number;
   online?: boolean;
@@ -168,6 +171,25 @@ export function setTokenSource(source: TokenSource | null) {
   tokenSource = source;
 }
 
+/** The current token and a way to renew it, for requests that cannot go through `request` (uploads, file downloads). */
+export const authTokens = {
+  current: () => tokenSource?.getToken() ?? null,
+  refresh: () => tokenSource?.refresh() ?? Promise.resolve(null),
+};
+
+/** The JSON error of a failed response as an ApiError (or one from its status). */
+export function apiErrorFrom(status: number, body: string): ApiError {
+  let err: { code?: unknown; message?: unknown; details?: unknown } | undefined;
+  try {
+    err = (JSON.parse(body) as { error?: typeof err }).error;
+  } catch {
+    err = undefined;
+  }
+  const code = typeof err?.code === 'string' ? err.code : `http_${status}`;
+  const message = typeof err?.message === 'string' ? cleanMessage(err.message) : statusMessage(status);
+  return new ApiError(status, code, message, err?.details);
+}
+
 interface RequestOptions {
   body?: unknown;
   /** Send the bearer token (default true). */
@@ -195,12 +217,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       // not JSON: handled below
     }
   }
-  if (!response.ok) {
-    const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-    const code = typeof err?.code === 'string' ? err.code : `http_${response.status}`;
-    const message = typeof err?.message === 'string' ? cleanMessage(err.message) : statusMessage(response.status);
-    throw new ApiError(response.status, code, message, err?.details);
-  }
+  if (!response.ok) throw apiErrorFrom(response.status, text);
   if (json === undefined) throw new ApiError(response.status, 'bad_response', 'The server sent an unexpected reply.');
   return json as T;
 }
@@ -245,6 +262,8 @@ export const api = {
   refresh: () => request<Session>('POST', '/api/auth/refresh', { auth: false }),
   logout: () => request<void>('POST', '/api/auth/logout', { auth: true }),
   me: () => request<{ user: PublicUser }>('GET', '/api/me'),
+  updateProfile: (body: { displayName: string }) => request<{ user: PublicUser }>('PATCH', '/api/me', { body }),
+  removeAvatar: () => request<{ user: PublicUser }>('DELETE', '/api/me/avatar'),
 
   searchUsers: (q: string, signal?: AbortSignal) =>
     request<{ users: PublicUser[] }>('GET', `/api/users?q=${enc(q)}`, { signal }),

@@ -1,0 +1,144 @@
+/**
+ * The attachment of a sent message: a picture's preview (opening the viewer), a
+ * file's name, size and type with a download button, or a voice note's player.
+ * The bytes come through the token (members only) as object URLs.
+ */
+import { lazy, Suspense, useState } from 'react';
+import type { Attachment } from '../../lib/protocol';
+import { fileTypeLabel, formatBytes } from '../../lib/files';
+import { formatDuration } from '../../lib/format';
+import { attachmentObjectUrl, useAttachmentUrl } from '../../hooks/useAttachmentUrl';
+import { errorMessage } from '../../services/api';
+import { DownloadIcon, FileIcon, RetryIcon } from '../Icons';
+
+// The viewer is only needed once someone opens a picture.
+const ImageViewer = lazy(() => import('./ImageViewer'));
+
+interface Props {
+  roomId: string;
+  attachment: Attachment;
+}
+
+export function AttachmentView({ roomId, attachment }: Props) {
+  switch (attachment.kind) {
+    case 'image':
+      return <ImagePreview roomId={roomId} attachment={attachment} />;
+    case 'voice':
+      return <VoicePlayer roomId={roomId} attachment={attachment} />;
+    case 'file':
+      return <FileCard roomId={roomId} attachment={attachment} />;
+  }
+}
+
+/** Width/height as an aspect ratio, so the bubble keeps its size while the picture loads. */
+export function aspectOf(a: { width?: number | null; height?: number | null }): string | undefined {
+  return a.width && a.height ? `${a.width} / ${a.height}` : undefined;
+}
+
+function ImagePreview({ roomId, attachment: a }: Props) {
+  const [open, setOpen] = useState(false);
+  const { url, error, retry } = useAttachmentUrl(roomId, a.id, a.thumbnail ? 'thumbnail' : 'full');
+  if (error) return <LoadError error={error} retry={retry} />;
+  return (
+    <>
+      <button
+        type="button"
+        className="attachment-image"
+        style={{ aspectRatio: aspectOf(a) }}
+        onClick={() => setOpen(true)}
+        aria-label={`Open picture ${a.name}`}
+        data-testid="attachment-image"
+      >
+        {url && <img src={url} alt={a.name} data-testid="attachment-preview" />}
+      </button>
+      {open && (
+        <Suspense fallback={null}>
+          <ImageViewer roomId={roomId} attachment={a} onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
+    </>
+  );
+}
+
+function LoadError({ error, retry }: { error: string; retry(): void }) {
+  return (
+    <span className="attachment-error" role="alert">
+      {error}{' '}
+      <button type="button" className="link-btn" onClick={retry}>
+        <RetryIcon size={14} /> Retry
+      </button>
+    </span>
+  );
+}
+
+/** Fetches the file (with the token) and hands it to the browser's downloads under its name. */
+export async function downloadAttachment(roomId: string, a: Attachment): Promise<void> {
+  const url = await attachmentObjectUrl(roomId, a.id, 'full');
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = a.name;
+  link.rel = 'noopener';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+function FileCard({ roomId, attachment: a }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await downloadAttachment(roomId, a);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="attachment-file" data-testid="attachment-file">
+      <FileIcon size={28} />
+      <div className="attachment-file__text">
+        <span className="attachment-file__name" data-testid="attachment-name">
+          {a.name}
+        </span>
+        <span className="attachment-file__meta" data-testid="attachment-meta">
+          {formatBytes(a.size)} · {fileTypeLabel(a.contentType)}
+        </span>
+        {error && (
+          <span className="attachment-error" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      <button
+        type="button"
+        className="icon-btn"
+        onClick={() => void download()}
+        disabled={busy}
+        aria-label={`Download ${a.name}`}
+        data-testid="attachment-download"
+      >
+        <DownloadIcon size={20} />
+      </button>
+    </div>
+  );
+}
+
+function VoicePlayer({ roomId, attachment: a }: Props) {
+  const { url, error, retry } = useAttachmentUrl(roomId, a.id, 'full');
+  return (
+    <div className="attachment-voice" data-testid="attachment-voice">
+      {url ? (
+        <audio controls preload="metadata" src={url} aria-label="Voice note" data-testid="voice-audio" />
+      ) : error ? (
+        <LoadError error={error} retry={retry} />
+      ) : (
+        <span className="attachment-voice__loading">Loading voice note…</span>
+      )}
+      {a.durationMs !== null && <span className="attachment-voice__length">{formatDuration(a.durationMs)}</span>}
+    </div>
+  );
+}

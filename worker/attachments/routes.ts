@@ -1,0 +1,105 @@
+/**
+ * /api/rooms/:roomId/attachments: uploads to R2 through the Worker, and downloads,
+ * for members only. An upload is registered with the room's object, which then
+ * accepts a `send` frame naming it (see docs/protocol.md).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type Attachment, type AttachmentKind } from '../../durable-objects/protocol';
+import type { AppEnv } from '../app-env';
+import { requireUser } from '../auth/require-user';
+import { conflict, notFound } from '../http/errors';
+import { parseWith, readQuery, uuidParam } from '../http/validate';
+import { blockedConversation, notAMember, roomObject } from '../rooms/queries';
+import { sanitizeFileName } from './names';
+import { attachmentKey, serveObject, thumbnailKey } from './storage';
+import { AUDIO_TYPES, IMAGE_TYPES } from './sniff';
+import { putUpload } from './put';
+import { readUpload } from './upload';
+
+export const attachmentRoutes = new Hono<AppEnv>();
+attachmentRoutes.use('/rooms/:roomId/attachments', requireUser);
+attachmentRoutes.use('/rooms/:roomId/attachments/*', requireUser);
+
+const dimension = z.coerce.number().int().min(1).max(100_000).optional();
+const uploadQuery = z.object({
+  kind: z.enum(['image', 'file', 'voice']),
+  name: z.string().max(1000).optional(),
+  width: dimension,
+  height: dimension,
+  durationMs: z.coerce.number().int().min(0).max(24 * 3600_000).optional(),
+});
+
+/** Which found types each kind accepts: any allowed type may be sent as a file. */
+const ACCEPTS: Record<AttachmentKind, (type: string) => boolean> = {
+  image: (type) => IMAGE_TYPES.has(type),
+  voice: (type) => AUDIO_TYPES.has(type),
+  file: () => true,
+};
+
+/** Checked before a byte of the body is read: non-members upload nothing. */
+async function memberRoom(c: { env: AppEnv['Bindings']; var: AppEnv['Variables'] }, rawRoomId: string) {
+  const roomId = parseWith(uuidParam, rawRoomId);
+  const room = roomObject(c.env, roomId);
+  const access = await room.access(roomId, c.var.user.userId);
+  if (access === 'not_member') throw notAMember();
+  if (access === 'blocked') throw blockedConversation();
+  return { roomId, room };
+}
+
+attachmentRoutes.post('/rooms/:roomId/attachments', async (c) => {
+  const query = readQuery(c, uploadQuery);
+  const { roomId, room } = await memberRoom(c, c.req.param('roomId'));
+  const me = c.var.user.userId;
+  const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind]);
+  const id = crypto.randomUUID();
+  const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind);
+  await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
+  const attachment: Attachment = {
+    id,
+    kind: query.kind,
+    name,
+    size: upload.size,
+    contentType: upload.contentType,
+    width: query.kind === 'image' ? (query.width ?? null) : null,
+    height: query.kind === 'image' ? (query.height ?? null) : null,
+    durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
+    thumbnail: false,
+  };
+  if (!(await room.attachmentUploaded(roomId, me, attachment))) {
+    // Removed from the room while uploading.
+    await c.env.FILES.delete(attachmentKey(roomId, id));
+    throw notAMember();
+  }
+  return c.json({ attachment }, 201);
+});
+
+attachmentRoutes.put('/rooms/:roomId/attachments/:id/thumbnail', async (c) => {
+  const { roomId, room } = await memberRoom(c, c.req.param('roomId'));
+  const id = parseWith(uuidParam, c.req.param('id'));
+  const me = c.var.user.userId;
+  if (!(await room.mayAddThumbnail(roomId, me, id))) throw notFound('no upload of yours with that id in this room');
+  const upload = await readUpload(c, MAX_THUMBNAIL_BYTES, (type) => IMAGE_TYPES.has(type));
+  await putUpload(c.env.FILES, thumbnailKey(roomId, id), upload, { name: 'thumbnail', kind: 'thumbnail', uploaderId: me });
+  if (!(await room.thumbnailUploaded(roomId, me, id))) throw conflict('that attachment was already sent; its thumbnail cannot change');
+  return c.body(null, 204);
+});
+
+// Attachments never change under their id: browsers may keep them, privately.
+const ATTACHMENT_CACHE = 'private, max-age=31536000, immutable';
+
+attachmentRoutes.get('/rooms/:roomId/attachments/:id', async (c) => {
+  const { roomId } = await memberRoom(c, c.req.param('roomId'));
+  const id = parseWith(uuidParam, c.req.param('id'));
+  const object = await c.env.FILES.get(attachmentKey(roomId, id));
+  if (!object) throw notFound('no such attachment');
+  return serveObject(object, object.customMetadata?.name ?? 'file', ATTACHMENT_CACHE);
+});
+
+attachmentRoutes.get('/rooms/:roomId/attachments/:id/thumbnail', async (c) => {
+  const { roomId } = await memberRoom(c, c.req.param('roomId'));
+  const id = parseWith(uuidParam, c.req.param('id'));
+  const object = await c.env.FILES.get(thumbnailKey(roomId, id));
+  if (!object) throw notFound('no thumbnail for that attachment');
+  return serveObject(object, 'thumbnail', ATTACHMENT_CACHE);
+});
