@@ -3,6 +3,7 @@
  * table with a `kind` ('direct' | 'group') so that one Durable Object class, one
  * protocol and one history query serve both (see docs/architecture.md).
  */
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   index,
@@ -65,6 +66,8 @@ export const roomMembers = pgTable(
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     // Read state as a cursor: every message with seq <= lastReadSeq is read by this member.
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+    // Notifications for this room are silenced until then (except mentions); 'infinity' = forever.
+    mutedUntil: timestamp('muted_until', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId)],
 );
@@ -92,6 +95,10 @@ export const messages = pgTable(
     // Also the index behind keyset pagination (room_id = ? and seq < ? order by seq desc).
     uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
     uniqueIndex('messages_room_sender_client_key').on(t.roomId, t.senderId, t.clientId),
+    // Full-text search (drizzle/queries/search.ts): 'simple' lower-cases and splits words
+    // without stemming or stop words, so it serves every language alike. An expression
+    // index, so queries must use exactly MESSAGE_SEARCH_VECTOR.
+    index('messages_search_idx').using('gin', sql`to_tsvector('simple', ${t.content})`),
   ],
 );
 

@@ -14,7 +14,9 @@ import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { callRoutes } from './calls/routes';
 import { groupRoutes } from './groups/routes';
+import { muteRoutes } from './rooms/mute-routes';
 import { roomRoutes } from './rooms/routes';
+import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
 
 export const app = new Hono<AppEnv>();
@@ -28,6 +30,8 @@ app.use('/ws/*', databasePerRequest);
 app.get('/api/health', (c) => c.json({ ok: true }));
 app.route('/api', authRoutes);
 app.route('/api', roomRoutes);
+app.route('/api', muteRoutes);
+app.route('/api', searchRoutes);
 app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
 app.route('/api', callRoutes);

@@ -1,0 +1,88 @@
+/**
+ * Full-text search over messages, for the Worker's /api/search. Postgres' own
+ * text search: `websearch_to_tsquery` (quotes for phrases, `-` to exclude, `or`)
+ * against the GIN expression index `messages_search_idx` (drizzle/schema.ts),
+ * with the 'simple' configuration (lower-case words, no stemming, no stop words)
+ * so every language is searched alike.
+ *
+ * Only rooms the searcher is a member of, only live text messages, newest first,
+ * keyset-paginated on (created_at, room_id, seq). Postgres is written behind the
+ * rooms, so the newest few seconds of a busy room may not be found yet.
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { messages, roomMembers, rooms, users } from '../schema';
+
+/** Must match the expression of messages_search_idx exactly, or the index is not used. */
+const SEARCH_VECTOR = sql.raw(`to_tsvector('simple', m.content)`);
+
+export interface SearchCursor {
+  createdAt: string;
+  roomId: string;
+  seq: number;
+}
+
+export interface SearchHit {
+  roomId: string;
+  roomKind: 'direct' | 'group';
+  roomName: string | null;
+  seq: number;
+  senderId: string | null;
+  senderUsername: string | null;
+  senderDisplayName: string | null;
+  /** The whole text: the client highlights the query's words in it (as text, never HTML). */
+  content: string;
+  createdAt: string;
+}
+
+export interface SearchOptions {
+  userId: string;
+  query: string;
+  roomId?: string;
+  before?: SearchCursor;
+  limit: number;
+}
+
+export async function searchMessages(db: Database, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
+  const rows = await db.execute<{
+    room_id: string;
+    kind: 'direct' | 'group';
+    name: string | null;
+    seq: string;
+    sender_id: string | null;
+    username: string | null;
+    display_name: string | null;
+    content: string;
+    created_at: string;
+    cursor_at: string;
+  }>(sql`
+    select m.room_id, r.kind, r.name, m.seq, m.sender_id, u.username, u.display_name, m.content,
+      m.created_at, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+    from ${messages} m
+    join ${roomMembers} me on me.room_id = m.room_id and me.user_id = ${o.userId}
+    join ${rooms} r on r.id = m.room_id
+    left join ${users} u on u.id = m.sender_id
+    where ${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${o.query})
+      and m.message_type = 'text' and m.deleted_at is null
+      ${o.roomId ? sql`and m.room_id = ${o.roomId}` : sql``}
+      ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
+    order by m.created_at desc, m.room_id desc, m.seq desc
+    limit ${o.limit + 1}
+  `);
+  const list = rows.rows.slice(0, o.limit);
+  const hits = list.map((r) => ({
+    roomId: r.room_id,
+    roomKind: r.kind,
+    roomName: r.name,
+    seq: Number(r.seq),
+    senderId: r.sender_id,
+    senderUsername: r.username,
+    senderDisplayName: r.display_name,
+    content: r.content,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+  const last = list.at(-1);
+  // Microseconds in the cursor: a millisecond ISO time could skip messages of the same millisecond.
+  const next = rows.rows.length > o.limit && last ? { createdAt: last.cursor_at, roomId: last.room_id, seq: Number(last.seq) } : null;
+  return { hits, next };
+}
