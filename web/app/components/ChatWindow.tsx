@@ -3,7 +3,7 @@
  * message list, typing indicator and composer. Used by /chat/:roomId and, without the
  * navigation chrome, by /embed/:roomId.
  */
-import { Link, Outlet } from '@remix-run/react';
+import { Link, Outlet, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
@@ -12,7 +12,10 @@ import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitl
 import { Avatar } from './Avatar';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { MuteMenu } from './MuteMenu';
+import { useChatTools } from '../context/ChatTools';
+import { useRooms } from '../context/RoomsContext';
 import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
@@ -34,6 +37,11 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
   const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
   const composer = useRef<ComposerHandle>(null);
   const calls = useCallControls();
+  const tools = useChatTools();
+  const mutedUntil = useRooms().rooms?.find((r) => r.id === roomId)?.mutedUntil;
+  // ?at=<seq>: opened from a search result.
+  const [params, setParams] = useSearchParams();
+  const jumpTarget = Number(params.get('at')) || null;
 
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
@@ -87,6 +95,11 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
       if (m.senderId === me && m.type === 'text' && !m.deletedAt) return onEdit(m);
     }
   };
+
+  const mentionCandidates = useMemo(
+    () => (isGroup ? chat.members.filter((m) => m.userId !== me).map((m) => ({ username: m.username, displayName: m.displayName })) : undefined),
+    [isGroup, chat.members, me],
+  );
 
   const replyMsg = replyTo !== null ? chat.bySeq.get(replyTo) : undefined;
   const replyBar = replyTo !== null ? { name: replyMsg ? memberName(chat.members, replyMsg.senderId, me) : 'message', text: replyMsg ? previewText(replyMsg) : '' } : null;
@@ -156,6 +169,14 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
             </button>
           </span>
         )}
+        {tools && (
+          <>
+            <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
+              <SearchIcon />
+            </button>
+            <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
+          </>
+        )}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
             <UsersIcon />
@@ -165,7 +186,15 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
 
-      <MessageList chat={chat} me={me} isGroup={isGroup} onReply={onReply} onEdit={onEdit} />
+      <MessageList
+        chat={chat}
+        me={me}
+        isGroup={isGroup}
+        onReply={onReply}
+        onEdit={onEdit}
+        jumpTarget={jumpTarget}
+        onJumped={() => setParams((p) => (p.delete('at'), p), { replace: true })}
+      />
 
       <TypingIndicator names={typingNames} />
 
@@ -189,6 +218,7 @@ export function ChatWindow({ roomId, me, variant = 'full' }: Props) {
         onCancelEdit={() => setEditing(null)}
         onTyping={chat.setTyping}
         onEditLast={editLast}
+        mentionCandidates={mentionCandidates}
       />
 
       {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}

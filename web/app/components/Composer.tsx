@@ -6,6 +6,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS } from '../lib/protocol';
 import { CloseIcon, EditIcon, ReplyIcon, SendIcon } from './Icons';
+import { useMentionAutocomplete, type MentionCandidate } from './MentionSuggestions';
 
 const TYPING_RENEW_MS = 3000;
 
@@ -25,6 +26,8 @@ interface Props {
   onTyping(active: boolean): void;
   /** Arrow-up in an empty box edits my last message. */
   onEditLast?(): void;
+  /** People `@` can mention (groups), with autocomplete. */
+  mentionCandidates?: readonly MentionCandidate[];
 }
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer(props, ref) {
@@ -34,6 +37,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const typingSentAt = useRef(0);
   const typingActive = useRef(false);
   const draftBeforeEdit = useRef('');
+  const [caret, setCaret] = useState(0);
+  const mention = useMentionAutocomplete(text, caret, props.mentionCandidates, (t) => onChange(t), areaRef);
 
   useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
 
@@ -114,6 +119,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -157,6 +163,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           </button>
         </div>
       )}
+      {mention.list}
       <div className="composer__row">
         <textarea
           ref={areaRef}
@@ -166,7 +173,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           placeholder={props.placeholder}
           aria-label={editing ? 'Edit message' : 'Message'}
           data-testid="composer-input"
-          onChange={(e) => onChange(e.target.value)}
+          onChange={(e) => {
+            onChange(e.target.value);
+            setCaret(e.target.selectionStart ?? e.target.value.length);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
           onBlur={stopTyping}
           disabled={disabled}

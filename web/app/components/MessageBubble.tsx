@@ -1,8 +1,10 @@
 /**
- * One message. User content is rendered as React text only (links are React elements whose
- * href is checked to be http(s)); nothing is ever injected as HTML.
+ * One message. User content is rendered as React elements only (RichText: a safe Markdown
+ * subset, links checked to be http(s)/mailto); nothing is ever injected as HTML.
  */
-import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { mentions } from '../lib/mentions';
+import { RichText } from './RichText';
 import type { WireMessage } from '../lib/protocol';
 import type { PendingMessage } from '../lib/messages';
 import type { RoomMember } from '../services/api';
@@ -55,35 +57,6 @@ export interface SentBubbleProps extends CommonProps {
   onReact(seq: number, emoji: string, on: boolean): void;
   onEdit(message: WireMessage): void;
   onDelete(seq: number): void;
-}
-
-/** Splits text into plain strings and http(s) links, as React nodes. */
-function linkify(text: string): ReactNode[] {
-  const out: ReactNode[] = [];
-  const re = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    let href: string | null = null;
-    try {
-      const u = new URL(m[0]);
-      if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href;
-    } catch {
-      href = null;
-    }
-    out.push(
-      href ? (
-        <a key={m.index} href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-          {m[0]}
-        </a>
-      ) : (
-        m[0]
-      ),
-    );
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
 }
 
 function StatusIcon({ status }: { status: DeliveryStatus }) {
@@ -165,6 +138,8 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   }
 
   const deleted = m.deletedAt !== null;
+  const myUsername = members.find((x) => x.userId === me)?.username;
+  const mentionsMe = !mine && !deleted && myUsername !== undefined && mentions(m.content, myUsername);
   const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
   const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
   const readBy = showReaders
@@ -173,7 +148,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
 
   return (
     <li
-      className={`msg${mine ? ' msg--mine' : ''}${props.continued ? ' msg--continued' : ''}${highlighted ? ' msg--highlight' : ''}${selected ? ' msg--selected' : ''}`}
+      className={`msg${mine ? ' msg--mine' : ''}${props.continued ? ' msg--continued' : ''}${highlighted ? ' msg--highlight' : ''}${selected ? ' msg--selected' : ''}${mentionsMe ? ' msg--mentions-me' : ''}`}
       data-testid="message"
       data-seq={m.seq}
       data-client-id={m.clientId}
@@ -202,9 +177,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : (
-            <p className="bubble__text" data-testid="message-text">
-              {linkify(m.content)}
-            </p>
+            <RichText className="bubble__text" data-testid="message-text" text={m.content} me={myUsername} />
           )}
           <span className="bubble__meta">
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
@@ -349,9 +322,7 @@ export function PendingBubble({ pending: p, connected, last, reply, onJump, onRe
       <div className="msg__row">
         <div className="bubble" data-testid="message-bubble">
           {reply && <ReplyQuote reply={reply} onJump={onJump} />}
-          <p className="bubble__text" data-testid="message-text">
-            {p.content}
-          </p>
+          <RichText className="bubble__text" data-testid="message-text" text={p.content} />
           <span className="bubble__meta">
             <time dateTime={p.createdAt}>{formatTime(p.createdAt)}</time>
             <StatusIcon status={status} />

@@ -25,7 +25,11 @@ interface RoomsValue {
   inbox: ConnectionState;
   /** Listens to the inbox's call frames (ringing); returns the unsubscribe function. */
   onCallFrame(listener: CallFrameListener): () => void;
+  /** Listens to every message the list hears of (open room and inbox), for notifications. */
+  onMessage(listener: MessageListener): () => void;
 }
+
+export type MessageListener = (roomId: string, message: WireMessage) => void;
 
 export type InboxCallFrame = Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>;
 export type CallFrameListener = (frame: InboxCallFrame) => void;
@@ -66,7 +70,16 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     void reload();
   }, [reload]);
 
+  const messageListeners = useRef(new Set<MessageListener>());
+  const onMessage = useCallback((listener: MessageListener) => {
+    messageListeners.current.add(listener);
+    return () => {
+      messageListeners.current.delete(listener);
+    };
+  }, []);
+
   const applyMessage = useCallback((roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
+    for (const listener of messageListeners.current) listener(roomId, message);
     setRooms((prev) => {
       if (!prev) return prev;
       const room = prev.find((r) => r.id === roomId);
@@ -135,8 +148,8 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   });
 
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame],
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }
@@ -147,8 +160,9 @@ export function useRooms(): RoomsValue {
   return ctx;
 }
 
-/** Total unread messages, for the tab title. */
+/** Total unread messages, for the tab title (muted chats do not count). */
 export function useUnreadTotal(): number {
   const { rooms } = useRooms();
-  return rooms?.reduce((n, r) => n + r.unreadCount, 0) ?? 0;
+  const now = Date.now();
+  return rooms?.reduce((n, r) => n + (r.mutedUntil && (r.mutedUntil === 'forever' || Date.parse(r.mutedUntil) > now) ? 0 : r.unreadCount), 0) ?? 0;
 }

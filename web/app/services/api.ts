@@ -44,6 +44,22 @@ export interface RoomSummary {
   unreadCount: number;
   lastMessage?: WireMessage | null;
   members: RoomMember[];
+  /** My notifications for this room are silenced until then (ISO time or 'forever'); null: not muted. */
+  mutedUntil?: string | null;
+}
+
+export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
+
+export interface SearchHit {
+  roomId: string;
+  roomKind: RoomKind;
+  roomName: string | null;
+  seq: number;
+  senderId: string | null;
+  senderUsername: string | null;
+  senderDisplayName: string | null;
+  content: string;
+  createdAt: string;
 }
 
 export interface RoomDetail {
@@ -243,6 +259,15 @@ export const api = {
 
   searchUsers: (q: string, signal?: AbortSignal) =>
     request<{ users: PublicUser[] }>('GET', `/api/users?q=${enc(q)}`, { signal }),
+
+  searchMessages: (q: string, opts: { roomId?: string; cursor?: string | null; signal?: AbortSignal } = {}) =>
+    request<{ results: SearchHit[]; nextCursor: string | null }>(
+      'GET',
+      `/api/search/messages?q=${enc(q)}${opts.roomId ? `&roomId=${enc(opts.roomId)}` : ''}${opts.cursor ? `&cursor=${enc(opts.cursor)}` : ''}`,
+      { signal: opts.signal },
+    ),
+  muteRoom: (roomId: string, duration: MuteDuration) =>
+    request<{ roomId: string; mutedUntil: string | null }>('PUT', `/api/rooms/${enc(roomId)}/mute`, { body: { duration } }),
 
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
