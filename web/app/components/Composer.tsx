@@ -7,6 +7,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffec
 import { MAX_MESSAGE_CHARS } from '../lib/protocol';
 import { CloseIcon, EditIcon, ReplyIcon, SendIcon } from './Icons';
 import { useMentionAutocomplete, type MentionCandidate } from './MentionSuggestions';
+import { replaceShortcodes } from '../lib/emoji';
 
 const TYPING_RENEW_MS = 3000;
 
@@ -174,7 +175,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           aria-label={editing ? 'Edit message' : 'Message'}
           data-testid="composer-input"
           onChange={(e) => {
-            onChange(e.target.value);
+            // `:smile:` becomes 😄 as soon as its closing colon is typed.
+            onChange(e.target.value.includes(':') ? replaceShortcodes(e.target.value) : e.target.value);
             setCaret(e.target.selectionStart ?? e.target.value.length);
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}

@@ -2,7 +2,7 @@
  * One message. User content is rendered as React elements only (RichText: a safe Markdown
  * subset, links checked to be http(s)/mailto); nothing is ever injected as HTML.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import { mentions } from '../lib/mentions';
 import { RichText } from './RichText';
 import type { WireMessage } from '../lib/protocol';
@@ -24,6 +24,8 @@ import {
   TrashIcon,
   VideoIcon,
 } from './Icons';
+
+const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
@@ -92,6 +94,10 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showReaders, setShowReaders] = useState(false);
   const [selected, setSelected] = useState(false);
+  const [fullPicker, setFullPicker] = useState(false);
+  /** The reaction whose people are listed (long press on touch screens; hover shows a tooltip). */
+  const [whoFor, setWhoFor] = useState<string | null>(null);
+  const pressTimer = useRef<ReturnType<typeof setTimeout>>();
   const pickerRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -142,6 +148,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   const mentionsMe = !mine && !deleted && myUsername !== undefined && mentions(m.content, myUsername);
   const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
   const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
+  const namesOf = (userIds: string[]) => userIds.map((id) => (id === me ? 'You' : (members.find((x) => x.userId === id)?.displayName ?? 'Someone')));
   const readBy = showReaders
     ? members.filter((x) => x.userId !== m.senderId && x.lastReadSeq >= m.seq).map((x) => (x.userId === me ? 'You' : x.displayName))
     : [];
@@ -250,7 +257,30 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                     {emoji}
                   </button>
                 ))}
+                <button
+                  type="button"
+                  className="reaction-picker__btn reaction-picker__more"
+                  aria-label="More emoji"
+                  onClick={() => {
+                    setPicker(false);
+                    setFullPicker(true);
+                  }}
+                  data-testid="reaction-more"
+                >
+                  +
+                </button>
               </div>
+            )}
+            {fullPicker && (
+              <Suspense fallback={null}>
+                <EmojiPicker
+                  onPick={(emoji) => {
+                    setFullPicker(false);
+                    toggle(emoji);
+                  }}
+                  onClose={() => setFullPicker(false)}
+                />
+              </Suspense>
             )}
           </div>
         )}
@@ -264,8 +294,19 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
               type="button"
               className={`reaction${myReactions.has(r.emoji) ? ' reaction--mine' : ''}`}
               aria-pressed={myReactions.has(r.emoji)}
-              aria-label={`${r.emoji} ${r.userIds.length}. ${myReactions.has(r.emoji) ? 'Remove my reaction' : 'Add this reaction'}`}
-              onClick={() => toggle(r.emoji)}
+              aria-label={`${r.emoji} ${r.userIds.length}, by ${namesOf(r.userIds).join(', ')}. ${myReactions.has(r.emoji) ? 'Remove my reaction' : 'Add this reaction'}`}
+              title={namesOf(r.userIds).join(', ')}
+              onClick={() => {
+                if (whoFor === r.emoji) return setWhoFor(null);
+                toggle(r.emoji);
+              }}
+              onPointerDown={(e) => {
+                if (e.pointerType !== 'touch') return;
+                pressTimer.current = setTimeout(() => setWhoFor(r.emoji), 500);
+              }}
+              onPointerUp={() => clearTimeout(pressTimer.current)}
+              onPointerLeave={() => clearTimeout(pressTimer.current)}
+              onContextMenu={(e) => e.preventDefault()}
               data-testid="reaction"
               data-emoji={r.emoji}
             >
@@ -273,6 +314,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
               <span className="reaction__count">{r.userIds.length}</span>
             </button>
           ))}
+          {whoFor && m.reactions.some((r) => r.emoji === whoFor) && (
+            <div className="reaction-who" role="status" data-testid="reaction-who">
+              {whoFor} {namesOf(m.reactions.find((r) => r.emoji === whoFor)!.userIds).join(', ')}
+            </div>
+          )}
         </div>
       )}
 

@@ -117,7 +117,8 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
   }, [messages, pending, loaded, lastKey, updateBottom]);
 
   // More unread than fits on screen: start reading at the "new messages" line, once.
-  const scrolledToLine = useRef(false);
+  // Opened at a search hit: that message is where reading starts, not the unread line.
+  const scrolledToLine = useRef(Boolean(jumpTarget));
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el || unreadLineSeq === null || !unread?.scroll || scrolledToLine.current) return;
