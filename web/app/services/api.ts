@@ -5,6 +5,7 @@
  * message can be shown to people as is.
  */
 import type { CallState, MemberState, WireMessage } from '../lib/protocol';
+import type { SearchHit } from '../../../drizzle/queries/search';
 
 // ------------------------------------------------------------------ response shapes
 
@@ -50,17 +51,8 @@ export interface RoomSummary {
 
 export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
 
-export interface SearchHit {
-  roomId: string;
-  roomKind: RoomKind;
-  roomName: string | null;
-  seq: number;
-  senderId: string | null;
-  senderUsername: string | null;
-  senderDisplayName: string | null;
-  content: string;
-  createdAt: string;
-}
+/** One search result, as drizzle/queries/search.ts returns it. */
+export type { SearchHit } from '../../../drizzle/queries/search';
 
 export interface RoomDetail {
   id: string;
