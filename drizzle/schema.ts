@@ -96,9 +96,10 @@ export const messages = pgTable(
     uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
     uniqueIndex('messages_room_sender_client_key').on(t.roomId, t.senderId, t.clientId),
     // Full-text search (drizzle/queries/search.ts): 'simple' lower-cases and splits words
-    // without stemming or stop words, so it serves every language alike. An expression
-    // index, so queries must use exactly MESSAGE_SEARCH_VECTOR.
-    index('messages_search_idx').using('gin', sql`to_tsvector('simple', ${t.content})`),
+    // without stemming or stop words, so it serves every language alike. The room leads
+    // (btree_gin), so a rare word is found in one room without reading its other matches.
+    // An expression index: queries must use exactly to_tsvector('simple', content).
+    index('messages_search_idx').using('gin', t.roomId, sql`to_tsvector('simple', ${t.content})`),
   ],
 );
 

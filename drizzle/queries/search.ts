@@ -8,6 +8,12 @@
  * Only rooms the searcher is a member of, only live text messages, newest first,
  * keyset-paginated on (created_at, room_id, seq). Postgres is written behind the
  * rooms, so the newest few seconds of a busy room may not be found yet.
+ *
+ * The newest matches are taken room by room (LATERAL), then merged: per room the
+ * planner picks, from the term's frequency statistics, between reading the room
+ * backwards on (room_id, seq) until a page of matches is found (a common word) and
+ * the GIN index (a rare one). One global GIN scan would have to fetch and sort
+ * every match of a common word (see docs/performance.md).
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection';
@@ -56,17 +62,23 @@ export async function searchMessages(db: Database, o: SearchOptions): Promise<{ 
     created_at: string;
     cursor_at: string;
   }>(sql`
-    select m.room_id, r.kind, r.name, m.seq, m.sender_id, u.username, u.display_name, m.content,
-      m.created_at, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
-    from ${messages} m
-    join ${roomMembers} me on me.room_id = m.room_id and me.user_id = ${o.userId}
-    join ${rooms} r on r.id = m.room_id
-    left join ${users} u on u.id = m.sender_id
-    where ${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${o.query})
-      and m.message_type = 'text' and m.deleted_at is null
-      ${o.roomId ? sql`and m.room_id = ${o.roomId}` : sql``}
-      ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
-    order by m.created_at desc, m.room_id desc, m.seq desc
+    select h.room_id, r.kind, r.name, h.seq, h.sender_id, u.username, u.display_name, h.content,
+      h.created_at, to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+    from ${roomMembers} me
+    join ${rooms} r on r.id = me.room_id
+    cross join lateral (
+      select m.room_id, m.seq, m.sender_id, m.content, m.created_at
+      from ${messages} m
+      where m.room_id = me.room_id
+        and ${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${o.query})
+        and m.message_type = 'text' and m.deleted_at is null
+        ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
+      order by m.seq desc
+      limit ${o.limit + 1}
+    ) h
+    left join ${users} u on u.id = h.sender_id
+    where me.user_id = ${o.userId} ${o.roomId ? sql`and me.room_id = ${o.roomId}` : sql``}
+    order by h.created_at desc, h.room_id desc, h.seq desc
     limit ${o.limit + 1}
   `);
   const list = rows.rows.slice(0, o.limit);

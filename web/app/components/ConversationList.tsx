@@ -5,7 +5,8 @@ import type { RoomSummary } from '../services/api';
 import { usePresenceMap } from '../context/PresenceContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
-import { SearchIcon } from './Icons';
+import { BellOffIcon, SearchIcon } from './Icons';
+import { isMuted } from '../lib/mute';
 
 interface Props {
   rooms: RoomSummary[] | null;
@@ -75,6 +76,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
               room.kind === 'group' ? `Group ${title}` : `Chat with ${title}`,
               online ? 'online' : null,
               unread ? `${unread} unread` : null,
+              isMuted(room.mutedUntil) ? 'muted' : null,
             ]
               .filter(Boolean)
               .join(', ');
@@ -97,8 +99,9 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                     </span>
                     <span className="conversation__bottom">
                       <span className="conversation__preview">{roomPreview(room, me)}</span>
+                      {isMuted(room.mutedUntil) && <BellOffIcon size={14} className="conversation__muted" data-testid="muted-icon" />}
                       {unread > 0 && (
-                        <span className="badge" data-testid="unread-badge" aria-hidden="true">
+                        <span className={`badge${isMuted(room.mutedUntil) ? ' badge--muted' : ''}`} data-testid="unread-badge" aria-hidden="true">
                           {unread > 99 ? '99+' : unread}
                         </span>
                       )}

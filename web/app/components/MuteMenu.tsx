@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MuteDuration } from '../services/api';
 import { formatFull } from '../lib/format';
+import { isMuted } from '../lib/mute';
 import { BellIcon, BellOffIcon } from './Icons';
 
 const CHOICES: { duration: MuteDuration; label: string }[] = [
@@ -11,11 +12,6 @@ const CHOICES: { duration: MuteDuration; label: string }[] = [
   { duration: 'forever', label: 'Until I unmute' },
 ];
 
-/** Is a mute (as the API returns it) in force now? */
-export function isMuted(mutedUntil: string | null | undefined, now = Date.now()): boolean {
-  if (!mutedUntil) return false;
-  return mutedUntil === 'forever' || Date.parse(mutedUntil) > now;
-}
 
 export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | undefined; onMute(d: MuteDuration): void }) {
   const [open, setOpen] = useState(false);

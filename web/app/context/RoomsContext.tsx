@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, errorMessage, type RoomSummary } from '../services/api';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import { useInbox } from '../hooks/useInbox';
+import { isMuted } from '../lib/mute';
 import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
 import type { ConnectionState } from '../services/socket';
@@ -163,6 +164,5 @@ export function useRooms(): RoomsValue {
 /** Total unread messages, for the tab title (muted chats do not count). */
 export function useUnreadTotal(): number {
   const { rooms } = useRooms();
-  const now = Date.now();
-  return rooms?.reduce((n, r) => n + (r.mutedUntil && (r.mutedUntil === 'forever' || Date.parse(r.mutedUntil) > now) ? 0 : r.unreadCount), 0) ?? 0;
+  return rooms?.reduce((n, r) => n + (isMuted(r.mutedUntil) ? 0 : r.unreadCount), 0) ?? 0;
 }

@@ -9,7 +9,7 @@ import { useNavigate } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRooms } from '../context/RoomsContext';
 import type { PublicUser, RoomSummary } from '../services/api';
-import { isMuted } from '../components/MuteMenu';
+import { isMuted } from '../lib/mute';
 import { mentions } from '../lib/mentions';
 import { previewText, roomTitle } from '../lib/format';
 import { playMessageSound, startRingtone, unlockAudio } from '../lib/sounds';
