@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
+import { accountRoutes } from './account/routes';
 import { authRoutes } from './auth/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
@@ -29,6 +30,7 @@ app.use('/ws/*', databasePerRequest);
 
 app.get('/api/health', (c) => c.json({ ok: true }));
 app.route('/api', authRoutes);
+app.route('/api', accountRoutes);
 app.route('/api', roomRoutes);
 app.route('/api', muteRoutes);
 app.route('/api', searchRoutes);

@@ -298,3 +298,30 @@ describe('formatting, mentions, mute and notifications', () => {
     await closeAll(amy, bo);
   });
 });
+
+describe('account', () => {
+  it('lists where I am signed in, and changing the password signs out the other sessions', async () => {
+    const kim = await person('kim', 'Kim Account', { mobile: true });
+    // kim.token is a second session (an API sign-in): another device.
+    await kim.page.getByTestId('account-link').click();
+    await kim.page.getByTestId('account-page').waitFor();
+    await expect.poll(() => kim.page.getByTestId('session').count(), { timeout: 10_000 }).toBe(2);
+    expect(await kim.page.locator('[data-testid=session][data-current=true]').count()).toBe(1);
+    await kim.page.getByTestId('current-password').fill('not my password');
+    await kim.page.getByTestId('new-password').fill('a brand new secret');
+    await kim.page.getByTestId('change-password').click();
+    await expect.poll(() => kim.page.getByTestId('account-error').textContent()).toContain('current password is wrong');
+    await kim.page.getByTestId('current-password').fill(kim.password);
+    await kim.page.getByTestId('change-password').click();
+    await expect.poll(() => kim.page.getByTestId('password-changed').textContent()).toBe('Password changed. 1 other session was signed out.');
+    await expect.poll(() => kim.page.getByTestId('session').count()).toBe(1);
+    await shot(kim.page, 'account-mobile');
+    const login = (password: string) => e2eApi().request('POST', '/api/auth/login', { login: kim.username, password });
+    expect((await login(kim.password)).status).toBe(401);
+    expect((await login('a brand new secret')).status).toBe(200);
+    // This browser stays signed in.
+    await kim.page.reload();
+    await kim.page.getByTestId('account-page').waitFor();
+    await closeAll(kim);
+  });
+});

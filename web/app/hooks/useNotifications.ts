@@ -8,7 +8,7 @@
 import { useNavigate } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRooms } from '../context/RoomsContext';
-import type { PublicUser, RoomSummary } from '../services/api';
+import { api, type PublicUser, type RoomSummary } from '../services/api';
 import { isMuted } from '../lib/mute';
 import { mentions } from '../lib/mentions';
 import { previewText, roomTitle } from '../lib/format';
@@ -109,8 +109,14 @@ export function useNotifications(me: PublicUser, openRoomId: string | null) {
         ringing = call.id;
         stopRing.current = startRingtone();
         if (document.visibilityState !== 'visible') {
-          const caller = room?.members.find((x) => x.userId === call.callerId)?.displayName ?? 'Someone';
-          show(`${caller} is calling`, call.media === 'video' ? 'Incoming video call' : 'Incoming voice call', `call-${call.id}`, call.roomId);
+          // A call can come from a conversation the list has not loaded yet: ask for its members.
+          const members = room ? Promise.resolve(room.members) : api.room(call.roomId).then((r) => r.room.members);
+          void members
+            .catch(() => [])
+            .then((list) => {
+              const caller = list.find((x) => x.userId === call.callerId)?.displayName ?? 'Someone';
+              if (ringing === call.id) show(`${caller} is calling`, call.media === 'video' ? 'Incoming video call' : 'Incoming voice call', `call-${call.id}`, call.roomId);
+            });
         }
       } else if (call.id === ringing && call.status !== 'ringing') {
         stop();

@@ -87,10 +87,10 @@ function ChatShell() {
         <ConversationList rooms={rooms} error={error} me={me.id} onRetry={() => void reload()} />
         <footer className="sidebar__footer">
           <Avatar id={me.id} name={me.displayName} size="sm" />
-          <span className="sidebar__me">
+          <Link to="/chat/account" className="sidebar__me" aria-label="Your account" data-testid="account-link">
             <span data-testid="me-name">{me.displayName}</span>
             <span className="muted">@{me.username}</span>
-          </span>
+          </Link>
           <button
             type="button"
             className="icon-btn"

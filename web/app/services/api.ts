@@ -49,6 +49,14 @@ export interface RoomSummary {
   mutedUntil?: string | null;
 }
 
+export interface AccountSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The session this browser is signed in with. */
+  current: boolean;
+}
+
 export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
 
 /** One search result, as drizzle/queries/search.ts returns it. */
@@ -260,6 +268,11 @@ export const api = {
     ),
   muteRoom: (roomId: string, duration: MuteDuration) =>
     request<{ roomId: string; mutedUntil: string | null }>('PUT', `/api/rooms/${enc(roomId)}/mute`, { body: { duration } }),
+
+  sessions: () => request<{ sessions: AccountSession[] }>('GET', '/api/account/sessions'),
+  revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<{ signedOutSessions: number }>('POST', '/api/account/password', { body: { currentPassword, newPassword } }),
 
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
