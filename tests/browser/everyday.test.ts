@@ -302,7 +302,8 @@ describe('formatting, mentions, mute and notifications', () => {
 describe('account', () => {
   it('lists where I am signed in, and changing the password signs out the other sessions', async () => {
     const kim = await person('kim', 'Kim Account', { mobile: true });
-    // kim.token is a second session (an API sign-in): another device.
+    // Another device: a second sign-in through the API.
+    await e2eApi().json('POST', '/api/auth/login', { login: kim.username, password: kim.password });
     await kim.page.getByTestId('account-link').click();
     await kim.page.getByTestId('account-page').waitFor();
     await expect.poll(() => kim.page.getByTestId('session').count(), { timeout: 10_000 }).toBe(2);
