@@ -1,4 +1,5 @@
 /** Display helpers: names, initials, times, previews. */
+import { plainText } from './markdown';
 import type { RoomMember, RoomSummary } from '../services/api';
 import { callRecordSchema, type CallRecord, type WireMessage } from './protocol';
 
@@ -136,7 +137,7 @@ export function describeCall(content: string, outgoing?: boolean): string {
 export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'> & { senderId?: string | null }, me?: string): string {
   if (m.deletedAt) return 'Message deleted';
   if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
-  const line = m.content.replace(/\s+/g, ' ').trim();
+  const line = (m.type === 'text' ? plainText(m.content) : m.content).replace(/\s+/g, ' ').trim();
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 

@@ -3,7 +3,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { RichText } from '../components/RichText';
-import { parseInline, parseMarkdown, safeHref } from './markdown';
+import { parseInline, parseMarkdown, plainText, safeHref } from './markdown';
 
 const html = (text: string, me?: string) => renderToStaticMarkup(createElement(RichText, { text, me }));
 
@@ -100,5 +100,13 @@ describe('RichText (rendered)', () => {
     const start = performance.now();
     for (const s of inputs) html(s);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('plainText', () => {
+  it('drops the formatting marks, keeps what is read', () => {
+    expect(plainText('**Hello** _team_ ~~old~~ `npm test` [docs](https://d.example) @ann\n> quoted\n```\ncode *x*\n```')).toBe(
+      'Hello team old npm test docs @ann\nquoted\ncode *x*',
+    );
   });
 });

@@ -157,3 +157,14 @@ export function parseInline(s: string, depth = 0): Inline[] {
 export function isInlineOnly(blocks: Block[]): boolean {
   return blocks.length === 1 && blocks[0]!.t === 'p';
 }
+
+function inlineText(nodes: Inline[]): string {
+  return nodes.map((n) => (n.t === 'text' || n.t === 'code' ? n.v : n.t === 'mention' ? `@${n.username}` : inlineText(n.c))).join('');
+}
+
+/** The text a reader sees, without the formatting marks: for previews and notifications. */
+export function plainText(text: string): string {
+  const blocks = (list: Block[]): string =>
+    list.map((b) => (b.t === 'p' ? inlineText(b.c) : b.t === 'pre' ? b.v : blocks(b.c))).join('\n');
+  return blocks(parseMarkdown(text));
+}
