@@ -94,6 +94,8 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, what: string
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return true;
   const e = (err as { cause?: unknown })?.cause ?? err;
+  // drizzle wraps a driver's error in its own ("Failed query: …", the original as `cause`).
+  if (e instanceof DatabaseUnavailableError) return true;
   const message = String((e as Error)?.message ?? e);
   const code = (e as { code?: string })?.code;
   // 57P01 admin shutdown, 57P03 cannot connect now, 53300 too many connections, 08xxx connection exceptions.

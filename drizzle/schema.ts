@@ -4,6 +4,7 @@
  * protocol and one history query serve both (see docs/architecture.md).
  */
 import type { Attachment } from '../durable-objects/protocol';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   index,
@@ -74,6 +75,8 @@ export const roomMembers = pgTable(
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     // Read state as a cursor: every message with seq <= lastReadSeq is read by this member.
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+    // Notifications for this room are silenced until then (except mentions); 'infinity' = forever.
+    mutedUntil: timestamp('muted_until', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId)],
 );
@@ -104,6 +107,11 @@ export const messages = pgTable(
     // Also the index behind keyset pagination (room_id = ? and seq < ? order by seq desc).
     uniqueIndex('messages_room_seq_key').on(t.roomId, t.seq),
     uniqueIndex('messages_room_sender_client_key').on(t.roomId, t.senderId, t.clientId),
+    // Full-text search (drizzle/queries/search.ts): 'simple' lower-cases and splits words
+    // without stemming or stop words, so it serves every language alike. The room leads
+    // (btree_gin), so a rare word is found in one room without reading its other matches.
+    // An expression index: queries must use exactly to_tsvector('simple', content).
+    index('messages_search_idx').using('gin', t.roomId, sql`to_tsvector('simple', ${t.content})`),
   ],
 );
 

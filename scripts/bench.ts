@@ -22,6 +22,7 @@
  *   flushLag      ack → visible in Postgres at 1,000 messages/s
  *   historyLoad   history page p50 with 10 concurrent readers vs 1
  *   loginCpu      workerd CPU per sign-in at bcrypt cost 10 vs 4 (the free plan's 10 ms question)
+ *   search        message search p50/p99 over 1M messages (--quick: 100k), by kind of query
  * A failing phase is reported in `errors` and the others still run.
  * Nothing here is a pass/fail test of speed: the machine is shared and noisy.
  */
@@ -54,6 +55,7 @@ import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
 import { measureHistoryLoad } from './bench/history-load';
 import { measurePlainChat } from './bench/plain-chat';
+import { measureSearch } from './bench/search';
 import { edgeDurableTargets } from './bench/targets';
 import { wsBroadcastBaseline } from './bench/transport';
 
@@ -71,7 +73,7 @@ const keepDb = args.has('--keep-db');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
   'bundle', 'dbRoundTrips', 'idleMemory', 'transport', 'fanout', 'throughput', 'history',
-  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu',
+  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search',
 ];
 for (const name of only ?? []) if (!PHASES.includes(name)) throw new Error(`--only: unknown phase ${name}; phases: ${PHASES.join(', ')}`);
 
@@ -86,6 +88,7 @@ const plan = {
   coldRoom: { runs: quick ? 3 : 5 },
   flushLag: { perSecond: 1000, durationMs: quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
+  search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50 },
   db: { count: quick ? 100 : 300, batchSizes: [1, 10, 50, 256], batchReps: quick ? 10 : 30 },
   users: 100,
   loginCpu: { logins: quick ? 20 : 50 },
@@ -272,6 +275,7 @@ async function main(): Promise<number> {
   );
   const history = await phase('history', () => measureHistory(client, users[0]!, databaseUrl, { ...plan.history, log }));
   const historyLoad = await phase('historyLoad', () => measureHistoryLoad(client, users.slice(0, 10), databaseUrl, { ...plan.historyLoad, log }));
+  const search = await phase('search', () => measureSearch(client, users[0]!, databaseUrl, { ...plan.search, log }));
   const flushLag = await phase('flushLag', () => measureFlushLag(client, users, databaseUrl, { ...plan.flushLag, log }));
   const plainChat = await phase('plainChat', () =>
     measurePlainChat({
@@ -394,6 +398,7 @@ async function main(): Promise<number> {
     idleMemory: idleMemory ?? null,
     history: history ?? null,
     historyLoad: historyLoad ?? null,
+    search: search ?? null,
     flushLag: flushLag ?? null,
     plainChat: plainChat ?? null,
     dbDistance: dbDistance ?? null,

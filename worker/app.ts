@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
+import { accountRoutes } from './account/routes';
 import { authRoutes } from './auth/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
@@ -19,7 +20,9 @@ import { attachmentRoutes } from './attachments/routes';
 import { callRoutes } from './calls/routes';
 import { profileRoutes } from './profile/routes';
 import { groupRoutes } from './groups/routes';
+import { muteRoutes } from './rooms/mute-routes';
 import { roomRoutes } from './rooms/routes';
+import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
 
 export const app = new Hono<AppEnv>();
@@ -43,7 +46,10 @@ app.get('/api/health', (c) => {
   return c.json({ ok: true });
 });
 app.route('/api', authRoutes);
+app.route('/api', accountRoutes);
 app.route('/api', roomRoutes);
+app.route('/api', muteRoutes);
+app.route('/api', searchRoutes);
 app.route('/api', groupRoutes);
 app.route('/api', userRoutes);
 app.route('/api', callRoutes);

@@ -1,5 +1,5 @@
 /** Room and membership queries shared by the Worker and the room Durable Object. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import type { WireMessage } from '../../durable-objects/protocol';
 import { messages, roomMembers, rooms, userBlocks, users } from '../schema';
@@ -78,6 +78,8 @@ export interface RoomSummary {
   /** The newest message, for the conversation list's preview (reactions omitted). */
   lastMessage: WireMessage | null;
   members: RoomMemberView[];
+  /** My notifications for this room are silenced until then (ISO time; 'forever'), or null. */
+  mutedUntil: string | null;
 }
 
 export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
@@ -91,8 +93,10 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     unread_count: string;
     last_message: (Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null }) | null;
     members: RoomMemberView[];
+    muted_until: string | null;
   }>(sql`
     select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq,
+      case when me.muted_until > now() then ${mutedUntilSql(sql.raw('me.muted_until'))} end as muted_until,
       (select count(*) from ${messages} m
         where m.room_id = r.id and m.seq > me.last_read_seq
           and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
@@ -128,9 +132,15 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
       deletedAt: r.last_message.deletedAt && isoTime(r.last_message.deletedAt),
     },
     members: r.members.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) })),
+    mutedUntil: r.muted_until,
   }));
 }
 
+
+/** A muted_until column as the API shows it: 'forever' (infinity), an ISO 8601 time, or null. */
+export function mutedUntilSql(column: SQL) {
+  return sql<string | null>`case when isfinite(${column}) then to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') when ${column} is not null then 'forever' end`;
+}
 
 // json_build_object renders timestamps in Postgres' format; the wire uses ISO 8601.
 function isoTime(value: string): string {

@@ -3,9 +3,15 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomMembers, rooms, users } from '../schema';
 
-/** Usernames starting with `prefix` (LIKE wildcards in it are matched literally), me excluded. */
+/**
+ * People whose username starts with `prefix`, or any word of whose display name does
+ * (case-insensitive; LIKE wildcards in it are matched literally), me excluded. Username
+ * matches come first.
+ */
 export async function searchUsers(db: Database, prefix: string, me: string, limit: number) {
-  const pattern = `${prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const escaped = prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  const byUsername = sql`${users.username} like ${`${escaped}%`}`;
+  const byDisplayName = sql`(lower(${users.displayName}) like ${`${escaped}%`} or lower(${users.displayName}) like ${`% ${escaped}%`})`;
   const rows = await db
     .select({
       id: users.id,
@@ -15,8 +21,8 @@ export async function searchUsers(db: Database, prefix: string, me: string, limi
       createdAt: users.createdAt,
     })
     .from(users)
-    .where(and(sql`${users.username} like ${pattern}`, ne(users.id, me)))
-    .orderBy(asc(users.username))
+    .where(and(sql`(${byUsername} or ${byDisplayName})`, ne(users.id, me)))
+    .orderBy(sql`(${byUsername}) desc`, asc(users.username))
     .limit(limit);
   return rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() }));
 }

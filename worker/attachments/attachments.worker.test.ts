@@ -52,7 +52,7 @@ describe('attachments', () => {
     expect(image).toMatchObject({ kind: 'image', name: 'cat.png', size: PNG.byteLength, contentType: 'image/png', width: 640, height: 480, thumbnail: false });
     const thumb = await worker.fetch(`${WORKERS_TEST_ORIGIN}/api/rooms/${roomId}/attachments/${image.id}/thumbnail`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'image/png' },
+      headers: { origin: WORKERS_TEST_ORIGIN, authorization: `Bearer ${alice.token}`, 'content-type': 'image/png' },
       body: PNG,
     });
     expect(thumb.status).toBe(204);
@@ -229,7 +229,7 @@ describe('profiles', () => {
     const put = (body: Uint8Array, type: string) =>
       worker.fetch(`${WORKERS_TEST_ORIGIN}/api/me/avatar`, {
         method: 'PUT',
-        headers: { authorization: `Bearer ${alice.token}`, 'content-type': type },
+        headers: { origin: WORKERS_TEST_ORIGIN, authorization: `Bearer ${alice.token}`, 'content-type': type },
         body,
       });
     expect((await put(HTML, 'image/png')).status).toBe(415);

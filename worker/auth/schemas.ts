@@ -16,20 +16,27 @@ export const usernameSchema = z
   .max(32, 'username must be at most 32 characters')
   .regex(/^[a-z0-9_]+$/, 'username may contain only letters, digits and "_"');
 
+// bcrypt reads only the first 72 bytes; longer passwords would be silently truncated.
+export const passwordSchema = z
+  .string({ error: 'password is required' })
+  .min(8, 'password must be at least 8 characters')
+  .refine((p) => new TextEncoder().encode(p).byteLength <= 72, 'password must be at most 72 bytes');
+
+/** A common password, one containing the username, or one character repeated. */
+export function isGuessablePassword(password: string, username: string): boolean {
+  const lower = password.toLowerCase();
+  return COMMON_PASSWORDS.has(lower) || lower.includes(username) || /^(.)\1+$/.test(password);
+}
+
 export const registerSchema = z
   .strictObject({
     username: usernameSchema,
     email: z.email({ error: 'email is not a valid address' }).max(254).toLowerCase(),
-    // bcrypt reads only the first 72 bytes; longer passwords would be silently truncated.
-    password: z
-      .string({ error: 'password is required' })
-      .min(8, 'password must be at least 8 characters')
-      .refine((p) => new TextEncoder().encode(p).byteLength <= 72, 'password must be at most 72 bytes'),
+    password: passwordSchema,
     displayName: displayNameSchema.optional(),
   })
   .superRefine((body, ctx) => {
-    const lower = body.password.toLowerCase();
-    if (COMMON_PASSWORDS.has(lower) || lower.includes(body.username) || /^(.)\1+$/.test(body.password)) {
+    if (isGuessablePassword(body.password, body.username)) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: 'password is too easy to guess' });
     }
   });

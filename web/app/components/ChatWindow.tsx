@@ -3,7 +3,7 @@
  * message list, typing indicator and composer. Used by /chat/:roomId and, without the
  * navigation chrome, by /embed/:roomId.
  */
-import { Link, Outlet } from '@remix-run/react';
+import { Link, Outlet, useSearchParams } from '@remix-run/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
@@ -15,7 +15,10 @@ import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, PhoneIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { MuteMenu } from './MuteMenu';
+import { useChatTools } from '../context/ChatTools';
+import { useRooms } from '../context/RoomsContext';
 import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
@@ -41,6 +44,11 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const calls = useCallControls();
   // The window is keyed by room: the kept draft is read once.
   const [draft] = useState(() => offlineStore.draft(me, roomId));
+  const tools = useChatTools();
+  const mutedUntil = useRooms().rooms?.find((r) => r.id === roomId)?.mutedUntil;
+  // ?at=<seq>: opened from a search result.
+  const [params, setParams] = useSearchParams();
+  const jumpTarget = Number(params.get('at')) || null;
 
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
@@ -103,6 +111,11 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       if (m.senderId === me && m.type === 'text' && !m.deletedAt) return onEdit(m);
     }
   };
+
+  const mentionCandidates = useMemo(
+    () => (isGroup ? chat.members.filter((m) => m.userId !== me).map((m) => ({ username: m.username, displayName: m.displayName })) : undefined),
+    [isGroup, chat.members, me],
+  );
 
   const replyMsg = replyTo !== null ? chat.bySeq.get(replyTo) : undefined;
   const replyBar = replyTo !== null ? { name: replyMsg ? memberName(chat.members, replyMsg.senderId, me) : 'message', text: replyMsg ? previewText(replyMsg) : '' } : null;
@@ -187,6 +200,14 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             </button>
           </span>
         )}
+        {tools && (
+          <>
+            <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
+              <SearchIcon />
+            </button>
+            <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
+          </>
+        )}
         {variant === 'full' && other && !isGroup && <BlockButton username={other.username} />}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
@@ -198,7 +219,15 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
 
-      <MessageList chat={chat} me={me} isGroup={isGroup} onReply={onReply} onEdit={onEdit} />
+      <MessageList
+        chat={chat}
+        me={me}
+        isGroup={isGroup}
+        onReply={onReply}
+        onEdit={onEdit}
+        jumpTarget={jumpTarget}
+        onJumped={() => setParams((p) => (p.delete('at'), p), { replace: true })}
+      />
 
       <TypingIndicator names={typingNames} />
 
@@ -229,6 +258,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           setReplyTo(null);
         }}
         onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
+        mentionCandidates={mentionCandidates}
       />
 
       {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}

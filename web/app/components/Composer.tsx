@@ -18,6 +18,8 @@ import {
 } from 'react';
 import { MAX_MESSAGE_CHARS } from '../lib/protocol';
 import { CloseIcon, EditIcon, MicIcon, PaperclipIcon, ReplyIcon, SendIcon } from './Icons';
+import { useMentionAutocomplete, type MentionCandidate } from './MentionSuggestions';
+import { replaceShortcodes } from '../lib/emoji';
 
 // MediaRecorder code is only loaded when someone records.
 const VoiceRecorder = lazy(() => import('./attachments/VoiceRecorder'));
@@ -48,6 +50,8 @@ interface Props {
   onFiles?(files: File[]): void;
   /** A recorded voice note. */
   onVoice?(file: File, durationMs: number): void;
+  /** People `@` can mention (groups), with autocomplete. */
+  mentionCandidates?: readonly MentionCandidate[];
 }
 
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer(props, ref) {
@@ -60,6 +64,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const typingSentAt = useRef(0);
   const typingActive = useRef(false);
   const draftBeforeEdit = useRef('');
+  const [caret, setCaret] = useState(0);
+  const mention = useMentionAutocomplete(text, caret, props.mentionCandidates, (t) => onChange(t), areaRef);
 
   useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
 
@@ -142,6 +148,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -206,6 +213,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           </button>
         </div>
       )}
+      {!recording && mention.list}
       {recording && props.onVoice ? (
         <Suspense fallback={null}>
           <VoiceRecorder
@@ -251,7 +259,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
             placeholder={props.placeholder}
             aria-label={editing ? 'Edit message' : 'Message'}
             data-testid="composer-input"
-            onChange={(e) => onChange(e.target.value)}
+            onChange={(e) => {
+              // `:smile:` becomes 😄 as soon as its closing colon is typed.
+              onChange(e.target.value.includes(':') ? replaceShortcodes(e.target.value) : e.target.value);
+              setCaret(e.target.selectionStart ?? e.target.value.length);
+            }}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
             onKeyDown={onKeyDown}
             onPaste={(e) => {
               if (canAttach && e.clipboardData.files.length && takeFiles(e.clipboardData.files)) e.preventDefault();

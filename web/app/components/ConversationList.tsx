@@ -6,7 +6,8 @@ import { usePresenceMap } from '../context/PresenceContext';
 import { useRooms } from '../context/RoomsContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
 import { Avatar } from './Avatar';
-import { SearchIcon } from './Icons';
+import { BellOffIcon, SearchIcon } from './Icons';
+import { isMuted } from '../lib/mute';
 
 interface Props {
   rooms: RoomSummary[] | null;
@@ -82,6 +83,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
         <ul className="conversations__list" data-testid="conversation-list">
           {items.map(({ room, other, title, online }) => {
             const unread = room.unreadCount;
+            const muted = isMuted(room.mutedUntil);
             return (
               <li key={room.id}>
                 <NavLink
@@ -102,14 +104,16 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                           {room.kind === 'group' ? ', group' : ''}
                           {online ? ', online' : ''}
                           {unread ? `, ${unread} unread` : ''}
+                          {muted ? ', muted' : ''}
                         </span>
                       </span>
                       <span className="conversation__time">{formatListTime(room.lastMessage?.createdAt ?? room.lastMessageAt)}</span>
                     </span>
                     <span className="conversation__bottom">
                       <span className="conversation__preview">{roomPreview(room, me)}</span>
+                      {muted && <BellOffIcon size={14} className="conversation__muted" data-testid="muted-icon" />}
                       {unread > 0 && (
-                        <span className="badge" data-testid="unread-badge" aria-hidden="true">
+                        <span className={`badge${muted ? ' badge--muted' : ''}`} data-testid="unread-badge" aria-hidden="true">
                           {unread > 99 ? '99+' : unread}
                         </span>
                       )}

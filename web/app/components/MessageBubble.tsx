@@ -1,13 +1,15 @@
 /**
- * One message. User content is rendered as React text only (links are React elements whose
- * href is checked to be http(s)); nothing is ever injected as HTML.
+ * One message. User content is rendered as React elements only (RichText: a safe Markdown
+ * subset, links checked to be http(s)/mailto); nothing is ever injected as HTML.
  */
-import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
+import { mentions } from '../lib/mentions';
+import { RichText } from './RichText';
 import type { WireMessage } from '../lib/protocol';
 import type { PendingMessage } from '../lib/messages';
 import type { RoomMember } from '../services/api';
 import { describeCall, formatFull, formatTime, parseCallRecord, pluralize } from '../lib/format';
-import { isEmojiOnly, linkParts, systemText } from '../lib/text';
+import { isEmojiOnly, systemText } from '../lib/text';
 import {
   AlertIcon,
   CheckIcon,
@@ -25,6 +27,8 @@ import {
 } from './Icons';
 import { AttachmentView } from './attachments/AttachmentView';
 import { PendingAttachment } from './attachments/PendingAttachment';
+
+const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
@@ -63,17 +67,9 @@ export interface SentBubbleProps extends CommonProps {
   onDelete(seq: number): void;
 }
 
-/** Text and links (http(s), www., e-mail) as React nodes. */
-function linkify(text: string): ReactNode[] {
-  return linkParts(text).map((part, i) =>
-    part.href ? (
-      <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc">
-        {part.text}
-      </a>
-    ) : (
-      part.text
-    ),
-  );
+/** A message's text: the safe Markdown subset (links, mentions), a few emoji alone shown large. */
+function MessageText({ text, me }: { text: string; me?: string }) {
+  return <RichText className={`bubble__text${isEmojiOnly(text) ? ' bubble__text--emoji' : ''}`} data-testid="message-text" text={text} me={me} />;
 }
 
 function StatusIcon({ status }: { status: DeliveryStatus }) {
@@ -110,6 +106,10 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   const [picker, setPicker] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showReaders, setShowReaders] = useState(false);
+  const [fullPicker, setFullPicker] = useState(false);
+  /** The reaction whose people are listed (long press on touch screens; hover shows a tooltip). */
+  const [whoFor, setWhoFor] = useState<string | null>(null);
+  const pressTimer = useRef<ReturnType<typeof setTimeout>>();
   const pickerRef = useRef<HTMLDivElement>(null);
   const reactButton = useRef<HTMLButtonElement>(null);
   const readersButton = useRef<HTMLButtonElement>(null);
@@ -158,15 +158,18 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   }
 
   const deleted = m.deletedAt !== null;
+  const myUsername = members.find((x) => x.userId === me)?.username;
+  const mentionsMe = !mine && !deleted && myUsername !== undefined && mentions(m.content, myUsername);
   const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
   const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
+  const namesOf = (userIds: string[]) => userIds.map((id) => (id === me ? 'You' : (members.find((x) => x.userId === id)?.displayName ?? 'Someone')));
   const readBy = showReaders
     ? members.filter((x) => x.userId !== m.senderId && x.lastReadSeq >= m.seq).map((x) => (x.userId === me ? 'You' : x.displayName))
     : [];
 
   return (
     <li
-      className={`msg${mine ? ' msg--mine' : ''}${props.continued ? ' msg--continued' : ''}${highlighted ? ' msg--highlight' : ''}${selected ? ' msg--selected' : ''}`}
+      className={`msg${mine ? ' msg--mine' : ''}${props.continued ? ' msg--continued' : ''}${highlighted ? ' msg--highlight' : ''}${selected ? ' msg--selected' : ''}${mentionsMe ? ' msg--mentions-me' : ''}`}
       data-testid="message"
       data-seq={m.seq}
       data-client-id={m.clientId}
@@ -202,11 +205,8 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : (
-            (m.content || !m.attachment) && (
-              <p className={`bubble__text${isEmojiOnly(m.content) ? ' bubble__text--emoji' : ''}`} data-testid="message-text">
-                {linkify(m.content)}
-              </p>
-            )
+            // The text, or an attachment's caption: the same Markdown subset either way.
+            (m.content || !m.attachment) && <MessageText text={m.content} me={myUsername} />
           )}
           <span className="bubble__meta">
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
@@ -281,7 +281,30 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                     {emoji}
                   </button>
                 ))}
+                <button
+                  type="button"
+                  className="reaction-picker__btn reaction-picker__more"
+                  aria-label="More emoji"
+                  onClick={() => {
+                    setPicker(false);
+                    setFullPicker(true);
+                  }}
+                  data-testid="reaction-more"
+                >
+                  +
+                </button>
               </div>
+            )}
+            {fullPicker && (
+              <Suspense fallback={null}>
+                <EmojiPicker
+                  onPick={(emoji) => {
+                    setFullPicker(false);
+                    toggle(emoji);
+                  }}
+                  onClose={() => setFullPicker(false)}
+                />
+              </Suspense>
             )}
           </div>
         )}
@@ -295,8 +318,19 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
               type="button"
               className={`reaction${myReactions.has(r.emoji) ? ' reaction--mine' : ''}`}
               aria-pressed={myReactions.has(r.emoji)}
-              aria-label={`${r.emoji} ${r.userIds.length}. ${myReactions.has(r.emoji) ? 'Remove my reaction' : 'Add this reaction'}`}
-              onClick={() => toggle(r.emoji)}
+              aria-label={`${r.emoji} ${r.userIds.length}, by ${namesOf(r.userIds).join(', ')}. ${myReactions.has(r.emoji) ? 'Remove my reaction' : 'Add this reaction'}`}
+              title={namesOf(r.userIds).join(', ')}
+              onClick={() => {
+                if (whoFor === r.emoji) return setWhoFor(null);
+                toggle(r.emoji);
+              }}
+              onPointerDown={(e) => {
+                if (e.pointerType !== 'touch') return;
+                pressTimer.current = setTimeout(() => setWhoFor(r.emoji), 500);
+              }}
+              onPointerUp={() => clearTimeout(pressTimer.current)}
+              onPointerLeave={() => clearTimeout(pressTimer.current)}
+              onContextMenu={(e) => e.preventDefault()}
               data-testid="reaction"
               data-emoji={r.emoji}
             >
@@ -304,6 +338,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
               <span className="reaction__count">{r.userIds.length}</span>
             </button>
           ))}
+          {whoFor && m.reactions.some((r) => r.emoji === whoFor) && (
+            <div className="reaction-who" role="status" data-testid="reaction-who">
+              {whoFor} {namesOf(m.reactions.find((r) => r.emoji === whoFor)!.userIds).join(', ')}
+            </div>
+          )}
         </div>
       )}
 
@@ -361,11 +400,7 @@ export function PendingBubble({ pending: p, connected, last, progress, reply, on
           {p.upload && (
             <PendingAttachment upload={p.upload} uploading={p.status === 'uploading'} onCancel={() => onDiscard(p.clientId)} />
           )}
-          {(p.content || !p.upload) && (
-            <p className="bubble__text" data-testid="message-text">
-              {p.content}
-            </p>
-          )}
+          {(p.content || !p.upload) && <MessageText text={p.content} />}
           <span className="bubble__meta">
             <time dateTime={p.createdAt}>{formatTime(p.createdAt)}</time>
             <StatusIcon status={status} />

@@ -19,6 +19,9 @@ interface Props {
   isGroup: boolean;
   onReply(seq: number): void;
   onEdit(message: WireMessage): void;
+  /** Open at this message (a search hit): loaded with its context, scrolled to and highlighted. */
+  jumpTarget?: number | null;
+  onJumped?(): void;
 }
 
 const RUN_GAP_MS = 5 * 60_000;
@@ -26,7 +29,7 @@ const RUN_GAP_MS = 5 * 60_000;
 const BURST = 5;
 const BOTTOM_SLACK_PX = 80;
 
-export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
+export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, onJumped }: Props) {
   const { messages, pending, members, bySeq, loaded, hasOlder, loadOlder, loadingOlder, firstUnread } = chat;
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
@@ -121,7 +124,8 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
   }, [messages, pending, loaded, lastKey, updateBottom]);
 
   // More unread than fits on screen: start reading at the "new messages" line, once.
-  const scrolledToLine = useRef(false);
+  // Opened at a search hit: that message is where reading starts, not the unread line.
+  const scrolledToLine = useRef(Boolean(jumpTarget));
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el || unreadLineSeq === null || !unread?.scroll || scrolledToLine.current) return;
@@ -171,13 +175,18 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
   }, [viewing, lastSeq, chat.viewingRef, chat.markSeen]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // ------------------------------------------------------------ jumping to a replied-to message
-  const olderRef = useRef({ hasOlder, loadOlder });
-  olderRef.current = { hasOlder, loadOlder };
+  const olderRef = useRef({ hasOlder, loadOlder, loadAround: chat.loadAround });
+  olderRef.current = { hasOlder, loadOlder, loadAround: chat.loadAround };
   const jumpTo = useCallback(
     async (seq: number) => {
-      for (let i = 0; i < 20 && !document.getElementById(`msg-${seq}`); i++) {
+      // Close by: page back. Far back: load a window around it (a gap stays above it, filled on demand).
+      for (let i = 0; i < 3 && !document.getElementById(`msg-${seq}`); i++) {
         if (!olderRef.current.hasOlder) break;
         await olderRef.current.loadOlder();
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      if (!document.getElementById(`msg-${seq}`)) {
+        await olderRef.current.loadAround(seq).catch(() => {});
         await new Promise((r) => requestAnimationFrame(r));
       }
       const el = document.getElementById(`msg-${seq}`);
@@ -188,6 +197,11 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
     },
     [],
   );
+
+  useEffect(() => {
+    if (!jumpTarget || !loaded) return;
+    void jumpTo(jumpTarget).finally(() => onJumped?.());
+  }, [jumpTarget, loaded]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const scrollToBottom = () => {
     const el = scrollRef.current;
@@ -226,10 +240,12 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
       prev.senderId === m.senderId &&
       Date.parse(m.createdAt) - Date.parse(prev.createdAt) < RUN_GAP_MS &&
       m.seq !== unreadLineSeq;
+    const gapBelow = prev && m.seq > prev.seq + 1 ? prev.seq : null;
     prev = m;
     const mine = m.senderId === me;
     return (
       <Fragment key={m.seq}>
+        {gapBelow !== null && <GapRow below={gapBelow} above={m.seq} onFill={chat.fillGap} />}
         {/* Plain list items (a role on an <li> would break the list's structure). */}
         {newDay && (
           <li className="day-separator">
@@ -327,6 +343,27 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit }: Props) {
         </button>
       )}
     </div>
+  );
+}
+
+/** Messages not loaded between two loaded stretches (after a jump far back). */
+function GapRow({ below, above, onFill }: { below: number; above: number; onFill(below: number, above: number): Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const count = above - below - 1;
+  return (
+    <li className="history-gap" data-testid="history-gap">
+      <button
+        type="button"
+        className="link-btn"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void onFill(below, above).finally(() => setBusy(false));
+        }}
+      >
+        {busy ? 'Loading…' : `Show ${count === 1 ? '1 more message' : `${count} more messages`}`}
+      </button>
+    </li>
   );
 }
 

@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, errorMessage, type RoomSummary } from '../services/api';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import { useInbox } from '../hooks/useInbox';
+import { isMuted } from '../lib/mute';
 import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
 import type { ConnectionState } from '../services/socket';
@@ -26,7 +27,11 @@ interface RoomsValue {
   inbox: ConnectionState;
   /** Listens to the inbox's call frames (ringing); returns the unsubscribe function. */
   onCallFrame(listener: CallFrameListener): () => void;
+  /** Listens to every message the list hears of (open room and inbox), for notifications. */
+  onMessage(listener: MessageListener): () => void;
 }
+
+export type MessageListener = (roomId: string, message: WireMessage) => void;
 
 export type InboxCallFrame = Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>;
 export type CallFrameListener = (frame: InboxCallFrame) => void;
@@ -72,7 +77,16 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     void reload();
   }, [reload]);
 
+  const messageListeners = useRef(new Set<MessageListener>());
+  const onMessage = useCallback((listener: MessageListener) => {
+    messageListeners.current.add(listener);
+    return () => {
+      messageListeners.current.delete(listener);
+    };
+  }, []);
+
   const applyMessage = useCallback((roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
+    for (const listener of messageListeners.current) listener(roomId, message);
     setRooms((prev) => {
       if (!prev) return prev;
       const room = prev.find((r) => r.id === roomId);
@@ -150,8 +164,8 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   }, [inbox.status, fresh, reload]);
 
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame],
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }
@@ -170,8 +184,8 @@ export function useOwnLinkUp(): boolean {
   return useRooms().inbox.status === 'open';
 }
 
-/** Total unread messages, for the tab title. */
+/** Total unread messages, for the tab title (muted chats do not count). */
 export function useUnreadTotal(): number {
   const { rooms } = useRooms();
-  return rooms?.reduce((n, r) => n + r.unreadCount, 0) ?? 0;
+  return rooms?.reduce((n, r) => n + (isMuted(r.mutedUntil) ? 0 : r.unreadCount), 0) ?? 0;
 }

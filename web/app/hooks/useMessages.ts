@@ -94,5 +94,23 @@ export function useMessages(roomId: string, me: string) {
     }
   }, [roomId]);
 
-  return { state, stateRef, dispatch, initial, loadLatest, loadOlder, loadingOlder, historyError };
+  /** The messages around `seq` (half before, half after), for jumping far back. */
+  const loadAround = useCallback(
+    async (seq: number) => {
+      const page = await api.history(roomId, seq + PAGE_SIZE / 2, PAGE_SIZE);
+      dispatch({ type: 'window', messages: page.messages });
+    },
+    [roomId],
+  );
+
+  /** Fills a gap from its lower side: the page just above `below`, never past `above`. */
+  const fillGap = useCallback(
+    async (below: number, above: number) => {
+      const page = await api.history(roomId, Math.min(above, below + PAGE_SIZE + 1), PAGE_SIZE);
+      dispatch({ type: 'window', messages: page.messages });
+    },
+    [roomId],
+  );
+
+  return { state, stateRef, dispatch, initial, loadLatest, loadOlder, loadingOlder, historyError, loadAround, fillGap };
 }

@@ -437,6 +437,8 @@ export function useRoomChat(roomId: string, me: string) {
     loaded: state.loaded,
     hasOlder: state.hasOlder,
     loadOlder: messages.loadOlder,
+    loadAround: messages.loadAround,
+    fillGap: messages.fillGap,
     loadingOlder: messages.loadingOlder,
     historyError: messages.historyError,
     typingUserIds: typing.typingUserIds,

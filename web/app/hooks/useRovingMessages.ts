@@ -8,8 +8,9 @@
 import { useCallback, useLayoutEffect, useRef, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
 
 const ROW = '[data-testid="message"]';
-// Media with controls (a voice note's player) are tab stops of their own too.
-const INNER = 'button, a[href], audio[controls], video[controls], [tabindex]:not([data-testid="message"])';
+// Media with controls (a voice note's player) are tab stops of their own too, and so is the
+// emoji picker's search box while it is open in a message.
+const INNER = 'button, a[href], input, select, textarea, audio[controls], video[controls], [tabindex]:not([data-testid="message"])';
 
 const keyOf = (row: Element) => row.getAttribute('data-seq') ?? `c:${row.getAttribute('data-client-id')}`;
 

@@ -1,4 +1,5 @@
 /** Display helpers: names, initials, times, previews. */
+import { plainText } from './markdown';
 import type { RoomMember, RoomSummary } from '../services/api';
 import { callRecordSchema, type CallRecord, type WireMessage } from './protocol';
 
@@ -138,7 +139,8 @@ const ATTACHMENT_LABELS = { image: '📷 Photo', file: '📎 File', voice: '🎤
 export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'> & { senderId?: string | null }, me?: string): string {
   if (m.deletedAt) return 'Message deleted';
   if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
-  const line = m.content.replace(/\s+/g, ' ').trim();
+  // Text and attachment captions are Markdown: the preview shows them as plain text.
+  const line = (m.type === 'text' || m.type in ATTACHMENT_LABELS ? plainText(m.content) : m.content).replace(/\s+/g, ' ').trim();
   const label = ATTACHMENT_LABELS[m.type as keyof typeof ATTACHMENT_LABELS];
   if (label) return line ? `${label}: ${line.length > 100 ? `${line.slice(0, 99)}…` : line}` : label;
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;

@@ -55,6 +55,11 @@ export type MessagesAction =
   | { type: 'reset'; roomId: string; pending: PendingMessage[] }
   /** A page from GET /messages (newest first). `initial` is the first page without `before`. */
   | { type: 'page'; messages: WireMessage[]; nextBefore: number | null }
+  /**
+   * A window of history away from what is loaded (jumping to a search hit or a quoted message),
+   * or the part of a gap between two loaded stretches. Older pages continue below the window.
+   */
+  | { type: 'window'; messages: WireMessage[] }
   /** Messages from the socket: `history`, `message` or `updated` (`replace` forces overwrite). */
   | { type: 'merge'; messages: WireMessage[]; replace?: boolean; me: string }
   | { type: 'synced' }
@@ -125,6 +130,13 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
         nextBefore: action.nextBefore,
         hasOlder: action.nextBefore !== null && (oldest === undefined || oldest > 1),
       };
+    }
+    case 'window': {
+      const oldestBefore = state.seqs[0];
+      const next = insert(state, action.messages, false);
+      const oldest = next.seqs[0];
+      if (oldest === undefined || (oldestBefore !== undefined && oldest >= oldestBefore)) return next;
+      return { ...next, nextBefore: oldest, hasOlder: oldest > 1 };
     }
     case 'merge': {
       let next = insert(state, action.messages, action.replace ?? false);
@@ -207,6 +219,13 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
       return unreachable;
     }
   }
+}
+
+/** Where the loaded messages are not contiguous: the seqs just below and above each gap. */
+export function gapsOf(seqs: readonly number[]): { below: number; above: number }[] {
+  const gaps = [];
+  for (let i = 1; i < seqs.length; i++) if (seqs[i]! > seqs[i - 1]! + 1) gaps.push({ below: seqs[i - 1]!, above: seqs[i]! });
+  return gaps;
 }
 
 /** The highest seq we hold with no gap below it up to what we loaded: the resume point. */

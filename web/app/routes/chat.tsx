@@ -5,7 +5,7 @@
  */
 import { Link, Outlet, useLocation, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
 import { RoomsProvider, useRooms, useUnreadTotal } from '../context/RoomsContext';
 import { CallProvider } from '../context/CallContext';
@@ -13,7 +13,12 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LogoutIcon, MoonIcon, PlusIcon } from '../components/Icons';
+import { LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
+import { SearchPanel } from '../components/SearchPanel';
+import { NotifyPrompt } from '../components/NotifyPrompt';
+import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
+import { useNotifications } from '../hooks/useNotifications';
+import { api, errorMessage, type MuteDuration } from '../services/api';
 import { roomTitle } from '../lib/format';
 import { useTheme } from '../lib/theme';
 
@@ -37,8 +42,29 @@ export default function ChatRoute() {
 function ChatShell() {
   const me = useMe();
   const { signOut } = useAuth();
-  const { rooms, error, reload } = useRooms();
+  const { rooms, error, reload, patchRoom } = useRooms();
   const { roomId } = useParams();
+  const notifications = useNotifications(me, roomId ?? null);
+  /** The search panel: undefined = closed; null = all chats; a room id = within it. */
+  const [search, setSearch] = useState<string | null | undefined>(undefined);
+  const [toolError, setToolError] = useState<string | null>(null);
+  const mute = useCallback(
+    async (id: string, duration: MuteDuration) => {
+      try {
+        const { mutedUntil } = await api.muteRoom(id, duration);
+        patchRoom(id, { mutedUntil });
+      } catch (err) {
+        setToolError(errorMessage(err));
+      }
+    },
+    [patchRoom],
+  );
+  const tools = useMemo<ChatTools>(() => ({ openSearch: (id) => setSearch(id), mute }), [mute]);
+  useEffect(() => {
+    if (!toolError) return;
+    const t = setTimeout(() => setToolError(null), 4000);
+    return () => clearTimeout(t);
+  }, [toolError]);
   const location = useLocation();
   const unread = useUnreadTotal();
   const [signingOut, setSigningOut] = useState(false);
@@ -63,6 +89,9 @@ function ChatShell() {
           {/* The page's heading when no conversation (with its own h1) is open. */}
           {!mainOpen && <h1 className="visually-hidden">Chats</h1>}
           <Logo />
+          <button type="button" className="icon-btn sidebar__search" aria-label="Search messages and people" onClick={() => setSearch(null)} data-testid="search-button">
+            <SearchIcon />
+          </button>
           <Link to="/chat/new" className="icon-btn icon-btn--accent" aria-label="New conversation" data-testid="new-chat-button">
             <PlusIcon />
           </Link>
@@ -100,6 +129,9 @@ function ChatShell() {
           >
             <MoonIcon />
           </button>
+          <Link to="/chat/account" className="icon-btn" aria-label="Your account" title="Your account" data-testid="account-link">
+            <SettingsIcon />
+          </Link>
           <button
             type="button"
             className="icon-btn"
@@ -156,8 +188,17 @@ function ChatShell() {
         </footer>
       </aside>
       <main className="main" id="main-content" tabIndex={-1}>
-        <Outlet />
+        <ChatToolsContext.Provider value={tools}>
+          <Outlet />
+        </ChatToolsContext.Provider>
       </main>
+      {search !== undefined && <SearchPanel me={me.id} rooms={rooms} roomId={search} onClose={() => setSearch(undefined)} />}
+      {notifications.prompt && <NotifyPrompt onEnable={() => void notifications.enable()} onDismiss={notifications.dismiss} />}
+      {toolError && (
+        <div className="toast" role="alert">
+          {toolError}
+        </div>
+      )}
     </div>
   );
 }

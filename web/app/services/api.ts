@@ -5,6 +5,7 @@
  * message can be shown to people as is.
  */
 import type { CallState, MemberState, WireMessage } from '../lib/protocol';
+import type { SearchHit } from '../../../drizzle/queries/search';
 
 // ------------------------------------------------------------------ response shapes
 
@@ -47,7 +48,22 @@ export interface RoomSummary {
   unreadCount: number;
   lastMessage?: WireMessage | null;
   members: RoomMember[];
+  /** My notifications for this room are silenced until then (ISO time or 'forever'); null: not muted. */
+  mutedUntil?: string | null;
 }
+
+export interface AccountSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The session this browser is signed in with. */
+  current: boolean;
+}
+
+export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
+
+/** One search result, as drizzle/queries/search.ts returns it. */
+export type { SearchHit } from '../../../drizzle/queries/search';
 
 export interface RoomDetail {
   id: string;
@@ -271,6 +287,19 @@ export const api = {
   /** No direct chat, calls or presence with this person, either way (docs/api.md). */
   blockUser: (username: string) => request<void>('PUT', `/api/blocks/${enc(username)}`),
   unblockUser: (username: string) => request<void>('DELETE', `/api/blocks/${enc(username)}`),
+  searchMessages: (q: string, opts: { roomId?: string; cursor?: string | null; signal?: AbortSignal } = {}) =>
+    request<{ results: SearchHit[]; nextCursor: string | null }>(
+      'GET',
+      `/api/search/messages?q=${enc(q)}${opts.roomId ? `&roomId=${enc(opts.roomId)}` : ''}${opts.cursor ? `&cursor=${enc(opts.cursor)}` : ''}`,
+      { signal: opts.signal },
+    ),
+  muteRoom: (roomId: string, duration: MuteDuration) =>
+    request<{ roomId: string; mutedUntil: string | null }>('PUT', `/api/rooms/${enc(roomId)}/mute`, { body: { duration } }),
+
+  sessions: () => request<{ sessions: AccountSession[] }>('GET', '/api/account/sessions'),
+  revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<{ signedOutSessions: number }>('POST', '/api/account/password', { body: { currentPassword, newPassword } }),
 
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),

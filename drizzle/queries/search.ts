@@ -1,0 +1,100 @@
+/**
+ * Full-text search over messages, for the Worker's /api/search. Postgres' own
+ * text search: `websearch_to_tsquery` (quotes for phrases, `-` to exclude, `or`)
+ * against the GIN expression index `messages_search_idx` (drizzle/schema.ts),
+ * with the 'simple' configuration (lower-case words, no stemming, no stop words)
+ * so every language is searched alike.
+ *
+ * Only rooms the searcher is a member of, only live text messages, newest first,
+ * keyset-paginated on (created_at, room_id, seq). Postgres is written behind the
+ * rooms, so the newest few seconds of a busy room may not be found yet.
+ *
+ * The newest matches are taken room by room (LATERAL), then merged: per room the
+ * planner picks, from the term's frequency statistics, between reading the room
+ * backwards on (room_id, seq) until a page of matches is found (a common word) and
+ * the GIN index (a rare one). One global GIN scan would have to fetch and sort
+ * every match of a common word (see docs/performance.md).
+ */
+import { sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { messages, roomMembers, rooms, users } from '../schema';
+
+/** Must match the expression of messages_search_idx exactly, or the index is not used. */
+const SEARCH_VECTOR = sql.raw(`to_tsvector('simple', m.content)`);
+
+export interface SearchCursor {
+  createdAt: string;
+  roomId: string;
+  seq: number;
+}
+
+export interface SearchHit {
+  roomId: string;
+  roomKind: 'direct' | 'group';
+  roomName: string | null;
+  seq: number;
+  senderId: string | null;
+  senderUsername: string | null;
+  senderDisplayName: string | null;
+  /** The whole text: the client highlights the query's words in it (as text, never HTML). */
+  content: string;
+  createdAt: string;
+}
+
+export interface SearchOptions {
+  userId: string;
+  query: string;
+  roomId?: string;
+  before?: SearchCursor;
+  limit: number;
+}
+
+export async function searchMessages(db: Database, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
+  const rows = await db.execute<{
+    room_id: string;
+    kind: 'direct' | 'group';
+    name: string | null;
+    seq: string;
+    sender_id: string | null;
+    username: string | null;
+    display_name: string | null;
+    content: string;
+    created_at: string;
+    cursor_at: string;
+  }>(sql`
+    select h.room_id, r.kind, r.name, h.seq, h.sender_id, u.username, u.display_name, h.content,
+      h.created_at, to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+    from ${roomMembers} me
+    join ${rooms} r on r.id = me.room_id
+    cross join lateral (
+      select m.room_id, m.seq, m.sender_id, m.content, m.created_at
+      from ${messages} m
+      where m.room_id = me.room_id
+        and ${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${o.query})
+        and m.message_type = 'text' and m.deleted_at is null
+        ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
+      order by m.seq desc
+      limit ${o.limit + 1}
+    ) h
+    left join ${users} u on u.id = h.sender_id
+    where me.user_id = ${o.userId} ${o.roomId ? sql`and me.room_id = ${o.roomId}` : sql``}
+    order by h.created_at desc, h.room_id desc, h.seq desc
+    limit ${o.limit + 1}
+  `);
+  const list = rows.rows.slice(0, o.limit);
+  const hits = list.map((r) => ({
+    roomId: r.room_id,
+    roomKind: r.kind,
+    roomName: r.name,
+    seq: Number(r.seq),
+    senderId: r.sender_id,
+    senderUsername: r.username,
+    senderDisplayName: r.display_name,
+    content: r.content,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+  const last = list.at(-1);
+  // Microseconds in the cursor: a millisecond ISO time could skip messages of the same millisecond.
+  const next = rows.rows.length > o.limit && last ? { createdAt: last.cursor_at, roomId: last.room_id, seq: Number(last.seq) } : null;
+  return { hits, next };
+}

@@ -1,0 +1,72 @@
+/** The header's bell: mute this chat for 1 hour, 8 hours, a week or until I unmute it. */
+import { useEffect, useRef, useState } from 'react';
+import type { MuteDuration } from '../services/api';
+import { formatFull } from '../lib/format';
+import { isMuted } from '../lib/mute';
+import { BellIcon, BellOffIcon } from './Icons';
+
+const CHOICES: { duration: MuteDuration; label: string }[] = [
+  { duration: '1h', label: 'For 1 hour' },
+  { duration: '8h', label: 'For 8 hours' },
+  { duration: '1w', label: 'For a week' },
+  { duration: 'forever', label: 'Until I unmute' },
+];
+
+
+export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | undefined; onMute(d: MuteDuration): void }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const muted = isMuted(mutedUntil);
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+
+  const label = muted
+    ? `Muted ${mutedUntil === 'forever' ? 'until you unmute' : `until ${formatFull(mutedUntil!)}`}. Change`
+    : 'Mute notifications';
+  const choose = (d: MuteDuration) => {
+    setOpen(false);
+    onMute(d);
+  };
+  return (
+    <div className="mute-menu" ref={ref} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+      <button
+        type="button"
+        className={`icon-btn${muted ? ' is-muted' : ''}`}
+        aria-label={label}
+        title={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="mute-button"
+        data-muted={muted ? 'true' : 'false'}
+      >
+        {muted ? <BellOffIcon /> : <BellIcon />}
+      </button>
+      {open && (
+        <ul className="mute-menu__list" role="menu" aria-label="Mute notifications">
+          {muted && (
+            <li role="none">
+              <button type="button" role="menuitem" onClick={() => choose('off')} data-testid="mute-off" autoFocus>
+                Unmute
+              </button>
+            </li>
+          )}
+          {CHOICES.map((c, i) => (
+            <li role="none" key={c.duration}>
+              <button type="button" role="menuitem" onClick={() => choose(c.duration)} data-testid={`mute-${c.duration}`} autoFocus={!muted && i === 0}>
+                {c.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * A small built-in emoji table (no CDN, no data download): `:shortcode:` replacement in the
+ * composer and the searchable picker for reactions. Any other emoji can still be typed or
+ * pasted: the picker offers whatever emoji its search box holds.
+ */
+export interface EmojiEntry {
+  emoji: string;
+  /** The first name is the shortcode; the rest are search words. */
+  names: string[];
+}
+
+const TABLE: [string, string][] = [
+  ['😀', 'grinning smile happy'], ['😄', 'smile happy joy'], ['😁', 'grin'], ['😂', 'joy laugh tears lol'],
+  ['🤣', 'rofl laugh'], ['😊', 'blush smile'], ['😇', 'innocent halo'], ['🙂', 'slight_smile'],
+  ['😉', 'wink'], ['😍', 'heart_eyes love'], ['😘', 'kiss'], ['😋', 'yum'], ['😎', 'sunglasses cool'],
+  ['🤔', 'thinking hmm'], ['🤨', 'raised_eyebrow'], ['😐', 'neutral_face'], ['😑', 'expressionless'],
+  ['🙄', 'eye_roll'], ['😏', 'smirk'], ['😴', 'sleeping'], ['😌', 'relieved'], ['😛', 'tongue'],
+  ['😜', 'winking_tongue'], ['🤪', 'zany crazy'], ['😒', 'unamused'], ['😓', 'sweat'], ['😔', 'pensive'],
+  ['😕', 'confused'], ['🙃', 'upside_down'], ['🤑', 'money_mouth'], ['😲', 'astonished'], ['😮', 'open_mouth wow surprised'],
+  ['😱', 'scream'], ['😢', 'cry sad tear'], ['😭', 'sob crying'], ['😤', 'triumph'], ['😡', 'rage angry'],
+  ['😠', 'angry mad'], ['🤯', 'exploding_head mind_blown'], ['😳', 'flushed'], ['🥺', 'pleading'],
+  ['😬', 'grimacing'], ['🤗', 'hugs hug'], ['🤭', 'hand_over_mouth'], ['🤫', 'shush quiet'], ['🤐', 'zipper_mouth'],
+  ['😷', 'mask sick'], ['🤒', 'thermometer ill'], ['🥳', 'partying party celebrate'], ['🥰', 'smiling_hearts love'],
+  ['😈', 'smiling_imp devil'], ['💀', 'skull dead'], ['👻', 'ghost'], ['🤖', 'robot'], ['💩', 'poop'],
+  ['👍', '+1 thumbsup like yes'], ['👎', '-1 thumbsdown no'], ['👌', 'ok_hand'], ['✌️', 'v peace'],
+  ['🤞', 'crossed_fingers luck'], ['👏', 'clap applause'], ['🙌', 'raised_hands hooray'], ['🙏', 'pray thanks please'],
+  ['💪', 'muscle strong'], ['👋', 'wave hello hi bye'], ['🤝', 'handshake deal'], ['👀', 'eyes look'],
+  ['❤️', 'heart love red'], ['🧡', 'orange_heart'], ['💛', 'yellow_heart'], ['💚', 'green_heart'], ['💙', 'blue_heart'],
+  ['💜', 'purple_heart'], ['🖤', 'black_heart'], ['💔', 'broken_heart'], ['💯', '100 hundred perfect'],
+  ['🔥', 'fire lit hot'], ['✨', 'sparkles'], ['⭐', 'star'], ['🎉', 'tada party congrats'], ['🎂', 'birthday cake'],
+  ['🎁', 'gift present'], ['🏆', 'trophy win'], ['✅', 'white_check_mark done check'], ['❌', 'x cross no'],
+  ['⚠️', 'warning'], ['❓', 'question'], ['❗', 'exclamation'], ['💡', 'bulb idea'], ['🚀', 'rocket ship launch'],
+  ['☕', 'coffee'], ['🍕', 'pizza'], ['🍺', 'beer'], ['🍷', 'wine'], ['🌮', 'taco'], ['🍎', 'apple'],
+  ['☀️', 'sunny sun'], ['🌧️', 'rain'], ['❄️', 'snowflake snow cold'], ['🌈', 'rainbow'], ['🐶', 'dog'],
+  ['🐱', 'cat'], ['🦄', 'unicorn'], ['🐛', 'bug'], ['💻', 'computer laptop'], ['📱', 'phone mobile'],
+  ['📅', 'calendar date'], ['⏰', 'alarm_clock'], ['📌', 'pushpin pin'], ['📎', 'paperclip'], ['🔒', 'lock'],
+  ['🔑', 'key'], ['💬', 'speech_balloon chat'], ['📣', 'mega announce'], ['🙈', 'see_no_evil monkey'],
+];
+
+export const EMOJI: EmojiEntry[] = TABLE.map(([emoji, names]) => ({ emoji, names: names.split(' ') }));
+
+// Each entry's first name wins over the same word used as another entry's search word.
+const BY_SHORTCODE = new Map<string, string>();
+for (const pass of [0, 1]) {
+  for (const e of EMOJI) for (const n of pass ? e.names.slice(1) : e.names.slice(0, 1)) if (!BY_SHORTCODE.has(n)) BY_SHORTCODE.set(n, e.emoji);
+}
+
+/** Replaces every known `:shortcode:` with its emoji (unknown ones are left alone). */
+export function replaceShortcodes(text: string): string {
+  return text.replace(/:([a-z0-9_+-]{1,32}):/g, (whole, code: string) => BY_SHORTCODE.get(code) ?? whole);
+}
+
+const PICTOGRAPHIC = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})/u;
+
+/** Emoji whose names start with the query's words; an emoji typed into the search is offered itself. */
+export function searchEmoji(query: string, limit = 48): string[] {
+  const q = query.trim().toLowerCase().replace(/^:|:$/g, '');
+  if (!q) return EMOJI.slice(0, limit).map((e) => e.emoji);
+  const typed = PICTOGRAPHIC.test(q) && [...q].length <= 8 ? [query.trim()] : [];
+  const found = EMOJI.filter((e) => e.names.some((n) => n.startsWith(q) || n.split('_').some((part) => part.startsWith(q)))).map((e) => e.emoji);
+  return [...typed, ...found].slice(0, limit);
+}

@@ -1,0 +1,116 @@
+/**
+ * /chat/account: my account. Change my password (every other session is signed out) and see
+ * and end my sessions (other browsers and devices where I am signed in).
+ */
+import { Link } from '@remix-run/react';
+import type { MetaFunction } from '@remix-run/cloudflare';
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage, type AccountSession } from '../services/api';
+import { formatFull } from '../lib/format';
+import { FormError } from '../components/FormError';
+import { CloseIcon } from '../components/Icons';
+
+export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
+
+export default function AccountRoute() {
+  const [sessions, setSessions] = useState<AccountSession[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    api
+      .sessions()
+      .then((r) => setSessions(r.sessions))
+      .catch((err: unknown) => setError(errorMessage(err)));
+  }, []);
+  useEffect(load, [load]);
+
+  const change = async () => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const { signedOutSessions } = await api.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setDone(`Password changed. ${signedOutSessions === 1 ? '1 other session was' : `${signedOutSessions} other sessions were`} signed out.`);
+      load();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (id: string) => {
+    try {
+      await api.revokeSession(id);
+      load();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  return (
+    <section className="side-panel account" aria-labelledby="account-title" data-testid="account-page">
+      <header className="panel__header">
+        <h2 id="account-title">Your account</h2>
+        <Link to="/chat" className="icon-btn" aria-label="Close account settings">
+          <CloseIcon />
+        </Link>
+      </header>
+      <div className="panel__body stack">
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void change();
+          }}
+        >
+          <h3 className="section-title">Change password</h3>
+          <label className="field">
+            <span className="field__label">Current password</span>
+            <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required data-testid="current-password" />
+          </label>
+          <label className="field">
+            <span className="field__label">New password</span>
+            <input type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required data-testid="new-password" />
+            <span className="field__hint">At least 8 characters. Your other sessions will be signed out.</span>
+          </label>
+          <FormError message={error} testId="account-error" />
+          {done && (
+            <p role="status" data-testid="password-changed">
+              {done}
+            </p>
+          )}
+          <button type="submit" className="btn btn--primary" disabled={busy || !current || !next} data-testid="change-password">
+            Change password
+          </button>
+        </form>
+        <section className="stack" aria-labelledby="sessions-title">
+          <h3 id="sessions-title" className="section-title">
+            Where you are signed in
+          </h3>
+          <ul className="member-list" data-testid="session-list">
+            {sessions?.map((s) => (
+              <li key={s.id} className="member" data-testid="session" data-current={s.current ? 'true' : 'false'}>
+                <span className="member__body">
+                  <strong>{s.current ? 'This browser' : 'Another browser or device'}</strong>
+                  <span className="muted"> since {formatFull(s.createdAt)}</span>
+                </span>
+                {!s.current && (
+                  <button type="button" className="btn btn--secondary btn--xs" onClick={() => void revoke(s.id)} data-testid="revoke-session">
+                    Sign out
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * /api/account: my login sessions (list, revoke one) and changing my password, which
+ * ends every other session. Deleting an account is not here yet (see docs/api.md).
+ */
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { sessions, users } from '../../drizzle/schema';
+import type { AppEnv } from '../app-env';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { requireUser } from '../auth/require-user';
+import { isGuessablePassword, passwordSchema } from '../auth/schemas';
+import { revokeSession } from '../auth/sessions';
+import { findUserById } from '../auth/users';
+import { readConfig } from '../env';
+import { badRequest, notFound, unauthorized } from '../http/errors';
+import { parseWith, readJson, uuidParam } from '../http/validate';
+import { disconnectSession } from '../realtime/disconnect';
+
+export const accountRoutes = new Hono<AppEnv>();
+accountRoutes.use('/account/*', requireUser);
+
+const activeSessionsOf = (userId: string) =>
+  and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()));
+
+accountRoutes.get('/account/sessions', async (c) => {
+  const { userId, sessionId } = c.var.user;
+  const rows = await c.var
+    .db()
+    .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(activeSessionsOf(userId))
+    .orderBy(desc(sessions.createdAt));
+  return c.json({
+    sessions: rows.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(), current: s.id === sessionId })),
+  });
+});
+
+/** Ends one of my sessions: its refresh token stops working and its sockets close (4401). */
+accountRoutes.delete('/account/sessions/:sessionId', async (c) => {
+  const id = parseWith(uuidParam, c.req.param('sessionId'));
+  const { userId } = c.var.user;
+  const db = c.var.db();
+  const [row] = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, id), activeSessionsOf(userId)));
+  if (!row) throw notFound('no such session of yours');
+  await revokeSession(db, id);
+  await disconnectSession(c.env, db, { id, userId });
+  return c.body(null, 204);
+});
+
+const passwordChange = z.strictObject({
+  currentPassword: z.string({ error: 'currentPassword is required' }).min(1).max(1024),
+  newPassword: passwordSchema,
+});
+
+/** Changes my password and signs out every other session (this one stays). */
+accountRoutes.post('/account/password', async (c) => {
+  const { currentPassword, newPassword } = await readJson(c, passwordChange);
+  const { userId, sessionId } = c.var.user;
+  const db = c.var.db();
+  const user = await findUserById(db, userId);
+  if (!user) throw notFound('user no longer exists');
+  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw unauthorized('the current password is wrong');
+  if (isGuessablePassword(newPassword, user.username)) throw badRequest('password is too easy to guess', { newPassword: ['password is too easy to guess'] });
+  if (newPassword === currentPassword) throw badRequest('the new password is the same as the current one');
+  await db.update(users).set({ passwordHash: await hashPassword(newPassword, readConfig(c.env).BCRYPT_COST) }).where(eq(users.id, userId));
+  const others = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(activeSessionsOf(userId), ne(sessions.id, sessionId)))
+    .returning({ id: sessions.id });
+  await Promise.allSettled(others.map((s) => disconnectSession(c.env, db, { id: s.id, userId })));
+  return c.json({ signedOutSessions: others.length });
+});

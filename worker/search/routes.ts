@@ -1,0 +1,48 @@
+/**
+ * /api/search/messages: full-text search over the messages of my rooms (Postgres,
+ * drizzle/queries/search.ts). People search is /api/users (worker/users/routes.ts).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { searchMessages, type SearchCursor } from '../../drizzle/queries/search';
+import type { AppEnv } from '../app-env';
+import { requireUser } from '../auth/require-user';
+import { badRequest } from '../http/errors';
+import { readQuery, uuidParam } from '../http/validate';
+
+export const searchRoutes = new Hono<AppEnv>();
+searchRoutes.use('/search/*', requireUser);
+
+const cursorSchema = z.object({
+  createdAt: z.iso.datetime({ precision: 6 }),
+  roomId: uuidParam,
+  seq: z.int().min(1),
+});
+
+/** The cursor travels as base64url JSON: opaque to clients, validated on the way back. */
+export function encodeCursor(cursor: SearchCursor): string {
+  return btoa(JSON.stringify(cursor)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeCursor(text: string): SearchCursor {
+  try {
+    return cursorSchema.parse(JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/'))));
+  } catch {
+    throw badRequest('cursor is not one this API returned');
+  }
+}
+
+const searchQuery = z.object({
+  q: z.string().trim().min(1, 'q is required').max(200, 'q is at most 200 characters'),
+  roomId: uuidParam.optional(),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+// A room I am not (or no longer) a member of simply has no results: the membership join decides.
+searchRoutes.get('/search/messages', async (c) => {
+  const { q, roomId, cursor, limit } = readQuery(c, searchQuery);
+  const before = cursor ? decodeCursor(cursor) : undefined;
+  const { hits, next } = await searchMessages(c.var.db(), { userId: c.var.user.userId, query: q, roomId, before, limit });
+  return c.json({ results: hits, nextCursor: next ? encodeCursor(next) : null });
+});
