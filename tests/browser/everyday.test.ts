@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import type { TestUser } from '../support/api';
-import { apiAs, closeAll, connected, launchBrowser, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, closeAll, connected, exchangeMessages, launchBrowser, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets, type TestSocket } from '../support/ws-client';
 
@@ -276,6 +276,8 @@ describe('formatting, mentions, mute and notifications', () => {
     const amy = await person('amy', 'Amy Caller');
     const bo = await person('bo', 'Bo Callee', { notify: true });
     const { room } = await apiAs(amy).post<{ room: { id: string } }>('/api/rooms/direct', { username: bo.username });
+    // Presence (and so ringing) needs both to have written in the chat (docs/security.md).
+    await exchangeMessages([amy, bo], room.id);
     await amy.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
     await connected(amy.page);
     await expect.poll(() => amy.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
