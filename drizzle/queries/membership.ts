@@ -125,7 +125,11 @@ export async function joinGroup(
       await tx.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)));
     }
     if (members.length >= maxMembers) return { ok: false, reason: 'full' };
-    await tx.insert(roomMembers).values({ roomId, userId, role: 'member' });
+    // A newcomer has read nothing new yet: the history before they joined is not "unread" to them
+    // (nor, for someone removed and added back, what they missed while away).
+    await tx
+      .insert(roomMembers)
+      .values({ roomId, userId, role: 'member', lastReadSeq: sql`(select last_seq from ${rooms} where id = ${roomId})` });
     return { ok: true, joined: true };
   });
 }

@@ -1,4 +1,5 @@
 /** Groups end to end inside workerd: REST changes, the room's reaction, the inboxes'. */
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../durable-objects/protocol';
 import { api, connectInbox, connectRoom } from '../../tests/support/workerd-client';
@@ -38,6 +39,26 @@ describe('groups', () => {
     expect(members.name).toBe('Renamed');
     const notice = await sockets[2]!.inbox.next('message', (f) => f.message.type === 'system');
     expect(notice.message).toMatchObject({ senderId: null, content: `${ann.username} renamed the group to "Renamed"` });
+  });
+
+  it('gives a member added later nothing unread from before they joined', async () => {
+    const [ann, ben, cat] = [await api.register('ann'), await api.register('ben'), await api.register('cat')];
+    const roomId = await api.createGroup(ann, 'Before', [ben]);
+    const a = await connectRoom(ann, roomId);
+    for (const id of ['one', 'two', 'three']) a.send({ type: 'send', clientId: id, content: id });
+    for (let i = 0; i < 3; i++) await a.inbox.next('ack');
+    const room = env.ROOMS.get(env.ROOMS.idFromName(roomId));
+    await room.flushed();
+    await api.json('POST', `/api/groups/${roomId}/members`, { username: cat.username }, ann.token);
+    const unread = async () =>
+      (await api.json<{ rooms: { id: string; unreadCount: number }[] }>('GET', '/api/rooms', undefined, cat.token)).rooms.find(
+        (r) => r.id === roomId,
+      )!.unreadCount;
+    expect(await unread()).toBe(0);
+    a.send({ type: 'send', clientId: 'four', content: 'four' });
+    await a.inbox.next('ack', (f) => f.clientId === 'four');
+    await room.flushed();
+    expect(await unread()).toBe(1);
   });
 
   it('closes a removed member’s socket and refuses their return', async () => {
