@@ -40,7 +40,6 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
 
   useEffect(() => {
     if (!enabled) return;
-    let wasLive = false;
     const socket = createInboxSocket({
       onFrame(frame: InboxFrame) {
         const h = ref.current;
@@ -49,9 +48,9 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
             socket.markHealthy();
             h.setLive(true);
             h.presence(frame.contacts.map(toUpdate), true);
-            // Anything that happened while we were away.
-            if (wasLive) void h.reload();
-            wasLive = true;
+            // Anything that happened while we were away, or between the list's first load and now:
+            // a room someone added us to in that gap sent its rooms_changed to no one.
+            void h.reload();
             return;
           case 'contact_presence':
             h.presence([toUpdate(frame.contact)], false);
