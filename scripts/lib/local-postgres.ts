@@ -37,6 +37,8 @@ export interface LocalPostgres {
   database: string;
   /** True if this call started the server (it was not running). */
   startedNow: boolean;
+  /** The cluster's data directory (one per binary source: `postgres` or `postgres-npm`). */
+  pgdata: string;
   /** Fast shutdown of the cluster (its data stays). */
   stop(): Promise<void>;
 }
@@ -288,6 +290,7 @@ export async function ensureLocalPostgres(opts: LocalPostgresOptions = {}): Prom
     port,
     database,
     startedNow,
+    pgdata,
     async stop() {
       stopCluster(cluster);
     },

@@ -26,7 +26,7 @@ const startCluster = () => ensureLocalPostgres({ dataDir, port, database: 'edge_
 
 /** The postmaster's pid, from the first line of postmaster.pid. */
 function postmasterPid(): number {
-  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+  const pidFile = path.join(cluster!.pgdata, 'postmaster.pid');
   return Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
 }
 
