@@ -21,3 +21,14 @@ export const TEST_BCRYPT_COST = '4';
 export const TEST_REGISTER_RATE_LIMIT = 'burst=100000,perMinute=100000';
 /** TURN REST API shared secret for tests (and the coturn the browser tests start). */
 export const TEST_TURN_SECRET = 'test-only-turn-shared-secret-0123456789';
+
+/** What every app a test starts runs with: its database (through the relay) and the test secrets and costs. */
+export function testAppVars(databaseUrl: string, relayUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    PG_RELAY_URL: relayUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    BCRYPT_COST: TEST_BCRYPT_COST,
+    REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
+  };
+}

@@ -15,11 +15,10 @@ import { startCoturn, type Coturn } from '../../scripts/lib/coturn';
 import { freePort } from '../../scripts/lib/free-port';
 import {
   TEST_ALLOWED_ORIGIN,
-  TEST_BCRYPT_COST,
   TEST_JWT_SECRET,
   TEST_JWT_SECRET_PREVIOUS,
-  TEST_REGISTER_RATE_LIMIT,
   TEST_TURN_SECRET,
+  testAppVars,
 } from '../../scripts/lib/test-settings';
 
 interface Shared {
@@ -53,13 +52,9 @@ async function launch(): Promise<Shared> {
     app = await startApp({
       port,
       vars: {
-        DATABASE_URL: databaseUrl,
-        PG_RELAY_URL: relayUrl,
-        JWT_SECRET: TEST_JWT_SECRET,
+        ...testAppVars(databaseUrl, relayUrl),
         JWT_SECRET_PREVIOUS: TEST_JWT_SECRET_PREVIOUS,
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
-        BCRYPT_COST: TEST_BCRYPT_COST,
-        REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
     });

@@ -17,7 +17,7 @@ import { appProcesses } from '../../scripts/bench/processes';
 import { startFaultProxy, type FaultProxy } from '../../scripts/lib/fault-proxy';
 import { freePort } from '../../scripts/lib/free-port';
 import { hostPort, startPgRelay, type PgRelay } from '../../scripts/lib/pg-relay';
-import { TEST_BCRYPT_COST, TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT } from '../../scripts/lib/test-settings';
+import { testAppVars } from '../../scripts/lib/test-settings';
 import type { ServerFrame, WireMessage } from '../../durable-objects/protocol';
 import { TestApi, type TestUser } from './api';
 import { appInfo } from './app';
@@ -60,12 +60,8 @@ export async function startFaultyStack(opts: FaultyStackOptions = {}): Promise<F
     app = await startApp({
       port,
       vars: {
-        DATABASE_URL: proxied.toString(),
-        PG_RELAY_URL: relay.relayUrl,
-        JWT_SECRET: TEST_JWT_SECRET,
+        ...testAppVars(proxied.toString(), relay.relayUrl),
         ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
-        BCRYPT_COST: TEST_BCRYPT_COST,
-        REGISTER_RATE_LIMIT: TEST_REGISTER_RATE_LIMIT,
         ROOM_RATE_LIMIT: UNTHROTTLED,
         ...opts.vars,
       },
