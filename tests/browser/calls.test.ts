@@ -8,26 +8,17 @@
  * The pages are probed, not modified: an init script records each page's RTCPeerConnections
  * (window.__pcs) and the call frames its sockets receive (window.__callFrames).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, exchangeMessages, launchBrowser, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, closeAll, connected, exchangeMessages, browserPerFile, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import type { TestUser } from '../support/api';
-import { closeAllSockets, refusedUpgrade } from '../support/ws-client';
+import { refusedUpgrade } from '../support/ws-client';
 import { COTURN_INSTALL_HINT } from '../../scripts/lib/coturn';
 import type { CallState, ServerFrame } from '../../durable-objects/protocol';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await closeAllSockets();
-  await browser?.close();
-});
+const files = browserPerFile();
 
 /** Runs in every page before the app: records peer connections and received call frames. */
 function callProbes() {
@@ -134,8 +125,8 @@ const callRecords = (p: Person) => p.page.locator('[data-testid=message][data-ty
 /** Two people with a direct conversation; the caller has it open, the callee is on the chat list. */
 async function pair(names: [string, string], options: PersonOptions = probed, calleeOptions: PersonOptions = options) {
   const [caller, callee] = await Promise.all([
-    signedIn(browser, names[0].toLowerCase(), names[0], options),
-    signedIn(browser, names[1].toLowerCase(), names[1], calleeOptions),
+    signedIn(files.browser, names[0].toLowerCase(), names[0], options),
+    signedIn(files.browser, names[1].toLowerCase(), names[1], calleeOptions),
   ]);
   const { room } = await apiAs(caller).post<{ room: { id: string } }>('/api/rooms/direct', { username: callee.username });
   // Presence is shared once both have written; the caller's page then loads and learns it.
@@ -246,7 +237,7 @@ describe('calls', () => {
     await dan.page.getByTestId('call-close').click();
 
     // Busy: Eve is on a call with Dan when Fay calls her.
-    const fay = await signedIn(browser, 'fay', 'Fay', probed);
+    const fay = await signedIn(files.browser, 'fay', 'Fay', probed);
     const { room } = await apiAs(fay).post<{ room: { id: string } }>('/api/rooms/direct', { username: eve.username });
     await exchangeMessages([fay, eve], room.id);
     await fay.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);

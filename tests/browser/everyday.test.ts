@@ -8,24 +8,15 @@
  * made switchable (a headless tab is always "visible"), and oscillators are counted: the app
  * itself has no test hooks for any of it.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import type { TestUser } from '../support/api';
-import { apiAs, closeAll, connected, exchangeMessages, launchBrowser, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, closeAll, connected, exchangeMessages, browserPerFile, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
-import { closeAllSockets, type TestSocket } from '../support/ws-client';
+import type { TestSocket } from '../support/ws-client';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await closeAllSockets();
-  await browser?.close();
-});
+const files = browserPerFile();
 
 /** Records notifications, counts oscillators, and lets the test hide the tab. */
 const probes: PersonOptions['initScripts'] = [
@@ -62,7 +53,7 @@ const notes = (p: Person) => p.page.evaluate(() => (window as unknown as { __not
 const tones = (p: Person) => p.page.evaluate(() => (window as unknown as { __tones: number }).__tones);
 
 async function person(prefix: string, name: string, options: PersonOptions & { notify?: boolean } = {}) {
-  const p = await signedIn(browser, prefix, name, { ...options, initScripts: probes });
+  const p = await signedIn(files.browser, prefix, name, { ...options, initScripts: probes });
   if (options.notify) await p.ctx.grantPermissions(['notifications'], { origin: appInfo().baseUrl });
   await p.page.getByTestId('me-name').waitFor();
   return p;

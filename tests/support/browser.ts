@@ -12,7 +12,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { uniqueName, type TestApi } from './api';
 import { appInfo } from './app';
 import { e2eApi } from './e2e';
-import { connectSocket } from './ws-client';
+import { closeAllSockets, connectSocket } from './ws-client';
 
 export const SHOTS = path.resolve('test-results/screenshots');
 export const PASSWORD = 'correct horse battery staple';
@@ -186,6 +186,8 @@ export function browserPerFile(): { readonly browser: Browser; readonly baseUrl:
     state.browser = await launchBrowser();
   });
   afterAll(async () => {
+    // Sockets the file opened from Node (ws-client) go first, then the browser.
+    await closeAllSockets();
     await state.browser?.close();
   });
   return state;
