@@ -39,6 +39,8 @@ export const CLOSE_CODES = {
   behind: 4409,
 } as const;
 
+/** Why a direct conversation refuses tickets, upgrades and uploads: one of its two people blocked the other. */
+export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock the person to write again';
 /** Clients confirm delivery with `received` at least this often (in messages). */
 export const RECEIVED_EVERY_MESSAGES = 100;
 /** Default of SOCKET_BACKLOG_LIMIT_BYTES: what a room sends one socket without a `received` before closing it (4409). */

@@ -9,6 +9,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { listMembers } from '../../drizzle/queries/rooms';
 import {
+  BLOCKED_CONVERSATION_TEXT,
   CLOSE_CODES,
   DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES,
   PING_FRAME,
@@ -52,7 +53,6 @@ import { UsedTickets } from '../shared/used-tickets';
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
-const BLOCKED_TEXT = 'this conversation is blocked: unblock the person to write again';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
 const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
@@ -169,7 +169,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!this.local.isMember(connect.userId)) {
       return refuseConnection(403, 'forbidden', 'you are not a member of this room');
     }
-    if (this.local.blocked) return refuseConnection(403, 'forbidden', BLOCKED_TEXT);
+    if (this.local.blocked) return refuseConnection(403, 'forbidden', BLOCKED_CONVERSATION_TEXT);
 
     const { 0: client, 1: server } = new WebSocketPair();
     this.sockets.accept(server, {
@@ -297,7 +297,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.local.blocked = blocked;
     if (!blocked) return;
     for (const ws of this.sockets.all()) {
-      sendFrame(ws, errorFrame('forbidden', BLOCKED_TEXT));
+      sendFrame(ws, errorFrame('forbidden', BLOCKED_CONVERSATION_TEXT));
       ws.close(CLOSE_CODES.notAMember, 'conversation blocked');
     }
   }

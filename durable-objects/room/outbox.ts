@@ -71,11 +71,6 @@ export class Outbox {
     for (const work of due) work().catch((err: unknown) => console.error('after-flush work failed', err));
   }
 
-  /** Resolves once nothing is left to flush, or a flush failed (the alarm retries it). */
-  idle(): Promise<void> {
-    return this.flushing ?? Promise.resolve();
-  }
-
   private async drain(): Promise<void> {
     const { log, database, deadlines } = this.deps;
     for (;;) {

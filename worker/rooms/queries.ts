@@ -1,6 +1,7 @@
 /** The membership guard of room routes, and the way to a room's object. */
 import type { Database } from '../../drizzle/connection';
 import { findMembership } from '../../drizzle/queries/rooms';
+import { BLOCKED_CONVERSATION_TEXT } from '../../durable-objects/protocol';
 import { forbidden } from '../http/errors';
 import type { Env } from '../env';
 
@@ -20,4 +21,4 @@ export function roomObject(env: Env, roomId: string) {
 }
 
 /** A direct conversation where either person blocked the other cannot be joined live (no messages, no calls). */
-export const blockedConversation = () => forbidden('this conversation is blocked: unblock the person to write again');
+export const blockedConversation = () => forbidden(BLOCKED_CONVERSATION_TEXT);
