@@ -44,6 +44,10 @@ export const users = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     // Tokens issued before this instant are rejected: logout-everywhere and bans.
     tokensValidAfter: timestamp('tokens_valid_after', { withTimezone: true }).notNull().defaultNow(),
+    // Set when the account was deleted. The row stays as a tombstone ("Deleted user", no
+    // username, email, picture or password) so that every message, reaction and read cursor
+    // keeps its sender, including those still in a room's log on their way to Postgres.
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('users_username_key').on(t.username), uniqueIndex('users_email_key').on(t.email)],
 );

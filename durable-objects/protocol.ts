@@ -41,6 +41,8 @@ export const CLOSE_CODES = {
 
 /** Why a direct conversation refuses tickets, upgrades and uploads: one of its two people blocked the other. */
 export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock the person to write again';
+/** Why a room refuses a send or a call: everyone else in it deleted their account. */
+export const ACCOUNT_DELETED_TEXT = 'this account was deleted: messages and calls can no longer reach it';
 /** Clients confirm delivery with `received` at least this often (in messages). */
 export const RECEIVED_EVERY_MESSAGES = 100;
 /** Default of SOCKET_BACKLOG_LIMIT_BYTES: what a room sends one socket without a `received` before closing it (4409). */
@@ -225,6 +227,11 @@ export const memberStateSchema = z.object({
   role: z.enum(['admin', 'member']),
   online: z.boolean(),
   lastReadSeq: seq,
+  /**
+   * The account was deleted: displayName is "Deleted user" and username a placeholder.
+   * Its messages stay; a room whose other members are all deleted takes no sends or calls.
+   */
+  deleted: z.boolean().optional(),
 });
 export type MemberState = z.infer<typeof memberStateSchema>;
 

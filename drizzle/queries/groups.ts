@@ -1,5 +1,5 @@
 /** Group rooms: creation, renaming and lookups. Membership changes are in membership.ts (under the group's lock). */
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomMembers, rooms, users } from '../schema';
 
@@ -34,5 +34,5 @@ export async function findUsersByUsernames(db: Database, usernames: string[]) {
   return db
     .select({ id: users.id, username: users.username, displayName: users.displayName })
     .from(users)
-    .where(inArray(users.username, usernames));
+    .where(and(inArray(users.username, usernames), isNull(users.deletedAt)));
 }

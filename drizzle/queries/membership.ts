@@ -9,14 +9,16 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { roomBans, roomMembers, rooms } from '../schema';
+import { roomBans, roomMembers, rooms, users } from '../schema';
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Role = 'admin' | 'member';
 
 interface LockedMember {
   userId: string;
   role: Role;
+  /** A deleted account stays a member (its messages keep their sender) but counts for nothing. */
+  deleted: boolean;
 }
 
 /** Locks the group and returns its members, longest-standing first. */
@@ -24,16 +26,18 @@ async function lockGroup(tx: Transaction, roomId: string): Promise<LockedMember[
   const locked = await tx.execute(sql`select id from ${rooms} where id = ${roomId} and kind = 'group' for update`);
   if (locked.rows.length === 0) return undefined;
   return tx
-    .select({ userId: roomMembers.userId, role: roomMembers.role })
+    .select({ userId: roomMembers.userId, role: roomMembers.role, deleted: sql<boolean>`${users.deletedAt} is not null` })
     .from(roomMembers)
+    .innerJoin(users, eq(users.id, roomMembers.userId))
     .where(eq(roomMembers.roomId, roomId))
     .orderBy(asc(roomMembers.joinedAt), asc(roomMembers.userId));
 }
 
-/** After a change: if members remain and none is an admin, the longest-standing one becomes admin. */
+/** After a change: if people remain and none is an admin, the longest-standing one becomes admin. */
 async function keepAnAdmin(tx: Transaction, roomId: string, remaining: LockedMember[]): Promise<string | undefined> {
-  if (remaining.length === 0 || remaining.some((m) => m.role === 'admin')) return undefined;
-  const successor = remaining[0]!.userId;
+  const people = remaining.filter((m) => !m.deleted);
+  if (people.length === 0 || people.some((m) => m.role === 'admin')) return undefined;
+  const successor = people[0]!.userId;
   await tx
     .update(roomMembers)
     .set({ role: 'admin' })
@@ -124,7 +128,7 @@ export async function joinGroup(
     } else {
       await tx.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)));
     }
-    if (members.length >= maxMembers) return { ok: false, reason: 'full' };
+    if (members.filter((m) => !m.deleted).length >= maxMembers) return { ok: false, reason: 'full' };
     // A newcomer has read nothing new yet: the history before they joined is not "unread" to them
     // (nor, for someone removed and added back, what they missed while away).
     await tx
@@ -132,4 +136,30 @@ export async function joinGroup(
       .values({ roomId, userId, role: 'member', lastReadSeq: sql`(select last_seq from ${rooms} where id = ${roomId})` });
     return { ok: true, joined: true };
   });
+}
+
+/**
+ * Part of deleting an account, inside its transaction: the account stops being an
+ * admin anywhere, and each group it leaves without an admin gets its
+ * longest-standing person as one. Groups are locked one at a time in id order, as
+ * every other membership change locks them, so this cannot deadlock with them.
+ * Returns the groups whose roles changed.
+ */
+export async function stepDownEverywhere(tx: Transaction, userId: string): Promise<string[]> {
+  const adminOf = await tx
+    .select({ roomId: roomMembers.roomId })
+    .from(roomMembers)
+    .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+    .where(and(eq(roomMembers.userId, userId), eq(roomMembers.role, 'admin'), eq(rooms.kind, 'group')))
+    .orderBy(asc(roomMembers.roomId));
+  for (const { roomId } of adminOf) {
+    const members = await lockGroup(tx, roomId);
+    if (!members) continue;
+    await tx
+      .update(roomMembers)
+      .set({ role: 'member' })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
+  }
+  return adminOf.map((r) => r.roomId);
 }

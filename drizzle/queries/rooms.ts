@@ -1,5 +1,5 @@
 /** Room and membership queries shared by the Worker and the room Durable Object. */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import type { WireMessage } from '../../durable-objects/protocol';
 import { messages, roomMembers, rooms, userBlocks, users } from '../schema';
@@ -11,6 +11,8 @@ export interface RoomMemberView {
   avatarId: string | null;
   role: 'admin' | 'member';
   lastReadSeq: number;
+  /** The account was deleted: shown as "Deleted user", never written to, called or counted. */
+  deleted: boolean;
 }
 
 /** The member's role and the room's kind and name, or undefined for non-members. */
@@ -33,6 +35,7 @@ export async function listMembers(db: Database, roomId: string): Promise<RoomMem
       avatarId: users.avatarId,
       role: roomMembers.role,
       lastReadSeq: roomMembers.lastReadSeq,
+      deleted: sql<boolean>`${users.deletedAt} is not null`,
     })
     .from(roomMembers)
     .innerJoin(users, eq(users.id, roomMembers.userId))
@@ -108,7 +111,8 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
         from ${messages} m where m.room_id = r.id order by m.seq desc limit 1) as last_message,
       (select coalesce(json_agg(json_build_object(
           'userId', u.id, 'username', u.username, 'displayName', u.display_name,
-          'avatarId', u.avatar_id, 'role', rm.role, 'lastReadSeq', rm.last_read_seq) order by u.username), '[]'::json)
+          'avatarId', u.avatar_id, 'role', rm.role, 'lastReadSeq', rm.last_read_seq,
+          'deleted', u.deleted_at is not null) order by u.username), '[]'::json)
         from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id) as members
     from ${roomMembers} me
     join ${rooms} r on r.id = me.room_id
@@ -156,7 +160,8 @@ export interface Contact {
  * Whose presence (online, last seen) the user sees, and who sees theirs: the
  * privacy rule is symmetric. People who share a group, or who have both written
  * in their direct conversation; opening a direct chat with a stranger reveals
- * nothing. A block, either way, hides presence in both directions.
+ * nothing. A block, either way, hides presence in both directions. A deleted
+ * account has no contacts and is no one's.
  */
 export async function contactsOf(db: Database, userId: string): Promise<Contact[]> {
   const rows = await db.execute<{ user_id: string; last_seen_at: string | null }>(sql`
@@ -164,7 +169,8 @@ export async function contactsOf(db: Database, userId: string): Promise<Contact[
     from ${roomMembers} mine
     join ${rooms} r on r.id = mine.room_id
     join ${roomMembers} theirs on theirs.room_id = mine.room_id and theirs.user_id <> mine.user_id
-    join ${users} u on u.id = theirs.user_id
+    join ${users} u on u.id = theirs.user_id and u.deleted_at is null
+    join ${users} me on me.id = mine.user_id and me.deleted_at is null
     where mine.user_id = ${userId}
       and (r.kind = 'group' or (
         exists (select 1 from ${messages} m where m.room_id = r.id and m.sender_id = mine.user_id)
@@ -183,7 +189,7 @@ export async function findDirectRoom(db: Database, a: string, b: string): Promis
 }
 
 export async function touchLastSeen(db: Database, userId: string, at: Date): Promise<void> {
-  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+  await db.update(users).set({ lastSeenAt: at }).where(and(eq(users.id, userId), isNull(users.deletedAt)));
 }
 
 /** Room ids of a user, for fanning out a change that concerns all of them (logout). */

@@ -1,12 +1,12 @@
 /** User lookups that are not about authentication. */
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomMembers, rooms, users } from '../schema';
 
 /**
  * People whose username starts with `prefix`, or any word of whose display name does
  * (case-insensitive; LIKE wildcards in it are matched literally), me excluded. Username
- * matches come first.
+ * matches come first. Deleted accounts are never found.
  */
 export async function searchUsers(db: Database, prefix: string, me: string, limit: number) {
   const escaped = prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);
@@ -21,7 +21,7 @@ export async function searchUsers(db: Database, prefix: string, me: string, limi
       createdAt: users.createdAt,
     })
     .from(users)
-    .where(and(sql`(${byUsername} or ${byDisplayName})`, ne(users.id, me)))
+    .where(and(sql`(${byUsername} or ${byDisplayName})`, ne(users.id, me), isNull(users.deletedAt)))
     .orderBy(sql`(${byUsername}) desc`, asc(users.username))
     .limit(limit);
   return rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() }));

@@ -9,6 +9,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { listMembers } from '../../drizzle/queries/rooms';
 import {
+  ACCOUNT_DELETED_TEXT,
   BLOCKED_CONVERSATION_TEXT,
   CLOSE_CODES,
   DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES,
@@ -234,6 +235,10 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private handle(ws: WebSocket, me: SocketAttachment, frame: ClientFrame): void {
+    if ((frame.type === 'send' || frame.type === 'call_start') && this.local.othersAllDeleted(me.userId)) {
+      const clientId = frame.type === 'send' ? frame.clientId : undefined;
+      return sendFrame(ws, errorFrame('forbidden', ACCOUNT_DELETED_TEXT, { clientId }));
+    }
     switch (frame.type) {
       case 'send':
         return this.messages.send(ws, me, frame);

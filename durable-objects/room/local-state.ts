@@ -35,6 +35,7 @@ export class RoomLocalState {
       create table if not exists writers (user_id text primary key);
     `);
     addColumnOnce(sql, 'members', 'avatar_id', 'text');
+    addColumnOnce(sql, 'members', 'deleted', 'integer not null default 0');
   }
 
   private readMeta(key: string): string | undefined {
@@ -97,13 +98,14 @@ export class RoomLocalState {
     this.sql.exec('delete from members');
     for (const m of members) {
       this.sql.exec(
-        'insert into members (user_id, username, display_name, avatar_id, role, last_read_seq) values (?, ?, ?, ?, ?, ?)',
+        'insert into members (user_id, username, display_name, avatar_id, role, last_read_seq, deleted) values (?, ?, ?, ?, ?, ?, ?)',
         m.userId,
         m.username,
         m.displayName,
         m.avatarId ?? null,
         m.role,
         m.lastReadSeq,
+        m.deleted ? 1 : 0,
       );
     }
     this.writeMeta('members_loaded', '1');
@@ -111,7 +113,15 @@ export class RoomLocalState {
 
   members(): CachedMember[] {
     return this.sql
-      .exec<{ user_id: string; username: string; display_name: string; avatar_id: string | null; role: string; last_read_seq: number }>(
+      .exec<{
+        user_id: string;
+        username: string;
+        display_name: string;
+        avatar_id: string | null;
+        role: string;
+        last_read_seq: number;
+        deleted: number;
+      }>(
         'select * from members order by username',
       )
       .toArray()
@@ -122,7 +132,16 @@ export class RoomLocalState {
         avatarId: r.avatar_id,
         role: r.role as CachedMember['role'],
         lastReadSeq: r.last_read_seq,
+        deleted: r.deleted === 1,
       }));
+  }
+
+  /** Everyone here but `userId` deleted their account (and someone else was here): nothing can reach them. */
+  othersAllDeleted(userId: string): boolean {
+    const others = this.sql
+      .exec<{ deleted: number }>('select deleted from members where user_id <> ?', userId)
+      .toArray();
+    return others.length > 0 && others.every((m) => m.deleted === 1);
   }
 
   isMember(userId: string): boolean {

@@ -1,23 +1,29 @@
 /**
- * /api/account: my login sessions (list, revoke one) and changing my password, which
- * ends every other session. Deleting an account is not here yet (see docs/api.md).
+ * /api/account: my login sessions (list, revoke one), changing my password, which
+ * ends every other session, and deleting my account.
  */
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { deleteAccount } from '../../drizzle/queries/account-deletion';
+import { contactsOf } from '../../drizzle/queries/rooms';
 import { sessions, users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { requireUser } from '../auth/require-user';
 import { isGuessablePassword, passwordSchema } from '../auth/schemas';
-import { revokeSession } from '../auth/sessions';
+import { forgetLiveSession } from '../auth/live-sessions';
+import { clearRefreshCookie, revokeSession } from '../auth/sessions';
 import { findUserById } from '../auth/users';
 import { readConfig } from '../env';
 import { badRequest, notFound, unauthorized } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession } from '../realtime/disconnect';
+import { avatarKey } from '../attachments/storage';
+import { announceProfileChange } from '../profile/announce';
 
 export const accountRoutes = new Hono<AppEnv>();
+accountRoutes.use('/account', requireUser);
 accountRoutes.use('/account/*', requireUser);
 
 const activeSessionsOf = (userId: string) =>
@@ -71,4 +77,38 @@ accountRoutes.post('/account/password', async (c) => {
     .returning({ id: sessions.id });
   await Promise.allSettled(others.map((s) => disconnectSession(c.env, db, { id: s.id, userId })));
   return c.json({ signedOutSessions: others.length });
+});
+
+const accountDeletion = z.strictObject({
+  password: z.string({ error: 'password is required: confirm the deletion with your password' }).min(1).max(1024),
+});
+
+/**
+ * Deletes my account (see drizzle/queries/account-deletion.ts for what stays):
+ * every session ends and its sockets close, my rooms show "Deleted user" at once,
+ * my contacts see me offline with no last-seen time, and my picture is deleted.
+ */
+accountRoutes.delete('/account', async (c) => {
+  const { password } = await readJson(c, accountDeletion);
+  const { userId } = c.var.user;
+  const db = c.var.db();
+  const user = await findUserById(db, userId);
+  if (!user) throw notFound('user no longer exists');
+  if (!(await verifyPassword(password, user.passwordHash))) throw unauthorized('the password is wrong');
+  // Read before the deletion: afterwards the account has no contacts.
+  const contacts = await contactsOf(db, userId);
+  const deleted = await deleteAccount(db, userId);
+  if (!deleted) throw notFound('user no longer exists');
+  clearRefreshCookie(c);
+  for (const id of deleted.sessionIds) forgetLiveSession(id);
+  const inbox = (id: string) => c.env.INBOXES.get(c.env.INBOXES.idFromName(id));
+  const results = await Promise.allSettled([
+    ...deleted.sessionIds.map((id) => disconnectSession(c.env, db, { id, userId })),
+    ...contacts.map((contact) => inbox(contact.userId).contactPresence({ userId, online: false, lastSeenAt: null })),
+    announceProfileChange(c.env, db, userId),
+    deleted.avatarId ? c.env.FILES.delete(avatarKey(deleted.avatarId)) : Promise.resolve(),
+  ]);
+  // The account is gone either way; what failed here only lags (sockets still close within a session check).
+  for (const r of results) if (r.status === 'rejected') console.error('after deleting an account', r.reason);
+  return c.body(null, 204);
 });

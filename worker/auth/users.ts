@@ -1,5 +1,5 @@
-/** User rows and their public shape. */
-import { eq, or } from 'drizzle-orm';
+/** Live (not deleted) user rows and their public shape. */
+import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../drizzle/connection';
 import { users, type User } from '../../drizzle/schema';
 
@@ -26,17 +26,17 @@ export async function findUserByLogin(db: Database, login: string): Promise<User
   const [user] = await db
     .select()
     .from(users)
-    .where(or(eq(users.username, login), eq(users.email, login)))
+    .where(and(or(eq(users.username, login), eq(users.email, login)), isNull(users.deletedAt)))
     .limit(1);
   return user;
 }
 
 export async function findUserById(db: Database, id: string): Promise<User | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [user] = await db.select().from(users).where(and(eq(users.id, id), isNull(users.deletedAt))).limit(1);
   return user;
 }
 
 export async function findUserByUsername(db: Database, username: string): Promise<User | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  const [user] = await db.select().from(users).where(and(eq(users.username, username), isNull(users.deletedAt))).limit(1);
   return user;
 }

@@ -99,6 +99,7 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
   const db = c.var.db();
   const target = (await listMembers(db, roomId)).find((m) => m.userId === userId);
   if (!target) throw notFound('that user is not a member');
+  if (target.deleted) throw conflict('that account was deleted: it cannot be an admin');
   const result = await changeRole(db, roomId, c.var.user.userId, userId, role);
   if (!result.ok) throw adminChangeRefusal(result.reason);
   const verb = role === 'admin' ? 'made' : 'removed';

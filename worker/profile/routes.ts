@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { roomsAndMembersOf, updateProfile } from '../../drizzle/queries/users';
+import { updateProfile } from '../../drizzle/queries/users';
 import { MAX_AVATAR_BYTES } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { displayNameSchema } from '../auth/display-name';
@@ -18,6 +18,7 @@ import { avatarKey, serveObject } from '../attachments/storage';
 import { readUpload } from '../attachments/upload';
 import { notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
+import { announceProfileChange } from './announce';
 
 export const profileRoutes = new Hono<AppEnv>();
 profileRoutes.use('/me', requireUser);
@@ -55,14 +56,6 @@ async function saveProfile(c: Context<AppEnv>, change: { displayName?: string; a
   const { user, replacedAvatarId } = await updateProfile(db, me, change);
   if (!user) throw notFound('user no longer exists');
   if (replacedAvatarId) await c.env.FILES.delete(avatarKey(replacedAvatarId));
-  const rooms = await roomsAndMembersOf(db, me);
-  const inbox = (userId: string) => c.env.INBOXES.get(c.env.INBOXES.idFromName(userId));
-  const results = await Promise.allSettled(
-    rooms.flatMap((room) => [
-      c.env.ROOMS.get(c.env.ROOMS.idFromName(room.id)).membersChanged(room.id, room.name, null),
-      ...room.memberIds.map((id) => inbox(id).roomsChanged(room.id, 'updated')),
-    ]),
-  );
-  for (const r of results) if (r.status === 'rejected') console.error('profile announcement failed', r.reason);
+  await announceProfileChange(c.env, db, me);
   return c.json({ user: publicUser(user) });
 }
