@@ -15,10 +15,10 @@ export interface RoomMemberView {
   deleted: boolean;
 }
 
-/** The member's role and the room's kind and name, or undefined for non-members. */
+/** The member's role and the room's kind, name and creation, or undefined for non-members. */
 export async function findMembership(db: Database, roomId: string, userId: string) {
   const [member] = await db
-    .select({ role: roomMembers.role, kind: rooms.kind, name: rooms.name })
+    .select({ role: roomMembers.role, kind: rooms.kind, name: rooms.name, createdAt: rooms.createdAt, createdBy: rooms.createdBy })
     .from(roomMembers)
     .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
     .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))

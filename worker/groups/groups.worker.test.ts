@@ -87,6 +87,8 @@ describe('groups', () => {
     expect((await api.request('POST', `/api/groups/${roomId}/leave`, undefined, ann.token)).status).toBe(204);
     const room = await api.json('GET', `/api/rooms/${roomId}`, undefined, ben.token);
     expect(room.room.members).toEqual([expect.objectContaining({ userId: ben.id, role: 'admin' })]);
+    // Who created the group stays known after they left: the app heads the timeline with it.
+    expect(room.room).toMatchObject({ createdBy: ann.id, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   it('tells a new member’s inbox that a room appeared', async () => {

@@ -41,8 +41,9 @@ roomRoutes.post('/rooms/direct', async (c) => {
 roomRoutes.get('/rooms/:roomId', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const db = c.var.db();
-  const { kind, name } = await requireMembership(db, roomId, c.var.user.userId);
-  return c.json({ room: { id: roomId, kind, name, members: await listMembers(db, roomId) } });
+  const { kind, name, createdAt, createdBy } = await requireMembership(db, roomId, c.var.user.userId);
+  // createdAt and createdBy head the timeline once its history is read to the start ("Ann created the group").
+  return c.json({ room: { id: roomId, kind, name, createdAt: createdAt.toISOString(), createdBy, members: await listMembers(db, roomId) } });
 });
 
 const historyQuery = z.object({
