@@ -2,7 +2,8 @@
  * A PostgreSQL restart under a live conversation: the room acks and delivers
  * from its own storage while the database is down, REST that truly needs the
  * database answers 503 quickly instead of hanging, recent history still comes
- * from the room, and once the database is back the outbox writes everything,
+ * from the room, a client that lost its socket reconnects and catches up (its
+ * session was seen live within the last minute), and once the database is back the outbox writes everything,
  * exactly once, in order.
  * Needs the project's own cluster (the default of `npm test`); with an external
  * DATABASE_URL the test is skipped, since it cannot restart that server.
@@ -70,13 +71,21 @@ describe.skipIf(!usesLocalCluster)('PostgreSQL restart', () => {
       // Recent history comes from the room itself.
       const history = await api.history(bob, roomId, '?limit=10');
       expect(history.messages.map((m) => m.seq)).toEqual([4, 3, 2, 1]);
+
+      // A lost connection comes back without the database: ticket, upgrade, catch-up, send.
+      b.drop();
+      const again = await connectAs(api, bob, roomId, 3);
+      expect((await again.inbox.next('history')).messages.map((m) => m.seq)).toEqual([4]);
+      await again.inbox.next('synced');
+      expect((await send(again, 'reconnected', 'back while it is down')).seq).toBe(5);
+      expect((await a.inbox.next('message', (f) => f.message.clientId === 'reconnected')).message.seq).toBe(5);
     } finally {
       await ensureLocalPostgres({ port, log: () => {} });
     }
 
     const after = await send(a, 'after', 'after the restart');
-    expect(after.seq).toBe(5);
-    expect(await eventually(() => storedSeqs(roomId), (seqs) => seqs.length === 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(after.seq).toBe(6);
+    expect(await eventually(() => storedSeqs(roomId), (seqs) => seqs.length === 6)).toEqual([1, 2, 3, 4, 5, 6]);
 
     await restartApp();
     const history = await api.history(bob, roomId, '?limit=50');
@@ -85,7 +94,8 @@ describe.skipIf(!usesLocalCluster)('PostgreSQL restart', () => {
       [2, 'before 2'],
       [3, 'before 3'],
       [4, 'while the database is down'],
-      [5, 'after the restart'],
+      [5, 'back while it is down'],
+      [6, 'after the restart'],
     ]);
   });
 });

@@ -50,6 +50,7 @@ accountRoutes.delete('/account/sessions/:sessionId', async (c) => {
   const [row] = await db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, id), activeSessionsOf(userId)));
   if (!row) throw notFound('no such session of yours');
   await revokeSession(db, id);
+  forgetLiveSession(id);
   await disconnectSession(c.env, db, { id, userId });
   return c.body(null, 204);
 });
@@ -75,6 +76,7 @@ accountRoutes.post('/account/password', async (c) => {
     .set({ revokedAt: new Date() })
     .where(and(activeSessionsOf(userId), ne(sessions.id, sessionId)))
     .returning({ id: sessions.id });
+  for (const s of others) forgetLiveSession(s.id);
   await Promise.allSettled(others.map((s) => disconnectSession(c.env, db, { id: s.id, userId })));
   return c.json({ signedOutSessions: others.length });
 });

@@ -29,19 +29,35 @@ export const LIVE_SESSION_OUTAGE_GRACE_MS = 60_000;
 const GRACE_CHECK_WAIT_MS = 2_000;
 const MAX_CACHED = 10_000;
 
-const liveUntil = new Map<string, number>();
-const lastSeenLive = new Map<string, number>();
+interface SeenLive {
+  /** When the database last said the session was live (epoch ms). */
+  checkedAt: number;
+  /** The session's own expiry (epoch ms). */
+  expiresAt: number;
+}
+
+const seenLive = new Map<string, SeenLive>();
 
 function cacheKey(sessionId: string, userId: string) {
   return `${sessionId}:${userId}`;
 }
 
-export async function requireLiveSession(db: Database, sessionId: string, userId: string, now = Date.now()): Promise<void> {
+/**
+ * Resolves to the session's expiry (epoch ms) when it is live, or when the database
+ * does not answer and this isolate saw it live within the grace; throws 401 for an
+ * ended session and the database's error otherwise. `fresh` skips the few-second
+ * cache (WebSocket upgrades: a socket lives on, so it must not open on a stale answer).
+ */
+export async function requireLiveSession(
+  db: Database,
+  sessionId: string,
+  userId: string,
+  { fresh = false, now = Date.now() }: { fresh?: boolean; now?: number } = {},
+): Promise<number> {
   const key = cacheKey(sessionId, userId);
-  const until = liveUntil.get(key);
-  if (until !== undefined && until > now) return;
-  const seen = lastSeenLive.get(key);
-  const graced = seen !== undefined && now - seen < LIVE_SESSION_OUTAGE_GRACE_MS;
+  const seen = seenLive.get(key);
+  if (!fresh && seen && now - seen.checkedAt < LIVE_SESSION_CACHE_MS && now < seen.expiresAt) return seen.expiresAt;
+  const graced = seen !== undefined && now - seen.checkedAt < LIVE_SESSION_OUTAGE_GRACE_MS && now < seen.expiresAt;
   let session: Awaited<ReturnType<typeof findActiveSession>>;
   try {
     const lookup = findActiveSession(db, sessionId, userId);
@@ -51,24 +67,19 @@ export async function requireLiveSession(db: Database, sessionId: string, userId
     if (!isDatabaseUnavailable(err)) throw err;
     // The rest of this request must not wait for the database again.
     markDatabaseUnavailable(db, err);
-    if (graced) return;
+    if (graced) return seen.expiresAt;
     throw err;
   }
   if (!session) {
-    liveUntil.delete(key);
-    lastSeenLive.delete(key);
+    seenLive.delete(key);
     throw unauthorized('session ended; sign in again');
   }
-  if (liveUntil.size >= MAX_CACHED) {
-    liveUntil.clear();
-    lastSeenLive.clear();
-  }
-  liveUntil.set(key, Math.min(now + LIVE_SESSION_CACHE_MS, session.expiresAt.getTime()));
-  lastSeenLive.set(key, now);
+  if (seenLive.size >= MAX_CACHED) seenLive.clear();
+  seenLive.set(key, { checkedAt: now, expiresAt: session.expiresAt.getTime() });
+  return session.expiresAt.getTime();
 }
 
 /** Called where a session is revoked: this isolate refuses its tokens from the next request. */
 export function forgetLiveSession(sessionId: string): void {
-  for (const key of liveUntil.keys()) if (key.startsWith(`${sessionId}:`)) liveUntil.delete(key);
-  for (const key of lastSeenLive.keys()) if (key.startsWith(`${sessionId}:`)) lastSeenLive.delete(key);
+  for (const key of seenLive.keys()) if (key.startsWith(`${sessionId}:`)) seenLive.delete(key);
 }

@@ -17,7 +17,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { bearerToken } from '../auth/require-user';
-import { findActiveSession } from '../auth/sessions';
+import { requireLiveSession } from '../auth/live-sessions';
 import { jwtKeys, verifyAccessToken, verifyWsTicket } from '../auth/tokens';
 import { readConfig } from '../env';
 import { forbidden, HttpError, unauthorized } from '../http/errors';
@@ -62,13 +62,15 @@ export async function authenticateUpgrade(c: Context<AppEnv>, audience: string):
     if (!token) throw unauthorized('missing credential: pass ?ticket= from the ws-ticket endpoint');
     claims = await verifyAccessToken(keys, token);
   }
-  const session = await findActiveSession(c.var.db(), claims.sessionId, claims.userId);
-  if (!session) throw unauthorized('session ended; sign in again');
+  // Asked of the database every time (a socket outlives any cache), except during an outage:
+  // then a session this isolate saw live within the last minute still connects, as REST
+  // lets it through, so clients can reconnect to rooms, which work without the database.
+  const sessionExpiresAt = await requireLiveSession(c.var.db(), claims.sessionId, claims.userId, { fresh: true });
   return {
     userId: claims.userId,
     username: claims.username,
-    sessionId: session.id,
-    sessionExpiresAt: session.expiresAt.getTime(),
+    sessionId: claims.sessionId,
+    sessionExpiresAt,
     ticketId: claims.ticketId,
     ticketExpiresAt: claims.ticketExpiresAt,
     after: query.after,
