@@ -1,7 +1,8 @@
 /**
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
- * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, invite
- * link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
+ * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
+ * 1-to-1 chat whose other person deleted their account, the account page with the deletion
+ * confirmation open, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
  */
@@ -74,6 +75,8 @@ async function audit(page: Page, state: string) {
 let me: TestUser;
 let direct: string;
 let group: string;
+/** A direct chat with someone who deleted their account: read-only. */
+let withDeleted: string;
 let inviteToken: string;
 
 beforeAll(async () => {
@@ -102,7 +105,11 @@ beforeAll(async () => {
   await mine.inbox.next('updated');
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
+  const gone = await named('gone', 'Gone Soon');
+  withDeleted = await a.openDirect(me, gone);
+  await say(gone, withDeleted, ['Bye for now']);
   await closeAllSockets();
+  await a.json('DELETE', '/api/account', { password: gone.password }, gone.token, [204]);
 }, 120_000);
 
 afterAll(async () => {
@@ -133,7 +140,7 @@ describe('axe-core audit of every page and state', () => {
         const page = await ctx.newPage();
         await page.goto(`${baseUrl}/chat`);
         await page.getByTestId('conversation-list').waitFor({ timeout: 20_000 });
-        await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 2);
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 3);
         await audit(page, `list-${tag}`);
 
         await page.goto(`${baseUrl}/chat/${direct}`);
@@ -150,6 +157,18 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('group-settings').waitFor();
         await page.getByTestId('invite-links').waitFor();
         await audit(page, `group-settings-${tag}`);
+
+        await page.goto(`${baseUrl}/chat/${withDeleted}`);
+        await connected(page);
+        await page.getByTestId('read-only-notice').waitFor();
+        await audit(page, `deleted-direct-${tag}`);
+
+        // The danger zone with its confirmation open (never confirmed: the password is not even right).
+        await page.goto(`${baseUrl}/chat/account`);
+        await page.getByTestId('delete-account-password').fill('not the password');
+        await page.getByTestId('delete-account').click();
+        await page.getByTestId('confirm-delete-account').waitFor();
+        await audit(page, `account-${tag}`);
 
         await page.goto(`${baseUrl}/join/${inviteToken}`);
         await page.waitForFunction(() => {

@@ -11,6 +11,7 @@ import { usePresenceMap } from '../context/PresenceContext';
 import { useOwnLinkUp } from '../context/RoomsContext';
 import { offlineStore } from '../lib/offline-store';
 import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitle } from '../lib/format';
+import { isDeleted, liveMembers, othersAllDeleted, shownUsername } from '../lib/members';
 import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
@@ -53,17 +54,26 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const isGroup = chat.info?.kind === 'group';
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
   const other = !isGroup ? otherMember(chat.members, me) : null;
+  /** The other person of a direct chat, unless their account was deleted: no presence, username, calls or blocking then. */
+  const reachable = other && !isDeleted(other) ? other : null;
+  const username = reachable ? shownUsername(reachable) : null;
+  /** Everyone else deleted their account: nothing can be sent or called here, the history stays readable. */
+  const readOnly = othersAllDeleted(chat.members, me);
+  const people = useMemo(() => liveMembers(chat.members), [chat.members]);
   const presence = usePresenceMap();
-  const otherPresence = other ? presence.get(other.userId) : undefined;
+  const otherPresence = reachable ? presence.get(reachable.userId) : undefined;
   // The inbox knows; a member with the room open is online; otherwise we do not know yet.
   // While my own link is down (neither this room's socket nor the inbox connected), what we
   // knew is stale: claim nothing, grey the dot out.
   const inboxUp = useOwnLinkUp();
   const meOffline = chat.connection.status !== 'open' && !inboxUp;
-  const otherOnline = meOffline ? undefined : (otherPresence?.online ?? (other?.online ? true : undefined));
+  const otherOnline = meOffline ? undefined : (otherPresence?.online ?? (reachable?.online ? true : undefined));
 
   const typingNames = useMemo(
-    () => chat.typingUserIds.map((id) => memberName(chat.members, id, me)),
+    () =>
+      chat.typingUserIds
+        .filter((id) => !chat.members.some((m) => m.userId === id && isDeleted(m)))
+        .map((id) => memberName(chat.members, id, me)),
     [chat.typingUserIds, chat.members, me],
   );
 
@@ -71,10 +81,10 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   if (chat.info) {
     if (isGroup) {
       // I count too: connected, I am one of those online.
-      const online = meOffline ? 0 : chat.members.filter((m) => m.userId === me || (presence.get(m.userId)?.online ?? m.online)).length;
-      subtitle = `${pluralize(chat.members.length, 'member')}${online ? `, ${online} online` : ''}`;
-    } else if (other) {
-      subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${other.username}`;
+      const online = meOffline ? 0 : people.filter((m) => m.userId === me || (presence.get(m.userId)?.online ?? m.online)).length;
+      subtitle = `${pluralize(people.length, 'member')}${online ? `, ${online} online` : ''}`;
+    } else if (username) {
+      subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${username}`;
     }
   }
 
@@ -113,8 +123,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   };
 
   const mentionCandidates = useMemo(
-    () => (isGroup ? chat.members.filter((m) => m.userId !== me).map((m) => ({ username: m.username, displayName: m.displayName })) : undefined),
-    [isGroup, chat.members, me],
+    () => (isGroup ? people.filter((m) => m.userId !== me).map((m) => ({ username: m.username, displayName: m.displayName })) : undefined),
+    [isGroup, people, me],
   );
 
   const replyMsg = replyTo !== null ? chat.bySeq.get(replyTo) : undefined;
@@ -150,7 +160,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               id={other?.userId ?? roomId}
               name={title}
               avatarId={other?.avatarId}
-              online={isGroup ? undefined : meOffline ? false : otherOnline}
+              online={isGroup || (other && !reachable) ? undefined : meOffline ? false : otherOnline}
               stale={meOffline}
               group={isGroup}
             />
@@ -158,9 +168,9 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               <h1 data-testid="chat-title">
                 {title}
                 {/* Display names are not unique (anyone can call themselves "Support"): the username is. */}
-                {other && subtitle !== `@${other.username}` && (
+                {username && subtitle !== `@${username}` && (
                   <span className="chat__username muted" data-testid="chat-username">
-                    {' '}@{other.username}
+                    {' '}@{username}
                   </span>
                 )}
               </h1>
@@ -174,15 +184,15 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <span className="skeleton skeleton--line" />
           </div>
         )}
-        {calls && other && !isGroup && (
+        {calls && reachable && !isGroup && (
           <span className="chat__calls">
             <button
               type="button"
               className="icon-btn"
-              aria-label={`Start a voice call with ${other.displayName}`}
+              aria-label={`Start a voice call with ${reachable.displayName}`}
               title="Voice call"
               disabled={calls.busy || meOffline}
-              onClick={() => calls.start(roomId, other.userId, 'voice')}
+              onClick={() => calls.start(roomId, reachable.userId, 'voice')}
               data-testid="call-voice-button"
             >
               <PhoneIcon />
@@ -190,10 +200,10 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <button
               type="button"
               className="icon-btn"
-              aria-label={`Start a video call with ${other.displayName}`}
+              aria-label={`Start a video call with ${reachable.displayName}`}
               title="Video call"
               disabled={calls.busy || meOffline}
-              onClick={() => calls.start(roomId, other.userId, 'video')}
+              onClick={() => calls.start(roomId, reachable.userId, 'video')}
               data-testid="call-video-button"
             >
               <VideoIcon />
@@ -208,7 +218,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
           </>
         )}
-        {variant === 'full' && other && !isGroup && <BlockButton username={other.username} />}
+        {variant === 'full' && reachable && !isGroup && <BlockButton username={reachable.username} />}
         {variant === 'full' && isGroup && (
           <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
             <UsersIcon />
@@ -223,8 +233,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         chat={chat}
         me={me}
         isGroup={isGroup}
-        onReply={onReply}
-        onEdit={onEdit}
+        onReply={readOnly ? undefined : onReply}
+        onEdit={readOnly ? undefined : onEdit}
         jumpTarget={jumpTarget}
         onJumped={() => setParams((p) => (p.delete('at'), p), { replace: true })}
       />
@@ -237,29 +247,35 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         </div>
       )}
 
-      <Composer
-        ref={composer}
-        placeholder={title ? `Message ${title.length > 24 ? `${title.slice(0, 23).trimEnd()}…` : title}` : 'Message'}
-        initialText={draft}
-        onDraft={(text) => offlineStore.setDraft(me, roomId, text)}
-        replyTo={replyBar}
-        editing={editing}
-        onSend={(text) => {
-          chat.sendMessage(text, replyTo);
-          setReplyTo(null);
-        }}
-        onSaveEdit={chat.edit}
-        onCancelReply={() => setReplyTo(null)}
-        onCancelEdit={() => setEditing(null)}
-        onTyping={chat.setTyping}
-        onEditLast={editLast}
-        onFiles={(files) => {
-          for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
-          setReplyTo(null);
-        }}
-        onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
-        mentionCandidates={mentionCandidates}
-      />
+      {readOnly ? (
+        <p className="chat__read-only" role="status" data-testid="read-only-notice">
+          {isGroup ? 'Everyone else in this group deleted their account.' : 'This account was deleted.'} You can still read this conversation.
+        </p>
+      ) : (
+        <Composer
+          ref={composer}
+          placeholder={title ? `Message ${title.length > 24 ? `${title.slice(0, 23).trimEnd()}…` : title}` : 'Message'}
+          initialText={draft}
+          onDraft={(text) => offlineStore.setDraft(me, roomId, text)}
+          replyTo={replyBar}
+          editing={editing}
+          onSend={(text) => {
+            chat.sendMessage(text, replyTo);
+            setReplyTo(null);
+          }}
+          onSaveEdit={chat.edit}
+          onCancelReply={() => setReplyTo(null)}
+          onCancelEdit={() => setEditing(null)}
+          onTyping={chat.setTyping}
+          onEditLast={editLast}
+          onFiles={(files) => {
+            for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
+            setReplyTo(null);
+          }}
+          onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
+          mentionCandidates={mentionCandidates}
+        />
+      )}
 
       {variant === 'full' && <Outlet context={{ chat, me } satisfies ChatOutletContext} />}
     </section>

@@ -5,6 +5,7 @@ import type { RoomSummary } from '../services/api';
 import { usePresenceMap } from '../context/PresenceContext';
 import { useRooms } from '../context/RoomsContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
+import { isDeleted, shownUsername } from '../lib/members';
 import { Avatar } from './Avatar';
 import { BellOffIcon, SearchIcon } from './Icons';
 import { isMuted } from '../lib/mute';
@@ -30,10 +31,11 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
       .map((room) => {
         const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
         const title = roomTitle(room, room.members, me);
-        const online = other ? (linkUp ? (presence.get(other.userId)?.online ?? other.online) : false) : undefined;
+        // A deleted account has no presence (and no dot).
+        const online = other && !isDeleted(other) ? (linkUp ? (presence.get(other.userId)?.online ?? other.online) : false) : undefined;
         return { room, other, title, online };
       })
-      .filter(({ title, other }) => !q || title.toLowerCase().includes(q) || other?.username.includes(q));
+      .filter(({ title, other }) => !q || title.toLowerCase().includes(q) || (other && shownUsername(other)?.includes(q)));
   }, [rooms, filter, me, presence, linkUp]);
 
   return (

@@ -15,6 +15,7 @@ import { CloseIcon } from './Icons';
 import { UserPicker } from './UserPicker';
 import { EmbedSettings, InviteLinks } from './GroupSharing';
 import { pluralize } from '../lib/format';
+import { liveMembers } from '../lib/members';
 import { FormError } from './FormError';
 
 export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
@@ -45,7 +46,8 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   }, []);
 
   const roomId = chat.roomId;
-  const members = chat.members;
+  // Deleted accounts stay members only so that their messages keep a sender: not listed or counted here.
+  const members = useMemo(() => liveMembers(chat.members), [chat.members]);
   const myRole = members.find((m) => m.userId === me)?.role;
   const isAdmin = myRole === 'admin';
   const adminCount = members.filter((m) => m.role === 'admin').length;

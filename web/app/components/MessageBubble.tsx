@@ -61,9 +61,11 @@ export interface SentBubbleProps extends CommonProps {
   /** Tapped (phones): its actions are shown. One message at a time. */
   selected: boolean;
   onSelect(seq: number | null): void;
-  onReply(seq: number): void;
+  /** Absent: no reply button (nothing can be sent in the room). */
+  onReply?(seq: number): void;
   onReact(seq: number, emoji: string, on: boolean): void;
-  onEdit(message: WireMessage): void;
+  /** Absent: no edit button. */
+  onEdit?(message: WireMessage): void;
   onDelete(seq: number): void;
 }
 
@@ -222,9 +224,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             <button ref={reactButton} type="button" className="icon-btn icon-btn--sm" aria-label="Add reaction" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
               <SmileIcon size={16} />
             </button>
-            <button type="button" className="icon-btn icon-btn--sm" aria-label="Reply" onClick={() => props.onReply(m.seq)} data-testid="reply-button">
-              <ReplyIcon size={16} />
-            </button>
+            {props.onReply && (
+              <button type="button" className="icon-btn icon-btn--sm" aria-label="Reply" onClick={() => props.onReply?.(m.seq)} data-testid="reply-button">
+                <ReplyIcon size={16} />
+              </button>
+            )}
             {isGroup && (
               <button
                 ref={readersButton}
@@ -238,8 +242,8 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                 <InfoIcon size={16} />
               </button>
             )}
-            {mine && m.type === 'text' && (
-              <button type="button" className="icon-btn icon-btn--sm" aria-label="Edit message" onClick={() => props.onEdit(m)} data-testid="edit-button">
+            {mine && m.type === 'text' && props.onEdit && (
+              <button type="button" className="icon-btn icon-btn--sm" aria-label="Edit message" onClick={() => props.onEdit?.(m)} data-testid="edit-button">
                 <EditIcon size={16} />
               </button>
             )}

@@ -9,6 +9,7 @@ import type { RoomMember } from '../services/api';
 import type { RoomChat } from '../hooks/useRoomChat';
 import { useDocumentVisible } from '../hooks/useDocumentVisible';
 import { dayKey, formatDay, memberName, previewText } from '../lib/format';
+import { liveMembers } from '../lib/members';
 import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
 import { ArrowDownIcon } from './Icons';
 import { useRovingMessages } from '../hooks/useRovingMessages';
@@ -17,8 +18,9 @@ interface Props {
   chat: RoomChat;
   me: string;
   isGroup: boolean;
-  onReply(seq: number): void;
-  onEdit(message: WireMessage): void;
+  /** Absent where nothing can be sent (everyone else deleted their account): no reply or edit buttons. */
+  onReply?(seq: number): void;
+  onEdit?(message: WireMessage): void;
   /** Open at this message (a search hit): loaded with its context, scrolled to and highlighted. */
   jumpTarget?: number | null;
   onJumped?(): void;
@@ -45,7 +47,13 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
   const connected = chat.connection.status === 'open';
 
   // ------------------------------------------------------------ read state of my messages
-  const others = useMemo(() => members.filter((m) => m.userId !== me), [members, me]);
+  // Whose reading makes a message "seen": deleted accounts read no more (a group would never be
+  // seen by everyone), but where everyone else is deleted, what they had read stays shown.
+  const others = useMemo(() => {
+    const all = members.filter((m) => m.userId !== me);
+    const live = liveMembers(all);
+    return live.length ? live : all;
+  }, [members, me]);
   const statusOf = useCallback(
     (seq: number): DeliveryStatus => {
       if (!others.length) return 'sent';

@@ -26,6 +26,13 @@ export interface AuthValue {
   /** Adopts the session returned by login/register. */
   signIn(session: Session): void;
   signOut(): Promise<void>;
+  /**
+   * My account (`userId`: the session may already be gone, its sockets closed) was just deleted:
+   * nothing of mine stays on this device, every tab signs out, and the login page says why.
+   */
+  signOutDeletedAccount(userId: string): void;
+  /** Said on the login page after a sign-out that needs explaining (the account was deleted); null otherwise. */
+  signedOutNotice: string | null;
   /** Gets a fresh access token now (e.g. a socket was closed because the session ended). */
   refresh(): Promise<string | null>;
   /** True after the user signed out here or in another tab (no "come back to" page then). */
@@ -49,7 +56,9 @@ const LOCK = 'edge-chat-refresh';
 /** Refresh this long before expiry (or at 80 % of the lifetime for short tokens). */
 const REFRESH_MARGIN_MS = 60_000;
 
-type ChannelMessage = { type: 'session'; session: StoredSession } | { type: 'logout' };
+type ChannelMessage = { type: 'session'; session: StoredSession } | { type: 'logout'; notice?: string };
+
+const ACCOUNT_DELETED_NOTICE = 'Your account was deleted.';
 
 function toStored(session: Session): StoredSession {
   return { user: session.user, token: session.token, expiresAt: Date.now() + session.expiresIn * 1000 };
@@ -65,6 +74,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus>('loading');
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [signedOut, setSignedOut] = useState(false);
+  const [signedOutNotice, setSignedOutNotice] = useState<string | null>(null);
   const [offlineUser, setOfflineUser] = useState<PublicUser | null>(null);
   const sessionRef = useRef<StoredSession | null>(null);
   const inflight = useRef<Promise<string | null> | null>(null);
@@ -137,6 +147,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (!cur || cur.user.id !== msg.session.user.id || msg.session.expiresAt > cur.expiresAt) adopt(msg.session, false);
       } else if (msg?.type === 'logout') {
         setSignedOut(true);
+        setSignedOutNotice(msg.notice ?? null);
         adopt(null, false);
       }
     };
@@ -184,6 +195,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(
     (s: Session) => {
       setSignedOut(false);
+      setSignedOutNotice(null);
       adopt(toStored(s), true);
     },
     [adopt],
@@ -200,6 +212,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSignedOut(true);
     adopt(null, true);
   }, [adopt, offlineUser]);
+
+  const signOutDeletedAccount = useCallback(
+    (userId: string) => {
+      offlineStore.forgetDeletedAccount(userId);
+      setSignedOut(true);
+      setSignedOutNotice(ACCOUNT_DELETED_NOTICE);
+      adopt(null, false);
+      channel.current?.postMessage({ type: 'logout', notice: ACCOUNT_DELETED_NOTICE } satisfies ChannelMessage);
+    },
+    [adopt],
+  );
 
   const retryRestore = useCallback(() => {
     setStatus('loading');
@@ -223,13 +246,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       getToken: () => sessionRef.current?.token ?? null,
       signIn,
       signOut,
+      signOutDeletedAccount,
+      signedOutNotice,
       refresh,
       signedOut,
       restoreError,
       retryRestore,
       updateUser,
     }),
-    [status, session, offlineUser, signIn, signOut, refresh, signedOut, restoreError, retryRestore, updateUser],
+    [status, session, offlineUser, signIn, signOut, signOutDeletedAccount, signedOutNotice, refresh, signedOut, restoreError, retryRestore, updateUser],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -9,6 +9,7 @@ import { lazy, Suspense, useEffect, useMemo, type ReactNode } from 'react';
 import { IncomingCall } from '../components/IncomingCall';
 import { useCall, type CallHandle } from '../hooks/useCall';
 import { isLive, type CallMedia, type CallView } from '../lib/call-state';
+import { shownUsername } from '../lib/members';
 import { useMe } from './AuthContext';
 import { useRooms } from './RoomsContext';
 import { CallControlsContext, type CallControls } from './CallControls';
@@ -49,7 +50,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const room = v.roomId ? rooms?.find((r) => r.id === v.roomId) : undefined;
   const peerMember = v.peerId ? room?.members.find((m) => m.userId === v.peerId) : undefined;
   const peer: CallPeer | null = v.peerId
-    ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone', username: peerMember?.username, avatarId: peerMember?.avatarId }
+    ? { id: v.peerId, name: peerMember?.displayName ?? 'Someone', username: peerMember ? (shownUsername(peerMember) ?? undefined) : undefined, avatarId: peerMember?.avatarId }
     : null;
 
   // A call from someone in a conversation this list has not loaded yet: load it to name them.

@@ -2,6 +2,7 @@
 import { plainText } from './markdown';
 import type { RoomMember, RoomSummary } from '../services/api';
 import { callRecordSchema, type CallRecord, type WireMessage } from './protocol';
+import { liveMembers } from './members';
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
@@ -82,7 +83,9 @@ export function roomTitle(room: { kind: string; name: string | null }, members: 
     return other?.displayName ?? 'Conversation';
   }
   if (room.name) return room.name;
-  const names = members.filter((m) => m.userId !== me).map((m) => m.displayName);
+  const names = liveMembers(members)
+    .filter((m) => m.userId !== me)
+    .map((m) => m.displayName);
   return names.length ? names.join(', ') : 'Group';
 }
 

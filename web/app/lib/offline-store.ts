@@ -3,7 +3,7 @@
  * in (the profile only, never a token), the conversation list, the newest messages of recently
  * opened conversations, and per-conversation drafts. Unsent messages have their own store
  * (`outboxStore` in messages.ts). Everything is in localStorage under `edge-chat:`, per user,
- * and is wiped when that user signs out.
+ * and is wiped when that user signs out or deletes their account.
  */
 import type { PublicUser, RoomSummary } from '../services/api';
 import type { WireMessage } from './protocol';
@@ -97,5 +97,11 @@ export const offlineStore = {
     } catch {
       // storage disabled: nothing was kept
     }
+  },
+
+  /** The account was deleted: as signing out, and no "Welcome back" for someone who is gone. */
+  forgetDeletedAccount(userId: string) {
+    offlineStore.forget(userId);
+    write('returning', null);
   },
 };

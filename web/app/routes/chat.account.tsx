@@ -1,6 +1,6 @@
 /**
- * /chat/account: my account. Change my password (every other session is signed out) and see
- * and end my sessions (other browsers and devices where I am signed in).
+ * /chat/account: my account. Change my password (every other session is signed out), see
+ * and end my sessions (other browsers and devices where I am signed in), delete my account.
  */
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
@@ -9,6 +9,7 @@ import { api, errorMessage, type AccountSession } from '../services/api';
 import { formatFull } from '../lib/format';
 import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
+import { DeleteAccount } from '../components/DeleteAccount';
 
 export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
 
@@ -110,6 +111,7 @@ export default function AccountRoute() {
             ))}
           </ul>
         </section>
+        <DeleteAccount />
       </div>
     </section>
   );

@@ -11,7 +11,7 @@ import { FormError } from '../components/FormError';
 export const meta: MetaFunction = () => [{ title: 'Sign in · edge-chat' }];
 
 export default function Login() {
-  const { status, signIn, restoreError, retryRestore } = useAuth();
+  const { status, signIn, restoreError, retryRestore, signedOutNotice } = useAuth();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const [login, setLogin] = useState('');
@@ -22,6 +22,9 @@ export default function Login() {
   // "Welcome back" only for someone who signed in on this device before (read after hydration).
   const [returning, setReturning] = useState(false);
   useEffect(() => setReturning(offlineStore.returning()), []);
+  // Written into the live region after it is on the page: screen readers announce a change, not a region born full.
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => setNotice(signedOutNotice), [signedOutNotice]);
 
   if (status === 'authenticated') return <Navigate to={next} replace />;
 
@@ -42,6 +45,11 @@ export default function Login() {
 
   return (
     <AuthCard title={returning ? 'Welcome back' : 'Sign in'} subtitle="Sign in to continue to your conversations.">
+      {signedOutNotice && (
+        <p className="auth__notice" role="status" data-testid="signed-out-notice">
+          {notice}
+        </p>
+      )}
       {restoreError && (
         <p className="form-error" role="alert">
           {restoreError}{' '}

@@ -36,6 +36,8 @@ export interface RoomMember {
   role: Role;
   lastReadSeq: number;
   online?: boolean;
+  /** The account was deleted: displayName is "Deleted user", username a placeholder never shown (lib/members.ts). */
+  deleted?: boolean;
 }
 
 export interface RoomSummary {
@@ -300,6 +302,8 @@ export const api = {
   revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<{ signedOutSessions: number }>('POST', '/api/account/password', { body: { currentPassword, newPassword } }),
+  /** For good: every session ends; my messages stay, shown as "Deleted user". 401 if the password is wrong. */
+  deleteAccount: (password: string) => request<void>('DELETE', '/api/account', { body: { password } }),
 
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
