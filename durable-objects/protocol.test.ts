@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RECEIVED_EVERY_MESSAGES, deliveryReporter, type ServerFrame, type WireMessage } from './protocol';
+import { RECEIVED_EVERY_MESSAGES, deliveryReporter, personToken, quotedInSystemLine, systemParts, type ServerFrame, type WireMessage } from './protocol';
 
 const message = (seq: number) => ({ seq }) as WireMessage;
 
@@ -15,5 +15,18 @@ describe('deliveryReporter', () => {
     expect(due.filter((d) => d !== undefined)).toEqual([2 + RECEIVED_EVERY_MESSAGES, 2 + RECEIVED_EVERY_MESSAGES * 2]);
     // Frames that are not messages neither count nor report.
     expect(report({ type: 'typing', userId: 'u', until: 0 })).toBeUndefined();
+  });
+});
+
+describe('system lines', () => {
+  const id = '3f2a1c4e-0000-4000-8000-000000000001';
+  it('round-trips people and text', () => {
+    const line = `${personToken(id, 'ann')} renamed the group to "x"`;
+    expect(systemParts(line)).toEqual([{ userId: id, label: 'ann' }, { text: ' renamed the group to "x"' }]);
+    expect(systemParts('ann left')).toEqual([{ text: 'ann left' }]);
+  });
+  it('keeps typed text from reading as a person', () => {
+    const typed = quotedInSystemLine(`${personToken(id, 'ann')} rules`);
+    expect(systemParts(`"${typed}"`).every((p) => 'text' in p)).toBe(true);
   });
 });

@@ -43,6 +43,39 @@ export const CLOSE_CODES = {
 export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock the person to write again';
 /** Why a room refuses a send or a call: everyone else in it deleted their account. */
 export const ACCOUNT_DELETED_TEXT = 'this account was deleted: messages and calls can no longer reach it';
+/**
+ * People in system lines ("<@id|ann> added <@id|bob>") are named by id, so a renamed or
+ * deleted account, or a username someone else registered later, never changes who a line
+ * names. The label is the username when the line was written: clients show it only for
+ * someone no longer in the room (see systemParts).
+ */
+export function personToken(userId: string, username: string): string {
+  return `<@${userId}|${username}>`;
+}
+
+/** Text a person typed, quoted in a system line (a group name): it can never read as a person token. */
+export function quotedInSystemLine(text: string): string {
+  // A word joiner between "<" and "@": looks the same, parses as text.
+  return text.replaceAll('<@', '<\u2060@');
+}
+
+export type SystemLinePart = { text: string } | { userId: string; label: string };
+
+const PERSON_TOKEN = /<@([0-9a-f-]{36})\|([^>|]{1,64})>/g;
+
+/** A system line's text and the people it names, in order (lines written before ids: one text part). */
+export function systemParts(content: string): SystemLinePart[] {
+  const parts: SystemLinePart[] = [];
+  let at = 0;
+  for (const match of content.matchAll(PERSON_TOKEN)) {
+    if (match.index > at) parts.push({ text: content.slice(at, match.index) });
+    parts.push({ userId: match[1]!, label: match[2]! });
+    at = match.index + match[0].length;
+  }
+  if (at < content.length) parts.push({ text: content.slice(at) });
+  return parts;
+}
+
 /** Clients confirm delivery with `received` at least this often (in messages). */
 export const RECEIVED_EVERY_MESSAGES = 100;
 /** Default of SOCKET_BACKLOG_LIMIT_BYTES: what a room sends one socket without a `received` before closing it (4409). */

@@ -1,6 +1,7 @@
 /** Tells the room object and the affected inboxes that a group's membership or name changed. */
 import type { Context } from 'hono';
 import { listMembers } from '../../drizzle/queries/rooms';
+import { personToken } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { introduceContacts } from '../realtime/introduce';
 
@@ -8,7 +9,7 @@ export interface MembershipChange {
   added?: string[];
   removed?: string[];
   renamed?: boolean;
-  /** A line for the room's timeline, e.g. "alice added bob". */
+  /** A line for the room's timeline, e.g. "<@id|alice> added <@id|bob>" (protocol.ts personToken). */
   notice?: string;
 }
 
@@ -37,4 +38,9 @@ export async function announceMembershipChange(
   }
   const results = await Promise.allSettled(updates);
   for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);
+}
+
+/** The person making this request, as a system line names them. */
+export function actorToken(c: Context<AppEnv>): string {
+  return personToken(c.var.user.userId, c.var.user.username);
 }

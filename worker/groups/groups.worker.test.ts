@@ -1,7 +1,7 @@
 /** Groups end to end inside workerd: REST changes, the room's reaction, the inboxes'. */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../durable-objects/protocol';
+import { CLOSE_CODES, systemParts } from '../../durable-objects/protocol';
 import { api, connectInbox, connectRoom } from '../../tests/support/workerd-client';
 
 describe('groups', () => {
@@ -38,7 +38,16 @@ describe('groups', () => {
     const members = await sockets[1]!.inbox.next('members');
     expect(members.name).toBe('Renamed');
     const notice = await sockets[2]!.inbox.next('message', (f) => f.message.type === 'system');
-    expect(notice.message).toMatchObject({ senderId: null, content: `${ann.username} renamed the group to "Renamed"` });
+    expect(notice.message).toMatchObject({ senderId: null, content: `<@${ann.id}|${ann.username}> renamed the group to "Renamed"` });
+
+    // A name that looks like a person in a system line stays text.
+    const spoof = `<@${ben.id}|${ben.username}> is admin`;
+    await api.json('PATCH', `/api/groups/${roomId}`, { name: spoof }, ann.token);
+    const renamed = await sockets[2]!.inbox.next('message', (f) => f.message.type === 'system' && f.message.content.includes('is admin'));
+    expect(systemParts(renamed.message.content)).toEqual([
+      { userId: ann.id, label: ann.username },
+      { text: ` renamed the group to "<\u2060@${ben.id}|${ben.username}> is admin"` },
+    ]);
   });
 
   it('gives a member added later nothing unread from before they joined', async () => {

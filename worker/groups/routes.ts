@@ -9,13 +9,14 @@ import { z } from 'zod';
 import { createGroup, findUsersByUsernames, renameGroup } from '../../drizzle/queries/groups';
 import { changeRole, joinGroup, leaveGroup, removeFromGroup } from '../../drizzle/queries/membership';
 import { listMembers } from '../../drizzle/queries/rooms';
+import { personToken, quotedInSystemLine } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
 import { findUserByUsername } from '../auth/users';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
-import { announceMembershipChange } from './announce';
+import { actorToken, announceMembershipChange } from './announce';
 import { requireGroupAdmin, requireGroupMember } from './guards';
 import { MAX_GROUP_MEMBERS, joinRefusal, requireConsentToAdd } from './limits';
 
@@ -51,7 +52,7 @@ groupRoutes.patch('/groups/:roomId', async (c) => {
   const { roomId } = await requireGroupAdmin(c);
   const { name } = await readJson(c, z.strictObject({ name: groupName }));
   await renameGroup(c.var.db(), roomId, name);
-  await announceMembershipChange(c, roomId, name, { renamed: true, notice: `${c.var.user.username} renamed the group to "${name}"` });
+  await announceMembershipChange(c, roomId, name, { renamed: true, notice: `${actorToken(c)} renamed the group to "${quotedInSystemLine(name)}"` });
   return c.json(await roomResponse(c, roomId, name));
 });
 
@@ -65,7 +66,7 @@ groupRoutes.post('/groups/:roomId/members', async (c) => {
   const result = await joinGroup(db, roomId, user.id, MAX_GROUP_MEMBERS, { adminId: c.var.user.userId });
   if (!result.ok) throw joinRefusal(result.reason);
   if (!result.joined) throw conflict(`${username} is already a member`);
-  await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${c.var.user.username} added ${username}` });
+  await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${actorToken(c)} added ${personToken(user.id, user.username)}` });
   return c.json(await roomResponse(c, roomId, name), 201);
 });
 
@@ -87,7 +88,7 @@ groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
   if (!result.ok) throw adminChangeRefusal(result.reason);
   await announceMembershipChange(c, roomId, name, {
     removed: [userId],
-    notice: `${c.var.user.username} removed ${removed.username}`,
+    notice: `${actorToken(c)} removed ${personToken(removed.userId, removed.username)}`,
   });
   return c.json(await roomResponse(c, roomId, name));
 });
@@ -102,18 +103,18 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
   if (target.deleted) throw conflict('that account was deleted: it cannot be an admin');
   const result = await changeRole(db, roomId, c.var.user.userId, userId, role);
   if (!result.ok) throw adminChangeRefusal(result.reason);
-  const verb = role === 'admin' ? 'made' : 'removed';
-  const notice = role === 'admin' ? `${c.var.user.username} ${verb} ${target.username} an admin` : `${c.var.user.username} ${verb} ${target.username} as admin`;
+  const them = personToken(target.userId, target.username);
+  const notice = role === 'admin' ? `${actorToken(c)} made ${them} an admin` : `${actorToken(c)} removed ${them} as admin`;
   await announceMembershipChange(c, roomId, name, { notice });
   return c.json(await roomResponse(c, roomId, name));
 });
 
 groupRoutes.post('/groups/:roomId/leave', async (c) => {
   const { roomId, name } = await requireGroupMember(c);
-  const me = c.var.user.userId;
+  const userId = c.var.user.userId;
   // One transaction under the group's lock: two last admins leaving at once still leave an admin behind.
-  const result = await leaveGroup(c.var.db(), roomId, me);
+  const result = await leaveGroup(c.var.db(), roomId, userId);
   if (!result.ok) throw forbidden('you are not a member of this room');
-  await announceMembershipChange(c, roomId, name, { removed: [me], notice: `${c.var.user.username} left` });
+  await announceMembershipChange(c, roomId, name, { removed: [userId], notice: `${actorToken(c)} left` });
   return c.body(null, 204);
 });

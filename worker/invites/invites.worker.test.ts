@@ -22,7 +22,7 @@ describe('invites', () => {
     expect(accepted).toEqual({ room: { id: roomId, name: 'Open house' }, joined: true });
     expect(await benInbox.inbox.next('rooms_changed')).toMatchObject({ roomId, change: 'added' });
     const notice = await annRoom.inbox.next('message', (f) => f.message.type === 'system');
-    expect(notice.message.content).toBe(`${ben.username} joined with an invite link`);
+    expect(notice.message.content).toBe(`<@${ben.id}|${ben.username}> joined with an invite link`);
     const again = await api.json('POST', `/api/invites/${created.invite.token}/accept`, undefined, ben.token);
     expect(again.joined).toBe(false);
     const [listed] = (await api.json('GET', `/api/groups/${roomId}/invites`, undefined, ann.token)).invites;

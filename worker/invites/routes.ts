@@ -20,7 +20,7 @@ import { joinGroup } from '../../drizzle/queries/membership';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { hashToken, randomToken } from '../auth/secret-tokens';
-import { announceMembershipChange } from '../groups/announce';
+import { actorToken, announceMembershipChange } from '../groups/announce';
 import { requireGroupAdmin } from '../groups/guards';
 import { joinRefusal, MAX_GROUP_MEMBERS } from '../groups/limits';
 import { notFound } from '../http/errors';
@@ -94,7 +94,7 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
     await countInviteUse(db, invite.inviteId);
     await announceMembershipChange(c, invite.roomId, invite.name, {
       added: [c.var.user.userId],
-      notice: `${c.var.user.username} joined with an invite link`,
+      notice: `${actorToken(c)} joined with an invite link`,
     });
   }
   return c.json({ room: { id: invite.roomId, name: invite.name }, joined });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeCall, initials, previewText, roomTitle } from './format';
+import { describeCall, initials, previewText, roomPreview, roomTitle } from './format';
+import type { RoomSummary } from '../services/api';
 import { backoffDelay } from '../services/socket';
 
 describe('format', () => {
@@ -32,6 +33,25 @@ describe('format', () => {
     ];
     expect(roomTitle({ kind: 'direct', name: null }, members, 'me')).toBe('Bob');
     expect(roomTitle({ kind: 'group', name: 'Team' }, members, 'me')).toBe('Team');
+  });
+});
+
+describe('roomPreview', () => {
+  const ann = { userId: '00000000-0000-4000-8000-00000000000a', username: 'ann', displayName: 'Ann Smith', role: 'admin' as const, lastReadSeq: 0 };
+  const room = (content: string): RoomSummary => ({
+    id: 'r',
+    kind: 'group',
+    name: 'Club',
+    lastSeq: 1,
+    lastMessageAt: null,
+    lastReadSeq: 0,
+    unreadCount: 0,
+    members: [ann],
+    lastMessage: { id: 'm', roomId: 'r', seq: 1, senderId: null, clientId: 'sys:1', type: 'system', content, replyToSeq: null, createdAt: '', editedAt: null, deletedAt: null, reactions: [] },
+  });
+  it('shows a system line with names, never its tokens', () => {
+    expect(roomPreview(room(`<@${ann.userId}|ann> renamed the group to "Club"`), 'me')).toBe('Ann Smith renamed the group to "Club"');
+    expect(roomPreview(room(`<@${ann.userId}|ann> left`), ann.userId)).toBe('You left');
   });
 });
 

@@ -1,5 +1,6 @@
 /** Display helpers: names, initials, times, previews. */
 import { plainText } from './markdown';
+import { systemText } from './text';
 import type { RoomMember, RoomSummary } from '../services/api';
 import { callRecordSchema, type CallRecord, type WireMessage } from './protocol';
 import { liveMembers } from './members';
@@ -143,17 +144,24 @@ export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt
   if (m.deletedAt) return 'Message deleted';
   if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
   // Text and attachment captions are Markdown: the preview shows them as plain text.
-  const line = (m.type === 'text' || m.type in ATTACHMENT_LABELS ? plainText(m.content) : m.content).replace(/\s+/g, ' ').trim();
+  const text = m.type === 'text' || m.type in ATTACHMENT_LABELS ? plainText(m.content) : m.content;
   const label = ATTACHMENT_LABELS[m.type as keyof typeof ATTACHMENT_LABELS];
-  if (label) return line ? `${label}: ${line.length > 100 ? `${line.slice(0, 99)}…` : line}` : label;
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  if (label) return text.trim() ? `${label}: ${oneLine(text, 100)}` : label;
+  return oneLine(text, 120);
+}
+
+/** Whitespace collapsed to single spaces, cut to `max` characters with an ellipsis. */
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 export function roomPreview(room: RoomSummary, me: string): string {
   const m = room.lastMessage;
   if (!m) return room.kind === 'group' ? 'Group created' : 'Say hello 👋';
+  if (m.type === 'system' && !m.deletedAt) return oneLine(systemText(m.content, room.members, me), 120);
   const text = previewText(m, me);
-  if (m.type === 'system' || m.type === 'call') return text;
+  if (m.type === 'call') return text;
   if (m.senderId === me) return `You: ${text}`;
   if (room.kind === 'group') return `${memberName(room.members, m.senderId, me)}: ${text}`;
   return text;

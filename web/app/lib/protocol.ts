@@ -17,6 +17,7 @@ export {
   TYPING_TTL_MS,
   inboxFrameSchema,
   serverFrameSchema,
+  systemParts,
 } from '../../../durable-objects/protocol';
 export type {
   Attachment,

@@ -53,4 +53,25 @@ describe('systemText', () => {
     expect(systemText('bob renamed the group to "alice"', members, 'b')).toBe('You renamed the group to "alice"');
     expect(systemText('carol left', members, 'b')).toBe('carol left');
   });
+
+  const A = '00000000-0000-4000-8000-00000000000a';
+  const B = '00000000-0000-4000-8000-00000000000b';
+  const C = '00000000-0000-4000-8000-00000000000c';
+  const byId = [
+    { userId: A, username: 'alice', displayName: 'Alice Liddell' },
+    { userId: B, username: 'bob', displayName: 'Bob Builder' },
+    { userId: C, username: `deleted-${C}`, displayName: 'Deleted user', deleted: true },
+  ];
+  it('names people by id: display name, You/you, "Deleted user", and the written username for anyone gone', () => {
+    expect(systemText(`<@${A}|alice> added <@${B}|bob>`, byId, B)).toBe('Alice Liddell added you');
+    expect(systemText(`<@${C}|carol> made <@${A}|alice> an admin`, byId, A)).toBe('Deleted user made you an admin');
+    const gone = '00000000-0000-4000-8000-0000000000ff';
+    expect(systemText(`<@${A}|alice> removed <@${gone}|dave>`, byId, B)).toBe('Alice Liddell removed dave');
+  });
+  it('never takes a username in the text for someone else: only ids name people', () => {
+    // Someone registered "carol" after the Carol of this line deleted her account.
+    const newcomer = [...byId, { userId: 'new', username: 'carol', displayName: 'Another Carol' }];
+    expect(systemText(`<@${C}|carol> left`, newcomer, A)).toBe('Deleted user left');
+    expect(systemText(`<@${A}|alice> renamed the group to "bob"`, byId, A)).toBe('You renamed the group to "bob"');
+  });
 });

@@ -5,6 +5,7 @@
  * parts as React text and elements, never as HTML.
  */
 import type { RoomMember } from '../services/api';
+import { systemParts } from './protocol';
 
 export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
 
@@ -48,12 +49,30 @@ export function isEmojiOnly(text: string): boolean {
   return graphemes.length <= BIG_EMOJI_MAX;
 }
 
+type NamedMember = Pick<RoomMember, 'userId' | 'username' | 'displayName'>;
+
 /**
- * A system line ("alice added bob") with display names: each word that is a member's username
- * becomes their display name ("You" / "you" for me). People no longer in the room keep their
- * username (the only name the line knows).
+ * A system line as the app shows it. Each person it names (by id: protocol.ts personToken) is
+ * "You" / "you" for me, their display name while they are in the room ("Deleted user" once
+ * their account is gone), else the username the line was written with.
  */
-export function systemText(content: string, members: readonly Pick<RoomMember, 'userId' | 'username' | 'displayName'>[], me: string): string {
+export function systemText(content: string, members: readonly NamedMember[], me: string): string {
+  const parts = systemParts(content);
+  if (parts.every((p) => 'text' in p)) return legacySystemText(content, members, me);
+  return parts
+    .map((part, i) => {
+      if ('text' in part) return part.text;
+      if (part.userId === me) return i === 0 ? 'You' : 'you';
+      return members.find((m) => m.userId === part.userId)?.displayName || part.label;
+    })
+    .join('');
+}
+
+/**
+ * Lines written before people were named by id ("alice added bob"): each word that is a
+ * member's username becomes their display name; anyone else keeps the username.
+ */
+function legacySystemText(content: string, members: readonly NamedMember[], me: string): string {
   const byUsername = new Map(members.map((m) => [m.username, m]));
   const words = content.split(/(\s+)/);
   return words
