@@ -47,8 +47,9 @@ describe('deleting an account', () => {
     const bobInbox = await connectInbox(bob);
     expect((await deleteAccount(bob, {})).status).toBe(400);
     const wrong = await deleteAccount(bob, { password: 'not my password' });
-    expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: { code: 'unauthorized', message: 'the password is wrong' } });
+    // 403, not 401: the token is fine (a 401 would send clients to refresh it and try again).
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toEqual({ error: { code: 'wrong_password', message: 'the password is wrong' } });
     expect((await api.request('GET', '/api/me', undefined, bob.token)).status).toBe(200);
 
     const ok = await deleteAccount(bob);
@@ -68,6 +69,21 @@ describe('deleting an account', () => {
     });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { user: { id: string } }).user.id).not.toBe(bob.id);
+  });
+
+  it('counts password tries against the account’s sign-in limit', async () => {
+    const bob = await api.register('bob');
+    let status = 0;
+    let tries = 0;
+    while (tries < 30 && status !== 429) {
+      status = (await deleteAccount(bob, { password: `guess ${tries}` })).status;
+      tries++;
+    }
+    expect(status).toBe(429);
+    // The same budget as signing in: neither the right password here nor a sign-in gets through now.
+    expect((await deleteAccount(bob)).status).toBe(429);
+    expect((await api.request('POST', '/api/auth/login', { login: bob.username, password: bob.password })).status).toBe(429);
+    expect((await api.request('GET', '/api/me', undefined, bob.token)).status).toBe(200);
   });
 
   it('keeps the conversation readable as "Deleted user"; nothing can reach the account any more', async () => {

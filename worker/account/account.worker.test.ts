@@ -37,7 +37,7 @@ describe('account', () => {
     const phoneInbox = await connectInbox(phone);
     const change = (body: unknown) => api.request('POST', '/api/account/password', body, laptop.token);
 
-    expect((await change({ currentPassword: 'wrong password!', newPassword: 'a fresh good one' })).status).toBe(401);
+    expect((await change({ currentPassword: 'wrong password!', newPassword: 'a fresh good one' })).status).toBe(403);
     expect((await change({ currentPassword: laptop.password, newPassword: 'short' })).status).toBe(400);
     expect((await change({ currentPassword: laptop.password, newPassword: `${laptop.username}!!` })).status).toBe(400);
     expect((await change({ currentPassword: laptop.password, newPassword: laptop.password })).status).toBe(400);

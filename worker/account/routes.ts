@@ -3,7 +3,7 @@
  * ends every other session, and deleting my account.
  */
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { deleteAccount } from '../../drizzle/queries/account-deletion';
 import { contactsOf } from '../../drizzle/queries/rooms';
@@ -16,7 +16,8 @@ import { forgetLiveSession } from '../auth/live-sessions';
 import { clearRefreshCookie, revokeSession } from '../auth/sessions';
 import { findUserById } from '../auth/users';
 import { readConfig } from '../env';
-import { badRequest, notFound, unauthorized } from '../http/errors';
+import { badRequest, notFound, wrongPassword } from '../http/errors';
+import { enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession } from '../realtime/disconnect';
 import { avatarKey } from '../attachments/storage';
@@ -55,6 +56,16 @@ accountRoutes.delete('/account/sessions/:sessionId', async (c) => {
   return c.body(null, 204);
 });
 
+/**
+ * A password that confirms a change. Tries count against the account's sign-in limit: a
+ * stolen token must not become a way around it to guess the password.
+ */
+async function checkPassword(c: Context<AppEnv>, password: string, hash: string, wrong: string): Promise<void> {
+  const { userId } = c.var.user;
+  await enforceRateLimit(c, `login-account:${userId}`, readConfig(c.env).LOGIN_ACCOUNT_RATE_LIMIT, 'password attempts for this account');
+  if (!(await verifyPassword(password, hash))) throw wrongPassword(wrong);
+}
+
 const passwordChange = z.strictObject({
   currentPassword: z.string({ error: 'currentPassword is required' }).min(1).max(1024),
   newPassword: passwordSchema,
@@ -67,7 +78,7 @@ accountRoutes.post('/account/password', async (c) => {
   const db = c.var.db();
   const user = await findUserById(db, userId);
   if (!user) throw notFound('user no longer exists');
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) throw unauthorized('the current password is wrong');
+  await checkPassword(c, currentPassword, user.passwordHash, 'the current password is wrong');
   if (isGuessablePassword(newPassword, user.username)) throw badRequest('password is too easy to guess', { newPassword: ['password is too easy to guess'] });
   if (newPassword === currentPassword) throw badRequest('the new password is the same as the current one');
   await db.update(users).set({ passwordHash: await hashPassword(newPassword, readConfig(c.env).BCRYPT_COST) }).where(eq(users.id, userId));
@@ -96,7 +107,7 @@ accountRoutes.delete('/account', async (c) => {
   const db = c.var.db();
   const user = await findUserById(db, userId);
   if (!user) throw notFound('user no longer exists');
-  if (!(await verifyPassword(password, user.passwordHash))) throw unauthorized('the password is wrong');
+  await checkPassword(c, password, user.passwordHash, 'the password is wrong');
   // Read before the deletion: afterwards the account has no contacts.
   const contacts = await contactsOf(db, userId);
   const deleted = await deleteAccount(db, userId);

@@ -23,6 +23,8 @@ export const unauthorized = (message = 'authentication required') => new HttpErr
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+/** A password confirming a change is wrong. Not 401: the token is fine, and a 401 makes clients refresh and retry. */
+export const wrongPassword = (message: string) => new HttpError(403, 'wrong_password', message);
 export const tooManyRequests = (message: string, retryAfterMs: number) =>
   new HttpError(429, 'rate_limited', message, { retryAfterMs });
 

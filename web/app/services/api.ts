@@ -302,7 +302,7 @@ export const api = {
   revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<{ signedOutSessions: number }>('POST', '/api/account/password', { body: { currentPassword, newPassword } }),
-  /** For good: every session ends; my messages stay, shown as "Deleted user". 401 if the password is wrong. */
+  /** For good: every session ends; my messages stay, shown as "Deleted user". 403 (`wrong_password`) if the password is wrong. */
   deleteAccount: (password: string) => request<void>('DELETE', '/api/account', { body: { password } }),
 
   rooms: () => request<{ rooms: RoomSummary[] }>('GET', '/api/rooms'),
