@@ -83,6 +83,9 @@ export interface RoomSummary {
   members: RoomMemberView[];
   /** My notifications for this room are silenced until then (ISO time; 'forever'), or null. */
   mutedUntil: string | null;
+  createdAt: string;
+  /** Who created the room (null if unknown); the app heads a group's timeline with it. */
+  createdBy: string | null;
 }
 
 export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
@@ -97,8 +100,10 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     last_message: (Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null }) | null;
     members: RoomMemberView[];
     muted_until: string | null;
+    created_at: string;
+    created_by: string | null;
   }>(sql`
-    select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq,
+    select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq, r.created_at, r.created_by,
       case when me.muted_until > now() then ${mutedUntilSql(sql.raw('me.muted_until'))} end as muted_until,
       (select count(*) from ${messages} m
         where m.room_id = r.id and m.seq > me.last_read_seq
@@ -137,6 +142,8 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     },
     members: r.members.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) })),
     mutedUntil: r.muted_until,
+    createdAt: new Date(r.created_at).toISOString(),
+    createdBy: r.created_by,
   }));
 }
 

@@ -157,6 +157,9 @@ describe('web app', () => {
     for (const who of [cat, dan, eve]) {
       await expect.poll(() => texts(who), { timeout: 15_000 }).toEqual(['Welcome, both of you', 'Hi from Dan', 'Hi from Eve']);
     }
+    // The timeline starts with who created the group.
+    await expect.poll(() => cat.page.getByTestId('timeline-start').textContent()).toMatch(/^You created this group on .+\.$/);
+    await expect.poll(() => dan.page.getByTestId('timeline-start').textContent()).toMatch(/^Cat created this group on /);
     await expect.poll(() => eve.page.getByTestId('seen-marker').textContent(), { timeout: 15_000 }).toBe('Seen by everyone');
     await shot(eve, 'group-dark');
 

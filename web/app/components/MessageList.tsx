@@ -8,7 +8,7 @@ import type { WireMessage } from '../lib/protocol';
 import type { RoomMember } from '../services/api';
 import type { RoomChat } from '../hooks/useRoomChat';
 import { useDocumentVisible } from '../hooks/useDocumentVisible';
-import { dayKey, formatDay, memberName, previewText } from '../lib/format';
+import { dayKey, formatDay, groupCreatedText, memberName, previewText } from '../lib/format';
 import { liveMembers } from '../lib/members';
 import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
 import { ArrowDownIcon } from './Icons';
@@ -304,7 +304,19 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
         aria-label="Messages"
       >
         <div ref={sentinelRef} className="messages__top" data-testid="history-sentinel">
-          {loaded && !hasOlder && messages.length > 0 && <p className="messages__start">This is the beginning of the conversation.</p>}
+          {loaded && !hasOlder && chat.info?.kind === 'group' ? (
+            <p className="messages__start" data-testid="timeline-start">
+              {groupCreatedText(chat.info, members, me)}
+            </p>
+          ) : (
+            loaded &&
+            !hasOlder &&
+            messages.length > 0 && (
+              <p className="messages__start" data-testid="timeline-start">
+                This is the beginning of the conversation.
+              </p>
+            )
+          )}
           {(loadingOlder || (!loaded && !chat.historyError)) && <span className="spinner" role="status" aria-label="Loading messages" />}
           {chat.historyError && (
             <p className="messages__error" role="alert">

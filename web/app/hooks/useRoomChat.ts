@@ -29,6 +29,9 @@ const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
 export interface RoomInfo {
   kind: 'direct' | 'group';
   name: string | null;
+  /** When and by whom the room was created, where known: the first line of a group's timeline. */
+  createdAt?: string;
+  createdBy?: string | null;
 }
 
 export interface Notice {
@@ -416,11 +419,15 @@ export function useRoomChat(roomId: string, me: string) {
     () => liveMembers ?? summary?.members ?? detail?.members ?? [],
     [liveMembers, summary, detail],
   );
-  const info: RoomInfo | null = summary
-    ? { kind: summary.kind, name: liveName !== undefined ? liveName : summary.name }
-    : detail
-      ? { kind: detail.kind, name: liveName !== undefined ? liveName : (detail.name ?? null) }
-      : null;
+  const room = summary ?? detail;
+  const info: RoomInfo | null = room
+    ? {
+        kind: room.kind,
+        name: liveName !== undefined ? liveName : (room.name ?? null),
+        createdAt: room.createdAt,
+        createdBy: room.createdBy,
+      }
+    : null;
 
   const messageList: WireMessage[] = useMemo(
     () => state.seqs.map((s) => state.bySeq.get(s)!).filter(Boolean),

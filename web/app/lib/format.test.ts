@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCall, initials, previewText, roomPreview, roomTitle } from './format';
+import { describeCall, groupCreatedText, initials, previewText, roomPreview, roomTitle } from './format';
 import type { RoomSummary } from '../services/api';
 import { backoffDelay } from '../services/socket';
 
@@ -52,6 +52,17 @@ describe('roomPreview', () => {
   it('shows a system line with names, never its tokens', () => {
     expect(roomPreview(room(`<@${ann.userId}|ann> renamed the group to "Club"`), 'me')).toBe('Ann Smith renamed the group to "Club"');
     expect(roomPreview(room(`<@${ann.userId}|ann> left`), ann.userId)).toBe('You left');
+  });
+});
+
+describe('groupCreatedText', () => {
+  const ann = { userId: 'a', username: 'ann', displayName: 'Ann Smith', role: 'admin' as const, lastReadSeq: 0 };
+  const at = '2026-03-03T12:00:00.000Z';
+  it('names the creator: me, a member, or someone gone', () => {
+    expect(groupCreatedText({ createdAt: at, createdBy: 'a' }, [ann], 'a')).toMatch(/^You created this group on .*2026\.$/);
+    expect(groupCreatedText({ createdAt: at, createdBy: 'a' }, [ann], 'b')).toMatch(/^Ann Smith created this group on /);
+    expect(groupCreatedText({ createdAt: at, createdBy: 'x' }, [ann], 'b')).toMatch(/^A former member created this group on /);
+    expect(groupCreatedText({}, [ann], 'b')).toBe('Someone created this group.');
   });
 });
 

@@ -167,6 +167,16 @@ export function roomPreview(room: RoomSummary, me: string): string {
   return text;
 }
 
+/** The first line of a group's timeline: "You created this group on 3 March 2026." */
+export function groupCreatedText(info: { createdAt?: string; createdBy?: string | null }, members: readonly RoomMember[], me: string): string {
+  const who = !info.createdBy
+    ? 'Someone'
+    : info.createdBy === me
+      ? 'You'
+      : (members.find((m) => m.userId === info.createdBy)?.displayName ?? 'A former member');
+  return info.createdAt ? `${who} created this group on ${longDateFmt.format(new Date(info.createdAt))}.` : `${who} created this group.`;
+}
+
 export function pluralize(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -52,6 +52,8 @@ export interface RoomSummary {
   members: RoomMember[];
   /** My notifications for this room are silenced until then (ISO time or 'forever'); null: not muted. */
   mutedUntil?: string | null;
+  createdAt?: string;
+  createdBy?: string | null;
 }
 
 export interface AccountSession {
@@ -72,6 +74,8 @@ export interface RoomDetail {
   kind: RoomKind;
   name?: string | null;
   members: RoomMember[];
+  createdAt?: string;
+  createdBy?: string | null;
 }
 
 export interface HistoryPage {
