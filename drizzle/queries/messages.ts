@@ -3,13 +3,16 @@
  * Durable Object (catch-up on connect, persistence). Every read returns the wire
  * shape of durable-objects/protocol.ts, reactions included, in one round trip.
  */
-import { and, asc, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
 import type { WireMessage } from '../../durable-objects/protocol';
 import { checkReaction } from '../../durable-objects/room/reaction-limits';
 
-type MessageRow = typeof messages.$inferSelect;
+// Every column but search_vector: it is for search alone, and as text it is longer
+// than the message itself, which every history page would carry for nothing.
+const { searchVector: _searchVector, ...messageColumns } = getTableColumns(messages);
+type MessageRow = Omit<typeof messages.$inferSelect, 'searchVector'>;
 type Reaction = WireMessage['reactions'][number];
 
 // Reactions of a message grouped by emoji, oldest reactor first; a correlated
@@ -48,7 +51,7 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
 
 async function selectMessages(db: Database, where: SQL | undefined, order: 'asc' | 'desc', limit: number) {
   const rows = await db
-    .select({ message: messages, reactions: reactionsOf })
+    .select({ message: messageColumns, reactions: reactionsOf })
     .from(messages)
     .where(where)
     .orderBy(order === 'asc' ? asc(messages.seq) : desc(messages.seq))

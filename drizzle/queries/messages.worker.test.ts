@@ -1,8 +1,9 @@
 /**
  * writeRoomLog (the room's outbox flush) against real Postgres, below the room
  * object: replays change nothing, later states replace earlier ones (edits,
- * tombstones, reactions), read cursors only move forward, and a clientId that
- * Postgres holds under another seq cannot make the flush fail forever.
+ * tombstones, reactions, and the search words Postgres generates from the text),
+ * read cursors only move forward, and a clientId that Postgres holds under
+ * another seq cannot make the flush fail forever.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,12 @@ describe('writeRoomLog', () => {
         [4, 'text 4', 0],
       ]);
       expect(stored[3]!.clientId).toBe('c1:seq4');
+      // search_vector is generated: the upsert leaves it alone and Postgres recomputes it from the edit and the tombstone.
+      const { rows: words } = await pool.query<{ words: string }>(
+        `select search_vector::text as words from messages where room_id = $1 order by seq`,
+        [roomId],
+      );
+      expect(words.map((r) => r.words)).toEqual([`'edited':1`, '', `'3':2 'text':1`, `'4':2 'text':1`]);
       // Reactions are replaced by the room's current set.
       await writeRoomLog(db, roomId, [{ ...edited, reactions: [] }], []);
       expect((await messagesAfter(db, roomId, 0, 1, 1))[0]!.reactions).toEqual([]);

@@ -1,9 +1,10 @@
 /**
  * Full-text search over messages, for the Worker's /api/search. Postgres' own
  * text search: `websearch_to_tsquery` (quotes for phrases, `-` to exclude, `or`)
- * against the GIN expression index `messages_search_idx` (drizzle/schema.ts),
- * with the 'simple' configuration (lower-case words, no stemming, no stop words)
- * so every language is searched alike.
+ * against the stored `search_vector` column and its GIN index `messages_search_idx`
+ * (drizzle/schema.ts), with the 'simple' configuration (lower-case words, no
+ * stemming, no stop words) so every language is searched alike. The query must use
+ * the same configuration as the column, or words would not match.
  *
  * Only rooms the searcher is a member of, only live text messages, newest first,
  * keyset-paginated on (created_at, room_id, seq). Postgres is written behind the
@@ -18,9 +19,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messages, roomMembers, rooms, users } from '../schema';
-
-/** Must match the expression of messages_search_idx exactly, or the index is not used. */
-const SEARCH_VECTOR = sql.raw(`to_tsvector('simple', m.content)`);
 
 export interface SearchCursor {
   createdAt: string;
@@ -70,7 +68,7 @@ export async function searchMessages(db: Database, o: SearchOptions): Promise<{ 
       select m.room_id, m.seq, m.sender_id, m.content, m.created_at
       from ${messages} m
       where m.room_id = me.room_id
-        and ${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${o.query})
+        and m.search_vector @@ websearch_to_tsquery('simple', ${o.query})
         and m.message_type = 'text' and m.deleted_at is null
         ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
       order by m.seq desc

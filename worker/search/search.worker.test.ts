@@ -69,6 +69,23 @@ describe('message search', () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it('finds an edited message by its new words only, phrases too', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const roomId = await api.openDirect(ann, ben);
+    const [before, after] = [`old${Date.now().toString(36)}`, `new${Date.now().toString(36)}`];
+    const { socket, seqs } = await say(ann, roomId, [`meet at the ${before} place`]);
+    expect((await search(ann, `q=${before}`)).results.map((h: { seq: number }) => h.seq)).toEqual(seqs);
+    // The outbox's upsert writes content only; the search column must follow it.
+    socket.send({ type: 'edit', seq: seqs[0], content: `meet at the ${after} place` });
+    await socket.inbox.next('updated');
+    expect(await room(roomId).flushed()).toEqual({ unflushed: 0 });
+
+    expect((await search(ann, `q=${before}`)).results).toEqual([]);
+    expect((await search(ann, `q=${encodeURIComponent(`"the ${after} place"`)}`)).results.map((h: { content: string }) => h.content)).toEqual([
+      `meet at the ${after} place`,
+    ]);
+  });
+
   it('refuses bad queries with a 400 and asks for a token', async () => {
     const ann = await api.register('ann');
     expect((await api.request('GET', '/api/search/messages?q=x')).status).toBe(401);
