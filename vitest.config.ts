@@ -13,6 +13,7 @@ import { defineConfig } from 'vitest/config';
 import { TEST_JWT_SECRET, TEST_REGISTER_RATE_LIMIT, TEST_TURN_SECRET, WORKERS_TEST_ORIGIN } from './scripts/lib/test-settings';
 
 const appGlobalSetup = './tests/e2e/global-setup.ts';
+const devServerFetch = './tests/support/dev-server-fetch.ts';
 
 export default defineConfig({
   test: {
@@ -62,6 +63,7 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: [appGlobalSetup],
+          setupFiles: [devServerFetch],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -74,6 +76,7 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/browser/**/*.test.ts'],
           globalSetup: [appGlobalSetup],
+          setupFiles: [devServerFetch],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
