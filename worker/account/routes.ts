@@ -19,7 +19,7 @@ import { readConfig } from '../env';
 import { badRequest, notFound, wrongPassword } from '../http/errors';
 import { enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readJson, uuidParam } from '../http/validate';
-import { disconnectSession } from '../realtime/disconnect';
+import { disconnectSession, disconnectSessions } from '../realtime/disconnect';
 import { avatarKey } from '../attachments/storage';
 import { announceProfileChange } from '../profile/announce';
 
@@ -88,7 +88,10 @@ accountRoutes.post('/account/password', async (c) => {
     .where(and(activeSessionsOf(userId), ne(sessions.id, sessionId)))
     .returning({ id: sessions.id });
   for (const s of others) forgetLiveSession(s.id);
-  await Promise.allSettled(others.map((s) => disconnectSession(c.env, db, { id: s.id, userId })));
+  // The password is changed either way; closing the other sessions' sockets is best effort.
+  await disconnectSessions(c.env, db, userId, others.map((s) => s.id)).catch((err: unknown) =>
+    console.error('closing the signed-out sessions’ sockets failed', err),
+  );
   return c.json({ signedOutSessions: others.length });
 });
 
@@ -116,7 +119,7 @@ accountRoutes.delete('/account', async (c) => {
   for (const id of deleted.sessionIds) forgetLiveSession(id);
   const inbox = (id: string) => c.env.INBOXES.get(c.env.INBOXES.idFromName(id));
   const results = await Promise.allSettled([
-    ...deleted.sessionIds.map((id) => disconnectSession(c.env, db, { id, userId })),
+    disconnectSessions(c.env, db, userId, deleted.sessionIds),
     ...contacts.map((contact) => inbox(contact.userId).contactPresence({ userId, online: false, lastSeenAt: null })),
     announceProfileChange(c.env, db, userId),
     deleted.avatarId ? c.env.FILES.delete(avatarKey(deleted.avatarId)) : Promise.resolve(),
