@@ -98,12 +98,15 @@ export function isStorableText(text: string): boolean {
 
 const seq = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const positiveSeq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** Longest clientId, and what it may contain (protocol-fast-path.ts checks the same). */
+export const MAX_CLIENT_ID_CHARS = 64;
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Client-generated message id: lets a resend be recognised and acknowledged again, not stored twice. */
 const clientId = z
   .string()
   .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'clientId may contain only letters, digits, "-" and "_"');
+  .max(MAX_CLIENT_ID_CHARS)
+  .regex(CLIENT_ID_PATTERN, 'clientId may contain only letters, digits, "-" and "_"');
 const messageText = z
   .string()
   .trim()
@@ -416,6 +419,11 @@ export function parseClientFrame(raw: string | ArrayBuffer): ParsedFrame {
   } catch {
     return fail('bad_json', 'frame is not valid JSON');
   }
+  return validateClientFrame(json);
+}
+
+/** Validates a client frame already parsed from JSON (of a frame within MAX_FRAME_BYTES). */
+export function validateClientFrame(json: unknown): ParsedFrame {
   const parsed = clientFrameSchema.safeParse(json);
   if (!parsed.success) {
     const clientId = readClientId(json);

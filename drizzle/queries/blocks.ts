@@ -42,3 +42,13 @@ export async function blockedEitherWay(db: Database, userId: string, others: str
 export async function isBlockedEitherWay(db: Database, a: string, b: string): Promise<boolean> {
   return (await blockedEitherWay(db, a, [b])).size > 0;
 }
+
+/** Every block between two of `ids` (either way), as "blocker:blocked" keys: one query for a whole group. */
+export async function blocksAmong(db: Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length < 2) return new Set();
+  const rows = await db
+    .select({ blockerId: userBlocks.blockerId, blockedId: userBlocks.blockedId })
+    .from(userBlocks)
+    .where(and(inArray(userBlocks.blockerId, ids), inArray(userBlocks.blockedId, ids)));
+  return new Set(rows.map((r) => `${r.blockerId}:${r.blockedId}`));
+}

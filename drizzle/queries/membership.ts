@@ -7,7 +7,7 @@
  * each sees the result of the previous one (two admins leaving at once cannot
  * both count "another admin is still here").
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomBans, roomMembers, rooms, users } from '../schema';
 
@@ -59,7 +59,7 @@ export async function leaveGroup(db: Database, roomId: string, userId: string): 
 }
 
 export type AdminChangeResult =
-  | { ok: true }
+  | { ok: true; promoted?: string }
   | { ok: false; reason: 'not_an_admin' | 'not_a_member' | 'last_admin' };
 
 /**
@@ -74,8 +74,8 @@ export async function removeFromGroup(db: Database, roomId: string, adminId: str
     if (!members.some((m) => m.userId === userId)) return { ok: false, reason: 'not_a_member' };
     await tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
     await tx.insert(roomBans).values({ roomId, userId, bannedBy: adminId }).onConflictDoNothing();
-    await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
-    return { ok: true };
+    const promoted = await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
+    return { ok: true, promoted };
   });
 }
 
@@ -97,17 +97,20 @@ export async function changeRole(db: Database, roomId: string, adminId: string, 
   });
 }
 
-export type JoinResult = { ok: true; joined: boolean } | { ok: false; reason: 'full' | 'banned' | 'no_group' | 'not_an_admin' };
+export type JoinResult =
+  | { ok: true; joined: string[] }
+  | { ok: false; reason: 'full' | 'banned' | 'no_group' | 'not_an_admin' };
 
 /**
- * Adds a member, within the size limit. `via` says who lets them in: an admin
- * (`adminId`, checked under the lock; lifts a ban) or an invite link (refused to
- * people an admin removed).
+ * Adds members, within the size limit, in one transaction whatever their number
+ * (one insert for all). `via` says who lets them in: an admin (`adminId`, checked
+ * under the lock; lifts bans) or an invite link (refused to people an admin
+ * removed). `joined` leaves out those already members.
  */
 export async function joinGroup(
   db: Database,
   roomId: string,
-  userId: string,
+  userIds: string[],
   maxMembers: number,
   via: { adminId: string } | { invite: true },
 ): Promise<JoinResult> {
@@ -117,24 +120,22 @@ export async function joinGroup(
     if ('adminId' in via && members.find((m) => m.userId === via.adminId)?.role !== 'admin') {
       return { ok: false, reason: 'not_an_admin' };
     }
-    if (members.some((m) => m.userId === userId)) return { ok: true, joined: false };
+    const present = new Set(members.map((m) => m.userId));
+    const newcomers = [...new Set(userIds)].filter((id) => !present.has(id));
+    if (newcomers.length === 0) return { ok: true, joined: [] };
+    const theirBans = and(eq(roomBans.roomId, roomId), inArray(roomBans.userId, newcomers));
     if ('invite' in via) {
-      const [ban] = await tx
-        .select({ userId: roomBans.userId })
-        .from(roomBans)
-        .where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)))
-        .limit(1);
+      const [ban] = await tx.select({ userId: roomBans.userId }).from(roomBans).where(theirBans).limit(1);
       if (ban) return { ok: false, reason: 'banned' };
     } else {
-      await tx.delete(roomBans).where(and(eq(roomBans.roomId, roomId), eq(roomBans.userId, userId)));
+      await tx.delete(roomBans).where(theirBans);
     }
-    if (members.filter((m) => !m.deleted).length >= maxMembers) return { ok: false, reason: 'full' };
+    if (members.filter((m) => !m.deleted).length + newcomers.length > maxMembers) return { ok: false, reason: 'full' };
     // A newcomer has read nothing new yet: the history before they joined is not "unread" to them
     // (nor, for someone removed and added back, what they missed while away).
-    await tx
-      .insert(roomMembers)
-      .values({ roomId, userId, role: 'member', lastReadSeq: sql`(select last_seq from ${rooms} where id = ${roomId})` });
-    return { ok: true, joined: true };
+    const lastSeq = sql<number>`(select last_seq from ${rooms} where id = ${roomId})`;
+    await tx.insert(roomMembers).values(newcomers.map((userId) => ({ roomId, userId, role: 'member' as const, lastReadSeq: lastSeq })));
+    return { ok: true, joined: newcomers };
   });
 }
 

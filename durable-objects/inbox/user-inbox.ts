@@ -16,14 +16,7 @@ import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/r
 import type { Env } from '../../worker/env';
 import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type WireMessage } from '../protocol';
 import { readConnectRequest, refuseConnection } from '../room/connect-request';
-import {
-  HibernatingSockets,
-  attachmentOf,
-  closeSessionSockets,
-  echoClose,
-  markLive,
-  sendFrame,
-} from '../shared/sockets';
+import { HibernatingSockets, echoClose, sendFrame } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
 import { lazyObjectDatabase } from '../shared/object-database';
 import { UsedTickets } from '../shared/used-tickets';
@@ -72,7 +65,7 @@ export class UserInbox extends DurableObject<Env> {
       const contacts = await contactsOf(this.db(), userId);
       const states = await Promise.all(contacts.map((c) => this.presenceOf(c)));
       sendFrame(ws, { type: 'inbox_ready', userId, contacts: states });
-      markLive(ws);
+      this.sockets.markLive(ws);
       if (firstTab) this.announce(userId, contacts, { userId, online: true, lastSeenAt: null });
     } catch (err) {
       console.error('inbox greeting failed', err);
@@ -106,6 +99,11 @@ export class UserInbox extends DurableObject<Env> {
 
   contactPresence(presence: ContactPresence): void {
     this.sockets.broadcast({ type: 'contact_presence', contact: presence });
+  }
+
+  /** Several contacts at once (people who just started sharing a group): one call, one frame each. */
+  contactsPresence(presences: ContactPresence[]): void {
+    for (const contact of presences) this.sockets.broadcast({ type: 'contact_presence', contact });
   }
 
   roomActivity(message: WireMessage): void {
@@ -145,7 +143,7 @@ export class UserInbox extends DurableObject<Env> {
   }
 
   disconnectSession(sessionId: string): number {
-    return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
+    return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 
   // ------------------------------------------------------------------ socket events
@@ -166,7 +164,8 @@ export class UserInbox extends DurableObject<Env> {
   }
 
   private async leave(ws: WebSocket): Promise<void> {
-    const { userId } = attachmentOf(ws);
+    const { userId } = this.sockets.attachmentOf(ws);
+    this.sockets.forget(ws);
     if (this.sockets.socketsOf(userId, ws).length > 0) return;
     const now = new Date();
     try {

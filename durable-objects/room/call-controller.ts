@@ -18,7 +18,7 @@ import {
   type CallState,
   type ClientFrame,
 } from '../protocol';
-import { attachmentOf, errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
+import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
 
 export type CallFrame = Extract<
   ClientFrame,
@@ -194,7 +194,7 @@ export class CallController {
       return sendFrame(ws, errorFrame('forbidden', 'signaling starts once the call is accepted'));
     }
     const targetSocketId = me.userId === call.state.callerId ? call.calleeSocketId : call.callerSocketId;
-    const target = this.deps.sockets.all().find((s) => attachmentOf(s).socketId === targetSocketId);
+    const target = this.deps.sockets.all().find((s) => this.deps.sockets.attachmentOf(s).socketId === targetSocketId);
     if (!target || target.readyState !== WebSocket.OPEN) {
       return sendFrame(ws, errorFrame('unavailable', 'the other side is reconnecting; send it again after call_state'));
     }
@@ -218,7 +218,7 @@ export class CallController {
   async socketClosed(ws: WebSocket): Promise<void> {
     const call = this.load();
     if (!call) return;
-    const { socketId } = attachmentOf(ws);
+    const { socketId } = this.deps.sockets.attachmentOf(ws);
     if (call.state.status === 'ringing' && socketId === call.callerSocketId) return this.finish(call, 'missed');
     if (call.state.status === 'accepted' && (socketId === call.callerSocketId || socketId === call.calleeSocketId)) {
       await this.setDeadline(call, Date.now() + CALL_REJOIN_GRACE_MS);
@@ -240,7 +240,7 @@ export class CallController {
   }
 
   private isOpen(socketId: string | null): boolean {
-    return this.deps.sockets.all().some((s) => s.readyState === WebSocket.OPEN && attachmentOf(s).socketId === socketId);
+    return this.deps.sockets.all().some((s) => s.readyState === WebSocket.OPEN && this.deps.sockets.attachmentOf(s).socketId === socketId);
   }
 
   private async finish(call: ActiveCall, outcome: 'rejected' | 'missed' | 'ended'): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import { messagesAfter } from '../../drizzle/queries/messages';
 import { HISTORY_PAGE_SIZE, MAX_RESUME_MESSAGES, type MemberState } from '../protocol';
-import { markLive, sendFrame } from '../shared/sockets';
+import { sendFrame, type HibernatingSockets } from '../shared/sockets';
 import type { ObjectDatabase } from '../shared/object-database';
 import type { RoomLocalState } from './local-state';
 import type { MessageLog } from './message-log';
@@ -18,6 +18,7 @@ const TRY_AGAIN_LATER = 1013;
 
 export interface CatchUpDeps {
   local: RoomLocalState;
+  sockets: HibernatingSockets;
   log: MessageLog;
   database: ObjectDatabase;
   roomId: string;
@@ -30,7 +31,7 @@ export async function catchUp(ws: WebSocket, userId: string, after: number | und
   const readyLastSeq = local.lastSeq;
   sendFrame(ws, { type: 'ready', roomId, userId, lastSeq: readyLastSeq, members: deps.members() });
   if (after === undefined) {
-    markLive(ws);
+    deps.sockets.markLive(ws);
     return true;
   }
   const oldestResumed = readyLastSeq - MAX_RESUME_MESSAGES;
@@ -62,6 +63,6 @@ export async function catchUp(ws: WebSocket, userId: string, after: number | und
   }
   // `synced` always answers `after=`, even when nothing was missed: one rule for clients.
   sendFrame(ws, { type: 'synced', lastSeq, complete: after >= oldestResumed || sent === 0 });
-  markLive(ws);
+  deps.sockets.markLive(ws);
   return true;
 }

@@ -16,7 +16,6 @@ import {
   PING_FRAME,
   PONG_FRAME,
   TYPING_TTL_MS,
-  parseClientFrame,
   type Attachment,
   type ClientFrame,
   type MemberState,
@@ -31,22 +30,15 @@ import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
 import { readConnectRequest, refuseConnection } from './connect-request';
-import { RoomLocalState } from './local-state';
+import { RoomLocalState, type CachedMember, type MembershipDelta } from './local-state';
 import { MessageLog } from './message-log';
 import { Outbox, OUTBOX_DEADLINE } from './outbox';
 import { RoomMessages } from './room-messages';
 import { SerialQueue } from './serial-queue';
 import { Deadlines } from '../shared/deadlines';
-import {
-  HibernatingSockets,
-  attachmentOf,
-  closeSessionSockets,
-  echoClose,
-  errorFrame,
-  sendFrame,
-  type SocketAttachment,
-} from '../shared/sockets';
+import { HibernatingSockets, echoClose, errorFrame, sendFrame, type SocketAttachment } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
+import { parseClientFrameFast } from '../protocol-fast-path';
 import { ObjectDatabase } from '../shared/object-database';
 import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
 import { UsedTickets } from '../shared/used-tickets';
@@ -82,6 +74,10 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly calls: CallController;
   /** Per-user buckets; lost on hibernation, which only follows idleness, when they are full anyway. */
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Loading the members and the seq counter from Postgres, once in a room's life (shared by concurrent callers). */
+  private starting: Promise<void> | undefined;
+  /** Bumped by every membership change applied: a reload read before one is stale and dropped. */
+  private membershipVersion = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,7 +112,7 @@ export class ChatRoom extends DurableObject<Env> {
       attachmentDeleted: (id) => this.deleteFiles([id]),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
-        return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
+        return this.local.members().flatMap((m) => (live.has(m.userId) ? [] : [m.userId]));
       },
       // Two people who have both written in a direct room become contacts (presence); the check reads Postgres.
       firstMessageOf: (userId) =>
@@ -160,9 +156,8 @@ export class ChatRoom extends DurableObject<Env> {
       return refuseConnection(401, 'unauthorized', 'ticket already used');
     }
     try {
-      // Once in the room's life each; after that a connection needs no database at all.
-      await this.ensureMembers();
-      await this.messages.ensureSeqAuthority();
+      // Once in the room's life; after that a connection needs no database at all.
+      await this.ensureStarted();
     } catch (err) {
       console.error('room could not start', err);
       return refuseConnection(503, 'unavailable', 'this conversation cannot be opened right now; try again shortly');
@@ -182,6 +177,7 @@ export class ChatRoom extends DurableObject<Env> {
     const firstSocketOfUser = this.sockets.socketsOf(connect.userId, server).length === 0;
     void catchUp(server, connect.userId, connect.after, {
       local: this.local,
+      sockets: this.sockets,
       log: this.log,
       database: this.database,
       roomId: this.roomId,
@@ -196,18 +192,18 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     if (refuseOversizedFrame(ws, raw)) return;
-    const parsed = parseClientFrame(raw);
+    const parsed = parseClientFrameFast(raw);
     // Delivery reports are the cheapest frame there is, and never limited: limiting them would close readers.
     if (parsed.ok && parsed.frame.type === 'received') return this.backlog.received(ws);
-    const me = attachmentOf(ws);
+    const me = this.sockets.attachmentOf(ws);
     // Membership is checked on every frame, not only at the upgrade: members can be removed.
     if (!this.local.isMember(me.userId)) {
       sendFrame(ws, errorFrame('not_a_member', 'you are no longer a member of this room'));
-      ws.close(CLOSE_CODES.notAMember, 'not a member');
+      this.sockets.close(ws, CLOSE_CODES.notAMember, 'not a member');
       return;
     }
     if (Date.now() > me.sessionExpiresAt) {
-      ws.close(CLOSE_CODES.sessionEnded, 'session expired: sign in again');
+      this.sockets.close(ws, CLOSE_CODES.sessionEnded, 'session expired: sign in again');
       return;
     }
     // Invalid frames cost a token too: a flood of garbage is a flood.
@@ -291,7 +287,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** May `userId` connect? From the room's own cache (no database once loaded). */
   async access(roomId: string, userId: string): Promise<'member' | 'not_member' | 'blocked'> {
     this.local.roomId ??= roomId;
-    await this.ensureMembers();
+    await this.ensureStarted();
     if (!this.local.isMember(userId)) return 'not_member';
     return this.local.blocked ? 'blocked' : 'member';
   }
@@ -303,7 +299,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!blocked) return;
     for (const ws of this.sockets.all()) {
       sendFrame(ws, errorFrame('forbidden', BLOCKED_CONVERSATION_TEXT));
-      ws.close(CLOSE_CODES.notAMember, 'conversation blocked');
+      this.sockets.close(ws, CLOSE_CODES.notAMember, 'conversation blocked');
     }
   }
 
@@ -339,7 +335,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */
   async tailPage(roomId: string, userId: string, before: number | undefined, limit: number): Promise<TailPage> {
     this.local.roomId ??= roomId;
-    await this.ensureMembers();
+    await this.ensureStarted();
     if (!this.local.isMember(userId)) return { member: false, messages: [], tailStart: 0 };
     const lastSeq = this.local.lastSeq;
     return { member: true, messages: this.log.before(before, limit), tailStart: this.log.tailStart(lastSeq) };
@@ -353,39 +349,92 @@ export class ChatRoom extends DurableObject<Env> {
 
   // ------------------------------------------------------------------ members and presence
 
-  private async ensureMembers(): Promise<void> {
-    if (!this.local.membersLoaded) await this.reloadMembers();
+  /**
+   * The members and the seq counter, from the room's storage; a room new to its
+   * storage loads both from Postgres once (together, shared by concurrent callers).
+   */
+  private async ensureStarted(): Promise<void> {
+    if (this.local.membersLoaded && this.local.seqAuthoritative) return;
+    this.starting ??= Promise.all([
+      this.local.membersLoaded ? undefined : this.reloadMembers(),
+      this.messages.ensureSeqAuthority(),
+    ]).then(
+      () => {
+        this.starting = undefined;
+      },
+      (err: unknown) => {
+        this.starting = undefined;
+        throw err;
+      },
+    );
+    await this.starting;
   }
 
-  private async reloadMembers(): Promise<void> {
+  /** The member list from Postgres; false (nothing applied) if a change was applied while it was read. */
+  private async reloadMembers(): Promise<boolean> {
+    const version = this.membershipVersion;
     const members = await this.database.run('loading the members', (db) => listMembers(db, this.roomId));
+    if (version !== this.membershipVersion) return false;
     this.local.replaceMembers(members);
+    return true;
   }
 
   /**
-   * Called by the Worker after it changed the membership in Postgres: reloads
-   * it, closes the sockets of anyone removed and tells everyone else.
+   * Called by the Worker after it changed the membership in Postgres, with the
+   * change. With the room's state in storage this needs no database: the change,
+   * its line, closing the removed members' sockets and the new `members` are one
+   * synchronous step, so no frame of a removed member is taken after the line and
+   * none reaches them. Without a delta (a profile changed) the list is reloaded.
    */
-  async membersChanged(roomId: string, roomName: string | null, notice: string | null): Promise<void> {
+  async membersChanged(roomId: string, roomName: string | null, notice: string | null, delta?: MembershipDelta): Promise<void> {
     this.local.roomId ??= roomId;
-    await this.queue.run(async () => {
-      if (notice) {
-        await this.messages.ensureSeqAuthority();
-        this.messages.post({ senderId: null, type: 'system', key: crypto.randomUUID(), content: notice, replyToSeq: null });
+    if (!delta) {
+      await this.queue.run(async () => {
+        if (await this.reloadMembers()) this.afterMembershipChange(roomName);
+      });
+      return;
+    }
+    await this.ensureStarted();
+    // From here on nothing awaits. Sends already received get their seqs before the line.
+    this.messages.commitPending();
+    this.local.applyDelta(delta);
+    this.membershipVersion += 1;
+    if (notice) this.messages.post({ senderId: null, type: 'system', key: crypto.randomUUID(), content: notice, replyToSeq: null });
+    this.afterMembershipChange(roomName);
+    if (delta.added?.length || delta.removed?.length || delta.roles?.length) this.reconcileMembers(roomName);
+  }
+
+  /** Closes the sockets of anyone no longer a member and tells everyone else the new list. */
+  private afterMembershipChange(roomName: string | null): void {
+    for (const [ws, attachment] of [...this.sockets.entries()]) {
+      if (this.local.isMember(attachment.userId)) continue;
+      sendFrame(ws, errorFrame('not_a_member', 'you were removed from this room'));
+      this.sockets.close(ws, CLOSE_CODES.notAMember, 'removed from the room');
+    }
+    this.sockets.broadcast({ type: 'members', members: this.memberStates(), name: roomName });
+  }
+
+  /**
+   * Deltas of two concurrent changes can reach the room in the other order than
+   * Postgres committed them: in the background, the room compares its list with
+   * Postgres once more and applies any difference. Never on the message path.
+   */
+  private reconcileMembers(roomName: string | null): void {
+    void this.queue.run(async () => {
+      const before = this.local.members().map(memberKey).join('\n');
+      try {
+        if (!(await this.reloadMembers())) return;
+      } catch (err) {
+        console.error('members reconcile failed', (err as { code?: unknown }).code ?? 'unknown');
+        return;
       }
-      await this.reloadMembers();
-      for (const ws of this.sockets.all()) {
-        if (this.local.isMember(attachmentOf(ws).userId)) continue;
-        sendFrame(ws, errorFrame('not_a_member', 'you were removed from this room'));
-        ws.close(CLOSE_CODES.notAMember, 'removed from the room');
-      }
-      this.sockets.broadcast({ type: 'members', members: this.memberStates(), name: roomName });
+      if (this.local.members().map(memberKey).join('\n') !== before) this.afterMembershipChange(roomName);
     });
   }
 
   /** Closes every socket opened under a session that has just been revoked (logout). */
   async disconnectSession(sessionId: string): Promise<number> {
-    return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
+    return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 
   private memberStates(): MemberState[] {
@@ -405,7 +454,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** A socket is gone: presence for the room, and a call that may have lost a participant. */
   private leave(ws: WebSocket): void {
     this.backlog.forget(ws);
-    const me = attachmentOf(ws);
+    const me = this.sockets.attachmentOf(ws);
+    this.sockets.forget(ws);
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
       this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws);
     }
@@ -420,6 +470,11 @@ function reportTo(ws: WebSocket) {
     sendFrame(ws, errorFrame('unavailable', 'the room could not complete that; try again'));
     return null;
   };
+}
+
+/** What a member list change is about (read cursors move on their own). */
+function memberKey(m: CachedMember): string {
+  return [m.userId, m.username, m.displayName, m.avatarId ?? '', m.role, m.deleted ? 1 : 0].join('\u0000');
 }
 
 function assertNever(frame: never): never {

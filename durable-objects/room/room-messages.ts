@@ -121,13 +121,18 @@ export class RoomMessages {
     this.commitScheduled = true;
     // Group commit: the sends that arrive before the timer fires are written in one turn, so one
     // storage commit (one disk flush) carries them all; acks wait for it either way (output gate).
-    setTimeout(() => this.commitQueued(), 0);
+    setTimeout(() => this.commitPending(), 0);
   }
 
-  private commitQueued(): void {
+  /**
+   * Commits the sends received so far now (the timer then finds nothing): a
+   * membership change calls it so that what arrived before it is ordered before its line.
+   */
+  commitPending(): void {
+    this.commitScheduled = false;
+    if (this.queued.size === 0) return;
     const batch = [...this.queued.values()];
     this.queued.clear();
-    this.commitScheduled = false;
     for (const { input, waiters } of batch) {
       this.append(input, waiters);
     }
@@ -245,7 +250,7 @@ export class RoomMessages {
   read(me: SocketAttachment, seq: number): void {
     const { local, log, sockets, outbox } = this.deps;
     const upTo = Math.min(seq, local.lastSeq);
-    const current = local.members().find((m) => m.userId === me.userId)?.lastReadSeq ?? 0;
+    const current = local.lastReadOf(me.userId);
     if (upTo <= current) return;
     local.setLastRead(me.userId, upTo);
     log.noteRead(me.userId, upTo);

@@ -20,14 +20,6 @@ export interface SocketAttachment extends SocketIdentity {
   live: boolean;
 }
 
-export function attachmentOf(ws: WebSocket): SocketAttachment {
-  return ws.deserializeAttachment() as SocketAttachment;
-}
-
-export function markLive(ws: WebSocket): void {
-  ws.serializeAttachment({ ...attachmentOf(ws), live: true } satisfies SocketAttachment);
-}
-
 /** Sends one frame; a socket that closed meanwhile is not an error worth raising. */
 export function sendFrame(ws: WebSocket, frame: ServerFrame | InboxFrame | string): void {
   try {
@@ -45,66 +37,126 @@ export function errorFrame(
   return { type: 'error', code, message, ...extra };
 }
 
+/**
+ * The object's sockets and who each one is, in memory: read from the runtime
+ * once when the object wakes (each attachment deserialized once), then kept in
+ * step on accept, markLive and close, so a broadcast is a loop over a map. The
+ * serialized attachment stays the durable copy for the next wake.
+ */
 export class HibernatingSockets {
+  private readonly open = new Map<WebSocket, SocketAttachment>();
+
   /** `onBroadcast` is told what each live socket was sent (a room counts readers' backlogs with it). */
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly onBroadcast?: (ws: WebSocket, characters: number) => void,
-  ) {}
+  ) {
+    for (const ws of ctx.getWebSockets()) {
+      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
+      if (attachment) this.open.set(ws, attachment);
+    }
+  }
 
   accept(ws: WebSocket, identity: SocketIdentity): void {
-    // The user id tag lets presence ask "any other socket of this user?" without a scan.
+    // The user id tag lets other code ask the runtime for one user's sockets.
     this.ctx.acceptWebSocket(ws, [identity.userId]);
-    ws.serializeAttachment({ ...identity, socketId: crypto.randomUUID(), live: false } satisfies SocketAttachment);
+    const attachment: SocketAttachment = { ...identity, socketId: crypto.randomUUID(), live: false };
+    ws.serializeAttachment(attachment);
+    this.open.set(ws, attachment);
+  }
+
+  /** Who `ws` is (also for a socket already closed and forgotten: its serialized copy). */
+  attachmentOf(ws: WebSocket): SocketAttachment {
+    return this.open.get(ws) ?? (ws.deserializeAttachment() as SocketAttachment);
+  }
+
+  /** From now on `ws` gets live frames. A socket closed meanwhile stays forgotten. */
+  markLive(ws: WebSocket): void {
+    const attachment = this.open.get(ws);
+    if (!attachment) return;
+    attachment.live = true;
+    ws.serializeAttachment(attachment);
+  }
+
+  /** The socket closed (or errored): it is no longer counted or sent to. */
+  forget(ws: WebSocket): void {
+    this.open.delete(ws);
+  }
+
+  /** Closes `ws` from our side and stops sending to it in the same step. */
+  close(ws: WebSocket, code: number, reason: string): void {
+    this.open.delete(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closing.
+    }
   }
 
   /** Sends to every live socket, optionally but one; encodes the frame once. */
   broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket): void {
     const encoded = JSON.stringify(frame);
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) {
-        sendFrame(ws, encoded);
-        this.onBroadcast?.(ws, encoded.length);
+    for (const [ws, attachment] of this.open) {
+      if (!attachment.live || ws === except) continue;
+      if (ws.readyState !== WebSocket.OPEN) {
+        if (ws.readyState === WebSocket.CLOSED) this.open.delete(ws);
+        continue;
       }
+      sendFrame(ws, encoded);
+      this.onBroadcast?.(ws, encoded.length);
     }
   }
 
   /** Open sockets of a user, leaving out one that is closing. */
   socketsOf(userId: string, except?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets(userId).filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+    const sockets: WebSocket[] = [];
+    for (const [ws, attachment] of this.open) {
+      if (attachment.userId === userId && ws !== except && ws.readyState === WebSocket.OPEN) sockets.push(ws);
+    }
+    return sockets;
   }
 
   /** Users with a socket that receives live frames. */
   liveUserIds(): Set<string> {
     const live = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) live.add(attachmentOf(ws).userId);
+    for (const [ws, attachment] of this.open) {
+      if (attachment.live && ws.readyState === WebSocket.OPEN) live.add(attachment.userId);
     }
     return live;
   }
 
   onlineUserIds(): Set<string> {
     const online = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws.readyState === WebSocket.OPEN) online.add(attachmentOf(ws).userId);
+    for (const [ws, attachment] of this.open) {
+      if (ws.readyState === WebSocket.OPEN) online.add(attachment.userId);
     }
     return online;
   }
 
-  all(): WebSocket[] {
-    return this.ctx.getWebSockets();
+  /** Every socket still counted, with who it is. */
+  entries(): IterableIterator<[WebSocket, SocketAttachment]> {
+    return this.open.entries();
   }
-}
 
-/** Closes every socket opened under `sessionId` (after logout); returns how many. */
-export function closeSessionSockets(sockets: WebSocket[], sessionId: string, code: number): number {
-  let closed = 0;
-  for (const ws of sockets) {
-    if (attachmentOf(ws).sessionId !== sessionId) continue;
-    ws.close(code, 'signed out');
-    closed += 1;
+  /** Every socket still counted. */
+  all(): WebSocket[] {
+    return [...this.open.keys()];
   }
-  return closed;
+
+  /** Closes every socket opened under `sessionId` (after logout); returns how many. */
+  closeSession(sessionId: string, code: number): number {
+    return this.closeWhere((a) => a.sessionId === sessionId, code, 'signed out');
+  }
+
+  private closeWhere(match: (attachment: SocketAttachment) => boolean, code: number, reason: string): number {
+    let closed = 0;
+    for (const [ws, attachment] of [...this.open]) {
+      if (!match(attachment)) continue;
+      this.close(ws, code, reason);
+      closed += 1;
+    }
+    return closed;
+  }
 }
 
 /** Completes the close handshake the client started (1005, "no code", cannot be sent back). */
@@ -112,6 +164,6 @@ export function echoClose(ws: WebSocket, code: number, reason: string): void {
   try {
     ws.close(code === 1005 ? 1000 : code, reason);
   } catch {
-    // Already closed by the runtime's automatic close reply.
+    // Already closing: the runtime's automatic close reply.
   }
 }

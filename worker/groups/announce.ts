@@ -1,6 +1,7 @@
 /** Tells the room object and the affected inboxes that a group's membership or name changed. */
 import type { Context } from 'hono';
-import { listMembers } from '../../drizzle/queries/rooms';
+import type { RoomMemberView } from '../../drizzle/queries/rooms';
+import type { MembershipDelta, Role } from '../../durable-objects/room/local-state';
 import { personToken } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { introduceContacts } from '../realtime/introduce';
@@ -8,32 +9,47 @@ import { introduceContacts } from '../realtime/introduce';
 export interface MembershipChange {
   added?: string[];
   removed?: string[];
+  /** Roles changed with it: the target of a role change, a successor promoted when the last admin left. */
+  roles?: { userId: string; role: Role }[];
   renamed?: boolean;
   /** A line for the room's timeline, e.g. "<@id|alice> added <@id|bob>" (protocol.ts personToken). */
   notice?: string;
+  /** A group just created: its room object has nothing to update and loads its members on first use. */
+  created?: boolean;
 }
 
+/**
+ * `members` is the list after the change (listMembers): the room gets the added
+ * members' entries with the call, so it applies the change without a database
+ * round trip of its own, in the same step as the line.
+ */
 export async function announceMembershipChange(
   c: Context<AppEnv>,
   roomId: string,
   name: string | null,
+  members: RoomMemberView[],
   change: MembershipChange,
 ): Promise<void> {
   const { env } = c;
-  // Awaited: when the response arrives, removed members' sockets are already closed.
-  await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null);
+  if (!change.created) {
+    const added = new Set(change.added);
+    const delta: MembershipDelta = {
+      added: members.filter((m) => added.has(m.userId)),
+      removed: change.removed ?? [],
+      roles: change.roles ?? [],
+    };
+    // Awaited: when the response arrives, removed members' sockets are already closed.
+    await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null, delta);
+  }
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
   const updates = [
     ...(change.added ?? []).map((id) => inbox(id).roomsChanged(roomId, 'added')),
     ...(change.removed ?? []).map((id) => inbox(id).roomsChanged(roomId, 'removed')),
   ];
-  if (change.renamed) {
-    const members = await listMembers(c.var.db(), roomId);
-    updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
-  }
+  if (change.renamed) updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
   if (change.added?.length) {
-    const members = await listMembers(c.var.db(), roomId);
-    const existing = members.map((m) => m.userId).filter((id) => !change.added!.includes(id));
+    const newcomers = new Set(change.added);
+    const existing = members.map((m) => m.userId).filter((id) => !newcomers.has(id));
     updates.push(introduceContacts(env, c.var.db(), change.added, existing));
   }
   const results = await Promise.allSettled(updates);

@@ -1,8 +1,26 @@
 /** Groups end to end inside workerd: REST changes, the room's reaction, the inboxes'. */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { drizzleOver, openPool } from '../../drizzle/connection';
+import { users } from '../../drizzle/schema';
 import { CLOSE_CODES, systemParts } from '../../durable-objects/protocol';
+import { uniqueName } from '../../tests/support/api';
 import { api, connectInbox, connectRoom } from '../../tests/support/workerd-client';
+import { MAX_GROUP_MEMBERS } from './limits';
+
+/** `count` accounts written straight to Postgres: registering hundreds through the API would test the password hash. */
+async function seedUsers(count: number): Promise<{ id: string; username: string }[]> {
+  const pool = openPool(env, { max: 1 });
+  try {
+    const rows = Array.from({ length: count }, () => {
+      const username = uniqueName('bulk').toLowerCase();
+      return { username, email: `${username}@example.test`, displayName: username, passwordHash: 'not-a-hash' };
+    });
+    return await drizzleOver(pool).insert(users).values(rows).returning({ id: users.id, username: users.username });
+  } finally {
+    await pool.end();
+  }
+}
 
 describe('groups', () => {
   it('makes the creator admin and lists members with roles', async () => {
@@ -105,5 +123,45 @@ describe('groups', () => {
     const benInbox = await connectInbox(ben);
     const roomId = await api.createGroup(ann, 'Surprise', [ben]);
     expect(await benInbox.inbox.next('rooms_changed')).toMatchObject({ roomId, change: 'added' });
+  });
+
+  it('creates a group of the largest size and adds many at once, each in one change with one line', async () => {
+    const ann = await api.register('ann');
+    const founders = await seedUsers(MAX_GROUP_MEMBERS - 1 - 60);
+    const created = await api.json<{ room: { id: string; members: { userId: string; role: string }[] } }>(
+      'POST',
+      '/api/groups',
+      { name: 'Everyone', members: founders.map((u) => u.username) },
+      ann.token,
+    );
+    const roomId = created.room.id;
+    expect(created.room.members).toHaveLength(MAX_GROUP_MEMBERS - 60);
+    const a = await connectRoom(ann, roomId);
+    expect(a.ready.members).toHaveLength(MAX_GROUP_MEMBERS - 60);
+
+    // Sixty more at once fill the group: one line names them all, one `members` lists everyone.
+    const later = await seedUsers(60);
+    const added = await api.json<{ room: { members: { userId: string }[] } }>(
+      'POST',
+      `/api/groups/${roomId}/members`,
+      { usernames: later.map((u) => u.username) },
+      ann.token,
+    );
+    expect(added.room.members).toHaveLength(MAX_GROUP_MEMBERS);
+    const line = await a.inbox.next('message', (f) => f.message.type === 'system');
+    const named = systemParts(line.message.content).flatMap((p) => ('userId' in p ? [p.userId] : []));
+    expect(named).toEqual([ann.id, ...later.map((u) => u.id)]);
+    expect((await a.inbox.next('members')).members.map((m) => m.userId).sort()).toEqual(
+      [ann.id, ...founders.map((u) => u.id), ...later.map((u) => u.id)].sort(),
+    );
+    expect(await a.inbox.none('message')).toHaveLength(0);
+
+    // Full: one more is refused, and a list with someone already in is told who.
+    const [extra] = await seedUsers(1);
+    const full = await api.request('POST', `/api/groups/${roomId}/members`, { usernames: [extra!.username] }, ann.token);
+    expect(full.status).toBe(409);
+    const again = await api.request('POST', `/api/groups/${roomId}/members`, { usernames: [later[0]!.username] }, ann.token);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain(later[0]!.username);
   });
 });

@@ -1,19 +1,20 @@
 /**
- * /api/groups: group rooms and their membership. Admins rename, add, remove and
- * change roles; anyone may leave. Every change is written to Postgres first,
- * then the room's object reloads its members (closing removed members'
- * sockets) and the affected users' inboxes are told to refetch their room list.
+ * /api/groups: group rooms and their membership. Admins rename, add (one or many
+ * at once), remove and change roles; anyone may leave. Every change is written
+ * to Postgres first, then handed to the room's object, which applies it with its
+ * line (closing removed members' sockets), and the affected users' inboxes are
+ * told to refetch their room list. The cost of a change does not grow with the
+ * number of people in it beyond one call per inbox.
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { createGroup, findUsersByUsernames, renameGroup } from '../../drizzle/queries/groups';
 import { changeRole, joinGroup, leaveGroup, removeFromGroup } from '../../drizzle/queries/membership';
-import { listMembers } from '../../drizzle/queries/rooms';
+import { listMembers, type RoomMemberView } from '../../drizzle/queries/rooms';
 import { personToken, quotedInSystemLine } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
-import { findUserByUsername } from '../auth/users';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { actorToken, announceMembershipChange } from './announce';
@@ -27,8 +28,21 @@ export const groupRoutes = new Hono<AppEnv>();
 groupRoutes.use('/groups', requireUser);
 groupRoutes.use('/groups/*', requireUser);
 
-async function roomResponse(c: Context<AppEnv>, roomId: string, name: string | null) {
-  return { room: { id: roomId, kind: 'group' as const, name, members: await listMembers(c.var.db(), roomId) } };
+function roomResponse(roomId: string, name: string | null, members: RoomMemberView[]) {
+  return { room: { id: roomId, kind: 'group' as const, name, members } };
+}
+
+/** Users by username, all of them or a 400 naming the missing. */
+async function usersNamed(c: Context<AppEnv>, usernames: string[]) {
+  const found = await findUsersByUsernames(c.var.db(), usernames);
+  const missing = usernames.filter((u) => !found.some((f) => f.username === u));
+  if (missing.length > 0) throw badRequest(`no such users: ${missing.join(', ')}`);
+  return found;
+}
+
+/** "<@a|ann> added <@b|bob>, <@c|cat>": one line however many were added. */
+function addedLine(c: Context<AppEnv>, people: { id: string; username: string }[]): string {
+  return `${actorToken(c)} added ${people.map((p) => personToken(p.id, p.username)).join(', ')}`;
 }
 
 groupRoutes.post('/groups', async (c) => {
@@ -37,37 +51,49 @@ groupRoutes.post('/groups', async (c) => {
     z.strictObject({ name: groupName, members: z.array(usernameSchema).max(MAX_GROUP_MEMBERS - 1).default([]) }),
   );
   const db = c.var.db();
-  const found = await findUsersByUsernames(db, body.members);
-  const missing = body.members.filter((u) => !found.some((f) => f.username === u));
-  if (missing.length > 0) throw badRequest(`no such users: ${missing.join(', ')}`);
+  const found = await usersNamed(c, body.members);
   await requireConsentToAdd(c, found.filter((f) => f.id !== c.var.user.userId));
   const roomId = await createGroup(db, body.name, c.var.user.userId, found.map((f) => f.id));
-  await announceMembershipChange(c, roomId, body.name, {
+  const members = await listMembers(db, roomId);
+  await announceMembershipChange(c, roomId, body.name, members, {
+    created: true,
     added: found.map((f) => f.id).filter((id) => id !== c.var.user.userId),
   });
-  return c.json(await roomResponse(c, roomId, body.name), 201);
+  return c.json(roomResponse(roomId, body.name, members), 201);
 });
 
 groupRoutes.patch('/groups/:roomId', async (c) => {
   const { roomId } = await requireGroupAdmin(c);
   const { name } = await readJson(c, z.strictObject({ name: groupName }));
   await renameGroup(c.var.db(), roomId, name);
-  await announceMembershipChange(c, roomId, name, { renamed: true, notice: `${actorToken(c)} renamed the group to "${quotedInSystemLine(name)}"` });
-  return c.json(await roomResponse(c, roomId, name));
+  const members = await listMembers(c.var.db(), roomId);
+  await announceMembershipChange(c, roomId, name, members, {
+    renamed: true,
+    notice: `${actorToken(c)} renamed the group to "${quotedInSystemLine(name)}"`,
+  });
+  return c.json(roomResponse(roomId, name, members));
 });
 
 groupRoutes.post('/groups/:roomId/members', async (c) => {
   const { roomId, name } = await requireGroupAdmin(c);
-  const { username } = await readJson(c, z.strictObject({ username: usernameSchema }));
+  const body = await readJson(
+    c,
+    z.union([
+      z.strictObject({ username: usernameSchema }),
+      z.strictObject({ usernames: z.array(usernameSchema).min(1).max(MAX_GROUP_MEMBERS - 1) }),
+    ]),
+  );
+  const usernames = 'username' in body ? [body.username] : [...new Set(body.usernames)];
   const db = c.var.db();
-  const user = await findUserByUsername(db, username);
-  if (!user) throw notFound(`no user named ${username}`);
-  await requireConsentToAdd(c, [user]);
-  const result = await joinGroup(db, roomId, user.id, MAX_GROUP_MEMBERS, { adminId: c.var.user.userId });
+  const people = await usersNamed(c, usernames);
+  await requireConsentToAdd(c, people);
+  const result = await joinGroup(db, roomId, people.map((p) => p.id), MAX_GROUP_MEMBERS, { adminId: c.var.user.userId });
   if (!result.ok) throw joinRefusal(result.reason);
-  if (!result.joined) throw conflict(`${username} is already a member`);
-  await announceMembershipChange(c, roomId, name, { added: [user.id], notice: `${actorToken(c)} added ${personToken(user.id, user.username)}` });
-  return c.json(await roomResponse(c, roomId, name), 201);
+  if (result.joined.length === 0) throw conflict(`${usernames.join(', ')} ${usernames.length === 1 ? 'is' : 'are'} already in the group`);
+  const joined = people.filter((p) => result.joined.includes(p.id));
+  const members = await listMembers(db, roomId);
+  await announceMembershipChange(c, roomId, name, members, { added: result.joined, notice: addedLine(c, joined) });
+  return c.json(roomResponse(roomId, name, members), 201);
 });
 
 /** What an admin's change refused under the group's lock means to the client. */
@@ -86,11 +112,13 @@ groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
   if (!removed) throw notFound('that user is not a member');
   const result = await removeFromGroup(db, roomId, c.var.user.userId, userId);
   if (!result.ok) throw adminChangeRefusal(result.reason);
-  await announceMembershipChange(c, roomId, name, {
+  const members = await listMembers(db, roomId);
+  await announceMembershipChange(c, roomId, name, members, {
     removed: [userId],
+    roles: result.promoted ? [{ userId: result.promoted, role: 'admin' }] : [],
     notice: `${actorToken(c)} removed ${personToken(removed.userId, removed.username)}`,
   });
-  return c.json(await roomResponse(c, roomId, name));
+  return c.json(roomResponse(roomId, name, members));
 });
 
 groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
@@ -105,8 +133,9 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
   if (!result.ok) throw adminChangeRefusal(result.reason);
   const them = personToken(target.userId, target.username);
   const notice = role === 'admin' ? `${actorToken(c)} made ${them} an admin` : `${actorToken(c)} removed ${them} as admin`;
-  await announceMembershipChange(c, roomId, name, { notice });
-  return c.json(await roomResponse(c, roomId, name));
+  const members = await listMembers(db, roomId);
+  await announceMembershipChange(c, roomId, name, members, { roles: [{ userId, role }], notice });
+  return c.json(roomResponse(roomId, name, members));
 });
 
 groupRoutes.post('/groups/:roomId/leave', async (c) => {
@@ -115,6 +144,11 @@ groupRoutes.post('/groups/:roomId/leave', async (c) => {
   // One transaction under the group's lock: two last admins leaving at once still leave an admin behind.
   const result = await leaveGroup(c.var.db(), roomId, userId);
   if (!result.ok) throw forbidden('you are not a member of this room');
-  await announceMembershipChange(c, roomId, name, { removed: [userId], notice: `${actorToken(c)} left` });
+  const members = await listMembers(c.var.db(), roomId);
+  await announceMembershipChange(c, roomId, name, members, {
+    removed: [userId],
+    roles: result.promoted ? [{ userId: result.promoted, role: 'admin' }] : [],
+    notice: `${actorToken(c)} left`,
+  });
   return c.body(null, 204);
 });

@@ -16,6 +16,7 @@ import {
   revokeInvite,
 } from '../../drizzle/queries/invites';
 import { countMembers } from '../../drizzle/queries/groups';
+import { listMembers } from '../../drizzle/queries/rooms';
 import { joinGroup } from '../../drizzle/queries/membership';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
@@ -87,12 +88,12 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   const invite = await findUsableInvite(db, await hashToken(token));
   if (!invite) throw notFound('this invite link is invalid, expired or revoked');
   // Under the group's lock: within the size limit, and never for someone an admin removed.
-  const result = await joinGroup(db, invite.roomId, c.var.user.userId, MAX_GROUP_MEMBERS, { invite: true });
+  const result = await joinGroup(db, invite.roomId, [c.var.user.userId], MAX_GROUP_MEMBERS, { invite: true });
   if (!result.ok) throw joinRefusal(result.reason);
-  const { joined } = result;
+  const joined = result.joined.length > 0;
   if (joined) {
     await countInviteUse(db, invite.inviteId);
-    await announceMembershipChange(c, invite.roomId, invite.name, {
+    await announceMembershipChange(c, invite.roomId, invite.name, await listMembers(db, invite.roomId), {
       added: [c.var.user.userId],
       notice: `${actorToken(c)} joined with an invite link`,
     });

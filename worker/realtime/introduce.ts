@@ -5,33 +5,43 @@
  */
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../drizzle/connection';
-import { blockedEitherWay } from '../../drizzle/queries/blocks';
+import { blocksAmong } from '../../drizzle/queries/blocks';
 import { messages, roomMembers, rooms, users } from '../../drizzle/schema';
+import type { ContactPresence } from '../../durable-objects/protocol';
 import type { Env } from '../env';
 
+/**
+ * A constant number of queries and one call per inbox, whatever the group's
+ * size: a group of 256 introduces 65,280 pairs, which must not be 65,280 calls.
+ */
 export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {
   const everyone = [...new Set([...newcomers, ...existing])];
   if (newcomers.length === 0 || everyone.length < 2) return;
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
-  const [rows, online] = await Promise.all([
+  const [rows, online, blocks] = await Promise.all([
     db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, everyone)),
     Promise.all(everyone.map((id) => inbox(id).isOnline().catch(() => false))),
+    blocksAmong(db, everyone),
   ]);
+  const lastSeen = new Map(rows.map((r) => [r.id, r.lastSeenAt]));
   const presence = new Map(
-    everyone.map((id, i) => {
-      const seen = rows.find((r) => r.id === id)?.lastSeenAt ?? null;
-      return [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (seen?.toISOString() ?? null) }];
-    }),
+    everyone.map((id, i) => [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (lastSeen.get(id)?.toISOString() ?? null) }]),
   );
-  const blocked = new Map(await Promise.all(newcomers.map(async (id) => [id, await blockedEitherWay(db, id, everyone)] as const)));
-  const tell: Promise<void>[] = [];
+  // Who learns whose presence: each newcomer and everyone else, both ways, once per pair.
+  const learns = new Map<string, Map<string, ContactPresence>>();
+  const tell = (to: string, about: string) => {
+    let known = learns.get(to);
+    if (!known) learns.set(to, (known = new Map()));
+    known.set(about, presence.get(about)!);
+  };
   for (const a of newcomers) {
     for (const b of everyone) {
-      if (a === b || blocked.get(a)!.has(b)) continue;
-      tell.push(inbox(a).contactPresence(presence.get(b)!), inbox(b).contactPresence(presence.get(a)!));
+      if (a === b || blocks.has(`${a}:${b}`) || blocks.has(`${b}:${a}`)) continue;
+      tell(a, b);
+      tell(b, a);
     }
   }
-  const results = await Promise.allSettled(tell);
+  const results = await Promise.allSettled([...learns].map(([to, known]) => inbox(to).contactsPresence([...known.values()])));
   for (const r of results) if (r.status === 'rejected') console.error('contact introduction failed', r.reason);
 }
 
