@@ -110,8 +110,10 @@ export class UserInbox extends DurableObject<Env> {
     this.sockets.broadcast({ type: 'activity', roomId: message.roomId, message });
   }
 
-  roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): void {
+  /** Returns whether the user is online, so that a group's announcement needs no second call to ask. */
+  roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): boolean {
     this.sockets.broadcast({ type: 'rooms_changed', roomId, change });
+    return this.isOnline();
   }
 
   /**

@@ -2,23 +2,29 @@
  * A Durable Object has one alarm; a room needs several deadlines (a call's ring
  * timeout, the outbox's next flush). Each is kept by name in the object's SQLite
  * storage and the alarm is set to the earliest, so all of them survive
- * hibernation, eviction and restarts.
+ * hibernation, eviction and restarts. They are read once per activation and
+ * kept in memory (written through): the outbox asks on every write.
  */
 export class Deadlines {
   /** What the alarm is set to, as far as this activation knows (undefined: not read yet). */
   private alarmAt?: number | null;
+  private readonly byName = new Map<string, number>();
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly storage: Pick<DurableObjectStorage, 'setAlarm' | 'deleteAlarm' | 'getAlarm'>,
   ) {
     sql.exec('create table if not exists deadlines (name text primary key, at integer not null)');
+    for (const { name, at } of sql.exec<{ name: string; at: number }>('select name, at from deadlines')) this.byName.set(name, at);
   }
 
   /** Sets (or with null clears) the deadline `name`, epoch ms. */
   async set(name: string, at: number | null): Promise<void> {
-    if (at === null) this.sql.exec('delete from deadlines where name = ?', name);
-    else {
+    if (at === null) {
+      this.byName.delete(name);
+      this.sql.exec('delete from deadlines where name = ?', name);
+    } else {
+      this.byName.set(name, at);
       this.sql.exec('insert into deadlines (name, at) values (?, ?) on conflict (name) do update set at = excluded.at', name, at);
     }
     await this.syncAlarm();
@@ -33,21 +39,24 @@ export class Deadlines {
   }
 
   get(name: string): number | undefined {
-    return this.sql.exec<{ at: number }>('select at from deadlines where name = ?', name).toArray()[0]?.at;
+    return this.byName.get(name);
   }
 
   /** Names whose time has come, removed from the schedule; call from `alarm()`. */
   takeDue(now = Date.now()): string[] {
-    const due = this.sql.exec<{ name: string }>('select name from deadlines where at <= ? order by at', now).toArray();
-    for (const { name } of due) this.sql.exec('delete from deadlines where name = ?', name);
+    const due = [...this.byName].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+    for (const name of due) {
+      this.byName.delete(name);
+      this.sql.exec('delete from deadlines where name = ?', name);
+    }
     // The alarm that fired is spent.
     this.alarmAt = null;
-    return due.map((d) => d.name);
+    return due;
   }
 
   /** Points the alarm at the earliest deadline (or clears it). */
   async syncAlarm(): Promise<void> {
-    const next = this.sql.exec<{ at: number | null }>('select min(at) as at from deadlines').toArray()[0]?.at ?? null;
+    const next = this.byName.size ? Math.min(...this.byName.values()) : null;
     if (this.alarmAt === undefined) this.alarmAt = await this.storage.getAlarm();
     if (next === this.alarmAt) return;
     this.alarmAt = next;

@@ -1,13 +1,22 @@
 /**
+ * Membership at scale and under traffic.
+ *
  * Removal under traffic: three members send steadily while an admin removes one
  * of them and adds them back, five times, with Postgres 60 ms away (so anything
  * the room waited for from the database would leave a window). After the line
  * announcing a removal, the removed member's socket gets no message with a
  * higher seq, and none of their sends is acknowledged with a higher seq: the
  * room applies the change with its line in one step.
+ *
+ * A group of the largest size (256), created in one request, then filled by one
+ * bulk add: both work, with one line naming everyone added (their durations are
+ * printed for docs/performance.md, not asserted).
  */
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../durable-objects/protocol';
+import { systemParts, type ServerFrame } from '../../durable-objects/protocol';
+import { uniqueName } from '../support/api';
 import type { TestUser } from '../support/api';
 import { connectSocket, type TestSocket } from '../support/ws-client';
 import { groupWithClients, sleep, startFaultyStack, stopAll, verifyRoom, type FaultyStack, type RoomClient } from '../support/faults';
@@ -109,3 +118,57 @@ describe('removal under traffic', () => {
 });
 
 const seenLines = new Set<number>();
+
+/** Accounts written straight to Postgres: registering hundreds through the API would measure the password hash. */
+async function seedUsers(count: number): Promise<{ id: string; username: string }[]> {
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  try {
+    const names = Array.from({ length: count }, () => uniqueName('big').toLowerCase());
+    const rows = await db.query<{ id: string; username: string }>(
+      `insert into users (username, email, display_name, password_hash)
+       select n, n || '@example.test', n, 'not-a-hash' from unnest($1::text[]) as n returning id, username`,
+      [names],
+    );
+    return rows.rows;
+  } finally {
+    await db.end();
+  }
+}
+
+describe('groups of the largest size', () => {
+  it('creates a group of 256 and fills one by a bulk add, one line for all', async () => {
+    stack.proxy.delayMs = 0;
+    const admin = await stack.api.register('bigadmin');
+    const everyone = await seedUsers(255);
+    let t0 = performance.now();
+    const full = await stack.api.json<{ room: { id: string; members: unknown[] } }>(
+      'POST',
+      '/api/groups',
+      { name: 'All of us', members: everyone.map((u) => u.username) },
+      admin.token,
+    );
+    const createMs = performance.now() - t0;
+    expect(full.room.members).toHaveLength(256);
+
+    const firstPart = everyone.slice(0, 195);
+    const later = everyone.slice(195);
+    const group = await stack.api.json<{ room: { id: string } }>('POST', '/api/groups', { name: 'Half', members: firstPart.map((u) => u.username) }, admin.token);
+    const ticket = await stack.api.ticket(admin, group.room.id);
+    const socket = await connectSocket(stack.api.baseUrl, group.room.id, { ticket, origin: stack.api.origin });
+    t0 = performance.now();
+    const added = await stack.api.json<{ room: { members: unknown[] } }>(
+      'POST',
+      `/api/groups/${group.room.id}/members`,
+      { usernames: later.map((u) => u.username) },
+      admin.token,
+    );
+    const bulkAddMs = performance.now() - t0;
+    expect(added.room.members).toHaveLength(256);
+    const line = await socket.inbox.next('message', (f) => f.message.type === 'system');
+    expect(systemParts(line.message.content).flatMap((p) => ('userId' in p ? [p.userId] : []))).toEqual([admin.id, ...later.map((u) => u.id)]);
+    expect((await socket.inbox.next('members')).members).toHaveLength(256);
+    await socket.close();
+    console.log(`group of 256 created in ${createMs.toFixed(0)} ms; 60 added at once to 196 in ${bulkAddMs.toFixed(0)} ms`);
+  }, 120_000);
+});

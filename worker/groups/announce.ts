@@ -42,17 +42,24 @@ export async function announceMembershipChange(
     await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null, delta);
   }
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
-  const updates = [
-    ...(change.added ?? []).map((id) => inbox(id).roomsChanged(roomId, 'added')),
+  // One call per affected inbox; a newcomer's inbox answers whether they are online, which the
+  // introduction to the group's other people needs (so no second round of calls to ask).
+  const addedOnline = new Map<string, boolean>();
+  const updates: Promise<unknown>[] = [
+    ...(change.added ?? []).map((id) =>
+      inbox(id)
+        .roomsChanged(roomId, 'added')
+        .then((online) => void addedOnline.set(id, online)),
+    ),
     ...(change.removed ?? []).map((id) => inbox(id).roomsChanged(roomId, 'removed')),
   ];
   if (change.renamed) updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
+  const results = await Promise.allSettled(updates);
   if (change.added?.length) {
     const newcomers = new Set(change.added);
     const existing = members.map((m) => m.userId).filter((id) => !newcomers.has(id));
-    updates.push(introduceContacts(env, c.var.db(), change.added, existing));
+    results.push(...(await Promise.allSettled([introduceContacts(env, c.var.db(), change.added, existing, addedOnline)])));
   }
-  const results = await Promise.allSettled(updates);
   for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);
 }
 

@@ -163,5 +163,17 @@ describe('groups', () => {
     const again = await api.request('POST', `/api/groups/${roomId}/members`, { usernames: [later[0]!.username] }, ann.token);
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { message: string } }).error.message).toContain(later[0]!.username);
+    // Hundreds of inbox and limiter objects wake inside this one test isolate: time, not work, grows.
+  }, 120_000);
+
+  it('limits how often one person can be added to groups, across every group and adder', async () => {
+    const [ann, cat, ben] = [await api.register('ann'), await api.register('cat'), await api.register('ben')];
+    // GROUP_ADD_RATE_LIMIT's default burst is 10.
+    for (let i = 0; i < 10; i++) await api.createGroup(i % 2 ? ann : cat, `G${i}`, [ben]);
+    const refused = await api.request('POST', '/api/groups', { name: 'One too many', members: [ben.username] }, ann.token);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(ben.username);
+    // Someone else can still be added at once.
+    expect((await api.request('POST', '/api/groups', { name: 'Fine', members: [cat.username] }, ann.token)).status).toBe(201);
   });
 });

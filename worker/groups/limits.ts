@@ -4,7 +4,7 @@ import { blockedEitherWay } from '../../drizzle/queries/blocks';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
 import { conflict, forbidden, HttpError, notFound } from '../http/errors';
-import { enforceRateLimit } from '../http/rate-limit';
+import { enforceRateLimits } from '../http/rate-limit';
 
 /** A mesh of sockets per room stays cheap well past this; it bounds one fan-out's work. */
 export const MAX_GROUP_MEMBERS = 256;
@@ -35,6 +35,6 @@ export async function requireConsentToAdd(c: Context<AppEnv>, people: { id: stri
   const refused = people.filter((p) => blocked.has(p.id));
   if (refused.length > 0) throw forbidden(`you cannot add ${refused.map((p) => p.username).join(', ')}`);
   const spec = readConfig(c.env).GROUP_ADD_RATE_LIMIT;
-  // One limiter per person, asked all at once: a group of 256 is one round of calls, not 255 in a row.
-  await Promise.all(people.map((person) => enforceRateLimit(c, `group-add:${person.id}`, spec, `groups for ${person.username} right now`)));
+  // One bucket per person, in a few shared objects: a group of 256 is a handful of calls, not 255 in a row.
+  await enforceRateLimits(c, 'group-add', people.map((p) => ({ key: p.id, what: `groups for ${p.username} right now` })), spec);
 }

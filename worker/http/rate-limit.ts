@@ -16,3 +16,45 @@ export async function enforceRateLimit(c: Context<AppEnv>, key: string, spec: Ra
     throw tooManyRequests(`too many ${what}; try again in ${Math.ceil(result.retryAfterMs / 1000)} s`, result.retryAfterMs);
   }
 }
+
+/** Objects a sharded keyspace is spread over: few enough that a list of keys is a handful of calls. */
+const SHARDS = 16;
+
+/**
+ * Limits for many keys of one keyspace at once (`group-add` for each person
+ * added): the keys are spread over SHARDS objects by a hash, so each key still
+ * has one bucket shared by every isolate, and a list of 255 is at most 16 calls.
+ */
+export async function enforceRateLimits(
+  c: Context<AppEnv>,
+  keyspace: string,
+  keys: { key: string; what: string }[],
+  spec: RateSpec,
+): Promise<void> {
+  const byShard = new Map<number, { key: string; what: string }[]>();
+  for (const k of keys) {
+    const shard = shardOf(k.key);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), k]);
+  }
+  const refusals = await Promise.all(
+    [...byShard].map(async ([shard, group]) => {
+      const limiter = c.env.RATE_LIMITERS.get(c.env.RATE_LIMITERS.idFromName(`${keyspace}#${shard}`));
+      const results = await limiter.takeEach(group.map((k) => k.key), spec);
+      return group.flatMap((k, i) => {
+        const result = results[i]!;
+        return result.ok ? [] : [{ what: k.what, retryAfterMs: result.retryAfterMs }];
+      });
+    }),
+  );
+  const refused = refusals.flat();
+  if (refused.length === 0) return;
+  const retryAfterMs = Math.max(...refused.map((r) => r.retryAfterMs));
+  throw tooManyRequests(`too many ${refused.map((r) => r.what).join(', ')}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+}
+
+/** FNV-1a of the key, modulo SHARDS: the same key always lands on the same object. */
+function shardOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SHARDS;
+}

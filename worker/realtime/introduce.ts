@@ -14,15 +14,23 @@ import type { Env } from '../env';
  * A constant number of queries and one call per inbox, whatever the group's
  * size: a group of 256 introduces 65,280 pairs, which must not be 65,280 calls.
  */
-export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {
+export async function introduceContacts(
+  env: Env,
+  db: Database,
+  newcomers: string[],
+  existing: string[],
+  /** Online states already known (the inboxes that were just told of the room answered it). */
+  known: ReadonlyMap<string, boolean> = new Map(),
+): Promise<void> {
   const everyone = [...new Set([...newcomers, ...existing])];
   if (newcomers.length === 0 || everyone.length < 2) return;
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
-  const [rows, online, blocks] = await Promise.all([
+  // The database first, then the inboxes: hundreds of objects waking at once must not hold up its connection.
+  const [rows, blocks] = await Promise.all([
     db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, everyone)),
-    Promise.all(everyone.map((id) => inbox(id).isOnline().catch(() => false))),
     blocksAmong(db, everyone),
   ]);
+  const online = await Promise.all(everyone.map((id) => known.get(id) ?? inbox(id).isOnline().catch(() => false)));
   const lastSeen = new Map(rows.map((r) => [r.id, r.lastSeenAt]));
   const presence = new Map(
     everyone.map((id, i) => [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (lastSeen.get(id)?.toISOString() ?? null) }]),
@@ -41,7 +49,11 @@ export async function introduceContacts(env: Env, db: Database, newcomers: strin
       tell(b, a);
     }
   }
-  const results = await Promise.allSettled([...learns].map(([to, known]) => inbox(to).contactsPresence([...known.values()])));
+  // Only an online inbox has a socket to tell; an offline one reads contacts afresh when it connects.
+  const isOnline = new Map(everyone.map((id, i) => [id, online[i]!]));
+  const results = await Promise.allSettled(
+    [...learns].filter(([to]) => isOnline.get(to)).map(([to, about]) => inbox(to).contactsPresence([...about.values()])),
+  );
   for (const r of results) if (r.status === 'rejected') console.error('contact introduction failed', r.reason);
 }
 
