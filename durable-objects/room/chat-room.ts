@@ -425,7 +425,8 @@ export class ChatRoom extends DurableObject<Env> {
       try {
         if (!(await this.reloadMembers())) return;
       } catch (err) {
-        console.error('members reconcile failed', (err as { code?: unknown }).code ?? 'unknown');
+        // The next change reconciles again; its own delta was applied already.
+        console.error('members reconcile failed', err instanceof Error ? err.name : 'unknown');
         return;
       }
       if (this.local.members().map(memberKey).join('\n') !== before) this.afterMembershipChange(roomName);

@@ -168,6 +168,10 @@ describe('groups of the largest size', () => {
     const line = await socket.inbox.next('message', (f) => f.message.type === 'system');
     expect(systemParts(line.message.content).flatMap((p) => ('userId' in p ? [p.userId] : []))).toEqual([admin.id, ...later.map((u) => u.id)]);
     expect((await socket.inbox.next('members')).members).toHaveLength(256);
+    // Full now: one more is refused.
+    const [extra] = await seedUsers(1);
+    const refused = await stack.api.request('POST', `/api/groups/${group.room.id}/members`, { usernames: [extra!.username] }, admin.token);
+    expect(refused.status).toBe(409);
     await socket.close();
     console.log(`group of 256 created in ${createMs.toFixed(0)} ms; 60 added at once to 196 in ${bulkAddMs.toFixed(0)} ms`);
   }, 120_000);

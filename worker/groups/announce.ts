@@ -4,7 +4,8 @@ import type { RoomMemberView } from '../../drizzle/queries/rooms';
 import type { MembershipDelta, Role } from '../../durable-objects/room/local-state';
 import { personToken } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
-import { introduceContacts } from '../realtime/introduce';
+import type { Env } from '../env';
+import { planIntroductions, sendIntroductions, type IntroductionPlan } from '../realtime/introduce';
 
 export interface MembershipChange {
   added?: string[];
@@ -38,12 +39,29 @@ export async function announceMembershipChange(
       removed: change.removed ?? [],
       roles: change.roles ?? [],
     };
-    // Awaited: when the response arrives, removed members' sockets are already closed.
+    // Awaited: when the response arrives, the line is posted and removed members' sockets are closed.
     await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null, delta);
   }
+  // The database part of introducing newcomers now, with the request's connection; the inboxes
+  // after the response: one call per person, which for a group of 256 would otherwise hold the
+  // request (and locally, every inbox object that wakes opens a database of its own).
+  const newcomers = new Set(change.added);
+  const introductions = change.added?.length
+    ? await planIntroductions(c.var.db(), change.added, members.map((m) => m.userId).filter((id) => !newcomers.has(id)))
+    : undefined;
+  c.executionCtx.waitUntil(tellInboxes(env, roomId, members, change, introductions));
+}
+
+async function tellInboxes(
+  env: Env,
+  roomId: string,
+  members: RoomMemberView[],
+  change: MembershipChange,
+  introductions: IntroductionPlan | undefined,
+): Promise<void> {
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
-  // One call per affected inbox; a newcomer's inbox answers whether they are online, which the
-  // introduction to the group's other people needs (so no second round of calls to ask).
+  // A newcomer's inbox answers whether they are online, which their introduction to the
+  // group's other people needs: no second round of calls to ask.
   const addedOnline = new Map<string, boolean>();
   const updates: Promise<unknown>[] = [
     ...(change.added ?? []).map((id) =>
@@ -55,12 +73,9 @@ export async function announceMembershipChange(
   ];
   if (change.renamed) updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
   const results = await Promise.allSettled(updates);
-  if (change.added?.length) {
-    const newcomers = new Set(change.added);
-    const existing = members.map((m) => m.userId).filter((id) => !newcomers.has(id));
-    results.push(...(await Promise.allSettled([introduceContacts(env, c.var.db(), change.added, existing, addedOnline)])));
-  }
-  for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);
+  if (introductions) results.push(...(await Promise.allSettled([sendIntroductions(env, introductions, addedOnline)])));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed) console.error('inbox updates failed', { roomId, failed });
 }
 
 /** The person making this request, as a system line names them. */

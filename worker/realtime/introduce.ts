@@ -10,30 +10,42 @@ import { messages, roomMembers, rooms, users } from '../../drizzle/schema';
 import type { ContactPresence } from '../../durable-objects/protocol';
 import type { Env } from '../env';
 
-/**
- * A constant number of queries and one call per inbox, whatever the group's
- * size: a group of 256 introduces 65,280 pairs, which must not be 65,280 calls.
- */
-export async function introduceContacts(
-  env: Env,
-  db: Database,
-  newcomers: string[],
-  existing: string[],
-  /** Online states already known (the inboxes that were just told of the room answered it). */
-  known: ReadonlyMap<string, boolean> = new Map(),
-): Promise<void> {
+/** What introducing newcomers needs from the database: read first, so the calls can go later. */
+export interface IntroductionPlan {
+  newcomers: string[];
+  everyone: string[];
+  lastSeen: Map<string, Date | null>;
+  /** "blocker:blocked" among everyone. */
+  blocks: Set<string>;
+}
+
+/** Two queries whatever the group's size; undefined when there is no one to introduce. */
+export async function planIntroductions(db: Database, newcomers: string[], existing: string[]): Promise<IntroductionPlan | undefined> {
   const everyone = [...new Set([...newcomers, ...existing])];
-  if (newcomers.length === 0 || everyone.length < 2) return;
-  const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
-  // The database first, then the inboxes: hundreds of objects waking at once must not hold up its connection.
+  if (newcomers.length === 0 || everyone.length < 2) return undefined;
   const [rows, blocks] = await Promise.all([
     db.select({ id: users.id, lastSeenAt: users.lastSeenAt }).from(users).where(inArray(users.id, everyone)),
     blocksAmong(db, everyone),
   ]);
+  return { newcomers, everyone, lastSeen: new Map(rows.map((r) => [r.id, r.lastSeenAt])), blocks };
+}
+
+/**
+ * One call per online inbox, whatever the group's size: a group of 256
+ * introduces 65,280 pairs, which must not be 65,280 calls.
+ */
+export async function sendIntroductions(
+  env: Env,
+  plan: IntroductionPlan,
+  /** Online states already known (the inboxes that were just told of the room answered it). */
+  known: ReadonlyMap<string, boolean> = new Map(),
+): Promise<void> {
+  const { newcomers, everyone, lastSeen, blocks } = plan;
+  const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
   const online = await Promise.all(everyone.map((id) => known.get(id) ?? inbox(id).isOnline().catch(() => false)));
-  const lastSeen = new Map(rows.map((r) => [r.id, r.lastSeenAt]));
+  const isOnline = new Map(everyone.map((id, i) => [id, online[i]!]));
   const presence = new Map(
-    everyone.map((id, i) => [id, { userId: id, online: online[i]!, lastSeenAt: online[i] ? null : (lastSeen.get(id)?.toISOString() ?? null) }]),
+    everyone.map((id) => [id, { userId: id, online: isOnline.get(id)!, lastSeenAt: isOnline.get(id) ? null : (lastSeen.get(id)?.toISOString() ?? null) }]),
   );
   // Who learns whose presence: each newcomer and everyone else, both ways, once per pair.
   const learns = new Map<string, Map<string, ContactPresence>>();
@@ -49,12 +61,17 @@ export async function introduceContacts(
       tell(b, a);
     }
   }
-  // Only an online inbox has a socket to tell; an offline one reads contacts afresh when it connects.
-  const isOnline = new Map(everyone.map((id, i) => [id, online[i]!]));
+  // Only an online inbox has a socket to tell; an offline one reads its contacts when it connects.
   const results = await Promise.allSettled(
     [...learns].filter(([to]) => isOnline.get(to)).map(([to, about]) => inbox(to).contactsPresence([...about.values()])),
   );
-  for (const r of results) if (r.status === 'rejected') console.error('contact introduction failed', r.reason);
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed) console.error('contact introduction failed', { people: learns.size, failed });
+}
+
+export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {
+  const plan = await planIntroductions(db, newcomers, existing);
+  if (plan) await sendIntroductions(env, plan);
 }
 
 /**
