@@ -4,6 +4,7 @@ import { listMembers } from '../../drizzle/queries/rooms';
 import { personToken } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { introduceContacts } from '../realtime/introduce';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export interface MembershipChange {
   added?: string[];
@@ -37,7 +38,7 @@ export async function announceMembershipChange(
     updates.push(introduceContacts(env, c.var.db(), change.added, existing));
   }
   const results = await Promise.allSettled(updates);
-  for (const r of results) if (r.status === 'rejected') console.error('inbox update failed', r.reason);
+  logRejections('inbox update failed', results, { room: roomId });
 }
 
 /** The person making this request, as a system line names them. */

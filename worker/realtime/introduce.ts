@@ -8,6 +8,7 @@ import type { Database } from '../../drizzle/connection';
 import { blockedEitherWay } from '../../drizzle/queries/blocks';
 import { messages, roomMembers, rooms, users } from '../../drizzle/schema';
 import type { Env } from '../env';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {
   const everyone = [...new Set([...newcomers, ...existing])];
@@ -32,7 +33,7 @@ export async function introduceContacts(env: Env, db: Database, newcomers: strin
     }
   }
   const results = await Promise.allSettled(tell);
-  for (const r of results) if (r.status === 'rejected') console.error('contact introduction failed', r.reason);
+  logRejections('contact introduction failed', results);
 }
 
 /**
