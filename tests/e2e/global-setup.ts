@@ -90,6 +90,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await shared.app.stop();
     await shared.turn?.stop();
     const leak = shared.app.privacyReport();
-    if (leak) throw new Error(leak);
+    if (leak) {
+      // vitest prints an error thrown here but would still exit 0: the exit code makes it a failed run.
+      process.exitCode = 1;
+      throw new Error(leak);
+    }
   };
 }
