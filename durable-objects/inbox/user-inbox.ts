@@ -18,6 +18,7 @@ import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresen
 import { readConnectRequest, refuseConnection } from '../room/connect-request';
 import { HibernatingSockets, echoClose, sendFrame } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
+import { logFailure } from '../shared/log-failure';
 import { lazyObjectDatabase } from '../shared/object-database';
 import { UsedTickets } from '../shared/used-tickets';
 
@@ -68,7 +69,7 @@ export class UserInbox extends DurableObject<Env> {
       this.sockets.markLive(ws);
       if (firstTab) this.announce(userId, contacts, { userId, online: true, lastSeenAt: null });
     } catch (err) {
-      console.error('inbox greeting failed', err);
+      logFailure('inbox greeting failed', err, { user: userId });
       sendFrame(ws, { type: 'error', code: 'unavailable', message: 'could not load contacts; reconnect' });
       ws.close(1011, 'unavailable');
     }
@@ -86,7 +87,7 @@ export class UserInbox extends DurableObject<Env> {
       this.ctx.waitUntil(
         this.inboxOf(contact.userId)
           .contactPresence(presence)
-          .catch((err: unknown) => console.error('presence fan-out failed', userId, err)),
+          .catch((err: unknown) => logFailure('presence fan-out failed', err, { user: userId })),
       );
     }
   }
@@ -175,7 +176,7 @@ export class UserInbox extends DurableObject<Env> {
       const contacts = await contactsOf(this.db(), userId);
       this.announce(userId, contacts, { userId, online: false, lastSeenAt: now.toISOString() });
     } catch (err) {
-      console.error('offline announcement failed', userId, err);
+      logFailure('offline announcement failed', err, { user: userId });
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { WireMessage } from '../protocol';
 import type { UserInbox } from '../inbox/user-inbox';
+import { logFailure } from '../shared/log-failure';
 
 const COALESCE_MS = 250;
 
@@ -29,7 +30,7 @@ export class ActivityNotifier {
       if (!message) return;
       for (const userId of recipients()) {
         const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
-        inbox.roomActivity(message).catch((err: unknown) => console.error('inbox notification failed', err));
+        inbox.roomActivity(message).catch((err: unknown) => logFailure('inbox notification failed', err, { room: message.roomId, seq: message.seq }));
       }
     }, COALESCE_MS);
   }

@@ -19,6 +19,7 @@ import {
   type ClientFrame,
 } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
+import { logFailure } from '../shared/log-failure';
 
 export type CallFrame = Extract<
   ClientFrame,
@@ -83,7 +84,7 @@ export class CallController {
       for (const ws of this.deps.sockets.socketsOf(userId)) sendFrame(ws, { type: 'call_state', call });
       this.inbox(userId)
         .callUpdate(call)
-        .catch((err: unknown) => console.error('call update to inbox failed', err));
+        .catch((err: unknown) => logFailure('call update to inbox failed', err, { room: this.deps.roomId(), call: call.id }));
     }
   }
 
@@ -165,7 +166,7 @@ export class CallController {
     this.announce(state);
     this.inbox(calleeId)
       .incomingCall(state)
-      .catch((err: unknown) => console.error('ringing the callee failed', err));
+      .catch((err: unknown) => logFailure('ringing the callee failed', err, { room: this.deps.roomId(), call: state.id }));
   }
 
   private async accept(ws: WebSocket, me: SocketAttachment, callId: string): Promise<void> {

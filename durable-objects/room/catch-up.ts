@@ -9,6 +9,7 @@
 import { messagesAfter } from '../../drizzle/queries/messages';
 import { HISTORY_PAGE_SIZE, MAX_RESUME_MESSAGES, type MemberState } from '../protocol';
 import { sendFrame, type HibernatingSockets } from '../shared/sockets';
+import { logFailure } from '../shared/log-failure';
 import type { ObjectDatabase } from '../shared/object-database';
 import type { RoomLocalState } from './local-state';
 import type { MessageLog } from './message-log';
@@ -50,7 +51,7 @@ export async function catchUp(ws: WebSocket, userId: string, after: number | und
       cursor = page.at(-1)!.seq;
     }
   } catch (err) {
-    console.error('catch-up from Postgres failed', err);
+    logFailure('catch-up from Postgres failed', err, { room: roomId, after: cursor });
     ws.close(TRY_AGAIN_LATER, 'older messages are unreachable for now: reconnect');
     return false;
   }

@@ -39,6 +39,7 @@ import { Deadlines } from '../shared/deadlines';
 import { HibernatingSockets, echoClose, errorFrame, sendFrame, type SocketAttachment } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
 import { parseClientFrameFast } from '../protocol-fast-path';
+import { logFailure } from '../shared/log-failure';
 import { ObjectDatabase } from '../shared/object-database';
 import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
 import { UsedTickets } from '../shared/used-tickets';
@@ -90,7 +91,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
     this.deadlines = new Deadlines(sql, ctx.storage);
-    this.queue = new SerialQueue((err) => console.error('room job failed', err));
+    this.queue = new SerialQueue((err) => logFailure('room job failed', err, { room: this.local.roomId }));
     this.activity = new ActivityNotifier(env.INBOXES);
     this.outbox = new Outbox({
       log: this.log,
@@ -159,7 +160,7 @@ export class ChatRoom extends DurableObject<Env> {
       // Once in the room's life; after that a connection needs no database at all.
       await this.ensureStarted();
     } catch (err) {
-      console.error('room could not start', err);
+      logFailure('room could not start', err, { room: connect.roomId });
       return refuseConnection(503, 'unavailable', 'this conversation cannot be opened right now; try again shortly');
     }
     if (!this.local.isMember(connect.userId)) {
@@ -319,7 +320,9 @@ export class ChatRoom extends DurableObject<Env> {
   /** Deletes attachments' bytes and thumbnails from R2, in the background: never on the message path. */
   private deleteFiles(ids: string[]): void {
     const keys = ids.flatMap((id) => [attachmentKey(this.roomId, id), thumbnailKey(this.roomId, id)]);
-    this.ctx.waitUntil(this.env.FILES.delete(keys).catch((err: unknown) => console.error('deleting attachments from R2 failed', err)));
+    this.ctx.waitUntil(
+      this.env.FILES.delete(keys).catch((err: unknown) => logFailure('deleting attachments from R2 failed', err, { room: this.roomId, files: ids.length })),
+    );
   }
 
   /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */
@@ -426,7 +429,7 @@ export class ChatRoom extends DurableObject<Env> {
         if (!(await this.reloadMembers())) return;
       } catch (err) {
         // The next change reconciles again; its own delta was applied already.
-        console.error('members reconcile failed', err instanceof Error ? err.name : 'unknown');
+        logFailure('members reconcile failed', err, { room: this.local.roomId });
         return;
       }
       if (this.local.members().map(memberKey).join('\n') !== before) this.afterMembershipChange(roomName);
@@ -460,14 +463,14 @@ export class ChatRoom extends DurableObject<Env> {
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
       this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws);
     }
-    void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
+    void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => logFailure('call cleanup failed', err, { room: this.local.roomId })));
   }
 }
 
 /** Logs a failed job and tells its socket, without details; resolves to null. */
 function reportTo(ws: WebSocket) {
   return (err: unknown): null => {
-    console.error('room operation failed', err);
+    logFailure('room operation failed', err);
     sendFrame(ws, errorFrame('unavailable', 'the room could not complete that; try again'));
     return null;
   };

@@ -291,10 +291,16 @@ export class MessageLog {
     return { messages, reads };
   }
 
-  /** Postgres has what `batch` carried: forget what has not changed since. */
+  /**
+   * Postgres has what `batch` carried: forget what has not changed since. A batch is
+   * every outbox message up to its last seq (pendingFlush reads a prefix), and a change
+   * made after it was read has a higher version than any in it: one statement confirms it.
+   */
   confirmFlushed(batch: FlushBatch): void {
-    for (const { message, version } of batch.messages) {
-      this.sql.exec('delete from outbox_messages where seq = ? and version = ?', message.seq, version);
+    const lastSeq = batch.messages.at(-1)?.message.seq;
+    if (lastSeq !== undefined) {
+      const newest = Math.max(...batch.messages.map((m) => m.version));
+      this.sql.exec('delete from outbox_messages where seq <= ? and version <= ?', lastSeq, newest);
     }
     for (const read of batch.reads) {
       this.sql.exec('delete from outbox_reads where user_id = ? and version = ?', read.userId, read.version);

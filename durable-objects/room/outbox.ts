@@ -6,21 +6,33 @@
  * hibernation, eviction and restarts; nothing is confirmed, or trimmed from the
  * tail, until Postgres answered. The connection closes itself after a few
  * idle seconds (shared/object-database.ts), so a drained room hibernates.
+ *
+ * Nothing here is on the message path: a send is acked once the room's own
+ * storage has it (room-messages.ts), and `changed()` only starts work it never
+ * waits for. A failure logs one short, rate-limited line (ids and counts, never
+ * the statement or its parameters, which hold the messages' text).
  */
 import { writeRoomLog } from '../../drizzle/queries/messages';
 import type { Deadlines } from '../shared/deadlines';
+import { logFailure } from '../shared/log-failure';
 import type { ObjectDatabase } from '../shared/object-database';
-import type { MessageLog } from './message-log';
+import type { FlushBatch, MessageLog } from './message-log';
 
 export const OUTBOX_DEADLINE = 'outbox';
 /**
  * Most messages per flush statement: large, so that the flush rate follows the load (a
  * backlog goes in a few big statements, not many small ones); bounded, so one statement
- * stays a few MB even of the longest messages (2,000 × 4,000 characters).
+ * stays a few MB even of the longest messages.
  */
-const FLUSH_BATCH = 2000;
+const FLUSH_BATCH_MAX = 2000;
+/** After failures the batch shrinks to this at least: a statement too big to finish in time never blocks the rest. */
+const FLUSH_BATCH_MIN = 50;
+/** Characters of content per statement, whatever the count: 500 messages of 4,000 characters. */
+const FLUSH_BATCH_CHARS = 2_000_000;
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 10_000;
+/** One log line per room per this while its flushes keep failing (each line counts the ones held back). */
+const FAILURE_LOG_EVERY_MS = 30_000;
 
 export interface OutboxDeps {
   log: MessageLog;
@@ -33,6 +45,8 @@ export interface OutboxDeps {
 export class Outbox {
   private flushing?: Promise<void>;
   private failures = 0;
+  /** Messages per statement now: halved by each failure (a timeout may mean "too big"), doubled back by each success. */
+  private batchLimit = FLUSH_BATCH_MAX;
   /** Work that needs what is now in the log to be in Postgres too; run after the next successful flush. */
   private afterFlush: (() => Promise<void>)[] = [];
 
@@ -48,7 +62,7 @@ export class Outbox {
     // If this activation dies before the flush, the alarm runs it.
     this.deps.deadlines
       .ensure(OUTBOX_DEADLINE, Date.now() + RETRY_FIRST_MS)
-      .catch((err: unknown) => console.error('could not arm the outbox alarm', err));
+      .catch((err: unknown) => logFailure('could not arm the outbox alarm', err, { room: this.deps.roomId() }));
     this.flushing = this.drain().finally(() => (this.flushing = undefined));
   }
 
@@ -68,13 +82,13 @@ export class Outbox {
   private runAfterFlush(): void {
     const due = this.afterFlush;
     this.afterFlush = [];
-    for (const work of due) work().catch((err: unknown) => console.error('after-flush work failed', err));
+    for (const work of due) work().catch((err: unknown) => logFailure('after-flush work failed', err, { room: this.deps.roomId() }));
   }
 
   private async drain(): Promise<void> {
     const { log, database, deadlines } = this.deps;
     for (;;) {
-      const batch = log.pendingFlush(FLUSH_BATCH);
+      const batch = withinChars(log.pendingFlush(this.batchLimit), FLUSH_BATCH_CHARS);
       if (batch.messages.length === 0 && batch.reads.length === 0) {
         await deadlines.set(OUTBOX_DEADLINE, null);
         // A change that arrived while the alarm was being cleared is still ours to flush.
@@ -93,15 +107,36 @@ export class Outbox {
         );
       } catch (err) {
         this.failures += 1;
+        this.batchLimit = Math.max(FLUSH_BATCH_MIN, Math.floor(this.batchLimit / 2));
         const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
-        console.error(`outbox flush failed (${this.failures} in a row), retrying in ${wait} ms`, err);
+        this.logFailure(err, batch, wait);
         await deadlines.set(OUTBOX_DEADLINE, Date.now() + wait);
         return;
       }
       this.failures = 0;
+      this.batchLimit = Math.min(FLUSH_BATCH_MAX, this.batchLimit * 2);
       log.confirmFlushed(batch);
       log.trim(this.deps.lastSeq());
       if (!log.hasUnflushed) this.runAfterFlush();
     }
   }
+
+  private logFailure(err: unknown, batch: FlushBatch, retryInMs: number): void {
+    const room = this.deps.roomId();
+    const first = batch.messages[0]?.message.seq;
+    const last = batch.messages.at(-1)?.message.seq;
+    logFailure(
+      'outbox flush failed',
+      err,
+      { room, messages: batch.messages.length, reads: batch.reads.length, seqs: first === undefined ? 'none' : `${first}-${last}`, attempt: this.failures, retryInMs },
+      { key: `outbox flush ${room}`, everyMs: FAILURE_LOG_EVERY_MS },
+    );
+  }
+}
+
+/** The batch's longest prefix within `maxChars` of content (at least one message), and all its reads. */
+function withinChars(batch: FlushBatch, maxChars: number): FlushBatch {
+  let chars = 0;
+  const end = batch.messages.findIndex((m, i) => (chars += m.message.content.length) > maxChars && i > 0);
+  return end < 0 ? batch : { messages: batch.messages.slice(0, end), reads: batch.reads };
 }

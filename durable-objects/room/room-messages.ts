@@ -12,6 +12,7 @@ import { isDatabaseUnavailable, type Database } from '../../drizzle/connection';
 import type { ClientFrame, WireMessage } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
 import type { ObjectDatabase } from '../shared/object-database';
+import { logFailure } from '../shared/log-failure';
 import type { ActivityNotifier } from './activity-notifier';
 import type { AttachmentRegistry } from './attachment-registry';
 import type { RoomLocalState } from './local-state';
@@ -190,7 +191,7 @@ export class RoomMessages {
       try {
         result = await this.deps.database.run('changing an older message', (db) => this.applyInPostgres(db, me, frame));
       } catch (err) {
-        console.error('change to an older message failed', err);
+        logFailure('change to an older message failed', err, { room: this.deps.roomId(), seq: frame.seq, change: frame.type });
         const why = isDatabaseUnavailable(err) ? 'older messages cannot be changed while the database is unreachable' : 'that change failed';
         return sendFrame(ws, errorFrame('unavailable', `${why}; try again`, { retryAfterMs: 5000 }));
       }

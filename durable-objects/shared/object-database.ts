@@ -13,6 +13,7 @@ import {
   type Database,
   type DatabaseEnv,
 } from '../../drizzle/connection';
+import { logFailure } from './log-failure';
 
 /** Long enough to carry a conversation's burst of flushes, short enough to let the room hibernate soon after. */
 const IDLE_MS = 5_000;
@@ -29,8 +30,15 @@ export class ObjectDatabase {
   /** The shared handle, for callers that rely on the pool's own connect and query timeouts. */
   db(): Database {
     if (!this.database) {
-      this.pool = openPool(this.env, { max: 1, idleTimeoutMillis: IDLE_MS });
-      this.database = drizzleOver(this.pool);
+      const pool = openPool(this.env, { max: 1, idleTimeoutMillis: IDLE_MS });
+      // An idle connection that breaks (the server went away) is reported on the pool: without a
+      // listener that report would be thrown as an uncaught error in the object.
+      pool.on('error', (err: unknown) => {
+        logFailure('idle database connection broke', err);
+        if (this.pool === pool) this.discard();
+      });
+      this.pool = pool;
+      this.database = drizzleOver(pool);
     }
     return this.database;
   }

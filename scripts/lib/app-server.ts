@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { freePort } from './free-port';
+import { MarkerScan } from './marker-scan';
 import { projectRoot, wranglerBin } from './paths';
 import { offlineWranglerEnv } from './wrangler-env';
 import { bundleWorker } from './worker-bundle';
@@ -40,6 +41,11 @@ export interface StartAppOptions {
    * rebuild of them); default web/build/client with the project's own config.
    */
   assetsDir?: string;
+  /**
+   * A string the tests put in every message, file name and email they send: wrangler's
+   * output (the app's logs) is watched for it across restarts; see privacyReport().
+   */
+  privateMarker?: string;
 }
 
 export interface AppServer {
@@ -53,7 +59,13 @@ export interface AppServer {
   restart(): Promise<void>;
   /** Stops for good; deletes the persist dir if startApp created it. */
   stop(): Promise<void>;
+  /** With `privateMarker`: why the app's output is not clean (lines that carried it), or undefined. */
+  privacyReport(): string | undefined;
+  /** The last lines wrangler printed (up to 2,000), across restarts: what a test can check the app logged. */
+  recentOutput(): string[];
 }
+
+const RECENT_LINES = 2000;
 
 const running = new Set<ChildProcess>();
 // Last resort if the test process exits without calling stop(): never leave wrangler behind.
@@ -96,11 +108,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Keeps the last lines of wrangler's output for error messages. */
-function outputTail(child: ChildProcess, echo: boolean): () => string {
+function outputTail(child: ChildProcess, echo: boolean, scan?: MarkerScan, recent?: string[]): () => string {
   const lines: string[] = [];
   const collect = (chunk: Buffer) => {
     if (echo) process.stderr.write(chunk);
-    lines.push(...stripVTControlCharacters(chunk.toString()).split('\n'));
+    const text = stripVTControlCharacters(chunk.toString());
+    scan?.feed(text);
+    const split = text.split('\n');
+    if (recent) {
+      recent.push(...split);
+      if (recent.length > RECENT_LINES) recent.splice(0, recent.length - RECENT_LINES);
+    }
+    lines.push(...split);
     if (lines.length > 80) lines.splice(0, lines.length - 80);
   };
   child.stdout!.on('data', collect);
@@ -155,6 +174,8 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   const configPath = opts.configPath ?? path.join(projectRoot, 'wrangler.toml');
   const entry = opts.snapshot === false ? [] : await snapshotArgs(opts, configPath, persistTo);
   let child: ChildProcess | undefined;
+  const scan = opts.privateMarker ? new MarkerScan(opts.privateMarker) : undefined;
+  const recent: string[] = [];
 
   const launch = async () => {
     const args = [
@@ -178,7 +199,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
     });
     child = current;
     running.add(current);
-    const tail = outputTail(current, echo);
+    const tail = outputTail(current, echo, scan, recent);
     try {
       await waitForHealth(baseUrl, current, tail, opts.readyTimeoutMs ?? 120_000, opts.readyStatuses);
     } catch (err) {
@@ -206,6 +227,12 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
     async stop() {
       if (child) await stopChild(child);
       if (ownsPersistDir) fs.rmSync(persistTo, { recursive: true, force: true });
+    },
+    privacyReport() {
+      return scan?.report(`wrangler dev on ${baseUrl}`);
+    },
+    recentOutput() {
+      return [...recent];
     },
   };
 }

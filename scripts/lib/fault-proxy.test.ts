@@ -45,6 +45,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
+  proxy.comeBack();
   proxy.thaw();
   proxy.delayMs = 0;
   await Promise.all(clients.splice(0).map((c) => c.end().catch(() => {})));
@@ -120,6 +121,22 @@ describe('fault proxy', () => {
     await expect(sleeping).rejects.toThrow();
     await expect(b.query('select 1')).rejects.toThrow();
     expect(proxy.connections).toBe(0);
+  });
+
+  it('while down, drops open connections and leaves new ones unanswered; after, serves again', async () => {
+    const open = await connect(viaProxy());
+    await open.query('select 1');
+    proxy.goDown();
+    await expect(open.query('select 1')).rejects.toThrow();
+    const attempt = new pg.Client({ connectionString: viaProxy(), connectionTimeoutMillis: 500 });
+    attempt.on('error', () => {});
+    const t0 = performance.now();
+    await expect(attempt.connect()).rejects.toThrow(/timeout/i);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(450); // held, not refused
+    expect(proxy.down).toBe(true);
+    proxy.comeBack();
+    const again = await connect(viaProxy());
+    expect((await again.query('select 2 as n')).rows[0].n).toBe(2);
   });
 });
 

@@ -6,7 +6,10 @@
  * - `cutAfterCommit()`: the next COMMIT a client sends reaches Postgres, but the
  *   connection is dropped before Postgres's reply gets back: the client cannot know
  *   whether its transaction committed (it did);
- * - `killAll()`: every connection dropped at once, as a lost network path.
+ * - `killAll()`: every connection dropped at once, as a lost network path;
+ * - `goDown()` / `comeBack()`: Postgres unreachable, as behind a network partition:
+ *   every open connection is dropped, new ones are accepted and then never answered
+ *   (the client's connect times out, as a SYN into the void does) until it comes back.
  * The client → server stream is parsed just enough (frontend messages 'Q' and 'P')
  * to see query texts; a COMMIT inside message content is not a COMMIT.
  */
@@ -54,6 +57,11 @@ export interface FaultProxy {
   cutAfterCommit(opts?: CutOptions): Promise<CutReport>;
   /** Drops every connection now (both sides destroyed). */
   killAll(): void;
+  /** Unreachable from now on: open connections dropped, new ones held unanswered. */
+  goDown(): void;
+  /** Reachable again: the connections held while down are dropped (their clients dial again). */
+  comeBack(): void;
+  readonly down: boolean;
   /** Open client connections. */
   readonly connections: number;
   /** Every query text seen from clients since start (capped at the last 1000), for diagnosis. */
@@ -182,8 +190,17 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const connections = new Set<Connection>();
   const recentQueries: string[] = [];
   let armed: { match: RegExp; done: RegExp; resolve: (r: CutReport) => void } | undefined;
+  /** Set while down: client sockets accepted and left unanswered. */
+  let unanswered: Set<net.Socket> | undefined;
 
   const server = net.createServer((client) => {
+    if (unanswered) {
+      const held = unanswered;
+      held.add(client);
+      client.on('error', () => {});
+      client.on('close', () => held.delete(client));
+      return;
+    }
     client.setNoDelay(true);
     const upstream = net.connect({ host, port: targetPort });
     upstream.setNoDelay(true);
@@ -297,11 +314,24 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     killAll() {
       for (const c of [...connections]) c.destroy();
     },
+    goDown() {
+      unanswered ??= new Set();
+      for (const c of [...connections]) c.destroy();
+    },
+    comeBack() {
+      const held = unanswered;
+      unanswered = undefined;
+      for (const client of held ?? []) client.destroy();
+    },
+    get down() {
+      return unanswered !== undefined;
+    },
     get connections() {
       return connections.size;
     },
     recentQueries,
     close() {
+      for (const client of unanswered ?? []) client.destroy();
       for (const c of [...connections]) c.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

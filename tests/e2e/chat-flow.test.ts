@@ -8,6 +8,7 @@ import { uniqueName, type TestUser } from '../support/api';
 import { restartApp } from '../support/app';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets, connectSocket, refusedUpgrade } from '../support/ws-client';
+import { testEmail } from '../support/private-marker';
 
 const api = e2eApi();
 
@@ -22,7 +23,7 @@ afterAll(closeAllSockets);
 
 async function registerUser(prefix: string): Promise<TestUser & { email: string; displayName: string }> {
   const username = uniqueName(prefix);
-  const email = `${username}@example.test`;
+  const email = testEmail(username);
   const password = `correct horse ${crypto.randomUUID()}`;
   const displayName = `${prefix[0]!.toUpperCase()}${prefix.slice(1)} Example`;
   const res = await api.request('POST', '/api/auth/register', { username, email, password, displayName });

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CutReport } from '../../scripts/lib/fault-proxy';
 import { expectError } from '../support/e2e';
-import { groupWithClients, sleep, startFaultyStack, stopAll, stream, verifyRoom, type FaultyStack, type RoomClient } from '../support/faults';
+import { groupWithClients, sleep, startFaultyStack, stopAll, stream, timeAcks, verifyRoom, type FaultyStack, type RoomClient } from '../support/faults';
 
 const DB_TIMEOUT_MS = 3_000;
 const FREEZE_MS = 20_000;
@@ -30,27 +30,12 @@ afterEach(() => {
 });
 afterAll(() => stack?.stop());
 
-/** send → ack latencies (ms) of one client's sends, as `stream` paces them. */
-function ackTimer(client: RoomClient) {
-  const sentAt = new Map<string, number>();
-  const latencies: { at: number; ms: number }[] = [];
-  const send = client.send.bind(client);
-  client.send = (clientId, content) => {
-    if (!sentAt.has(clientId)) sentAt.set(clientId, performance.now());
-    return send(clientId, content).then((ack) => {
-      latencies.push({ at: performance.now(), ms: performance.now() - sentAt.get(clientId)! });
-      return ack;
-    });
-  };
-  return latencies;
-}
-
 describe('Postgres frozen for 20 s', () => {
   it('keeps acking and delivering, answers REST clearly, and drains the outbox after', async () => {
     const group = await groupWithClients(stack.api, 3, {}, 'fz');
     clients = group.clients;
     const [alice, bob] = clients;
-    const latencies = ackTimer(alice!);
+    const latencies = timeAcks(alice!);
     // ~25 messages/s for ~26 s: before, through and after the freeze.
     const sending = stream([alice!], { count: 650, intervalMs: 40, window: 20, ackTimeoutMs: 60_000 });
     sending.catch(() => {});

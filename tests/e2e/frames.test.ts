@@ -229,7 +229,7 @@ describe('SQL-looking text in every field', () => {
     }
 
     // The display name reaches the other side of a conversation unchanged.
-    const user: TestUser = { id: body.user.id, username, password, token: body.token, cookie: '' };
+    const user: TestUser = { id: body.user.id, username, email, password, token: body.token, cookie: '' };
     const dm = await api.openDirect(alice, user);
     const { rooms } = await api.json('GET', '/api/rooms', undefined, alice.token);
     const room = rooms.find((r: { id: string }) => r.id === dm);

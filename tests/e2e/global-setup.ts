@@ -7,6 +7,10 @@
  * Also starts a local TURN server (coturn, scripts/lib/coturn.ts) and gives the app its
  * URLs and shared secret, so calls can be relayed. Without coturn installed the app runs
  * without TURN and `turnError` tells the relay test why (it then fails, naming the fix).
+ *
+ * The app's output is watched for the private marker every test message, file name and
+ * email carries (tests/support/private-marker.ts); the teardown fails the run if any log
+ * line printed it (docs/security.md, "Logs").
  */
 import type { TestProject } from 'vitest/node';
 import { serveAppControl, type AppControl } from '../../scripts/lib/app-control';
@@ -20,6 +24,7 @@ import {
   TEST_TURN_SECRET,
   testAppVars,
 } from '../../scripts/lib/test-settings';
+import { PRIVATE_MARKER } from '../support/private-marker';
 
 interface Shared {
   app: AppServer;
@@ -57,6 +62,7 @@ async function launch(): Promise<Shared> {
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
+      privateMarker: PRIVATE_MARKER,
     });
   } catch (err) {
     await turn?.stop();
@@ -83,5 +89,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await shared.control.close();
     await shared.app.stop();
     await shared.turn?.stop();
+    const leak = shared.app.privacyReport();
+    if (leak) {
+      // vitest prints an error thrown here but would still exit 0: the exit code makes it a failed run.
+      process.exitCode = 1;
+      throw new Error(leak);
+    }
   };
 }

@@ -288,7 +288,7 @@ describe('10. rate limits that follow the account, not the address', () => {
         method: 'POST',
         // A different address each time (Cloudflare sets this header in production).
         headers: { 'content-type': 'application/json', origin: api.origin, 'cf-connecting-ip': `198.51.100.${i + 1}` },
-        body: JSON.stringify({ login: i % 2 ? ann.username : `${ann.username}@example.test`, password: 'wrong-password' }),
+        body: JSON.stringify({ login: i % 2 ? ann.username : ann.email!, password: 'wrong-password' }),
       });
       statuses.push(res.status);
     }

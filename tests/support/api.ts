@@ -3,11 +3,15 @@
  * or the network (against `wrangler dev`). It fails loudly on unexpected statuses
  * so tests read as the story they tell.
  */
+import { testEmail } from './private-marker';
+
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface TestUser {
   id: string;
   username: string;
+  /** Carries the private marker (tests/support/private-marker.ts); unset for users made outside TestApi. */
+  email?: string;
   password: string;
   token: string;
   /** The refresh cookie (`name=value`) the sign-in set. */
@@ -57,11 +61,12 @@ export class TestApi {
   async register(prefix = 'user'): Promise<TestUser> {
     const username = uniqueName(prefix);
     const password = `pw-${crypto.randomUUID()}`;
-    const res = await this.request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password });
+    const email = testEmail(username);
+    const res = await this.request('POST', '/api/auth/register', { username, email, password });
     if (res.status !== 201) throw new Error(`register → ${res.status}: ${await res.text()}`);
     const body = (await res.json()) as { user: { id: string }; token: string };
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-    return { id: body.user.id, username, password, token: body.token, cookie };
+    return { id: body.user.id, username, email, password, token: body.token, cookie };
   }
 
   async createGroup(admin: TestUser, name: string, members: TestUser[]): Promise<string> {

@@ -9,7 +9,10 @@
  * - `verifyRoom()`: once the room's outbox has drained into Postgres, every acked
  *   message is stored exactly once at the seq its ack named, seqs run 1..N, and
  *   every client's log holds every message exactly once, in order.
+ * Every message they send carries the private marker, and a stack's stop() fails
+ * if the app ever printed it (docs/security.md, "Logs").
  */
+import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import pg from 'pg';
 import { startApp, type AppServer } from '../../scripts/lib/app-server';
@@ -21,6 +24,7 @@ import { testAppVars } from '../../scripts/lib/test-settings';
 import type { ServerFrame, WireMessage } from '../../durable-objects/protocol';
 import { TestApi, type TestUser } from './api';
 import { appInfo } from './app';
+import { PRIVATE_MARKER } from './private-marker';
 import { connectSocket, type TestSocket } from './ws-client';
 
 /** Far above anything a test sends: the fault tests measure delivery, not the room's rate limit. */
@@ -65,6 +69,7 @@ export async function startFaultyStack(opts: FaultyStackOptions = {}): Promise<F
         ROOM_RATE_LIMIT: UNTHROTTLED,
         ...opts.vars,
       },
+      privateMarker: PRIVATE_MARKER,
     });
   } catch (err) {
     await relay.close();
@@ -81,6 +86,8 @@ export async function startFaultyStack(opts: FaultyStackOptions = {}): Promise<F
       await app.stop();
       await relay.close();
       await proxy.close();
+      const leak = app.privacyReport();
+      if (leak) throw new Error(leak);
     },
   };
 }
@@ -108,6 +115,11 @@ export interface RoomClientOptions {
 
 const RETRYABLE = new Set(['unavailable', 'busy', 'rate_limited', 'internal']);
 
+interface PendingSend {
+  content: string;
+  attachmentId?: string;
+}
+
 /**
  * One user's socket to one room, kept alive across faults. Its `log` is every
  * message the client processed, across all its connections, in order.
@@ -124,7 +136,7 @@ export class RoomClient {
   connections = 0;
   lastSeq = 0;
   socket: TestSocket | undefined;
-  private readonly pending = new Map<string, string>(); // clientId → content, in send order
+  private readonly pending = new Map<string, PendingSend>(); // by clientId, in send order
   private readonly ackWaiters = new Map<string, (ack: Ack) => void>();
   private reportedSeq = 0;
   private sinceReport = 0;
@@ -208,7 +220,7 @@ export class RoomClient {
     });
     drain();
     // Resend what was never acked, in order, with the same clientIds: the room acks a duplicate again.
-    for (const [clientId, content] of this.pending) socket.send({ type: 'send', clientId, content });
+    for (const [clientId, send] of this.pending) socket.send({ type: 'send', clientId, ...send });
   }
 
   private scheduleReconnect(): void {
@@ -229,7 +241,7 @@ export class RoomClient {
         this.reportReceived();
         break;
       case 'ack': {
-        const content = this.pending.get(frame.clientId);
+        const content = this.pending.get(frame.clientId)?.content;
         const previous = this.acks.get(frame.clientId);
         if (previous && (previous.seq !== frame.seq || previous.id !== frame.id)) {
           this.ackConflicts.push(`${frame.clientId}: seq ${previous.seq} then ${frame.seq}`);
@@ -248,8 +260,8 @@ export class RoomClient {
         if (frame.clientId && this.pending.has(frame.clientId) && RETRYABLE.has(frame.code)) {
           const { clientId } = frame;
           setTimeout(() => {
-            const content = this.pending.get(clientId);
-            if (content !== undefined && this.connected) this.socket!.send({ type: 'send', clientId, content });
+            const send = this.pending.get(clientId);
+            if (send !== undefined && this.connected) this.socket!.send({ type: 'send', clientId, ...send });
           }, frame.retryAfterMs ?? 250);
         }
         break;
@@ -272,10 +284,11 @@ export class RoomClient {
   }
 
   /** Sends (or queues, while disconnected) a message; resolves with its ack, however many resends it takes. */
-  send(clientId: string, content: string): Promise<Ack> {
+  send(clientId: string, content: string, attachmentId?: string): Promise<Ack> {
     const acked = new Promise<Ack>((resolve) => this.ackWaiters.set(clientId, resolve));
-    this.pending.set(clientId, content);
-    if (this.connected) this.socket!.send({ type: 'send', clientId, content });
+    const send: PendingSend = attachmentId ? { content, attachmentId } : { content };
+    this.pending.set(clientId, send);
+    if (this.connected) this.socket!.send({ type: 'send', clientId, ...send });
     return acked;
   }
 
@@ -300,6 +313,21 @@ export class RoomClient {
   }
 }
 
+/** send → ack latency (ms) of each of `client`'s sends from now on, with when its ack came (performance.now()). */
+export function timeAcks(client: RoomClient): { at: number; ms: number }[] {
+  const sentAt = new Map<string, number>();
+  const latencies: { at: number; ms: number }[] = [];
+  const send = client.send.bind(client);
+  client.send = (clientId, content, attachmentId) => {
+    if (!sentAt.has(clientId)) sentAt.set(clientId, performance.now());
+    return send(clientId, content, attachmentId).then((ack) => {
+      latencies.push({ at: performance.now(), ms: performance.now() - sentAt.get(clientId)! });
+      return ack;
+    });
+  };
+  return latencies;
+}
+
 export interface StreamOptions {
   /** Messages per sender. */
   count: number;
@@ -318,7 +346,7 @@ export async function stream(senders: RoomClient[], opts: StreamOptions & { ackT
       const acks: Promise<Ack>[] = [];
       for (let i = 0; i < opts.count; i++) {
         while (sender.unacked >= window) await sleep(5);
-        acks.push(sender.send(`${sender.name}-${tag}${i}`, `${sender.name} says ${tag}${i}`));
+        acks.push(sender.send(`${sender.name}-${tag}${i}`, `${sender.name} says ${tag}${i} ${PRIVATE_MARKER}`));
         await sleep(opts.intervalMs);
       }
       const timeout = opts.ackTimeoutMs ?? 60_000;

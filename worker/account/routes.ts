@@ -22,6 +22,7 @@ import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession, disconnectSessions } from '../realtime/disconnect';
 import { avatarKey } from '../attachments/storage';
 import { announceProfileChange } from '../profile/announce';
+import { logFailure, logRejections } from '../../durable-objects/shared/log-failure';
 
 export const accountRoutes = new Hono<AppEnv>();
 accountRoutes.use('/account', requireUser);
@@ -90,7 +91,7 @@ accountRoutes.post('/account/password', async (c) => {
   for (const s of others) forgetLiveSession(s.id);
   // The password is changed either way; closing the other sessions' sockets is best effort.
   await disconnectSessions(c.env, db, userId, others.map((s) => s.id)).catch((err: unknown) =>
-    console.error('closing the signed-out sessions’ sockets failed', err),
+    logFailure('closing the signed-out sessions’ sockets failed', err, { user: userId, sessions: others.length }),
   );
   return c.json({ signedOutSessions: others.length });
 });
@@ -125,6 +126,6 @@ accountRoutes.delete('/account', async (c) => {
     deleted.avatarId ? c.env.FILES.delete(avatarKey(deleted.avatarId)) : Promise.resolve(),
   ]);
   // The account is gone either way; what failed here only lags (sockets still close within a session check).
-  for (const r of results) if (r.status === 'rejected') console.error('after deleting an account', r.reason);
+  logRejections('cleanup after deleting an account failed', results, { user: userId });
   return c.body(null, 204);
 });

@@ -6,6 +6,7 @@ import { personToken } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import type { Env } from '../env';
 import { planIntroductions, sendIntroductions, type IntroductionPlan } from '../realtime/introduce';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export interface MembershipChange {
   added?: string[];
@@ -74,8 +75,7 @@ async function tellInboxes(
   if (change.renamed) updates.push(...members.map((m) => inbox(m.userId).roomsChanged(roomId, 'updated')));
   const results = await Promise.allSettled(updates);
   if (introductions) results.push(...(await Promise.allSettled([sendIntroductions(env, introductions, addedOnline)])));
-  const failed = results.filter((r) => r.status === 'rejected').length;
-  if (failed) console.error('inbox updates failed', { roomId, failed });
+  logRejections('inbox update failed', results, { room: roomId });
 }
 
 /** The person making this request, as a system line names them. */

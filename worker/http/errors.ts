@@ -4,7 +4,9 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { routePath } from 'hono/route';
 import { isDatabaseUnavailable } from '../../drizzle/connection';
+import { logFailure } from '../../durable-objects/shared/log-failure';
 
 export class HttpError extends Error {
   constructor(
@@ -44,9 +46,14 @@ export const databaseUnavailable = () =>
 export function handleError(err: Error, c: Context) {
   if (err instanceof HttpError) return errorResponse(c, err);
   if (isDatabaseUnavailable(err)) {
-    console.error('database unavailable', c.req.method, new URL(c.req.url).pathname, err);
+    logFailure('database unavailable', err, requestFields(c), { key: `database unavailable ${c.req.method}` });
     return errorResponse(c, databaseUnavailable());
   }
-  console.error('unhandled error', c.req.method, new URL(c.req.url).pathname, err);
+  logFailure('unhandled error', err, requestFields(c), { key: `unhandled error ${c.req.method} ${routePath(c)}` });
   return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+}
+
+/** The route's pattern, not the path: a path can carry an invite token or a username. */
+function requestFields(c: Context) {
+  return { method: c.req.method, route: routePath(c) };
 }

@@ -6,6 +6,7 @@
 import type { Database } from '../../drizzle/connection';
 import { roomsAndMembersOf } from '../../drizzle/queries/users';
 import type { Env } from '../env';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export async function announceProfileChange(env: Env, db: Database, userId: string): Promise<void> {
   const rooms = await roomsAndMembersOf(db, userId);
@@ -16,5 +17,5 @@ export async function announceProfileChange(env: Env, db: Database, userId: stri
       ...room.memberIds.map((id) => inbox(id).roomsChanged(room.id, 'updated')),
     ]),
   );
-  for (const r of results) if (r.status === 'rejected') console.error('profile announcement failed', r.reason);
+  logRejections('profile announcement failed', results, { user: userId });
 }

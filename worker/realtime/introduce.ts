@@ -9,6 +9,7 @@ import { blocksAmong } from '../../drizzle/queries/blocks';
 import { messages, roomMembers, rooms, users } from '../../drizzle/schema';
 import type { ContactPresence } from '../../durable-objects/protocol';
 import type { Env } from '../env';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 /** What introducing newcomers needs from the database: read first, so the calls can go later. */
 export interface IntroductionPlan {
@@ -65,8 +66,7 @@ export async function sendIntroductions(
   const results = await Promise.allSettled(
     [...learns].filter(([to]) => isOnline.get(to)).map(([to, about]) => inbox(to).contactsPresence([...about.values()])),
   );
-  const failed = results.filter((r) => r.status === 'rejected').length;
-  if (failed) console.error('contact introduction failed', { people: learns.size, failed });
+  logRejections('contact introduction failed', results, { people: learns.size });
 }
 
 export async function introduceContacts(env: Env, db: Database, newcomers: string[], existing: string[]): Promise<void> {

@@ -12,6 +12,7 @@ import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/
 import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
 import { ticketResponse } from '../realtime/tickets';
 import { blockedConversation, notAMember, requireMembership, roomObject } from './queries';
+import { logFailure } from '../../durable-objects/shared/log-failure';
 
 export const roomRoutes = new Hono<AppEnv>();
 roomRoutes.use('/rooms', requireUser);
@@ -33,7 +34,7 @@ roomRoutes.post('/rooms/direct', async (c) => {
     // The other person's conversation list shows the new chat at once, even before a message.
     // Presence is not shared yet: only once both have written (see contactsOf).
     const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(other.id));
-    await inbox.roomsChanged(roomId, 'added').catch((err: unknown) => console.error('inbox update failed', err));
+    await inbox.roomsChanged(roomId, 'added').catch((err: unknown) => logFailure('inbox update failed', err, { room: roomId }));
   }
   return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
 });

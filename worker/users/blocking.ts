@@ -12,6 +12,7 @@ import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
 import { findDirectRoom } from '../../drizzle/queries/rooms';
 import type { Env } from '../env';
 import { roomObject } from '../rooms/queries';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export async function applyBlock(env: Env, db: Database, blockerId: string, blockedId: string): Promise<void> {
   const work: Promise<unknown>[] = [];
@@ -23,7 +24,7 @@ export async function applyBlock(env: Env, db: Database, blockerId: string, bloc
     inbox(blockedId).contactPresence({ userId: blockerId, online: false, lastSeenAt: null }),
   );
   const results = await Promise.allSettled(work);
-  for (const r of results) if (r.status === 'rejected') console.error('applying a block failed', r.reason);
+  logRejections('applying a block failed', results);
 }
 
 export async function liftBlock(env: Env, db: Database, a: string, b: string): Promise<void> {
