@@ -63,7 +63,10 @@ export class Outbox {
     this.deps.deadlines
       .ensure(OUTBOX_DEADLINE, Date.now() + RETRY_FIRST_MS)
       .catch((err: unknown) => logFailure('could not arm the outbox alarm', err, { room: this.deps.roomId() }));
-    this.flushing = this.drain().finally(() => (this.flushing = undefined));
+    this.flushing = this.drain()
+      // Nobody awaits this one: a failure outside the flush itself (storage) is logged, and the alarm retries.
+      .catch((err: unknown) => logFailure('outbox drain failed', err, { room: this.deps.roomId() }))
+      .finally(() => (this.flushing = undefined));
   }
 
   /** The alarm's turn (after a failure, or a restart with unflushed changes). */
