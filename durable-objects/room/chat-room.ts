@@ -49,7 +49,7 @@ import {
 import { refuseOversizedFrame } from '../shared/frame-limits';
 import { ObjectDatabase } from '../shared/object-database';
 import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
-import { UsedTickets } from '../shared/used-tickets';
+import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
 
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
@@ -155,10 +155,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (this.local.roomId !== connect.roomId) {
       return refuseConnection(400, 'bad_request', 'wrong room');
     }
-    const { ticketId, ticketExpiresAt = Date.now() } = connect;
-    if (ticketId && !this.tickets.consume(ticketId, ticketExpiresAt)) {
-      return refuseConnection(401, 'unauthorized', 'ticket already used');
-    }
+    const admission = this.tickets.admit(connect);
+    if (admission !== 'ok') return refuseConnection(401, 'unauthorized', ADMISSION_REFUSALS[admission]);
     try {
       // Once in the room's life each; after that a connection needs no database at all.
       await this.ensureMembers();
@@ -385,6 +383,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes every socket opened under a session that has just been revoked (logout). */
   async disconnectSession(sessionId: string): Promise<number> {
+    this.tickets.endSession(sessionId);
     return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
   }
 

@@ -56,6 +56,8 @@ export interface FaultProxy {
   killAll(): void;
   /** Open client connections. */
   readonly connections: number;
+  /** Client connections accepted since start (open or not): did anything dial the database? */
+  readonly accepted: number;
   /** Every query text seen from clients since start (capped at the last 1000), for diagnosis. */
   readonly recentQueries: readonly string[];
   close(): Promise<void>;
@@ -180,10 +182,12 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
 
   const state = { delayMs: opts.delayMs ?? 0, frozen: false };
   const connections = new Set<Connection>();
+  let accepted = 0;
   const recentQueries: string[] = [];
   let armed: { match: RegExp; done: RegExp; resolve: (r: CutReport) => void } | undefined;
 
   const server = net.createServer((client) => {
+    accepted += 1;
     client.setNoDelay(true);
     const upstream = net.connect({ host, port: targetPort });
     upstream.setNoDelay(true);
@@ -299,6 +303,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     },
     get connections() {
       return connections.size;
+    },
+    get accepted() {
+      return accepted;
     },
     recentQueries,
     close() {
