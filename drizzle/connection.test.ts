@@ -12,4 +12,11 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('syntax error at or near "selec"'), { code: '42601' }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
   });
+
+  it('recognises an HTTP query whose endpoint or database could not be reached, but not a refused query', () => {
+    expect(isDatabaseUnavailable(new Error('Error connecting to database: TypeError: Network connection lost.'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Server error (HTTP status 503): {"message":"database unavailable"}'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('Server error (HTTP status 413): too large'))).toBe(false);
+  });
 });

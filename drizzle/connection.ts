@@ -1,9 +1,17 @@
 /**
- * Opens Postgres connections through @neondatabase/serverless, which speaks the
- * Postgres protocol over a WebSocket. In production that WebSocket goes to Neon.
- * Locally `PG_RELAY_URL` names our WebSocket-to-TCP relay (scripts/lib/pg-relay.ts)
- * in front of an ordinary PostgreSQL, which speaks neither TLS-over-WS nor Neon's
- * pipelined password start-up, so both are switched off.
+ * Opens Postgres through @neondatabase/serverless, two ways:
+ * - single statements of a Worker request (`openPool(env, { viaFetch: true })`) go
+ *   over HTTP, one fetch each, to Neon's query endpoint, which runs them on
+ *   connections it keeps warm: no connection to set up per request, and fetch rides
+ *   the runtime's pooled outbound connections (Workers may not share a socket
+ *   between requests, so a pool of our own cannot outlive one);
+ * - transactions, and everything a Durable Object does, use the Postgres protocol
+ *   over a WebSocket (an object keeps its connection across requests).
+ * In production both go to Neon. Locally `PG_RELAY_URL` names our relay
+ * (scripts/lib/pg-relay.ts) in front of an ordinary PostgreSQL: WebSocket-to-TCP,
+ * plus the HTTP query endpoint over connections it keeps open. A plain Postgres
+ * speaks neither TLS-over-WS nor Neon's pipelined password start-up, so both are
+ * switched off. Why this and not Hyperdrive: docs/architecture.md#connections.
  *
  * Every connection and every query has a deadline (`DB_TIMEOUT_MS`, default 5 s):
  * a stalled or unreachable database is an error the caller can report, never a hang.
@@ -22,17 +30,26 @@ export interface DatabaseEnv {
 
 export const DEFAULT_DB_TIMEOUT_MS = 5000;
 
-let configuredRelay: string | undefined;
+let configured: string | undefined;
 
 function configureDriver(env: DatabaseEnv): void {
   if (!env.DATABASE_URL) {
     throw new Error('DATABASE_URL is not set: add it to .dev.vars, or run `npm start` to use a local PostgreSQL');
   }
   const relay = env.PG_RELAY_URL || undefined;
-  if (relay === configuredRelay) return;
-  configuredRelay = relay;
+  const timeout = databaseTimeoutMs(env);
+  const key = `${relay}\n${env.DATABASE_URL}\n${timeout}`;
+  if (key === configured) return;
+  configured = key;
+  // Only pools that ask for it (see openPool): the rest opt out per pool.
+  neonConfig.poolQueryViaFetch = true;
+  // A query over fetch has the same deadline as one over a connection.
+  neonConfig.fetchFunction = (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeout) });
   if (relay) {
     neonConfig.wsProxy = (host, port) => `${relay}?address=${host}:${port}`;
+    // The driver leaves the port out of what it gives the endpoint; the relay needs it.
+    const { hostname, port } = new URL(env.DATABASE_URL);
+    neonConfig.fetchEndpoint = `http://${relay}/sql?address=${hostname}:${port || 5432}`;
     neonConfig.useSecureWebSocket = false;
     neonConfig.forceDisablePgSSL = true;
     neonConfig.pipelineTLS = false;
@@ -53,11 +70,16 @@ export function databaseTimeoutMs(env: DatabaseEnv): number {
 /**
  * A pool: per request in the Worker (end it with `ctx.waitUntil(pool.end())`),
  * or per Durable Object activation with an idle timeout so it can hibernate.
+ * `viaFetch`: its single statements (`pool.query`) go over HTTP, one fetch each;
+ * only transactions (`pool.connect`) open a connection.
  */
-export function openPool(env: DatabaseEnv, options: { max?: number; idleTimeoutMillis?: number } = {}): Pool {
+export function openPool(
+  env: DatabaseEnv,
+  { viaFetch = false, ...options }: { max?: number; idleTimeoutMillis?: number; viaFetch?: boolean } = {},
+): Pool {
   configureDriver(env);
   const timeout = databaseTimeoutMs(env);
-  return new Pool({
+  const pool = new Pool({
     connectionString: env.DATABASE_URL,
     max: 4,
     connectionTimeoutMillis: timeout,
@@ -65,6 +87,10 @@ export function openPool(env: DatabaseEnv, options: { max?: number; idleTimeoutM
     query_timeout: timeout,
     ...options,
   });
+  // The driver's switch is global; a pool with a listener for "connect" keeps its queries on
+  // its connection (the driver's documented rule), which is what an object's pool wants.
+  if (!viaFetch) pool.on('connect', () => {});
+  return pool;
 }
 
 export function drizzleOver(pool: Pool) {
@@ -100,5 +126,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (e as { code?: string })?.code;
   // 57P01 admin shutdown, 57P03 cannot connect now, 53300 too many connections, 08xxx connection exceptions.
   if (code && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
+  // Over fetch: the endpoint could not be reached, or answered that the database could not (5xx).
+  if (/^Error connecting to database|^Server error \(HTTP status 5\d\d\)/.test(message)) return true;
   return /timeout|timed out|terminated|ECONNREFUSED|ECONNRESET|WebSocket|Connection terminated|closed/i.test(message);
 }

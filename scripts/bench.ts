@@ -47,7 +47,7 @@ import { measureHistory } from './bench/history';
 import { measureIdleMemory } from './bench/idle-memory';
 import { measureLoginCpu } from './bench/login-cpu';
 import { appProcesses, postgresPids, rssKb } from './bench/processes';
-import { ratio, round } from './bench/stats';
+import { ratio, round, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
 import { measureColdRooms } from './bench/cold-room';
 import { measureDbDistance } from './bench/distance';
@@ -314,11 +314,13 @@ async function main(): Promise<number> {
           runs: plan.coldRoom.runs,
           restart: () => distant.app.restart(),
           rooms: rooms as [string, string],
-          open: (room) => distantClient.openSocket(members[1]!, room),
+          // As the web app opens a room: ticket, then the upgrade.
+          open: (room) => distantClient.openSocketWithTicket(members[1]!, room),
           tag: 'cold',
         });
-        log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms`);
-        return result;
+        const ticket = summarize(distantClient.ticketTimings);
+        log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
+        return { ...result, ticket };
       })
     : undefined;
   await distant?.stop();

@@ -8,6 +8,7 @@ export interface AppEnv {
   Variables: {
     /** Opens the request's Postgres pool on first use (see http/database.ts). */
     db: () => Database;
-    user: AccessClaims;
+    /** The caller and, from the live-session check, when their session expires (epoch ms). */
+    user: AccessClaims & { sessionExpiresAt: number };
   };
 }

@@ -20,7 +20,7 @@ import { HibernatingSockets, echoClose, sendFrame } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
 import { logFailure } from '../shared/log-failure';
 import { lazyObjectDatabase } from '../shared/object-database';
-import { UsedTickets } from '../shared/used-tickets';
+import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
 
 export class UserInbox extends DurableObject<Env> {
   private readonly sockets: HibernatingSockets;
@@ -46,9 +46,8 @@ export class UserInbox extends DurableObject<Env> {
     if (!connect || connect.roomId !== connect.userId || request.headers.get('upgrade') !== 'websocket') {
       return refuseConnection(400, 'bad_request', 'not an inbox connection');
     }
-    if (connect.ticketId && !this.tickets.consume(connect.ticketId, connect.ticketExpiresAt ?? Date.now())) {
-      return refuseConnection(401, 'unauthorized', 'ticket already used');
-    }
+    const admission = this.tickets.admit(connect);
+    if (admission !== 'ok') return refuseConnection(401, 'unauthorized', ADMISSION_REFUSALS[admission]);
     const { 0: client, 1: server } = new WebSocketPair();
     const firstTab = this.sockets.socketsOf(connect.userId).length === 0;
     this.sockets.accept(server, {
@@ -146,6 +145,7 @@ export class UserInbox extends DurableObject<Env> {
   }
 
   disconnectSession(sessionId: string): number {
+    this.tickets.endSession(sessionId);
     return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 

@@ -42,7 +42,7 @@ import { parseClientFrameFast } from '../protocol-fast-path';
 import { logFailure } from '../shared/log-failure';
 import { ObjectDatabase } from '../shared/object-database';
 import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
-import { UsedTickets } from '../shared/used-tickets';
+import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
 
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
@@ -152,10 +152,8 @@ export class ChatRoom extends DurableObject<Env> {
     if (this.local.roomId !== connect.roomId) {
       return refuseConnection(400, 'bad_request', 'wrong room');
     }
-    const { ticketId, ticketExpiresAt = Date.now() } = connect;
-    if (ticketId && !this.tickets.consume(ticketId, ticketExpiresAt)) {
-      return refuseConnection(401, 'unauthorized', 'ticket already used');
-    }
+    const admission = this.tickets.admit(connect);
+    if (admission !== 'ok') return refuseConnection(401, 'unauthorized', ADMISSION_REFUSALS[admission]);
     try {
       // Once in the room's life; after that a connection needs no database at all.
       await this.ensureStarted();
@@ -438,6 +436,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Closes every socket opened under a session that has just been revoked (logout). */
   async disconnectSession(sessionId: string): Promise<number> {
+    this.tickets.endSession(sessionId);
     return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 

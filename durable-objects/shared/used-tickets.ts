@@ -1,12 +1,32 @@
 /**
- * Single-use WebSocket tickets, remembered in the object's own SQLite storage
- * until they expire, so that a ticket leaked from a URL cannot open a second
- * socket. Tickets are bound to one object (a room, or the user's inbox), so the
- * object that accepts the socket is the right place to remember them.
+ * Who may open a socket here, as far as this object's own storage knows:
+ * - single-use WebSocket tickets, remembered until they expire, so that a ticket
+ *   leaked from a URL cannot open a second socket. Tickets are bound to one
+ *   object (a room, or the user's inbox), so the object that accepts the socket
+ *   is the right place to remember them;
+ * - sessions that ended (logout, a session ended from the session list, a password
+ *   change, a deleted account, a reused refresh token). The Worker tells every room
+ *   of the user and their inbox when it closes a session's sockets; remembering it
+ *   here is what lets a ticket upgrade skip the database: a ticket minted before
+ *   the session ended (or by an isolate whose live-session answer was stale) is
+ *   refused by the object it names, with no Postgres round trip.
  */
+
+/**
+ * How long an ended session is remembered. A ticket for it can exist for the ticket's
+ * lifetime (60 s) after the last moment any isolate still took the session for live:
+ * at most the live-session cache (5 s), or the outage grace (60 s) while Postgres is
+ * down. 10 minutes covers both with room to spare (worker/auth/live-sessions.worker.test.ts
+ * checks the sum).
+ */
+export const ENDED_SESSION_MEMORY_MS = 10 * 60_000;
+
+export type Admission = 'ok' | 'ticket_used' | 'session_ended';
+
 export class UsedTickets {
   constructor(private readonly sql: SqlStorage) {
     sql.exec('create table if not exists used_tickets (ticket_id text primary key, expires_at integer not null)');
+    sql.exec('create table if not exists ended_sessions (session_id text primary key, forget_at integer not null)');
   }
 
   /** Marks a ticket used; false when it already was (a replayed upgrade URL). */
@@ -16,4 +36,31 @@ export class UsedTickets {
     this.sql.exec('insert into used_tickets (ticket_id, expires_at) values (?, ?)', ticketId, expiresAtMs);
     return true;
   }
+
+  /** The session's sockets are being closed: no new one of it opens here. */
+  endSession(sessionId: string, nowMs = Date.now()): void {
+    this.sql.exec(
+      'insert into ended_sessions (session_id, forget_at) values (?, ?) on conflict (session_id) do update set forget_at = excluded.forget_at',
+      sessionId,
+      nowMs + ENDED_SESSION_MEMORY_MS,
+    );
+  }
+
+  sessionEnded(sessionId: string, nowMs = Date.now()): boolean {
+    this.sql.exec('delete from ended_sessions where forget_at < ?', nowMs);
+    return this.sql.exec('select 1 from ended_sessions where session_id = ?', sessionId).toArray().length > 0;
+  }
+
+  /** Whether a connection may open: its session has not ended here, and its ticket (if any) is unused, which it now consumes. */
+  admit(connect: { sessionId: string; ticketId?: string; ticketExpiresAt?: number }, nowMs = Date.now()): Admission {
+    if (this.sessionEnded(connect.sessionId, nowMs)) return 'session_ended';
+    if (connect.ticketId && !this.consume(connect.ticketId, connect.ticketExpiresAt ?? nowMs, nowMs)) return 'ticket_used';
+    return 'ok';
+  }
 }
+
+/** The refusal text of each admission failure (both are 401: the credential no longer opens a socket). */
+export const ADMISSION_REFUSALS: Record<Exclude<Admission, 'ok'>, string> = {
+  ticket_used: 'ticket already used',
+  session_ended: 'session ended; sign in again',
+};

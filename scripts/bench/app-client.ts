@@ -80,14 +80,26 @@ export class AppClient {
     return body.room.id;
   }
 
+  /** How long each ws-ticket request of openSocketWithTicket took, ms. */
+  readonly ticketTimings: number[] = [];
+
+  /** The browser's way: POST ws-ticket, then the upgrade with `?ticket=` (no session lookup at the upgrade). */
+  async openSocketWithTicket(user: BenchUser, roomId: string, timeoutMs = 30_000): Promise<BenchSocket> {
+    const t0 = performance.now();
+    const { ticket } = await this.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, user.token);
+    this.ticketTimings.push(performance.now() - t0);
+    return this.openSocket(user, roomId, timeoutMs, ticket);
+  }
+
   /**
    * Opens /ws/rooms/:roomId with the access token in the URL (`?token=`): one
    * REST call fewer per socket than a ticket, same checks at the upgrade.
    * Resolves once `ready` arrived.
    */
-  openSocket(user: BenchUser, roomId: string, timeoutMs = 30_000): Promise<BenchSocket> {
+  openSocket(user: BenchUser, roomId: string, timeoutMs = 30_000, ticket?: string): Promise<BenchSocket> {
     const url = new URL(`/ws/rooms/${roomId}`, this.baseUrl.replace(/^http/, 'ws'));
-    url.searchParams.set('token', user.token);
+    if (ticket) url.searchParams.set('ticket', ticket);
+    else url.searchParams.set('token', user.token);
     const ws = new WebSocket(url, { origin: this.origin, perMessageDeflate: false, handshakeTimeout: timeoutMs });
     return new Promise<BenchSocket>((resolve, reject) => {
       const timer = setTimeout(() => {

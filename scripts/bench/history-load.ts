@@ -22,8 +22,9 @@ export interface HistoryLoadResult {
 async function readLoop(client: AppClient, user: BenchUser, path: string, count: number, samples: number[]): Promise<void> {
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
-    await client.json('GET', path, undefined, user.token);
+    const page = await client.json<{ messages: unknown[] }>('GET', path, undefined, user.token);
     samples.push(performance.now() - t0);
+    if (page.messages.length !== 50) throw new Error(`history page of ${page.messages.length} messages, not 50: the page did not read Postgres`);
   }
 }
 
@@ -40,6 +41,9 @@ export async function measureHistoryLoad(
   } finally {
     await pool.end();
   }
+  // One socket opens the room, which adopts the seeded highest seq (the room's log is empty):
+  // without it the room takes itself for new and the page reads nothing from Postgres.
+  await (await client.openSocket(readers[0]!, roomId)).close();
   const path = `/api/rooms/${roomId}/messages?limit=50`;
   await readLoop(client, readers[0]!, path, 10, []); // warm-up
   const one: number[] = [];

@@ -64,6 +64,8 @@ export interface FaultProxy {
   readonly down: boolean;
   /** Open client connections. */
   readonly connections: number;
+  /** Client connections accepted since start (open or not): did anything dial the database? */
+  readonly accepted: number;
   /** Every query text seen from clients since start (capped at the last 1000), for diagnosis. */
   readonly recentQueries: readonly string[];
   close(): Promise<void>;
@@ -188,12 +190,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
 
   const state = { delayMs: opts.delayMs ?? 0, frozen: false };
   const connections = new Set<Connection>();
+  let accepted = 0;
   const recentQueries: string[] = [];
   let armed: { match: RegExp; done: RegExp; resolve: (r: CutReport) => void } | undefined;
   /** Set while down: client sockets accepted and left unanswered. */
   let unanswered: Set<net.Socket> | undefined;
 
   const server = net.createServer((client) => {
+    accepted += 1;
     if (unanswered) {
       const held = unanswered;
       held.add(client);
@@ -328,6 +332,9 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     },
     get connections() {
       return connections.size;
+    },
+    get accepted() {
+      return accepted;
     },
     recentQueries,
     close() {

@@ -6,10 +6,13 @@
  * drizzle/connection.ts, neonConfig.wsProxy); each WebSocket becomes one TCP
  * connection to that address, bytes piped unchanged both ways. Only addresses
  * in `allow` are dialled, so the relay cannot be used to reach anything else.
+ * `POST <path>/sql?address=host:port` is the stand-in for Neon's HTTP query
+ * endpoint, over connections the relay keeps open (pg-http-sql.ts).
  */
 import http from 'node:http';
 import net from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { HttpSqlEndpoint } from './pg-http-sql';
 
 export interface PgRelayOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -95,8 +98,14 @@ export async function startPgRelay(opts: PgRelayOptions): Promise<PgRelay> {
   const basePath = opts.path ?? '/v1';
   const log = opts.log ?? (() => {});
   const allowed = new Set(opts.allow.map((a) => a.toLowerCase()));
-  const server = http.createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+  const sql = new HttpSqlEndpoint(allowed);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    if (url.pathname === `${basePath}/sql`) {
+      void sql.handle(req, res, url.searchParams.get('address') ?? '');
+      return;
+    }
+    res.writeHead(426, { 'content-type': 'text/plain' }).end(`WebSocket upgrade required (or POST ${basePath}/sql)\n`);
   });
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
 
@@ -132,6 +141,6 @@ export async function startPgRelay(opts: PgRelayOptions): Promise<PgRelay> {
         wss.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      }).then(() => sql.close()),
   };
 }

@@ -16,7 +16,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!token) throw unauthorized('missing bearer token');
   const user = await verifyAccessToken(jwtKeys(readConfig(c.env)), token);
   // A valid signature is not enough: the session may have been ended (logout, token reuse).
-  await requireLiveSession(c.var.db(), user.sessionId, user.userId);
-  c.set('user', user);
+  const sessionExpiresAt = await requireLiveSession(c.var.db(), user.sessionId, user.userId);
+  c.set('user', { ...user, sessionExpiresAt });
   await next();
 };

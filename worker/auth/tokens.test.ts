@@ -34,8 +34,9 @@ describe('rotating JWT_SECRET', () => {
   it('tokens signed before the rotation keep working while JWT_SECRET_PREVIOUS holds the old secret', async () => {
     const before = await signAccessToken({ current: OLD }, user, 60);
     expect(await verifyAccessToken(rotating, before)).toMatchObject({ userId: user.id, username: 'ada', sessionId: user.sessionId });
-    const ticket = await signWsTicket({ current: OLD }, user, 'inbox');
-    expect((await verifyWsTicket(rotating, ticket)).roomId).toBe('inbox');
+    const sessionExpiresAt = Date.now() + 3_600_000;
+    const ticket = await signWsTicket({ current: OLD }, { ...user, sessionExpiresAt }, 'inbox');
+    expect(await verifyWsTicket(rotating, ticket)).toMatchObject({ roomId: 'inbox', sessionId: user.sessionId, sessionExpiresAt });
   });
 
   it('new tokens are signed with the new secret', async () => {

@@ -36,6 +36,12 @@ export interface TicketClaims extends AccessClaims {
   ticketId: string;
   /** Epoch seconds. */
   expiresAt: number;
+  /**
+   * The session's own expiry (epoch ms), as the live-session check that preceded the
+   * ticket saw it: the upgrade passes it on without asking the database. Absent from
+   * tickets minted before it existed.
+   */
+  sessionExpiresAt?: number;
 }
 
 /** JWT_SECRET signs and verifies; JWT_SECRET_PREVIOUS, while set, only verifies. */
@@ -84,11 +90,16 @@ export function signAccessToken(keys: JwtKeys, user: TokenSubject, ttlSeconds: n
   return sign(keys, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId });
 }
 
-/** `room` is a room id, or `inbox` for the user's own notification socket. */
-export function signWsTicket(keys: JwtKeys, user: TokenSubject, room: string) {
+/**
+ * `room` is a room id, or `inbox` for the user's own notification socket. Mint one
+ * only after checking the session is live: the upgrade trusts it for that (see
+ * worker/realtime/authenticate-upgrade.ts).
+ */
+export function signWsTicket(keys: JwtKeys, user: TokenSubject & { sessionExpiresAt: number }, room: string) {
   return sign(keys, 'ws-ticket', user.id, WS_TICKET_TTL_SECONDS, {
     name: user.username,
     sid: user.sessionId,
+    sexp: user.sessionExpiresAt,
     room,
     jti: crypto.randomUUID(),
   });
@@ -153,5 +164,6 @@ export async function verifyWsTicket(keys: JwtKeys, token: string): Promise<Tick
     roomId: payload.room,
     ticketId: payload.jti,
     expiresAt: payload.exp!,
+    sessionExpiresAt: Number.isSafeInteger(payload.sexp) && (payload.sexp as number) > 0 ? (payload.sexp as number) : undefined,
   };
 }

@@ -1,12 +1,14 @@
 /**
- * Postgres for a request: one pool, opened only if a handler asks for it and
- * closed after the response (Workers may not share sockets between requests).
+ * Postgres for a request: a handle opened only if a handler asks for it. Its
+ * single statements go over HTTP, one fetch each, to connections the endpoint
+ * keeps warm (Neon's, or the local relay's): no connection is set up per request.
+ * Only a transaction opens a connection of the request's own, closed after the
+ * response (Workers may not share sockets between requests).
  *
- * A connection budget per isolate: at most DB_MAX_CONNECTIONS requests hold a
- * connection at once; the rest wait their turn (within DB_TIMEOUT_MS), so a
- * reconnect storm queues here instead of exhausting the server's
- * max_connections. Production puts Neon's pooled endpoint (PgBouncer) behind
- * this as well; see docs/architecture.md.
+ * A connection budget per isolate for those: at most DB_MAX_CONNECTIONS requests
+ * hold a connection at once; the rest wait their turn (within DB_TIMEOUT_MS), so
+ * a burst queues here instead of exhausting the server's max_connections.
+ * See docs/architecture.md#connections.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Pool } from '@neondatabase/serverless';
@@ -26,21 +28,22 @@ function budgetFor(maxText: string | undefined): ConnectionBudget {
 }
 
 /**
- * A request's pool: it dials only once the budget gives it a slot, and once one of its
- * queries found the database unreachable or too slow, the rest fail at once, so a request
- * answers 503 within one deadline rather than one deadline per query.
+ * A request's pool: it dials (for a transaction) only once the budget gives it a slot,
+ * and once one of its queries found the database unreachable or too slow, the rest fail
+ * at once, so a request answers 503 within one deadline rather than one deadline per query.
  */
-function guardPool(pool: Pool, slot: Promise<unknown>): { pool: Pool; markUnavailable: (err: unknown) => void } {
+function guardPool(pool: Pool, slot: () => Promise<unknown>): { pool: Pool; markUnavailable: (err: unknown) => void } {
   let unavailable: unknown;
   const dial = pool.connect.bind(pool) as () => Promise<unknown>;
-  // The pool dials on its first query (callback form) or transaction (promise form).
+  // The pool dials for a transaction (promise form), or for a query it does not send over fetch (callback form).
   pool.connect = ((callback?: (err: unknown, client?: unknown) => void) => {
-    const connected = unavailable ? Promise.reject(unavailable) : slot.then(() => dial());
+    const connected = unavailable ? Promise.reject(unavailable) : slot().then(() => dial());
     if (!callback) return connected;
     connected.then((client) => callback(undefined, client), (err: unknown) => callback(err));
   }) as typeof pool.connect;
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   pool.query = ((...args: unknown[]) => {
+    if (unavailable && typeof args.at(-1) !== 'function') return Promise.reject(unavailable);
     const result = query(...args);
     if (result instanceof Promise) {
       result.catch((err: unknown) => {
@@ -64,13 +67,17 @@ export const databasePerRequest: MiddlewareHandler<AppEnv> = async (c, next) => 
   let slot: Promise<() => void> | undefined;
   let db: Database | undefined;
   const timeoutMs = databaseTimeoutMs(c.env);
+  // Asked for only when the request opens a connection (a transaction): fetches need none.
+  const takeSlot = () => {
+    if (!slot) {
+      slot = budgetFor(c.env.DB_MAX_CONNECTIONS).acquire(timeoutMs);
+      slot.catch(() => {});
+    }
+    return slot;
+  };
   c.set('db', () => {
     if (!db) {
-      // Handlers get the handle at once; its first query waits for a slot.
-      const waiting = budgetFor(c.env.DB_MAX_CONNECTIONS).acquire(timeoutMs);
-      waiting.catch(() => {});
-      slot = waiting;
-      const guarded = guardPool(openPool(c.env, { max: 1 }), waiting);
+      const guarded = guardPool(openPool(c.env, { max: 1, viaFetch: true }), takeSlot);
       pool = guarded.pool;
       db = drizzleOver(pool);
       markers.set(db, guarded.markUnavailable);

@@ -9,9 +9,11 @@
  *   inbox). Browsers cannot set headers on a WebSocket, so the credential must
  *   travel in the URL, where proxies may log it and history may keep it; a
  *   ticket that is used and expired within a minute is worthless there, an
- *   access token would not be.
+ *   access token would not be. It is minted after a live-session check, so its
+ *   upgrade touches no database: opening a socket costs no Postgres round trip.
  * - `?token=` — the access JWT itself (the seed's form; for simple clients).
  * - `Authorization: Bearer` — for non-browser clients.
+ * The last two check the session in Postgres on every upgrade.
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -53,19 +55,25 @@ export async function authenticateUpgrade(c: Context<AppEnv>, audience: string):
   const keys = jwtKeys(readConfig(c.env));
 
   let claims: { userId: string; username: string; sessionId: string; ticketId?: string; ticketExpiresAt?: number };
+  let sessionExpiresAt: number | undefined;
   if (query.ticket) {
     const ticket = await verifyWsTicket(keys, query.ticket);
     if (ticket.roomId !== audience) throw unauthorized('ticket is for another room');
     claims = { ...ticket, ticketExpiresAt: ticket.expiresAt * 1000 };
+    // No database: the ticket was minted after a live-session check a minute ago at most,
+    // and a session that ended since is refused by the object itself, which is told of
+    // every ended session and remembers it (durable-objects/shared/used-tickets.ts).
+    sessionExpiresAt = ticket.sessionExpiresAt;
   } else {
     const token = query.token ?? bearerToken(c.req.header('authorization'));
     if (!token) throw unauthorized('missing credential: pass ?ticket= from the ws-ticket endpoint');
     claims = await verifyAccessToken(keys, token);
   }
-  // Asked of the database every time (a socket outlives any cache), except during an outage:
-  // then a session this isolate saw live within the last minute still connects, as REST
-  // lets it through, so clients can reconnect to rooms, which work without the database.
-  const sessionExpiresAt = await requireLiveSession(c.var.db(), claims.sessionId, claims.userId, { fresh: true });
+  // An access token (or a ticket from before tickets carried the session's expiry) is
+  // asked of the database every time (a socket outlives any cache), except during an
+  // outage: then a session this isolate saw live within the last minute still connects,
+  // as REST lets it through, so clients can reconnect to rooms, which work without it.
+  sessionExpiresAt ??= await requireLiveSession(c.var.db(), claims.sessionId, claims.userId, { fresh: true });
   return {
     userId: claims.userId,
     username: claims.username,

@@ -4,9 +4,13 @@ import type { AppEnv } from '../app-env';
 import { jwtKeys, signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
 import { readConfig } from '../env';
 
-/** `audience` is a room id the caller is known to be a member of, or the inbox. */
+/**
+ * `audience` is a room id the caller is known to be a member of, or the inbox. The
+ * caller passed requireUser, i.e. the live-session check: the upgrade trusts the
+ * ticket for that and asks no database (authenticate-upgrade.ts).
+ */
 export async function ticketResponse(c: Context<AppEnv>, audience: string) {
-  const { userId, username, sessionId } = c.var.user;
-  const ticket = await signWsTicket(jwtKeys(readConfig(c.env)), { id: userId, username, sessionId }, audience);
+  const { userId, username, sessionId, sessionExpiresAt } = c.var.user;
+  const ticket = await signWsTicket(jwtKeys(readConfig(c.env)), { id: userId, username, sessionId, sessionExpiresAt }, audience);
   return c.json({ ticket, expiresIn: WS_TICKET_TTL_SECONDS });
 }
