@@ -43,14 +43,13 @@ export async function announceMembershipChange(
     // Awaited: when the response arrives, the line is posted and removed members' sockets are closed.
     await env.ROOMS.get(env.ROOMS.idFromName(roomId)).membersChanged(roomId, name, change.notice ?? null, delta);
   }
-  // The database part of introducing newcomers now, with the request's connection; the inboxes
-  // after the response: one call per person, which for a group of 256 would otherwise hold the
-  // request (and locally, every inbox object that wakes opens a database of its own).
+  // The database part of introducing newcomers first, then one call per inbox, all at once.
+  // Awaited: when the response arrives, every inbox concerned has been told.
   const newcomers = new Set(change.added);
   const introductions = change.added?.length
     ? await planIntroductions(c.var.db(), change.added, members.map((m) => m.userId).filter((id) => !newcomers.has(id)))
     : undefined;
-  c.executionCtx.waitUntil(tellInboxes(env, roomId, members, change, introductions));
+  await tellInboxes(env, roomId, members, change, introductions);
 }
 
 async function tellInboxes(
