@@ -25,7 +25,8 @@ import {
 import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
-import { AttachmentRegistry } from './attachment-registry';
+import { AttachmentRegistry, type ThumbnailReservation } from './attachment-registry';
+import { UploadSweep, UPLOAD_SWEEP_DEADLINE } from './upload-sweep';
 import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
@@ -55,7 +56,6 @@ import { UsedTickets } from '../shared/used-tickets';
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
-const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -70,6 +70,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
   private readonly log: MessageLog;
   private readonly attachments: AttachmentRegistry;
+  private readonly uploadSweep: UploadSweep;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -94,6 +95,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
     this.deadlines = new Deadlines(sql, ctx.storage);
+    this.uploadSweep = new UploadSweep(this.attachments, this.deadlines, (ids) => this.deleteFiles(ids));
     this.queue = new SerialQueue((err) => console.error('room job failed', err));
     this.activity = new ActivityNotifier(env.INBOXES);
     this.outbox = new Outbox({
@@ -277,6 +279,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (due.includes(OUTBOX_DEADLINE) || this.log.hasUnflushed) work.push(this.outbox.retry());
     // The call keeps its own deadline and re-arms it if this was early: asking is always safe.
     if (due.includes(CALL_DEADLINE) || this.calls.hasActiveCall()) work.push(this.queue.run(() => this.calls.deadlinePassed()));
+    if (due.includes(UPLOAD_SWEEP_DEADLINE)) work.push(this.uploadSweep.sweep());
     await Promise.all(work);
     await this.deadlines.syncAlarm();
   }
@@ -314,9 +317,7 @@ export class ChatRoom extends DurableObject<Env> {
   async attachmentUploaded(roomId: string, userId: string, attachment: Attachment): Promise<boolean> {
     if ((await this.access(roomId, userId)) !== 'member') return false;
     this.attachments.register(userId, attachment);
-    // Uploads come with a sweep of the abandoned ones, so they never pile up in R2.
-    const abandoned = this.attachments.takeAbandoned(new Date(Date.now() - ABANDONED_UPLOAD_MS).toISOString());
-    if (abandoned.length) this.deleteFiles(abandoned);
+    await this.uploadSweep.schedule();
     return true;
   }
 
@@ -326,14 +327,29 @@ export class ChatRoom extends DurableObject<Env> {
     this.ctx.waitUntil(this.env.FILES.delete(keys).catch((err: unknown) => console.error('deleting attachments from R2 failed', err)));
   }
 
-  /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */
-  async mayAddThumbnail(roomId: string, userId: string, id: string): Promise<boolean> {
-    return (await this.access(roomId, userId)) === 'member' && this.attachments.isUploader(userId, id);
+  /** May `userId` download attachment `id`? An upload not sent yet only by its uploader. */
+  async attachmentAccess(roomId: string, userId: string, id: string): Promise<'member' | 'not_member' | 'blocked' | 'unsent'> {
+    const access = await this.access(roomId, userId);
+    if (access !== 'member') return access;
+    return this.attachments.readableBy(userId, id) ? 'member' : 'unsent';
   }
 
-  /** The thumbnail's bytes are in R2; false once the attachment was sent (its message says it has none). */
+  /** Before a thumbnail's bytes are written: only its uploader's, only once, only while unsent. */
+  async reserveThumbnail(roomId: string, userId: string, id: string): Promise<ThumbnailReservation | 'not_member'> {
+    if ((await this.access(roomId, userId)) !== 'member') return 'not_member';
+    return this.attachments.reserveThumbnail(userId, id);
+  }
+
+  /** The reserved thumbnail's bytes are in R2; false if it was sent meanwhile (the caller deletes them). */
   async thumbnailUploaded(roomId: string, userId: string, id: string): Promise<boolean> {
-    return (await this.access(roomId, userId)) === 'member' && this.attachments.addThumbnail(userId, id);
+    this.local.roomId ??= roomId;
+    return this.attachments.thumbnailStored(userId, id);
+  }
+
+  /** The reserved thumbnail's write failed. */
+  async thumbnailFailed(roomId: string, userId: string, id: string): Promise<void> {
+    this.local.roomId ??= roomId;
+    this.attachments.releaseThumbnail(userId, id);
   }
 
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */
