@@ -9,9 +9,15 @@ import { TokenBucket, type RateSpec, type TakeResult } from './token-bucket';
 export class RateLimiter extends DurableObject {
   private bucket?: TokenBucket;
 
-  take(spec: RateSpec): TakeResult {
+  take(spec: RateSpec, cost = 1): TakeResult {
     const now = Date.now();
     this.bucket ??= new TokenBucket(spec, now);
-    return this.bucket.take(now);
+    return this.bucket.take(now, cost);
+  }
+
+  giveBack(spec: RateSpec, amount = 1): void {
+    const now = Date.now();
+    this.bucket ??= new TokenBucket(spec, now);
+    this.bucket.giveBack(now, amount);
   }
 }

@@ -16,6 +16,8 @@ import { attachmentKey, serveObject, thumbnailKey } from './storage';
 import { AUDIO_TYPES, IMAGE_TYPES } from './sniff';
 import { putUpload } from './put';
 import { readUpload } from './upload';
+import { UploadAllowance } from './quota';
+import { readConfig } from '../env';
 
 export const attachmentRoutes = new Hono<AppEnv>();
 attachmentRoutes.use('/rooms/:roomId/attachments', requireUser);
@@ -51,24 +53,33 @@ attachmentRoutes.post('/rooms/:roomId/attachments', async (c) => {
   const query = readQuery(c, uploadQuery);
   const { roomId, room } = await memberRoom(c, c.req.param('roomId'));
   const me = c.var.user.userId;
-  const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind]);
+  const allowance = new UploadAllowance(c, readConfig(c.env), me, roomId);
+  await allowance.start();
   const id = crypto.randomUUID();
-  const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind, upload.contentType);
-  await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
-  const attachment: Attachment = {
-    id,
-    kind: query.kind,
-    name,
-    size: upload.size,
-    contentType: upload.contentType,
-    width: query.kind === 'image' ? (query.width ?? null) : null,
-    height: query.kind === 'image' ? (query.height ?? null) : null,
-    durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
-    thumbnail: false,
-  };
+  let attachment: Attachment;
+  try {
+    const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind], (size) => allowance.take(size));
+    const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind, upload.contentType);
+    await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
+    attachment = {
+      id,
+      kind: query.kind,
+      name,
+      size: upload.size,
+      contentType: upload.contentType,
+      width: query.kind === 'image' ? (query.width ?? null) : null,
+      height: query.kind === 'image' ? (query.height ?? null) : null,
+      durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
+      thumbnail: false,
+    };
+  } catch (err) {
+    // Refused or cut short: nothing stored, nothing counted.
+    await allowance.giveBack();
+    throw err;
+  }
   if (!(await room.attachmentUploaded(roomId, me, attachment))) {
     // Removed from the room while uploading.
-    await c.env.FILES.delete(attachmentKey(roomId, id));
+    await Promise.all([c.env.FILES.delete(attachmentKey(roomId, id)), allowance.giveBack()]);
     throw notAMember();
   }
   return c.json({ attachment }, 201);
