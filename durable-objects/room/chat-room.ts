@@ -27,6 +27,8 @@ import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
 import { AttachmentRegistry, type ThumbnailReservation } from './attachment-registry';
 import { UploadSweep, UPLOAD_SWEEP_DEADLINE } from './upload-sweep';
+import { RoomBlockList } from './block-list';
+import { blockedPairsIn } from '../../drizzle/queries/block-pairs';
 import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
@@ -71,6 +73,8 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly log: MessageLog;
   private readonly attachments: AttachmentRegistry;
   private readonly uploadSweep: UploadSweep;
+  /** Blocked pairs among the members: filters presence, typing, read receipts, online and activity. */
+  private readonly blocks: RoomBlockList;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -91,13 +95,14 @@ export class ChatRoom extends DurableObject<Env> {
     this.local = new RoomLocalState(sql);
     this.log = new MessageLog(sql, () => this.roomId);
     this.attachments = new AttachmentRegistry(sql);
+    this.blocks = new RoomBlockList(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
     this.deadlines = new Deadlines(sql, ctx.storage);
     this.uploadSweep = new UploadSweep(this.attachments, this.deadlines, (ids) => this.deleteFiles(ids));
     this.queue = new SerialQueue((err) => console.error('room job failed', err));
-    this.activity = new ActivityNotifier(env.INBOXES);
+    this.activity = new ActivityNotifier(env.INBOXES, (senderId) => this.blocks.separatedFrom(senderId));
     this.outbox = new Outbox({
       log: this.log,
       database: this.database,
@@ -116,6 +121,7 @@ export class ChatRoom extends DurableObject<Env> {
       queue: this.queue,
       roomId: () => this.roomId,
       attachmentDeleted: (id) => this.deleteFiles([id]),
+      audienceOf: (userId) => this.blocks.visibleTo(userId),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().map((m) => m.userId).filter((id) => !live.has(id));
@@ -187,9 +193,10 @@ export class ChatRoom extends DurableObject<Env> {
       log: this.log,
       database: this.database,
       roomId: this.roomId,
-      members: () => this.memberStates(),
+      members: () => this.memberStates(connect.userId),
     }).then((live) => {
-      if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server);
+      const audience = this.blocks.visibleTo(connect.userId);
+      if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server, audience);
     });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -257,6 +264,7 @@ export class ChatRoom extends DurableObject<Env> {
         return this.sockets.broadcast(
           { type: 'typing', userId: me.userId, until: frame.active ? Date.now() + TYPING_TTL_MS : 0 },
           ws,
+          this.blocks.visibleTo(me.userId),
         );
       case 'call_signal':
         // Relayed at once: ICE candidates are latency-sensitive and change no state.
@@ -374,8 +382,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private async reloadMembers(): Promise<void> {
-    const members = await this.database.run('loading the members', (db) => listMembers(db, this.roomId));
+    const [members, blocked] = await this.database.run('loading the members', (db) =>
+      Promise.all([listMembers(db, this.roomId), blockedPairsIn(db, this.roomId)]),
+    );
     this.local.replaceMembers(members);
+    this.blocks.replace(blocked);
   }
 
   /**
@@ -395,8 +406,29 @@ export class ChatRoom extends DurableObject<Env> {
         sendFrame(ws, errorFrame('not_a_member', 'you were removed from this room'));
         ws.close(CLOSE_CODES.notAMember, 'removed from the room');
       }
-      this.sockets.broadcast({ type: 'members', members: this.memberStates(), name: roomName });
+      this.broadcastMembers(roomName);
     });
+  }
+
+  /** Two members blocked each other (or no longer do): their presence, typing, receipts and activity part. */
+  async setBlockedPair(roomId: string, a: string, b: string, blocked: boolean): Promise<void> {
+    this.local.roomId ??= roomId;
+    this.blocks.set(a, b, blocked);
+    if (blocked) {
+      // Each stops seeing the other online at once.
+      for (const [viewer, subject] of [[a, b], [b, a]] as const) {
+        for (const ws of this.sockets.socketsOf(viewer)) sendFrame(ws, { type: 'presence', userId: subject, online: false });
+      }
+    }
+  }
+
+  /** `members` to every socket, each viewer seeing blocked members offline. */
+  private broadcastMembers(name: string | null): void {
+    if (this.blocks.none) return this.sockets.broadcast({ type: 'members', members: this.memberStates(), name });
+    for (const ws of this.sockets.all()) {
+      const viewer = attachmentOf(ws);
+      if (viewer.live && ws.readyState === WebSocket.OPEN) sendFrame(ws, { type: 'members', members: this.memberStates(viewer.userId), name });
+    }
   }
 
   /** Closes every socket opened under a session that has just been revoked (logout). */
@@ -404,9 +436,13 @@ export class ChatRoom extends DurableObject<Env> {
     return closeSessionSockets(this.sockets.all(), sessionId, CLOSE_CODES.sessionEnded);
   }
 
-  private memberStates(): MemberState[] {
+  /** The members as `viewerId` may see them: someone blocked either way is never online and has read nothing. */
+  private memberStates(viewerId?: string): MemberState[] {
     const online = this.sockets.onlineUserIds();
-    return this.local.members().map((m) => ({ ...m, online: online.has(m.userId) }));
+    const hidden = viewerId ? this.blocks.separatedFrom(viewerId) : undefined;
+    return this.local.members().map((m) =>
+      hidden?.has(m.userId) ? { ...m, online: false, lastReadSeq: 0 } : { ...m, online: online.has(m.userId) },
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -423,7 +459,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.backlog.forget(ws);
     const me = attachmentOf(ws);
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
-      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws);
+      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws, this.blocks.visibleTo(me.userId));
     }
     void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => console.error('call cleanup failed', err)));
   }

@@ -59,10 +59,11 @@ export class HibernatingSockets {
   }
 
   /** Sends to every live socket, optionally but one; encodes the frame once. */
-  broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket): void {
+  /** `audience`, when given, picks the users who may get it (room/block-list.ts: blocked pairs). */
+  broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket, audience?: (userId: string) => boolean): void {
     const encoded = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live) {
+      if (ws !== except && ws.readyState === WebSocket.OPEN && attachmentOf(ws).live && (!audience || audience(attachmentOf(ws).userId))) {
         sendFrame(ws, encoded);
         this.onBroadcast?.(ws, encoded.length);
       }
