@@ -42,13 +42,19 @@ async function chatWithSavedState(p: Person, roomId: string) {
   await expect.poll(() => storedKeys(p), { timeout: 15_000 }).not.toEqual([]);
 }
 
+/** Two people in a direct chat, the first with its page, saved data and kept page in place. */
+async function twoInAChat(first: [string, string], second: [string, string]) {
+  const me = await signedIn(env.browser, ...first);
+  const other = await signedIn(env.browser, ...second);
+  const { room } = await apiAs(me).post<{ room: { id: string } }>('/api/rooms/direct', { username: other.username });
+  await exchangeMessages([me, other], room.id);
+  await chatWithSavedState(me, room.id);
+  return { me, other };
+}
+
 describe('an ended session leaves nothing behind in the browser', () => {
   it('wipes saved data and kept pages when the session was ended elsewhere (refresh refused)', async () => {
-    const amy = await signedIn(env.browser, 'amy', 'Amy Pond');
-    const rory = await signedIn(env.browser, 'rory', 'Rory Williams');
-    const { room } = await apiAs(amy).post<{ room: { id: string } }>('/api/rooms/direct', { username: rory.username });
-    await exchangeMessages([amy, rory], room.id);
-    await chatWithSavedState(amy, room.id);
+    const { me: amy, other: rory } = await twoInAChat(['amy', 'Amy Pond'], ['rory', 'Rory Williams']);
 
     // Someone ends this browser's session from elsewhere (revoked: password changed, signed out everywhere).
     const cookie = (await amy.ctx.cookies()).find((c) => c.name === 'edge_chat_refresh')!;
@@ -62,11 +68,7 @@ describe('an ended session leaves nothing behind in the browser', () => {
   });
 
   it('Sign out clears the kept conversation pages as well as saved data', async () => {
-    const ann = await signedIn(env.browser, 'ann', 'Ann');
-    const ben = await signedIn(env.browser, 'ben', 'Ben');
-    const { room } = await apiAs(ann).post<{ room: { id: string } }>('/api/rooms/direct', { username: ben.username });
-    await exchangeMessages([ann, ben], room.id);
-    await chatWithSavedState(ann, room.id);
+    const { me: ann, other: ben } = await twoInAChat(['ann', 'Ann'], ['ben', 'Ben']);
     await ann.page.getByTestId('logout-button').click();
     await ann.page.getByTestId('confirm-logout').click();
     await ann.page.waitForURL('**/login');
