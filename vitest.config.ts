@@ -44,6 +44,9 @@ export default defineConfig({
                 STUN_URLS: 'stun:127.0.0.1:3478',
                 TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
                 TURN_SECRET: TEST_TURN_SECRET,
+                // Small daily upload allowances, so upload-limits.worker.test.ts reaches them with small files.
+                UPLOAD_USER_QUOTA_BYTES: '100000',
+                UPLOAD_ROOM_QUOTA_BYTES: '150000',
               },
             },
           }),

@@ -9,6 +9,9 @@
  * `error` frame and the socket stays open.
  */
 import { z } from 'zod';
+import { isEmoji } from './emoji';
+
+export { isEmoji };
 
 /**
  * Largest frame a room accepts, in bytes of UTF-8. Larger frames get
@@ -114,6 +117,8 @@ const messageText = z
   .max(MAX_MESSAGE_CHARS)
   .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const emoji = z.string().min(1).max(16).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+/** A reaction one sends: one emoji (a `react` with text would be a side channel for words and markup). */
+const reactionEmoji = emoji.refine(isEmoji, 'a reaction must be a single emoji');
 /** Optional text beside an attachment (may be empty). */
 const captionText = z.string().trim().max(MAX_MESSAGE_CHARS).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const callId = z.uuid({ error: 'callId must be a UUID' });
@@ -167,7 +172,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   /** Delete one of my messages (it stays as a tombstone so the order is kept). */
   z.object({ type: z.literal('delete'), seq: positiveSeq }),
   /** Add or remove my reaction to a message. */
-  z.object({ type: z.literal('react'), seq: positiveSeq, emoji, on: z.boolean() }),
+  z.object({ type: z.literal('react'), seq: positiveSeq, emoji: reactionEmoji, on: z.boolean() }),
   /** I have read everything up to and including `seq`. */
   z.object({ type: z.literal('read'), seq: positiveSeq }),
   /**

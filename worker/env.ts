@@ -45,6 +45,13 @@ export interface Env extends DatabaseEnv {
   REFRESH_TOKEN_TTL_SECONDS?: string;
   LOGIN_RATE_LIMIT?: string;
   LOGIN_ACCOUNT_RATE_LIMIT?: string;
+  LOGIN_DEVICE_RATE_LIMIT?: string;
+  UPLOAD_RATE_LIMIT?: string;
+  SEARCH_RATE_LIMIT?: string;
+  SEARCH_TIMEOUT_MS?: string;
+  SEARCH_MAX_CONNECTIONS?: string;
+  UPLOAD_USER_QUOTA_BYTES?: string;
+  UPLOAD_ROOM_QUOTA_BYTES?: string;
   GROUP_ADD_RATE_LIMIT?: string;
   USER_SEARCH_RATE_LIMIT?: string;
   REGISTER_RATE_LIMIT?: string;
@@ -73,16 +80,28 @@ const configSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
-  // Per client address and username: slows password guessing without locking the owner out for long.
-  LOGIN_RATE_LIMIT: rateSpec('LOGIN_RATE_LIMIT', 'burst=10,perMinute=5'),
-  // Per account, from all addresses together: distributed guessing is slowed down as well.
+  // Failed sign-ins per client address, whatever login names it tries: credential stuffing stops.
+  LOGIN_RATE_LIMIT: rateSpec('LOGIN_RATE_LIMIT', 'burst=30,perMinute=10'),
+  // Failed sign-ins per account from devices it never signed in on, all addresses together.
   LOGIN_ACCOUNT_RATE_LIMIT: rateSpec('LOGIN_ACCOUNT_RATE_LIMIT', 'burst=20,perMinute=5'),
+  // Failed sign-ins from a device the account signed in on before (its device cookie), instead of the account's.
+  LOGIN_DEVICE_RATE_LIMIT: rateSpec('LOGIN_DEVICE_RATE_LIMIT', 'burst=10,perMinute=5'),
   // Per person being added to groups by others (added, or invited at creation): nobody is flooded with groups.
   GROUP_ADD_RATE_LIMIT: rateSpec('GROUP_ADD_RATE_LIMIT', 'burst=10,perMinute=2'),
   // Per user searching the directory: prefix searches cannot walk the whole user list quickly.
   USER_SEARCH_RATE_LIMIT: rateSpec('USER_SEARCH_RATE_LIMIT', 'burst=60,perMinute=30'),
   // Per client address.
   REGISTER_RATE_LIMIT: rateSpec('REGISTER_RATE_LIMIT', 'burst=10,perMinute=2'),
+  // Message searches per user; each is also held to SEARCH_TIMEOUT_MS on the server and to
+  // SEARCH_MAX_CONNECTIONS of the isolate's database connections (worker/search/search-guard.ts).
+  SEARCH_RATE_LIMIT: rateSpec('SEARCH_RATE_LIMIT', 'burst=20,perMinute=20'),
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  SEARCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
+  // Attachment uploads per user (thumbnails not counted): nobody fills storage with many small files.
+  UPLOAD_RATE_LIMIT: rateSpec('UPLOAD_RATE_LIMIT', 'burst=20,perMinute=10'),
+  // Bytes one user may upload in any 24 hours (a rolling allowance), and bytes into one room.
+  UPLOAD_USER_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  UPLOAD_ROOM_QUOTA_BYTES: z.coerce.number().int().min(1).default(2 * 1024 * 1024 * 1024),
   // Without STUN or TURN, calls still connect on a local network (host candidates).
   STUN_URLS: commaList,
   TURN_URLS: commaList,

@@ -47,7 +47,7 @@ export interface SearchOptions {
   limit: number;
 }
 
-export async function searchMessages(db: Database, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
+export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
   const rows = await db.execute<{
     room_id: string;
     kind: 'direct' | 'group';

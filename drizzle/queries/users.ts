@@ -1,7 +1,7 @@
 /** User lookups that are not about authentication. */
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { roomMembers, rooms, users } from '../schema';
+import { roomMembers, rooms, userBlocks, users } from '../schema';
 
 /**
  * People whose username starts with `prefix`, or any word of whose display name does
@@ -21,7 +21,15 @@ export async function searchUsers(db: Database, prefix: string, me: string, limi
       createdAt: users.createdAt,
     })
     .from(users)
-    .where(and(sql`(${byUsername} or ${byDisplayName})`, ne(users.id, me), isNull(users.deletedAt)))
+    .where(
+      and(
+        sql`(${byUsername} or ${byDisplayName})`,
+        ne(users.id, me),
+        isNull(users.deletedAt),
+        // A block either way hides each from the other's search.
+        sql`not exists (select 1 from ${userBlocks} b where (b.blocker_id = ${me} and b.blocked_id = ${users.id}) or (b.blocker_id = ${users.id} and b.blocked_id = ${me}))`,
+      ),
+    )
     .orderBy(sql`(${byUsername}) desc`, asc(users.username))
     .limit(limit);
   return rows.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() }));

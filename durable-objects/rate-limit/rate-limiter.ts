@@ -13,10 +13,16 @@ export class RateLimiter extends DurableObject {
   private bucket?: TokenBucket;
   private shard?: Map<string, TokenBucket>;
 
-  take(spec: RateSpec): TakeResult {
+  take(spec: RateSpec, cost = 1): TakeResult {
     const now = Date.now();
     this.bucket ??= new TokenBucket(spec, now);
-    return this.bucket.take(now);
+    return this.bucket.take(now, cost);
+  }
+
+  giveBack(spec: RateSpec, amount = 1): void {
+    const now = Date.now();
+    this.bucket ??= new TokenBucket(spec, now);
+    this.bucket.giveBack(now, amount);
   }
 
   /**

@@ -17,6 +17,17 @@ describe('TokenBucket', () => {
     const results = [bucket.take(60_000), bucket.take(60_000), bucket.take(60_000)];
     expect(results.map((r) => r.ok)).toEqual([true, true, false]);
   });
+
+  it('takes a cost (bytes) and gives back what an action that did not count took', () => {
+    const bucket = new TokenBucket({ burst: 100, perMinute: 60 }, 0);
+    expect(bucket.take(0, 80).ok).toBe(true);
+    expect(bucket.take(0, 30)).toEqual({ ok: false, retryAfterMs: 10_000 });
+    bucket.giveBack(0, 80);
+    expect(bucket.take(0, 100).ok).toBe(true);
+    bucket.giveBack(0, 500);
+    expect(bucket.take(0, 100).ok).toBe(true);
+    expect(bucket.take(0, 1)).toEqual({ ok: false, retryAfterMs: 1000 });
+  });
 });
 
 describe('parseRateSpec', () => {

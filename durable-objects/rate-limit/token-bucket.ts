@@ -26,15 +26,27 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  take(now: number): TakeResult {
+  /** Takes `cost` tokens (an action, or bytes for a byte allowance), or says when they will be there. */
+  take(now: number, cost = 1): TakeResult {
     const perMs = this.spec.perMinute / 60_000;
-    this.tokens = Math.min(this.spec.burst, this.tokens + (now - this.updatedAt) * perMs);
-    this.updatedAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    this.refill(now);
+    if (this.tokens >= cost) {
+      this.tokens -= cost;
       return { ok: true };
     }
-    return { ok: false, retryAfterMs: Math.ceil((1 - this.tokens) / perMs) };
+    // (A cost above the burst never fits: callers refuse it before asking.)
+    return { ok: false, retryAfterMs: Math.ceil((cost - this.tokens) / perMs) };
+  }
+
+  /** Returns tokens taken for something that did not happen (a sign-in that succeeded, an upload that failed). */
+  giveBack(now: number, amount = 1): void {
+    this.refill(now);
+    this.tokens = Math.min(this.spec.burst, this.tokens + amount);
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.spec.burst, this.tokens + (now - this.updatedAt) * (this.spec.perMinute / 60_000));
+    this.updatedAt = now;
   }
 
   /** True once the bucket is full again: it can be forgotten. */

@@ -14,7 +14,11 @@ export class ActivityNotifier {
   private newest?: WireMessage;
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly inboxes: DurableObjectNamespace<UserInbox>) {}
+  constructor(
+    private readonly inboxes: DurableObjectNamespace<UserInbox>,
+    /** Members never told of a sender's messages (a block either way: room/block-list.ts). */
+    private readonly hiddenFrom: (senderId: string) => ReadonlySet<string> = () => new Set(),
+  ) {}
 
   noteMessage(message: WireMessage): void {
     if (!this.newest || message.seq > this.newest.seq) this.newest = message;
@@ -28,7 +32,9 @@ export class ActivityNotifier {
       const message = this.newest;
       this.newest = undefined;
       if (!message) return;
+      const hidden = message.senderId ? this.hiddenFrom(message.senderId) : undefined;
       for (const userId of recipients()) {
+        if (hidden?.has(userId)) continue;
         const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
         inbox.roomActivity(message).catch((err: unknown) => logFailure('inbox notification failed', err, { room: message.roomId, seq: message.seq }));
       }

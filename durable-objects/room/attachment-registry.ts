@@ -7,6 +7,13 @@
  */
 import type { Attachment } from '../protocol';
 
+/** `thumbnail` column: none, being written to R2 (reserved), stored. */
+const THUMBNAIL_NONE = 0;
+const THUMBNAIL_STORED = 1;
+const THUMBNAIL_WRITING = 2;
+
+export type ThumbnailReservation = 'ok' | 'not_yours' | 'sent' | 'taken';
+
 export type AttachmentClaim =
   | { ok: true; attachment: Attachment }
   | { ok: false; why: 'unknown' | 'not_yours' | 'already_sent' };
@@ -57,17 +64,55 @@ export class AttachmentRegistry {
     );
   }
 
-  /** The uploader added a preview image; only before the attachment is sent (the message carries the flag). */
-  addThumbnail(uploaderId: string, id: string): boolean {
+  /**
+   * The uploader wants to add a preview image: reserved before a byte reaches R2, and
+   * only once, only while unsent, so a refused PUT never writes and no two PUTs race.
+   */
+  reserveThumbnail(uploaderId: string, id: string): ThumbnailReservation {
     const row = this.row(id);
-    if (!row || row.uploader_id !== uploaderId || row.claimed_client_id !== null) return false;
-    this.sql.exec('update room_attachments set thumbnail = 1 where id = ?', id);
+    if (!row || row.uploader_id !== uploaderId) return 'not_yours';
+    if (row.claimed_client_id !== null) return 'sent';
+    if (row.thumbnail !== THUMBNAIL_NONE) return 'taken';
+    this.sql.exec('update room_attachments set thumbnail = ? where id = ?', THUMBNAIL_WRITING, id);
+    return 'ok';
+  }
+
+  /**
+   * The reserved thumbnail's bytes are in R2. False when the attachment was sent (or
+   * deleted) while they were written: its message says it has none, and the caller
+   * deletes the bytes (the reservation means nobody else wrote that key).
+   */
+  thumbnailStored(uploaderId: string, id: string): boolean {
+    const row = this.row(id);
+    if (!row || row.uploader_id !== uploaderId || row.thumbnail !== THUMBNAIL_WRITING) return false;
+    if (row.claimed_client_id !== null) return false;
+    this.sql.exec('update room_attachments set thumbnail = ? where id = ?', THUMBNAIL_STORED, id);
     return true;
   }
 
-  /** Whether `id` was uploaded to this room by `uploaderId` (and may take a thumbnail). */
-  isUploader(uploaderId: string, id: string): boolean {
-    return this.row(id)?.uploader_id === uploaderId;
+  /** A reserved thumbnail's write failed: it may be tried again. */
+  releaseThumbnail(uploaderId: string, id: string): void {
+    this.sql.exec(
+      'update room_attachments set thumbnail = ? where id = ? and uploader_id = ? and thumbnail = ?',
+      THUMBNAIL_NONE,
+      id,
+      uploaderId,
+      THUMBNAIL_WRITING,
+    );
+  }
+
+  /** An upload not sent yet is its uploader's alone; sent ones (and unknown ids) are the room's. */
+  readableBy(userId: string, id: string): boolean {
+    const row = this.row(id);
+    return !row || row.claimed_client_id !== null || row.uploader_id === userId;
+  }
+
+  /** When the oldest upload never sent was registered (epoch ms), if there is one. */
+  oldestUnsentAt(): number | undefined {
+    const row = this.sql
+      .exec<{ at: string | null }>('select min(created_at) as at from room_attachments where claimed_client_id is null')
+      .toArray()[0];
+    return row?.at ? Date.parse(row.at) : undefined;
   }
 
   /**
@@ -113,6 +158,6 @@ function toAttachment(row: AttachmentRow): Attachment {
     width: row.width,
     height: row.height,
     durationMs: row.duration_ms,
-    thumbnail: row.thumbnail === 1,
+    thumbnail: row.thumbnail === THUMBNAIL_STORED,
   };
 }

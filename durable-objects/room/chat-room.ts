@@ -24,7 +24,10 @@ import {
 import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
-import { AttachmentRegistry } from './attachment-registry';
+import { AttachmentRegistry, type ThumbnailReservation } from './attachment-registry';
+import { UploadSweep, UPLOAD_SWEEP_DEADLINE } from './upload-sweep';
+import { RoomBlockList } from './block-list';
+import { blockedPairsIn } from '../../drizzle/queries/block-pairs';
 import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
@@ -48,7 +51,6 @@ import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
-const ABANDONED_UPLOAD_MS = 24 * 3600_000;
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -63,6 +65,9 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
   private readonly log: MessageLog;
   private readonly attachments: AttachmentRegistry;
+  private readonly uploadSweep: UploadSweep;
+  /** Blocked pairs among the members: filters presence, typing, read receipts, online and activity. */
+  private readonly blocks: RoomBlockList;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -87,12 +92,14 @@ export class ChatRoom extends DurableObject<Env> {
     this.local = new RoomLocalState(sql);
     this.log = new MessageLog(sql, () => this.roomId);
     this.attachments = new AttachmentRegistry(sql);
+    this.blocks = new RoomBlockList(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
     this.tickets = new UsedTickets(sql);
     this.deadlines = new Deadlines(sql, ctx.storage);
+    this.uploadSweep = new UploadSweep(this.attachments, this.deadlines, (ids) => this.deleteFiles(ids));
     this.queue = new SerialQueue((err) => logFailure('room job failed', err, { room: this.local.roomId }));
-    this.activity = new ActivityNotifier(env.INBOXES);
+    this.activity = new ActivityNotifier(env.INBOXES, (senderId) => this.blocks.separatedFrom(senderId));
     this.outbox = new Outbox({
       log: this.log,
       database: this.database,
@@ -111,6 +118,7 @@ export class ChatRoom extends DurableObject<Env> {
       queue: this.queue,
       roomId: () => this.roomId,
       attachmentDeleted: (id) => this.deleteFiles([id]),
+      audienceOf: (userId) => this.blocks.visibleTo(userId),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().flatMap((m) => (live.has(m.userId) ? [] : [m.userId]));
@@ -180,9 +188,10 @@ export class ChatRoom extends DurableObject<Env> {
       log: this.log,
       database: this.database,
       roomId: this.roomId,
-      members: () => this.memberStates(),
+      members: () => this.memberStates(connect.userId),
     }).then((live) => {
-      if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server);
+      const audience = this.blocks.visibleTo(connect.userId);
+      if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server, audience);
     });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -250,6 +259,7 @@ export class ChatRoom extends DurableObject<Env> {
         return this.sockets.broadcast(
           { type: 'typing', userId: me.userId, until: frame.active ? Date.now() + TYPING_TTL_MS : 0 },
           ws,
+          this.blocks.visibleTo(me.userId),
         );
       case 'call_signal':
         // Relayed at once: ICE candidates are latency-sensitive and change no state.
@@ -272,6 +282,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (due.includes(OUTBOX_DEADLINE) || this.log.hasUnflushed) work.push(this.outbox.retry());
     // The call keeps its own deadline and re-arms it if this was early: asking is always safe.
     if (due.includes(CALL_DEADLINE) || this.calls.hasActiveCall()) work.push(this.queue.run(() => this.calls.deadlinePassed()));
+    if (due.includes(UPLOAD_SWEEP_DEADLINE)) work.push(this.uploadSweep.sweep());
     await Promise.all(work);
     await this.deadlines.syncAlarm();
   }
@@ -309,9 +320,7 @@ export class ChatRoom extends DurableObject<Env> {
   async attachmentUploaded(roomId: string, userId: string, attachment: Attachment): Promise<boolean> {
     if ((await this.access(roomId, userId)) !== 'member') return false;
     this.attachments.register(userId, attachment);
-    // Uploads come with a sweep of the abandoned ones, so they never pile up in R2.
-    const abandoned = this.attachments.takeAbandoned(new Date(Date.now() - ABANDONED_UPLOAD_MS).toISOString());
-    if (abandoned.length) this.deleteFiles(abandoned);
+    await this.uploadSweep.schedule();
     return true;
   }
 
@@ -323,14 +332,29 @@ export class ChatRoom extends DurableObject<Env> {
     );
   }
 
-  /** Whether `userId` uploaded attachment `id` here and is a member (may add its thumbnail). */
-  async mayAddThumbnail(roomId: string, userId: string, id: string): Promise<boolean> {
-    return (await this.access(roomId, userId)) === 'member' && this.attachments.isUploader(userId, id);
+  /** May `userId` download attachment `id`? An upload not sent yet only by its uploader. */
+  async attachmentAccess(roomId: string, userId: string, id: string): Promise<'member' | 'not_member' | 'blocked' | 'unsent'> {
+    const access = await this.access(roomId, userId);
+    if (access !== 'member') return access;
+    return this.attachments.readableBy(userId, id) ? 'member' : 'unsent';
   }
 
-  /** The thumbnail's bytes are in R2; false once the attachment was sent (its message says it has none). */
+  /** Before a thumbnail's bytes are written: only its uploader's, only once, only while unsent. */
+  async reserveThumbnail(roomId: string, userId: string, id: string): Promise<ThumbnailReservation | 'not_member'> {
+    if ((await this.access(roomId, userId)) !== 'member') return 'not_member';
+    return this.attachments.reserveThumbnail(userId, id);
+  }
+
+  /** The reserved thumbnail's bytes are in R2; false if it was sent meanwhile (the caller deletes them). */
   async thumbnailUploaded(roomId: string, userId: string, id: string): Promise<boolean> {
-    return (await this.access(roomId, userId)) === 'member' && this.attachments.addThumbnail(userId, id);
+    this.local.roomId ??= roomId;
+    return this.attachments.thumbnailStored(userId, id);
+  }
+
+  /** The reserved thumbnail's write failed. */
+  async thumbnailFailed(roomId: string, userId: string, id: string): Promise<void> {
+    this.local.roomId ??= roomId;
+    this.attachments.releaseThumbnail(userId, id);
   }
 
   /** The newest part of a history page, from the room's log; the Worker reads the rest from Postgres. */
@@ -371,12 +395,15 @@ export class ChatRoom extends DurableObject<Env> {
     await this.starting;
   }
 
-  /** The member list from Postgres; false (nothing applied) if a change was applied while it was read. */
+  /** The member list (and blocked pairs) from Postgres; false (nothing applied) if a change was applied while it was read. */
   private async reloadMembers(): Promise<boolean> {
     const version = this.membershipVersion;
-    const members = await this.database.run('loading the members', (db) => listMembers(db, this.roomId));
+    const [members, blocked] = await this.database.run('loading the members', (db) =>
+      Promise.all([listMembers(db, this.roomId), blockedPairsIn(db, this.roomId)]),
+    );
     if (version !== this.membershipVersion) return false;
     this.local.replaceMembers(members);
+    this.blocks.replace(blocked);
     return true;
   }
 
@@ -412,7 +439,7 @@ export class ChatRoom extends DurableObject<Env> {
       sendFrame(ws, errorFrame('not_a_member', 'you were removed from this room'));
       this.sockets.close(ws, CLOSE_CODES.notAMember, 'removed from the room');
     }
-    this.sockets.broadcast({ type: 'members', members: this.memberStates(), name: roomName });
+    this.broadcastMembers(roomName);
   }
 
   /**
@@ -434,15 +461,39 @@ export class ChatRoom extends DurableObject<Env> {
     });
   }
 
+  /** Two members blocked each other (or no longer do): their presence, typing, receipts and activity part. */
+  async setBlockedPair(roomId: string, a: string, b: string, blocked: boolean): Promise<void> {
+    this.local.roomId ??= roomId;
+    this.blocks.set(a, b, blocked);
+    if (blocked) {
+      // Each stops seeing the other online at once.
+      for (const [viewer, subject] of [[a, b], [b, a]] as const) {
+        for (const ws of this.sockets.socketsOf(viewer)) sendFrame(ws, { type: 'presence', userId: subject, online: false });
+      }
+    }
+  }
+
+  /** `members` to every socket, each viewer seeing blocked members offline. */
+  private broadcastMembers(name: string | null): void {
+    if (this.blocks.none) return this.sockets.broadcast({ type: 'members', members: this.memberStates(), name });
+    for (const [ws, viewer] of this.sockets.entries()) {
+      if (viewer.live && ws.readyState === WebSocket.OPEN) sendFrame(ws, { type: 'members', members: this.memberStates(viewer.userId), name });
+    }
+  }
+
   /** Closes every socket opened under a session that has just been revoked (logout). */
   async disconnectSession(sessionId: string): Promise<number> {
     this.tickets.endSession(sessionId);
     return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 
-  private memberStates(): MemberState[] {
+  /** The members as `viewerId` may see them: someone blocked either way is never online and has read nothing. */
+  private memberStates(viewerId?: string): MemberState[] {
     const online = this.sockets.onlineUserIds();
-    return this.local.members().map((m) => ({ ...m, online: online.has(m.userId) }));
+    const hidden = viewerId ? this.blocks.separatedFrom(viewerId) : undefined;
+    return this.local.members().map((m) =>
+      hidden?.has(m.userId) ? { ...m, online: false, lastReadSeq: 0 } : { ...m, online: online.has(m.userId) },
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -460,7 +511,7 @@ export class ChatRoom extends DurableObject<Env> {
     const me = this.sockets.attachmentOf(ws);
     this.sockets.forget(ws);
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
-      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws);
+      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws, this.blocks.visibleTo(me.userId));
     }
     void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => logFailure('call cleanup failed', err, { room: this.local.roomId })));
   }

@@ -29,6 +29,8 @@ export interface RoomMessagesDeps {
   outbox: Outbox;
   database: ObjectDatabase;
   sockets: HibernatingSockets;
+  /** Who may see a member's read receipt (a block hides it: room/block-list.ts). */
+  audienceOf?: (userId: string) => ((viewerId: string) => boolean) | undefined;
   activity: ActivityNotifier;
   queue: SerialQueue;
   roomId: () => string;
@@ -255,7 +257,7 @@ export class RoomMessages {
     if (upTo <= current) return;
     local.setLastRead(me.userId, upTo);
     log.noteRead(me.userId, upTo);
-    sockets.broadcast({ type: 'read', userId: me.userId, seq: upTo });
+    sockets.broadcast({ type: 'read', userId: me.userId, seq: upTo }, undefined, this.deps.audienceOf?.(me.userId));
     outbox.changed();
   }
 }

@@ -93,11 +93,13 @@ export class HibernatingSockets {
     }
   }
 
-  /** Sends to every live socket, optionally but one; encodes the frame once. */
-  broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket): void {
+  /**
+   * Sends to every live socket, optionally but one; encodes the frame once.
+   * `audience`, when given, picks the users who may get it (room/block-list.ts: blocked pairs). */
+  broadcast(frame: ServerFrame | InboxFrame, except?: WebSocket, audience?: (userId: string) => boolean): void {
     const encoded = JSON.stringify(frame);
     for (const [ws, attachment] of this.open) {
-      if (!attachment.live || ws === except) continue;
+      if (!attachment.live || ws === except || (audience && !audience(attachment.userId))) continue;
       if (ws.readyState !== WebSocket.OPEN) {
         if (ws.readyState === WebSocket.CLOSED) this.open.delete(ws);
         continue;

@@ -146,7 +146,7 @@ describe('attachments', () => {
   });
 
   it('goes by the bytes, not the declared type: refuses what is not allowed, serves markup as inert text', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, roomId } = await pair();
     const fake = await upload(alice, roomId, HTML, 'kind=image&name=x.png', { 'content-type': 'image/png' });
     expect(fake.status).toBe(415);
     const exe = await upload(alice, roomId, EXE, 'kind=file&name=setup.exe', { 'content-type': 'application/pdf' });
@@ -156,9 +156,10 @@ describe('attachments', () => {
 
     const page = await uploaded(alice, roomId, HTML, 'kind=file&name=page.html', 'text/html');
     expect(page.contentType).toBe('text/plain');
-    const res = await download(bob, `/api/rooms/${roomId}/attachments/${page.id}`);
+    // Unsent: only its uploader may download it (issue 19 #3); its name now says what it is.
+    const res = await download(alice, `/api/rooms/${roomId}/attachments/${page.id}`);
     expect(res.headers.get('content-type')).toBe('text/plain');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="page.html"/);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="page.html.txt"/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     await res.arrayBuffer();
@@ -167,7 +168,7 @@ describe('attachments', () => {
     expect(voice).toMatchObject({ kind: 'voice', contentType: 'audio/webm', durationMs: 3200, name: 'voice note' });
   });
 
-  it('deletes uploads never sent after a day, when the room next gets an upload', async () => {
+  it('deletes uploads never sent after a day (an upload re-arms the sweep; a past deadline fires at once)', async () => {
     const { alice, roomId } = await pair();
     const stale = await uploaded(alice, roomId, PDF, 'kind=file&name=forgotten.pdf', 'application/pdf');
     const fresh = await uploaded(alice, roomId, PDF, 'kind=file&name=recent.pdf', 'application/pdf');
@@ -185,11 +186,11 @@ describe('attachments', () => {
   });
 
   it('sanitises file names: no paths, controls, bidi overrides or reserved characters', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, roomId } = await pair();
     const name = encodeURIComponent('../../etc/invoice\u202Efdp.exe\u0007<1>.txt');
     const file = await uploaded(alice, roomId, new TextEncoder().encode('hello'), `kind=file&name=${name}`, 'text/plain');
     expect(file.name).toBe('invoice_fdp.exe__1_.txt');
-    const res = await download(bob, `/api/rooms/${roomId}/attachments/${file.id}`);
+    const res = await download(alice, `/api/rooms/${roomId}/attachments/${file.id}`);
     expect(res.headers.get('content-disposition')).toBe(
       `attachment; filename="invoice_fdp.exe__1_.txt"; filename*=UTF-8''invoice_fdp.exe__1_.txt`,
     );

@@ -30,3 +30,22 @@ describe('contentDisposition', () => {
     expect(contentDisposition('inline', 'cat.png')).toBe(`inline; filename="cat.png"; filename*=UTF-8''cat.png`);
   });
 });
+
+describe('names against misleading files', () => {
+  it('drops invisible format characters (Unicode Cf)', () => {
+    expect(sanitizeFileName('in\u200Bvoice\u2060.pdf\uFEFF')).toBe('invoice.pdf');
+    expect(sanitizeFileName('re\u00ADport\u200D.txt')).toBe('report.txt');
+  });
+  it('makes the extension agree with the type found in the bytes', () => {
+    expect(sanitizeFileName('setup.exe', 'file', 'text/plain')).toBe('setup.exe.txt');
+    expect(sanitizeFileName('open.hta', 'file', 'text/plain')).toBe('open.hta.txt');
+    expect(sanitizeFileName('page.HTML', 'file', 'text/plain')).toBe('page.HTML.txt');
+    expect(sanitizeFileName('notes.md', 'file', 'text/plain')).toBe('notes.md');
+    expect(sanitizeFileName('cat.JPG', 'image', 'image/jpeg')).toBe('cat.JPG');
+    expect(sanitizeFileName('cat.png', 'image', 'image/jpeg')).toBe('cat.png.jpg');
+    expect(sanitizeFileName('voice note', 'voice note', 'audio/webm')).toBe('voice note');
+    const long = sanitizeFileName(`${'x'.repeat(300)}.bat`, 'file', 'text/plain');
+    expect(long.endsWith('.bat.txt') || long.endsWith('.txt')).toBe(true);
+    expect([...long].length).toBe(MAX_FILE_NAME_CHARS);
+  });
+});

@@ -16,6 +16,8 @@ import { attachmentKey, serveObject, thumbnailKey } from './storage';
 import { AUDIO_TYPES, IMAGE_TYPES } from './sniff';
 import { putUpload } from './put';
 import { readUpload } from './upload';
+import { UploadAllowance } from './quota';
+import { readConfig } from '../env';
 
 export const attachmentRoutes = new Hono<AppEnv>();
 attachmentRoutes.use('/rooms/:roomId/attachments', requireUser);
@@ -51,54 +53,87 @@ attachmentRoutes.post('/rooms/:roomId/attachments', async (c) => {
   const query = readQuery(c, uploadQuery);
   const { roomId, room } = await memberRoom(c, c.req.param('roomId'));
   const me = c.var.user.userId;
-  const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind]);
+  const allowance = new UploadAllowance(c, readConfig(c.env), me, roomId);
+  await allowance.start();
   const id = crypto.randomUUID();
-  const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind);
-  await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
-  const attachment: Attachment = {
-    id,
-    kind: query.kind,
-    name,
-    size: upload.size,
-    contentType: upload.contentType,
-    width: query.kind === 'image' ? (query.width ?? null) : null,
-    height: query.kind === 'image' ? (query.height ?? null) : null,
-    durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
-    thumbnail: false,
-  };
+  let attachment: Attachment;
+  try {
+    const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind], (size) => allowance.take(size));
+    const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind, upload.contentType);
+    await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
+    attachment = {
+      id,
+      kind: query.kind,
+      name,
+      size: upload.size,
+      contentType: upload.contentType,
+      width: query.kind === 'image' ? (query.width ?? null) : null,
+      height: query.kind === 'image' ? (query.height ?? null) : null,
+      durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
+      thumbnail: false,
+    };
+  } catch (err) {
+    // Refused or cut short: nothing stored, nothing counted.
+    await allowance.giveBack();
+    throw err;
+  }
   if (!(await room.attachmentUploaded(roomId, me, attachment))) {
     // Removed from the room while uploading.
-    await c.env.FILES.delete(attachmentKey(roomId, id));
+    await Promise.all([c.env.FILES.delete(attachmentKey(roomId, id)), allowance.giveBack()]);
     throw notAMember();
   }
   return c.json({ attachment }, 201);
 });
 
 attachmentRoutes.put('/rooms/:roomId/attachments/:id/thumbnail', async (c) => {
-  const { roomId, room } = await memberRoom(c, c.req.param('roomId'));
+  const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const id = parseWith(uuidParam, c.req.param('id'));
+  const room = roomObject(c.env, roomId);
   const me = c.var.user.userId;
-  if (!(await room.mayAddThumbnail(roomId, me, id))) throw notFound('no upload of yours with that id in this room');
-  const upload = await readUpload(c, MAX_THUMBNAIL_BYTES, (type) => IMAGE_TYPES.has(type));
-  await putUpload(c.env.FILES, thumbnailKey(roomId, id), upload, { name: 'thumbnail', kind: 'thumbnail', uploaderId: me });
-  if (!(await room.thumbnailUploaded(roomId, me, id))) throw conflict('that attachment was already sent; its thumbnail cannot change');
+  // Reserved before a byte is written: a refused PUT leaves nothing in R2.
+  const reservation = await room.reserveThumbnail(roomId, me, id);
+  if (reservation === 'not_member') throw notAMember();
+  if (reservation === 'not_yours') throw notFound('no upload of yours with that id in this room');
+  if (reservation !== 'ok') throw conflict('that attachment already has a thumbnail or was sent; its thumbnail cannot change');
+  const key = thumbnailKey(roomId, id);
+  try {
+    const upload = await readUpload(c, MAX_THUMBNAIL_BYTES, (type) => IMAGE_TYPES.has(type));
+    await putUpload(c.env.FILES, key, upload, { name: 'thumbnail', kind: 'thumbnail', uploaderId: me });
+  } catch (err) {
+    await room.thumbnailFailed(roomId, me, id);
+    throw err;
+  }
+  if (!(await room.thumbnailUploaded(roomId, me, id))) {
+    // Sent while its bytes were on their way: the message says it has none.
+    await c.env.FILES.delete(key);
+    throw conflict('that attachment was sent meanwhile; its thumbnail cannot change');
+  }
   return c.body(null, 204);
 });
 
 // Attachments never change under their id: browsers may keep them, privately.
 const ATTACHMENT_CACHE = 'private, max-age=31536000, immutable';
 
+/** Members may download what was sent; an upload not sent yet only its uploader (404 to the rest). */
+async function readableAttachment(c: { env: AppEnv['Bindings']; var: AppEnv['Variables'] }, rawRoomId: string, rawId: string) {
+  const roomId = parseWith(uuidParam, rawRoomId);
+  const id = parseWith(uuidParam, rawId);
+  const access = await roomObject(c.env, roomId).attachmentAccess(roomId, c.var.user.userId, id);
+  if (access === 'not_member') throw notAMember();
+  if (access === 'blocked') throw blockedConversation();
+  if (access === 'unsent') throw notFound('no such attachment');
+  return { roomId, id };
+}
+
 attachmentRoutes.get('/rooms/:roomId/attachments/:id', async (c) => {
-  const { roomId } = await memberRoom(c, c.req.param('roomId'));
-  const id = parseWith(uuidParam, c.req.param('id'));
+  const { roomId, id } = await readableAttachment(c, c.req.param('roomId'), c.req.param('id'));
   const object = await c.env.FILES.get(attachmentKey(roomId, id));
   if (!object) throw notFound('no such attachment');
   return serveObject(object, object.customMetadata?.name ?? 'file', ATTACHMENT_CACHE);
 });
 
 attachmentRoutes.get('/rooms/:roomId/attachments/:id/thumbnail', async (c) => {
-  const { roomId } = await memberRoom(c, c.req.param('roomId'));
-  const id = parseWith(uuidParam, c.req.param('id'));
+  const { roomId, id } = await readableAttachment(c, c.req.param('roomId'), c.req.param('id'));
   const object = await c.env.FILES.get(thumbnailKey(roomId, id));
   if (!object) throw notFound('no thumbnail for that attachment');
   return serveObject(object, 'thumbnail', ATTACHMENT_CACHE);

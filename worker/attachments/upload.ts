@@ -19,8 +19,16 @@ export interface Upload {
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-/** The request's body as an Upload of at most `maxBytes` whose type passes `allowed`, or a 4xx. */
-export async function readUpload(c: Context, maxBytes: number, allowed: (type: string) => boolean): Promise<Upload> {
+/**
+ * The request's body as an Upload of at most `maxBytes` whose type passes `allowed`, or a 4xx.
+ * `beforeBody` (quotas) sees the declared size before a byte is read.
+ */
+export async function readUpload(
+  c: Context,
+  maxBytes: number,
+  allowed: (type: string) => boolean,
+  beforeBody?: (size: number) => Promise<void>,
+): Promise<Upload> {
   const header = c.req.header('content-length');
   if (!header || !/^\d+$/.test(header)) {
     throw new HttpError(411, 'length_required', 'uploads need a Content-Length header (send the file as the request body)');
@@ -30,6 +38,7 @@ export async function readUpload(c: Context, maxBytes: number, allowed: (type: s
   if (size > maxBytes) throw new HttpError(413, 'too_large', `the file is ${megabytes(size)}; the limit is ${megabytes(maxBytes)}`);
   const source = c.req.raw.body;
   if (!source) throw badRequest('the file is empty');
+  await beforeBody?.(size);
   const reader = source.getReader();
   const head = await readHead(reader, Math.min(SNIFF_BYTES, size));
   const contentType = sniffType(concat(head), c.req.header('content-type'));

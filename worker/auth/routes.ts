@@ -7,6 +7,7 @@ import { readConfig } from '../env';
 import { uniqueViolation } from '../http/database';
 import { conflict, notFound, unauthorized } from '../http/errors';
 import { clientAddress, enforceRateLimit } from '../http/rate-limit';
+import { LoginAttempt } from './login-limits';
 import { readJson, readQuery } from '../http/validate';
 import { disconnectSession } from '../realtime/disconnect';
 import { decoyHash, hashPassword, verifyPassword } from './password';
@@ -82,13 +83,14 @@ authRoutes.post('/auth/login', async (c) => {
   const { context } = readQuery(c, signInQuery);
   const body = await readJson(c, loginSchema);
   const config = readConfig(c.env);
-  await enforceRateLimit(c, `login:${clientAddress(c)}:${body.login}`, config.LOGIN_RATE_LIMIT, 'sign-in attempts');
+  // Failures count per address (all names) and per account, or per device for its owner (login-limits.ts).
+  const attempt = new LoginAttempt(c, config);
+  await attempt.fromAddress();
   const user = await findUserByLogin(c.var.db(), body.login);
-  // Per account too, whatever the address: guessing from many addresses gains nothing. Keyed by
-  // the account, so its username and email share one allowance.
-  await enforceRateLimit(c, `login-account:${user?.id ?? body.login}`, config.LOGIN_ACCOUNT_RATE_LIMIT, 'sign-in attempts for this account');
+  await attempt.forAccount(user?.id, body.login);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash(config.BCRYPT_COST)));
   if (!user || !ok) throw unauthorized('wrong username or password');
+  await attempt.succeeded(user.id);
   return c.json(await signIn(c, publicUser(user), context));
 });
 

@@ -7,6 +7,8 @@
  *   be ignored anyway, so local runs go without.
  * - `Cache-Control: no-store` on every /api response: they carry tokens (sign-in,
  *   refresh, ws tickets, invite links) or private data, and no cache may keep them.
+ *   A route that sets its own Cache-Control chose it on purpose (attachment bytes,
+ *   immutable under their id: `private`; profile pictures: `public`) and keeps it.
  * Static files skip the Worker; web/public/_headers gives them nosniff too.
  */
 import type { MiddlewareHandler } from 'hono';
@@ -25,6 +27,7 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   // A WebSocket upgrade's 101 carries no content; its headers belong to the runtime.
   if (c.res.status === 101) return;
   const extra = securityHeadersFor(new URL(c.req.url));
+  if (c.res.headers.has('cache-control')) delete extra['cache-control'];
   try {
     for (const [name, value] of Object.entries(extra)) c.res.headers.set(name, value);
   } catch {

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { searchMessages, type SearchCursor } from '../../drizzle/queries/search';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
-import { badRequest } from '../http/errors';
+import { HttpError, badRequest } from '../http/errors';
+import { readConfig } from '../env';
+import { isStatementTimeout, withStatementTimeout } from '../../drizzle/queries/statement-timeout';
+import { guardedSearch } from './search-guard';
 import { readQuery, uuidParam } from '../http/validate';
 
 export const searchRoutes = new Hono<AppEnv>();
@@ -43,6 +46,14 @@ const searchQuery = z.object({
 searchRoutes.get('/search/messages', async (c) => {
   const { q, roomId, cursor, limit } = readQuery(c, searchQuery);
   const before = cursor ? decodeCursor(cursor) : undefined;
-  const { hits, next } = await searchMessages(c.var.db(), { userId: c.var.user.userId, query: q, roomId, before, limit });
+  const timeoutMs = readConfig(c.env).SEARCH_TIMEOUT_MS;
+  const { hits, next } = await guardedSearch(c, () =>
+    withStatementTimeout(c.var.db(), timeoutMs, (tx) =>
+      searchMessages(tx, { userId: c.var.user.userId, query: q, roomId, before, limit }),
+    ).catch((err: unknown) => {
+      if (isStatementTimeout(err)) throw new HttpError(503, 'search_timeout', 'that search took too long; try more or rarer words');
+      throw err;
+    }),
+  );
   return c.json({ results: hits, nextCursor: next ? encodeCursor(next) : null });
 });

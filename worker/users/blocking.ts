@@ -10,14 +10,17 @@
 import type { Database } from '../../drizzle/connection';
 import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
 import { findDirectRoom } from '../../drizzle/queries/rooms';
+import { sharedRoomIds } from '../../drizzle/queries/block-pairs';
 import type { Env } from '../env';
 import { roomObject } from '../rooms/queries';
 import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export async function applyBlock(env: Env, db: Database, blockerId: string, blockedId: string): Promise<void> {
   const work: Promise<unknown>[] = [];
-  const roomId = await findDirectRoom(db, blockerId, blockedId);
+  const [roomId, shared] = await Promise.all([findDirectRoom(db, blockerId, blockedId), sharedRoomIds(db, blockerId, blockedId)]);
   if (roomId) work.push(roomObject(env, roomId).setBlocked(roomId, true));
+  // Every room the two share filters what each sees of the other (durable-objects/room/block-list.ts).
+  for (const id of shared) work.push(roomObject(env, id).setBlockedPair(id, blockerId, blockedId, true));
   const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
   work.push(
     inbox(blockerId).contactPresence({ userId: blockedId, online: false, lastSeenAt: null }),
@@ -28,6 +31,9 @@ export async function applyBlock(env: Env, db: Database, blockerId: string, bloc
 }
 
 export async function liftBlock(env: Env, db: Database, a: string, b: string): Promise<void> {
-  const roomId = await findDirectRoom(db, a, b);
-  if (roomId && !(await isBlockedEitherWay(db, a, b))) await roomObject(env, roomId).setBlocked(roomId, false);
+  if (await isBlockedEitherWay(db, a, b)) return;
+  const [roomId, shared] = await Promise.all([findDirectRoom(db, a, b), sharedRoomIds(db, a, b)]);
+  const work = shared.map((id) => roomObject(env, id).setBlockedPair(id, a, b, false));
+  if (roomId) work.push(roomObject(env, roomId).setBlocked(roomId, false));
+  await Promise.all(work);
 }

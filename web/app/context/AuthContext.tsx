@@ -8,6 +8,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, setTokenSource, type PublicUser, type Session } from '../services/api';
 import { offlineStore } from '../lib/offline-store';
+import { forgetUserOnDevice } from '../lib/forget-device';
 
 export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
 
@@ -104,7 +105,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         return fresh.token;
       } catch (err) {
         if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
-          // The session is over: do not open as this user when offline next time.
+          // The session is over (ended here or elsewhere): nothing of this user stays on the device.
+          const ended = sessionRef.current?.user ?? offlineStore.lastUser();
+          if (ended) void forgetUserOnDevice(ended.id);
           offlineStore.setLastUser(null);
           adopt(null, false);
           return null;
@@ -208,14 +211,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // The cookie is cleared server-side when reachable; locally we forget the token either way.
     }
     const user = sessionRef.current?.user ?? offlineUser;
-    if (user) offlineStore.forget(user.id);
+    if (user) await forgetUserOnDevice(user.id);
     setSignedOut(true);
     adopt(null, true);
   }, [adopt, offlineUser]);
 
   const signOutDeletedAccount = useCallback(
     (userId: string) => {
-      offlineStore.forgetDeletedAccount(userId);
+      void forgetUserOnDevice(userId, { accountDeleted: true });
       setSignedOut(true);
       setSignedOutNotice(ACCOUNT_DELETED_NOTICE);
       adopt(null, false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replaceShortcodes, searchEmoji } from './emoji';
+import { EMOJI, replaceShortcodes, searchEmoji } from './emoji';
+import { isEmoji } from './protocol';
 
 describe('emoji', () => {
   it('replaces known shortcodes only', () => {
@@ -11,5 +12,9 @@ describe('emoji', () => {
     expect(searchEmoji('thumbs')).toEqual(['👍', '👎']);
     expect(searchEmoji('🦩')).toEqual(['🦩']);
     expect(searchEmoji('')).toHaveLength(48);
+  });
+  it('offers only what the room accepts as a reaction', () => {
+    expect(EMOJI.filter((e) => !isEmoji(e.emoji))).toEqual([]);
+    expect(searchEmoji('<img src=x>')).toEqual([]);
   });
 });

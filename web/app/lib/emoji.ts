@@ -3,6 +3,8 @@
  * composer and the searchable picker for reactions. Any other emoji can still be typed or
  * pasted: the picker offers whatever emoji its search box holds.
  */
+import { isEmoji } from './protocol';
+
 export interface EmojiEntry {
   emoji: string;
   /** The first name is the shortcode; the rest are search words. */
@@ -50,13 +52,12 @@ export function replaceShortcodes(text: string): string {
   return text.replace(/:([a-z0-9_+-]{1,32}):/g, (whole, code: string) => BY_SHORTCODE.get(code) ?? whole);
 }
 
-const PICTOGRAPHIC = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})/u;
-
 /** Emoji whose names start with the query's words; an emoji typed into the search is offered itself. */
 export function searchEmoji(query: string, limit = 48): string[] {
   const q = query.trim().toLowerCase().replace(/^:|:$/g, '');
   if (!q) return EMOJI.slice(0, limit).map((e) => e.emoji);
-  const typed = PICTOGRAPHIC.test(q) && [...q].length <= 8 ? [query.trim()] : [];
+  // Only what the room accepts as a reaction (one emoji) is offered.
+  const typed = isEmoji(query.trim()) ? [query.trim()] : [];
   const found = EMOJI.filter((e) => e.names.some((n) => n.startsWith(q) || n.split('_').some((part) => part.startsWith(q)))).map((e) => e.emoji);
   return [...typed, ...found].slice(0, limit);
 }

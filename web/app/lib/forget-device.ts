@@ -1,0 +1,29 @@
+/**
+ * A session that ended (signed out here, or refused on refresh: revoked elsewhere, password
+ * changed, account deleted) leaves nothing of its user on this device: the saved rooms,
+ * messages, drafts and unsent sends (offline-store.ts), and the conversation pages the
+ * service worker kept (`/chat/<roomId>` in its page caches; their addresses name the rooms).
+ * The shell pages (/chat, /login, /register) render the same for everyone and stay.
+ */
+import { offlineStore } from './offline-store';
+
+/** Page caches of the service worker (web/service-worker/sw.js: `edge-chat-pages-<build>`). */
+const PAGE_CACHES = /^edge-chat-pages-/;
+const ROOM_PAGE = /^\/chat\/[^/]+/;
+
+export async function forgetUserOnDevice(userId: string, options: { accountDeleted?: boolean } = {}): Promise<void> {
+  if (options.accountDeleted) offlineStore.forgetDeletedAccount(userId);
+  else offlineStore.forget(userId);
+  try {
+    if (typeof caches === 'undefined') return;
+    for (const name of await caches.keys()) {
+      if (!PAGE_CACHES.test(name)) continue;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (ROOM_PAGE.test(new URL(request.url).pathname)) await cache.delete(request);
+      }
+    }
+  } catch {
+    // Cache Storage unavailable (private mode, old browser): nothing was kept there.
+  }
+}
