@@ -78,7 +78,9 @@ export default defineConfig({
           globalSetup: [appGlobalSetup],
           setupFiles: [devServerFetch],
           fileParallelism: false,
-          testTimeout: 60_000,
+          // A backstop for a hung test, not a speed limit: an axe audit of nine pages takes over a
+          // minute with the load average at 20 on 2 cores.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 2 },
         },
