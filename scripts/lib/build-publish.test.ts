@@ -57,11 +57,11 @@ describe('publishDirectories', () => {
   it('a reader in another process never misses the directory or a file, nor reads half a file', async () => {
     const live = path.join(root, 'live');
     const big = (tag: string) => tag.repeat(200_000); // several pages, so a torn write would show
-    const builds = [
+    const builds: Record<string, string>[] = [
       { 'index.html': big('A'), 'assets/app-a.js': 'a', 'assets/chunk.js': 'shared' },
       { 'index.html': big('B'), 'assets/app-b.js': 'b', 'assets/chunk.js': 'shared', 'sw.js': 'sw' },
     ];
-    writeBuild(live, builds[0]);
+    writeBuild(live, builds[0]!);
     const stop = path.join(root, 'stop');
     // Like wrangler's asset watcher: list the directory and read every file, over and over.
     const reader = spawn(
@@ -92,7 +92,7 @@ describe('publishDirectories', () => {
     // Each publish is synchronous: yield between them so this process is not the only one running.
     for (let i = 1; i <= 200; i++) {
       const staged = path.join(root, `staged-${i}`);
-      writeBuild(staged, builds[i % 2]);
+      writeBuild(staged, builds[i % 2]!);
       await withPublishLock(path.join(root, 'lock'), () => publishDirectories([[staged, live]]));
       fs.rmSync(staged, { recursive: true, force: true });
       await new Promise((resolve) => setImmediate(resolve));
