@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { processAlive } from './process-alive';
 
 /** Paths of the regular files under dir, relative to it, with '/' separators. */
 export function listFiles(dir: string): string[] {
@@ -88,15 +89,6 @@ export function publishDirectories(pairs: [staged: string, live: string][]): Pub
     removeEmptyDirs(live);
   }
   return result;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
