@@ -1,4 +1,4 @@
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigate, useRouteError } from '@remix-run/react';
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react';
 import type { LinksFunction, MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, type ReactNode } from 'react';
 import { AuthProvider } from './context/AuthContext';
@@ -55,25 +55,8 @@ function useServiceWorker() {
   }, []);
 }
 
-/**
- * Offline, the service worker answers an address it has no copy of with the /chat page, set to
- * hydrate at /chat (hydrating server HTML at another route fails: React error #418). Once
- * hydrated, go on to the address that was asked for.
- */
-function useShellContinuation() {
-  const navigate = useNavigate();
-  useEffect(() => {
-    const shell = window as { __edgeChatShellFor?: string };
-    const target = shell.__edgeChatShellFor;
-    if (!target) return;
-    delete shell.__edgeChatShellFor;
-    navigate(target, { replace: true });
-  }, [navigate]);
-}
-
 export default function App() {
   useServiceWorker();
-  useShellContinuation();
   return (
     <AuthProvider>
       <PresenceProvider>

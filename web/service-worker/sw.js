@@ -106,26 +106,13 @@ async function offlinePage(url) {
   const pages = await caches.open(PAGES);
   const same = await pages.match(url.pathname);
   if (same) return fromCache(same, await same.text());
-  // Another address of the app: the shell. It was rendered for /chat, and React can only hydrate
-  // it there (at another address the client renders other routes: error #418, and the whole page
-  // is thrown away and rendered again). So it starts at /chat and goes on to the address asked
-  // for once hydrated (root.tsx, useShellContinuation).
+  // Another address of the app: the shell, told which address it is for (Remix reloads a page
+  // whose server-rendered URL differs from the address bar).
   const shell = url.pathname.startsWith('/chat') || url.pathname === '/' ? await pages.match('/chat') : null;
-  if (shell) return fromCache(shell, shellFor(await shell.text(), url));
+  if (shell) {
+    return fromCache(shell, (await shell.text()).replace(/"url":"\/chat"/, `"url":${JSON.stringify(url.pathname)}`));
+  }
   return new Response(OFFLINE_HTML, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
-}
-
-/** The /chat page's HTML, set to hydrate at /chat and then continue to `url`. */
-function shellFor(html, url) {
-  const target = url.pathname + url.search;
-  if (target === '/chat') return html;
-  // The page's own CSP nonce (the kept response's header carries the same one).
-  const nonce = /<script nonce="([^"]+)"/.exec(html)?.[1];
-  if (!nonce) return html;
-  const script =
-    `<script nonce="${nonce}">window.__edgeChatShellFor=${JSON.stringify(target).replace(/</g, '\\u003c')};` +
-    `history.replaceState(history.state,'','/chat')</script>`;
-  return html.replace('<head>', `<head>${script}`);
 }
 
 /** A kept page, marked as such (tests and the network panel can tell). */
