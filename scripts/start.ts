@@ -1,5 +1,6 @@
 /**
  * `npm start`: the whole app locally on http://127.0.0.1:8787 (PORT overrides).
+ * - first checks that the port is free (before building or starting anything);
  * - creates .dev.vars on first run (random JWT_SECRET);
  * - DATABASE_URL unset (env and .dev.vars): starts the project's PostgreSQL in
  *   .data/, migrates it and relays the Neon driver's WebSockets to it;
@@ -9,6 +10,7 @@
  * and `npm test` are fast (`npm run db:stop` stops it).
  */
 import { spawn } from 'node:child_process';
+import { assertDevPortFree, devPort } from './lib/dev-port';
 import { ensureDevVars } from './lib/dev-vars';
 import { ensureLocalPostgres } from './lib/local-postgres';
 import { migrateDatabase } from './lib/migrate';
@@ -40,9 +42,8 @@ async function prepareDatabase(devVars: Record<string, string>): Promise<{ vars:
   return { vars: { DATABASE_URL: local.url, PG_RELAY_URL: relay.relayUrl }, relay };
 }
 
-function runWrangler(vars: Record<string, string>): Promise<number> {
-  const port = process.env.PORT || '8787';
-  const args = ['dev', '--ip', '127.0.0.1', '--port', port, ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+function runWrangler(port: number, vars: Record<string, string>): Promise<number> {
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
   const child = spawn(wranglerBin, args, {
     cwd: projectRoot,
     stdio: 'inherit', // wrangler's hotkeys need the terminal
@@ -60,11 +61,13 @@ function runWrangler(vars: Record<string, string>): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  const port = devPort();
+  await assertDevPortFree(port);
   const devVars = ensureDevVars({ log });
   const { vars, relay } = await prepareDatabase(devVars);
   try {
     await buildWeb(log);
-    return await runWrangler(vars);
+    return await runWrangler(port, vars);
   } finally {
     await relay?.close();
   }

@@ -1,6 +1,7 @@
 /**
  * Vite config of the Remix web app. Run from the repository root:
- *   npm run build:web   (= remix vite:build --config web/vite.config.ts)
+ *   npm run build:web   (scripts/build-web.ts: remix vite:build --config web/vite.config.ts
+ *                        into a staging directory, then published into web/build)
  * Output: web/build/client (static assets, served by Workers Assets, see wrangler.toml)
  *         web/build/server/index.js (imported by worker/web/remix.ts and bundled by wrangler).
  */
@@ -20,7 +21,8 @@ export default defineConfig({
   plugins: [
     remix({
       appDirectory: 'web/app',
-      buildDirectory: 'web/build',
+      // scripts/lib/web-build.ts builds into a staging directory, then publishes into web/build.
+      buildDirectory: process.env.EDGE_CHAT_WEB_BUILD_DIR || 'web/build',
       serverBuildFile: 'index.js',
       serverModuleFormat: 'esm',
       ssr: true,

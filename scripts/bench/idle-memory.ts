@@ -58,6 +58,12 @@ export interface IdleMemoryResult {
   inspectorError?: string;
   /** The same after a further idle period (object hibernation may release memory). */
   bytesPerSocketAfterIdle: number | null;
+  /**
+   * After every socket closed (and an idle period), then after opening as many again and closing
+   * them: RSS above `before`, both processes, MB. Memory that stays after closing but is reused
+   * by the second round is allocator high water, not a leak; a leak grows again.
+   */
+  afterClose: { closedMb: number; closedIdleMb: number; reopenedMb: number; closedAgainMb: number; firstOpenMb: number };
 }
 
 export async function measureIdleMemory(
@@ -109,8 +115,20 @@ export async function measureIdleMemory(
   snapshots.push(snap('closed'));
   const heapClosed = await heap.read();
   heap.close();
+  await sleep(opts.idleMs);
+  snapshots.push(snap('closed, after idle'));
+  // A second round on the same rooms: does it need new memory, or reuse what the first kept?
+  const again = await open(pairs);
+  await sleep(opts.settleMs);
+  snapshots.push(snap('reopened, settled'));
+  await closeAll(again);
+  await sleep(opts.settleMs);
+  snapshots.push(snap('closed again'));
 
-  const [before, halfOpen, allOpen, afterIdle] = snapshots as [Snapshot, Snapshot, Snapshot, Snapshot];
+  const [before, halfOpen, allOpen, afterIdle, closed, closedIdle, reopened, closedAgain] = snapshots as [
+    Snapshot, Snapshot, Snapshot, Snapshot, Snapshot, Snapshot, Snapshot, Snapshot,
+  ];
+  const aboveBeforeMb = (s: Snapshot) => round((s.totalRssKb - before.totalRssKb) / 1024, 0);
   const perSocket = (after: Snapshot) => round(((after.totalRssKb - before.totalRssKb) * 1024) / sockets.length, 0);
   const runtimeKb = (s: Snapshot) => runtime.reduce((sum, pid) => sum + s.rssKb[`runtime ${pid}`]!, 0);
   const result: IdleMemoryResult = {
@@ -129,8 +147,15 @@ export async function measureIdleMemory(
     jsHeapBytes: { open: heapOpen, closed: heapClosed },
     jsHeapBytesPerSocket: heapOpen !== null && heapClosed !== null ? round((heapOpen - heapClosed) / sockets.length, 0) : null,
     ...(heap.error() ? { inspectorError: heap.error() } : {}),
+    afterClose: {
+      firstOpenMb: aboveBeforeMb(allOpen),
+      closedMb: aboveBeforeMb(closed),
+      closedIdleMb: aboveBeforeMb(closedIdle),
+      reopenedMb: aboveBeforeMb(reopened),
+      closedAgainMb: aboveBeforeMb(closedAgain),
+    },
   };
-  opts.log(`idle memory: JS heap ${result.jsHeapBytesPerSocket} bytes/socket; RSS ${result.bytesPerSocket} bytes/socket settled (marginal ${result.marginalBytesPerSocket}, runtime alone ${result.runtimeBytesPerSocket}), ${result.bytesPerSocketAfterIdle} after ${opts.idleMs / 1000} s idle`);
+  opts.log(`idle memory: JS heap ${result.jsHeapBytesPerSocket} bytes/socket; RSS ${result.bytesPerSocket} bytes/socket settled (marginal ${result.marginalBytesPerSocket}, runtime alone ${result.runtimeBytesPerSocket}), ${result.bytesPerSocketAfterIdle} after ${opts.idleMs / 1000} s idle; above before: ${JSON.stringify(result.afterClose)} MB`);
   return result;
 }
 

@@ -6,6 +6,7 @@
  */
 import { createFreshDatabase, databasesStartingWith, dropDatabase, ensureLocalPostgres } from './local-postgres';
 import { migrateDatabase } from './migrate';
+import { processAlive } from './process-alive';
 
 const TEST_DATABASE_PREFIX = 'edge_chat_test_';
 
@@ -15,15 +16,6 @@ export interface TestDatabase {
   drop(): Promise<void>;
   /** Stops the local cluster if this run started it (else a no-op). */
   stopIfStarted(): Promise<void>;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Databases left by runs that were killed before they could drop theirs. */

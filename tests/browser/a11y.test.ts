@@ -14,7 +14,7 @@ import { appInfo } from '../support/app';
 import { uniqueName, type TestUser } from '../support/api';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
-import { launchBrowser, shot } from '../support/browser';
+import { launchBrowser, settled, shot } from '../support/browser';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -59,7 +59,7 @@ const found: string[] = [];
 
 async function audit(page: Page, state: string) {
   // Let transitions finish: contrast is measured on what is painted.
-  await page.waitForTimeout(400);
+  await settled(page);
   await shot(page, `a11y-${state}`);
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {

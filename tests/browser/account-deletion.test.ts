@@ -12,7 +12,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eApi } from '../support/e2e';
-import { apiAs, browserPerFile, closeAll, connected, exchangeMessages, shot, signedIn } from '../support/browser';
+import { allowConsoleErrors, apiAs, browserPerFile, closeAll, connected, exchangeMessages, shot, signedIn } from '../support/browser';
 
 interface ListedRoom {
   id: string;
@@ -51,6 +51,8 @@ async function expectDeletedDirectChat(page: Page, roomId: string, bobUsername: 
 
 describe('deleting my account', () => {
   it('from the account page (phone): a wrong password deletes nothing; then signed out with a notice, and the others see "Deleted user" live', async () => {
+    // On purpose: the wrong password (403), then signing in to the deleted account (401).
+    allowConsoleErrors(/status of 403 .*\/api\/account$/, /status of 401 .*\/api\/auth\/login$/);
     const ann = await signedIn(env.browser, 'ann', 'Ann');
     const bob = await signedIn(env.browser, 'bob', 'Bob', { mobile: true });
     const cat = await e2eApi().register('cat');

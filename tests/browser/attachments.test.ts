@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, launchBrowser, openDirectInUi, shot, signedIn, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, closeAll, connected, launchBrowser, openDirectInUi, shot, signedIn, type Person } from '../support/browser';
 
 let browser: Browser;
 let baseUrl: string;
@@ -70,6 +70,7 @@ async function dispatchFiles(page: Page, selector: string, event: 'paste' | 'dro
 
 describe('attachments', () => {
   it('two people: a picture with preview and viewer, a file downloaded, paste and drop, cancel, and an upload that survives a dropped connection', async () => {
+    allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
     const alice = await signedIn(browser, 'alice', 'Alice');
     const bob = await signedIn(browser, 'bob', 'Bob');
     const roomId = await openDirectInUi(alice, bob);
@@ -179,9 +180,16 @@ describe('attachments', () => {
     for (const p of [ben, cat]) {
       const audio = p.page.getByTestId('voice-audio');
       await audio.waitFor({ timeout: 20_000 });
+      // Played until half a second of it has gone by (timeupdate events), however slowly the machine plays it.
       const played = await audio.evaluate(async (el: HTMLAudioElement) => {
         await el.play();
-        await new Promise((resolve) => setTimeout(resolve, 1200));
+        await new Promise<void>((resolve) => {
+          const check = () => (el.currentTime > 0.5 || el.error || el.ended) && resolve();
+          el.addEventListener('timeupdate', check);
+          el.addEventListener('ended', check);
+          el.addEventListener('error', check);
+          check();
+        });
         return { time: el.currentTime, error: el.error?.message ?? null };
       });
       expect(played.error).toBeNull();

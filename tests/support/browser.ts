@@ -3,11 +3,13 @@
  * microphone and screen), people signed in through the real UI or through the API (faster:
  * the refresh cookie goes into the browser context and the app restores the session), and
  * small waits that read the app's data-testid hooks (web/README.md lists them).
+ * Every page of every context fails its test on a console error or an uncaught exception,
+ * unless the test declared it with allowConsoleErrors (what it provokes on purpose).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { uniqueName, type TestApi } from './api';
 import { appInfo } from './app';
@@ -17,10 +19,46 @@ import { closeAllSockets, connectSocket } from './ws-client';
 export const SHOTS = path.resolve('test-results/screenshots');
 export const PASSWORD = 'correct horse battery staple';
 
+/**
+ * The only error every signed-out page load logs: the app asks /api/auth/refresh whether the
+ * HttpOnly cookie holds a session, and "no" is a 401, which Chromium reports as a failed
+ * resource. Anything else must be declared by the test that provokes it.
+ */
+const ALWAYS_ALLOWED = [/^Failed to load resource: the server responded with a status of 401 .*\/api\/auth\/refresh$/];
+
+/** Console errors and uncaught exceptions of the pages opened during the current test. */
+const consoleErrors = { seen: [] as string[], allowed: [] as RegExp[] };
+
+function watchConsole(ctx: BrowserContext): BrowserContext {
+  const record = (text: string) => {
+    if (![...ALWAYS_ALLOWED, ...consoleErrors.allowed].some((re) => re.test(text))) consoleErrors.seen.push(text);
+  };
+  ctx.on('console', (m) => {
+    if (m.type() === 'error') record(`${m.text()}${m.location().url ? ` ${m.location().url}` : ''}`);
+  });
+  ctx.on('weberror', (e) => record(`uncaught ${e.error().message}`));
+  return ctx;
+}
+
+/**
+ * Declares console errors the current test provokes on purpose (a refused request, a page
+ * taken offline): matched against "<message> <source url>". Reset after each test.
+ */
+export function allowConsoleErrors(...patterns: RegExp[]): void {
+  consoleErrors.allowed.push(...patterns);
+}
+
+// Registered when a test file imports this module: each test fails on what its pages logged.
+afterEach(() => {
+  const seen = consoleErrors.seen.splice(0);
+  consoleErrors.allowed = [];
+  if (seen.length) throw new Error(`browser console errors during the test (${seen.length}):\n${seen.slice(0, 10).join('\n')}`);
+});
+
 /** Headless Chromium; media flags give every page a fake camera, microphone and screen, all allowed. */
 export async function launchBrowser(): Promise<Browser> {
   fs.mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--headless',
@@ -36,6 +74,16 @@ export async function launchBrowser(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+  // Every context, however a test makes it, reports its console (browser.newPage makes one too).
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => watchConsole(await newContext(options));
+  browser.newPage = async (options) => {
+    const ctx = await browser.newContext(options);
+    const page = await ctx.newPage();
+    page.once('close', () => void ctx.close().catch(() => {}));
+    return page;
+  };
+  return browser;
 }
 
 export interface Person {
@@ -119,6 +167,21 @@ export async function signedIn(browser: Browser, prefix: string, displayName: st
 export async function shot(page: Page, name: string) {
   // Finite CSS animations are finished first, so panels are not captured mid-slide.
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), animations: 'disabled' });
+}
+
+/**
+ * Every finite CSS transition and animation on the page has finished (spinners and other
+ * infinite ones are left out), then one frame is painted: layout and colours are final. The
+ * event itself, not a guess of how long a busy machine takes to animate.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => a.playState === 'running' && Number.isFinite(Number(a.effect?.getComputedTiming().endTime)));
+    // A backstop only: a page's own transitions take well under a second.
+    const backstop = new Promise((resolve) => setTimeout(resolve, 10_000));
+    await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => undefined))), backstop]);
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  });
 }
 
 /** The conversation's socket is live. */

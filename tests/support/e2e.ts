@@ -50,7 +50,7 @@ export async function expectError(res: Response, status: number, code?: string):
 }
 
 /** Waits until `check` returns true, polling; for state only observable by asking again. */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);

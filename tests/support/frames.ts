@@ -47,7 +47,7 @@ export class FrameInbox<F extends { type: string } = ServerFrame> {
   async next<T extends F['type']>(
     type: T,
     where?: (f: Extract<F, { type: T }>) => boolean,
-    timeoutMs = 5000,
+    timeoutMs = 15_000,
   ): Promise<Extract<F, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -67,7 +67,7 @@ export class FrameInbox<F extends { type: string } = ServerFrame> {
    * The next unread frame of any of `types`, in arrival order: for tests where
    * the order across frame types matters (a catch-up's history before live messages).
    */
-  async nextOf<T extends F['type']>(types: readonly T[], timeoutMs = 5000): Promise<Extract<F, { type: T }>> {
+  async nextOf<T extends F['type']>(types: readonly T[], timeoutMs = 15_000): Promise<Extract<F, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = this.frames.find((f) => (types as readonly string[]).includes(f.type) && !this.consumed.has(f)) as
@@ -107,7 +107,7 @@ export class FrameInbox<F extends { type: string } = ServerFrame> {
     return this.frames.filter((f) => f.type === type) as Extract<F, { type: T }>[];
   }
 
-  async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  async waitClosed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (!this.closed) throw new Error(`socket still open after ${timeoutMs} ms`);
