@@ -5,8 +5,8 @@
  * The parser links http(s) URLs; plain text runs outside links also get www. and e-mail
  * addresses as links here (lib/text.ts), so nothing is linked twice.
  */
-import { Fragment, type ReactNode } from 'react';
-import { isInlineOnly, parseMarkdown, type Block, type Inline } from '../lib/markdown';
+import { Fragment, memo, type ReactNode } from 'react';
+import { isInlineOnly, parseMarkdownCached, type Block, type Inline } from '../lib/markdown';
 import { linkParts } from '../lib/text';
 
 interface Props {
@@ -80,8 +80,9 @@ function blocks(list: Block[], me: string | undefined): ReactNode[] {
   });
 }
 
-export function RichText({ text, me, className, 'data-testid': testId }: Props) {
-  const tree = parseMarkdown(text);
+/** Memoised: the same text, reader and class render the same elements. */
+export const RichText = memo(function RichText({ text, me, className, 'data-testid': testId }: Props) {
+  const tree = parseMarkdownCached(text);
   if (isInlineOnly(tree)) {
     return (
       <p className={className} data-testid={testId}>
@@ -94,4 +95,4 @@ export function RichText({ text, me, className, 'data-testid': testId }: Props) 
       {blocks(tree, me)}
     </div>
   );
-}
+});

@@ -3,7 +3,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { RichText } from '../components/RichText';
-import { parseInline, parseMarkdown, plainText, safeHref } from './markdown';
+import { parseInline, parseMarkdown, parseMarkdownCached, plainText, safeHref } from './markdown';
 
 const html = (text: string, me?: string) => renderToStaticMarkup(createElement(RichText, { text, me }));
 
@@ -108,5 +108,29 @@ describe('plainText', () => {
     expect(plainText('**Hello** _team_ ~~old~~ `npm test` [docs](https://d.example) @ann\n> quoted\n```\ncode *x*\n```')).toBe(
       'Hello team old npm test docs @ann\nquoted\ncode *x*',
     );
+  });
+});
+
+describe('parseMarkdownCached', () => {
+  it('parses a text once: the same tree again for the same text, a fresh one once it was pushed out', () => {
+    const text = `**cached** ${Math.random()}`;
+    const first = parseMarkdownCached(text);
+    expect(first).toEqual(parseMarkdown(text));
+    expect(parseMarkdownCached(text)).toBe(first);
+    // Two thousand other texts later it has gone (bounded memory) and is parsed again, equal.
+    for (let i = 0; i < 2_000; i++) parseMarkdownCached(`other ${i}`);
+    const again = parseMarkdownCached(text);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it('keeps a text that is read again while others come and go', () => {
+    const text = `kept ${Math.random()}`;
+    const tree = parseMarkdownCached(text);
+    for (let i = 0; i < 3_000; i++) {
+      parseMarkdownCached(`churn ${i}`);
+      if (i % 1_000 === 0) parseMarkdownCached(text);
+    }
+    expect(parseMarkdownCached(text)).toBe(tree);
   });
 });

@@ -153,6 +153,28 @@ export function parseInline(s: string, depth = 0): Inline[] {
   return out;
 }
 
+/** How many parsed texts are kept: more than a screenful of history many times over. */
+const PARSED_KEPT = 2_000;
+const parsed = new Map<string, Block[]>();
+
+/**
+ * parseMarkdown, once per distinct text: a message's row renders again (a reaction, its read
+ * state, scrolled back into view in the virtualised list) without parsing its text again.
+ * The oldest entry goes first once PARSED_KEPT are held. The tree is shared: never mutate it.
+ */
+export function parseMarkdownCached(text: string): Block[] {
+  let tree = parsed.get(text);
+  if (tree) {
+    // Most recently used last, so the oldest is first in line to go.
+    parsed.delete(text);
+  } else {
+    tree = parseMarkdown(text);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  }
+  parsed.set(text, tree);
+  return tree;
+}
+
 /** True when the message is one paragraph: it can render inline, beside the time. */
 export function isInlineOnly(blocks: Block[]): boolean {
   return blocks.length === 1 && blocks[0]!.t === 'p';
@@ -166,5 +188,5 @@ function inlineText(nodes: Inline[]): string {
 export function plainText(text: string): string {
   const blocks = (list: Block[]): string =>
     list.map((b) => (b.t === 'p' ? inlineText(b.c) : b.t === 'pre' ? b.v : blocks(b.c))).join('\n');
-  return blocks(parseMarkdown(text));
+  return blocks(parseMarkdownCached(text));
 }
