@@ -16,10 +16,10 @@ export const links: LinksFunction = () => [
   { rel: 'apple-touch-icon', href: '/icon-192.png' },
 ];
 
-export const meta: MetaFunction = () => [
-  { title: 'edge-chat' },
-  { name: 'description', content: 'Fast, private chat and calls.' },
-];
+export const meta: MetaFunction = () => [{ title: 'edge-chat' }];
+
+/** In the layout, not `meta`: a route's own `meta` (its title) replaces its parents' entirely. */
+const DESCRIPTION = 'Fast, private chat and calls.';
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -30,6 +30,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content" />
+        <meta name="description" content={DESCRIPTION} />
         <meta name="color-scheme" content="light dark" />
         <meta name="theme-color" content="#f6f7fb" media="(prefers-color-scheme: light)" />
         <meta name="theme-color" content="#0f1218" media="(prefers-color-scheme: dark)" />

@@ -3,6 +3,9 @@
  * Nothing here is redefined: the schemas, types and limits are the ones the Worker and the
  * Durable Objects use.
  */
+// First: it configures zod before the protocol's schemas are built.
+import './zod-jitless';
+
 export {
   CALL_RING_TIMEOUT_MS,
   CLOSE_CODES,
