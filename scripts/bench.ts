@@ -23,6 +23,8 @@
  *   historyLoad   history page p50 with 10 concurrent readers vs 1
  *   loginCpu      workerd CPU per sign-in at bcrypt cost 10 vs 4 (the free plan's 10 ms question)
  *   search        message search p50/p99 over 1M messages (--quick: 100k), by kind of query
+ *   webList       the web message list in Chromium: scrolling 5,000 messages (frame times), click →
+ *                 newest message, Lighthouse (mobile) on a chat of 500 (bench/web-list.ts)
  * A failing phase is reported in `errors` and the others still run.
  * Nothing here is a pass/fail test of speed: the machine is shared and noisy.
  */
@@ -56,6 +58,7 @@ import { measureFlushLag } from './bench/flush-lag';
 import { measureHistoryLoad } from './bench/history-load';
 import { measurePlainChat } from './bench/plain-chat';
 import { measureSearch } from './bench/search';
+import { measureWebList } from './bench/web-list';
 import { edgeDurableTargets } from './bench/targets';
 import { wsBroadcastBaseline } from './bench/transport';
 
@@ -73,7 +76,7 @@ const keepDb = args.has('--keep-db');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
   'bundle', 'dbRoundTrips', 'idleMemory', 'transport', 'fanout', 'throughput', 'history',
-  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search',
+  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search', 'webList',
 ];
 /** --flush-lag-seconds=30: the flush-lag phase's length (issue 18's target is stated for 30 s). */
 const flushLagSeconds = Number([...args].find((a) => a.startsWith('--flush-lag-seconds='))?.split('=')[1] ?? NaN);
@@ -94,6 +97,7 @@ const plan = {
   db: { count: quick ? 100 : 300, batchSizes: [1, 10, 50, 256], batchReps: quick ? 10 : 30 },
   users: 100,
   loginCpu: { logins: quick ? 20 : 50 },
+  webList: { messages: 5_000, lighthouseMessages: 500, scrollBudgetMs: quick ? 60_000 : 180_000, opens: quick ? 6 : 10 },
 };
 
 const t0 = performance.now();
@@ -325,6 +329,7 @@ async function main(): Promise<number> {
     : undefined;
   await distant?.stop();
   const loginCpu = await phase('loginCpu', () => measureLoginCpu(client, databaseUrl, procs.runtime, { ...plan.loginCpu, log }));
+  const webList = await phase('webList', () => measureWebList(client, databaseUrl, { ...plan.webList, log }));
 
   // The figures issue #3 asks about, side by side with what they are judged against.
   const fanoutVsTransport = Object.fromEntries(
@@ -372,6 +377,13 @@ async function main(): Promise<number> {
     chatPageJsGzipKB: bundle ? { measured: round(bundle.totalGzipBytes / 1024, 1), budget: 200, withinBudget: bundle.withinBudget } : null,
     loginCpuMs: loginCpu ? { workerdCost10: loginCpu.workerdCpuMsPerLogin.cost10, freePlanLimit: 10 } : null,
     fanout100P99OverTransportP99: ratio(fanout?.['100']?.all.p99 ?? NaN, transport?.['100']?.all.p99 ?? NaN),
+    webList: webList
+      ? {
+          scrollFrameP95Ms: { target: 20, back: webList.scroll.scrollBack.frames.p95, forward: webList.scroll.scrollForward?.frames.p95 ?? null },
+          clickToNewestP50Ms: { target: 300, measured: webList.openNewestMs.p50 },
+          lighthouse: 'scores' in webList.lighthouse ? { ...webList.lighthouse.scores, totalBlockingTimeMs: webList.lighthouse.metricsMs.totalBlockingTime, targets: 'performance ≥ 90, TBT ≤ 200 ms, accessibility and best-practices 100' } : webList.lighthouse,
+        }
+      : null,
   };
 
   const summary = {
@@ -408,6 +420,7 @@ async function main(): Promise<number> {
     dbDistance: dbDistance ?? null,
     coldRoom: coldRoom ?? null,
     loginCpu: loginCpu ?? null,
+    webList: webList ?? null,
   };
   const outDir = path.join(projectRoot, 'bench-results');
   fs.mkdirSync(outDir, { recursive: true });

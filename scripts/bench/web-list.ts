@@ -1,0 +1,276 @@
+/**
+ * The web app's message list in Debian's Chromium (playwright-core), on chats seeded straight in
+ * Postgres (lib/seed-chat-history.ts):
+ *   scroll   a chat of `messages` scrolled 400 px per frame from the newest message back to the
+ *            start (older pages load on the way) and down again: frame times from
+ *            requestAnimationFrame, how long reaching the start took, DOM elements at each end;
+ *   open     on a warm app (the chat list open), click a conversation → its newest message on
+ *            screen, switching between two chats;
+ *   lighthouse  Lighthouse (mobile preset, simulated throttling) on a signed-in chat of
+ *            `lighthouseMessages`, driving the same Chromium over CDP; the report's headline
+ *            figures, the main thread's top costs, long tasks and console errors.
+ * Targets (issue 18): frame p95 ≤ 20 ms, open ≤ 300 ms, performance ≥ 90, TBT ≤ 200 ms,
+ * accessibility and best practices 100. Figures, not pass/fail: the machine is shared.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { seedChatHistory } from '../lib/seed-chat-history';
+import { freePort } from '../lib/free-port';
+import { projectRoot } from '../lib/paths';
+import type { AppClient, BenchUser } from './app-client';
+import { round, summarize, type Summary } from './stats';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Pixels scrolled per frame: ~24,000 px/s at 60 fps, a fast fling through a long chat. */
+const SCROLL_STEP_PX = 400;
+
+export interface WebListOptions {
+  messages: number;
+  lighthouseMessages: number;
+  /** Bounds the scroll back: the old list could take minutes at 5,000 messages. */
+  scrollBudgetMs: number;
+  opens: number;
+  log: (m: string) => void;
+}
+
+interface Person extends BenchUser {
+  /** The refresh cookie, `name=value`. */
+  cookie: string;
+}
+
+async function register(client: AppClient, prefix: string): Promise<Person> {
+  const username = `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const res = await fetch(`${client.baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { origin: client.origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@bench.test`, password: `pw-${crypto.randomUUID()}`, displayName: prefix }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status !== 201) throw new Error(`register → ${res.status}`);
+  const body = (await res.json()) as { user: { id: string }; token: string };
+  return { id: body.user.id, username, token: body.token, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! };
+}
+
+/** A direct chat between `me` and `other` holding `count` messages, the newest one sent through the room. */
+async function seededChat(client: AppClient, databaseUrl: string, me: Person, other: Person, count: number): Promise<{ roomId: string; newest: number }> {
+  const { room } = await client.json<{ room: { id: string } }>('POST', '/api/rooms/direct', { username: other.username }, me.token);
+  await seedChatHistory(databaseUrl, room.id, { senders: [other.id, me.id], count });
+  // The room learns the stored seq on its first write; the newest message comes through it.
+  const socket = await client.openSocket(other, room.id);
+  const acked = new Promise<number>((resolve) => {
+    socket.onFrame = (f) => f.type === 'ack' && resolve(Number(f.seq));
+  });
+  socket.send({ type: 'send', clientId: crypto.randomUUID(), content: 'the newest message' });
+  const newest = await acked;
+  await socket.close();
+  return { roomId: room.id, newest };
+}
+
+export interface ScrollResult {
+  messages: number;
+  /** Newest → start, older pages loading on the way. */
+  scrollBack: { frames: Summary; reachedStart: boolean; msToStart: number; steps: number };
+  /** Start → newest, everything loaded. */
+  scrollForward: { frames: Summary; reachedEnd: boolean; ms: number; steps: number } | null;
+  domElementsAtNewest: number;
+  domElementsAtStart: number;
+  renderedMessagesAtStart: number;
+}
+
+// Scripts for the page go as text: tsx would wrap named functions passed to evaluate() in a helper the page lacks.
+const domCount = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
+
+/** Visible inside the message list's box. */
+const VISIBLE = (sel: string) => {
+  const el = document.querySelector(sel);
+  const list = document.querySelector('[data-testid=message-list]');
+  if (!el || !list) return false;
+  const r = el.getBoundingClientRect();
+  const l = list.getBoundingClientRect();
+  return r.height > 0 && r.bottom > l.top && r.top < l.bottom;
+};
+
+async function measureScroll(page: Page, baseUrl: string, roomId: string, newest: number, count: number, budgetMs: number): Promise<ScrollResult> {
+  await page.goto(`${baseUrl}/chat/${roomId}`);
+  await page.waitForFunction(VISIBLE, `[data-testid=message][data-seq="${newest}"]`, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 60_000 });
+  const domElementsAtNewest = await domCount(page);
+
+  // Scrolled from inside the page, SCROLL_STEP_PX per frame (a quick, steady fling), so the
+  // driver's round trips neither slow the scroll nor land in the frame times.
+  const scrollRun = (direction: -1 | 1) => {
+    const done =
+      direction < 0
+        ? `Boolean(document.querySelector('[data-testid=timeline-start]')) && list.scrollTop <= 1`
+        : `list.scrollTop + list.clientHeight >= list.scrollHeight - 2 && Boolean(document.querySelector('[data-testid=message][data-seq="${newest}"]'))`;
+    return page.evaluate<{ frames: number[]; reached: boolean; ms: number; steps: number }>(`new Promise((resolve) => {
+      const list = document.querySelector('[data-testid=message-list]');
+      const frames = [];
+      let t0 = 0;
+      let last = 0;
+      let steps = 0;
+      const tick = (t) => {
+        frames.push(t - last);
+        last = t;
+        if (${done}) return resolve({ frames, reached: true, ms: t - t0, steps });
+        if (t - t0 > ${budgetMs}) return resolve({ frames, reached: false, ms: t - t0, steps });
+        list.scrollTop += ${direction * SCROLL_STEP_PX};
+        steps += 1;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame((t) => { t0 = t; last = t; requestAnimationFrame(tick); });
+    })`);
+  };
+  const back = await scrollRun(-1);
+  const domElementsAtStart = await domCount(page);
+  const renderedMessagesAtStart = await page.locator('[data-testid=message]').count();
+  const forward = back.reached ? await scrollRun(1) : null;
+  return {
+    messages: count,
+    scrollBack: { frames: summarize(back.frames), reachedStart: back.reached, msToStart: Math.round(back.ms), steps: back.steps },
+    scrollForward: forward && { frames: summarize(forward.frames), reachedEnd: forward.reached, ms: Math.round(forward.ms), steps: forward.steps },
+    domElementsAtNewest,
+    domElementsAtStart,
+    renderedMessagesAtStart,
+  };
+}
+
+/** Click a conversation in the list → its newest message on screen, alternating between two chats. */
+async function measureOpen(page: Page, baseUrl: string, chats: { roomId: string; newest: number }[], opens: number): Promise<Summary> {
+  await page.goto(`${baseUrl}/chat`);
+  for (const c of chats) await page.locator(`[data-testid=conversation-item][data-room-id="${c.roomId}"]`).waitFor({ timeout: 30_000 });
+  const samples: number[] = [];
+  for (let i = 0; i < opens + 1; i++) {
+    const c = chats[i % chats.length]!;
+    const ms = await page.evaluate<number>(`new Promise((resolve, reject) => {
+      const item = document.querySelector('[data-testid=conversation-item][data-room-id="${c.roomId}"]');
+      if (!item) return reject(new Error('no conversation item'));
+      const t0 = performance.now();
+      const check = () => {
+        const el = document.querySelector('[data-testid=message][data-seq="${c.newest}"]');
+        const list = document.querySelector('[data-testid=message-list]');
+        if (el && list && document.querySelector('[data-testid=chat-window][data-room-id="${c.roomId}"]')) {
+          const r = el.getBoundingClientRect();
+          const l = list.getBoundingClientRect();
+          if (r.height > 0 && r.bottom > l.top && r.top < l.bottom) return resolve(performance.now() - t0);
+        }
+        if (performance.now() > t0 + 30000) return reject(new Error('newest message not shown within 30 s'));
+        requestAnimationFrame(check);
+      };
+      item.click();
+      check();
+    })`);
+    // The first open of each chat loads its route's code: warm means after that.
+    if (i >= chats.length) samples.push(ms);
+  }
+  return summarize(samples);
+}
+
+export interface LighthouseResult {
+  lighthouseVersion: string;
+  url: string;
+  messages: number;
+  scores: Record<string, number | null>;
+  metricsMs: Record<string, number | null>;
+  /** Main-thread time by category (mainthread-work-breakdown), ms, largest first. */
+  mainThread: { group: string; ms: number }[];
+  /** Script cost by file (bootup-time), ms. */
+  scripts: { url: string; totalMs: number; scriptingMs: number }[];
+  longTasks: { url: string; startMs: number; durationMs: number }[];
+  consoleErrors: string[];
+  /** Audits that lost points, by id, with their titles. */
+  failed: { id: string; title: string; score: number | null }[];
+  reportPath: string;
+}
+
+async function runLighthouse(port: number, url: string, messages: number): Promise<LighthouseResult> {
+  process.env.CHROME_PATH ??= CHROMIUM;
+  const { default: lighthouse } = await import('lighthouse');
+  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error' });
+  if (!result) throw new Error('lighthouse returned nothing');
+  const lhr = result.lhr;
+  const reportPath = path.join(projectRoot, 'bench-results', 'lighthouse-chat.json');
+  fs.mkdirSync(path.dirname(reportPath), { recursive: true });
+  fs.writeFileSync(reportPath, typeof result.report === 'string' ? result.report : JSON.stringify(lhr));
+  const audit = (id: string) => lhr.audits[id];
+  const num = (id: string) => (typeof audit(id)?.numericValue === 'number' ? round(audit(id)!.numericValue!, 0) : null);
+  const items = (id: string) => ((audit(id)?.details as { items?: any[] } | undefined)?.items ?? []) as any[];
+  const strip = (u: string) => u.replace(new URL(url).origin, '');
+  const failed = Object.values(lhr.categories)
+    .flatMap((c) => c.auditRefs.filter((r) => r.weight > 0).map((r) => lhr.audits[r.id]!))
+    .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative')
+    .map((a) => ({ id: a.id, title: a.title, score: a.score }));
+  return {
+    lighthouseVersion: lhr.lighthouseVersion,
+    url: strip(url),
+    messages,
+    scores: Object.fromEntries(Object.entries(lhr.categories).map(([k, c]) => [k, c.score === null ? null : Math.round(c.score * 100)])),
+    metricsMs: {
+      firstContentfulPaint: num('first-contentful-paint'),
+      largestContentfulPaint: num('largest-contentful-paint'),
+      totalBlockingTime: num('total-blocking-time'),
+      speedIndex: num('speed-index'),
+      timeToInteractive: num('interactive'),
+      cumulativeLayoutShiftX1000: audit('cumulative-layout-shift')?.numericValue !== undefined ? round(audit('cumulative-layout-shift')!.numericValue! * 1000, 0) : null,
+      mainThreadWork: num('mainthread-work-breakdown'),
+      bootupTime: num('bootup-time'),
+    },
+    mainThread: items('mainthread-work-breakdown').map((i) => ({ group: String(i.groupLabel ?? i.group), ms: round(Number(i.duration), 0) })),
+    scripts: items('bootup-time').map((i) => ({ url: strip(String(i.url)), totalMs: round(Number(i.total), 0), scriptingMs: round(Number(i.scripting), 0) })),
+    longTasks: items('long-tasks').map((i) => ({ url: strip(String(i.url)), startMs: round(Number(i.startTime), 0), durationMs: round(Number(i.duration), 0) })),
+    consoleErrors: items('errors-in-console').map((i) => String(i.description ?? i.source)),
+    failed,
+    reportPath: path.relative(projectRoot, reportPath),
+  };
+}
+
+export interface WebListResult {
+  scroll: ScrollResult;
+  openNewestMs: Summary;
+  lighthouse: LighthouseResult | { error: string };
+}
+
+async function signIn(ctx: BrowserContext, baseUrl: string, me: Person): Promise<void> {
+  const [name, ...rest] = me.cookie.split('=');
+  await ctx.addCookies([{ name: name!, value: rest.join('='), url: `${baseUrl}/api/auth`, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+}
+
+export async function measureWebList(client: AppClient, databaseUrl: string, opts: WebListOptions): Promise<WebListResult> {
+  const baseUrl = client.baseUrl;
+  const [me, ann, ben] = await Promise.all([register(client, 'reader'), register(client, 'ann'), register(client, 'ben')]);
+  opts.log(`webList: seeding chats of ${opts.messages} and ${opts.lighthouseMessages} messages`);
+  const long = await seededChat(client, databaseUrl, me, ann, opts.messages);
+  const short = await seededChat(client, databaseUrl, me, ben, opts.lighthouseMessages);
+
+  // One persistent profile: its default context is the one Lighthouse's tab opens in, signed in too.
+  const port = await freePort();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-chat-weblist-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--remote-debugging-port=${port}`],
+  });
+  try {
+    await signIn(ctx, baseUrl, me);
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs);
+    opts.log(
+      `webList: scroll back p50 ${scroll.scrollBack.frames.p50} / p95 ${scroll.scrollBack.frames.p95} ms, start ${scroll.scrollBack.reachedStart ? `in ${scroll.scrollBack.msToStart} ms` : 'not reached'}; ` +
+        `forward p95 ${scroll.scrollForward?.frames.p95 ?? '-'} ms; DOM ${scroll.domElementsAtNewest} → ${scroll.domElementsAtStart} elements`,
+    );
+    const openNewestMs = await measureOpen(page, baseUrl, [long, short], opts.opens);
+    opts.log(`webList: click → newest message p50 ${openNewestMs.p50} ms, max ${openNewestMs.max} ms`);
+    await page.goto('about:blank');
+    const lighthouse = await runLighthouse(port, `${baseUrl}/chat/${short.roomId}`, opts.lighthouseMessages + 1).catch((err: unknown) => ({
+      error: err instanceof Error ? err.message : String(err),
+    }));
+    if ('scores' in lighthouse) opts.log(`webList: lighthouse ${JSON.stringify(lighthouse.scores)}, TBT ${lighthouse.metricsMs.totalBlockingTime} ms`);
+    return { scroll, openNewestMs, lighthouse };
+  } finally {
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
