@@ -49,7 +49,9 @@ async function contextFor(user: TestUser | null, size: 'phone' | 'desktop', dark
   });
   if (user) {
     const res = await api().request('POST', '/api/auth/login', { login: user.username, password: user.password });
-    const [name, ...rest] = (res.headers.get('set-cookie') ?? '').split(';')[0]!.split('=');
+    // A sign-in sets the device cookie too (worker/auth/login-limits.ts): take the refresh cookie.
+    const refresh = res.headers.getSetCookie().find((c) => c.startsWith('edge_chat_refresh=')) ?? '';
+    const [name, ...rest] = refresh.split(';')[0]!.split('=');
     await ctx.addCookies([{ name: name!, value: rest.join('='), url: `${baseUrl}/api/auth`, httpOnly: true, secure: true, sameSite: 'Strict' }]);
   }
   return ctx;

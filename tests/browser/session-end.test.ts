@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { e2eApi } from '../support/e2e';
-import { apiAs, browserPerFile, closeAll, connected, exchangeMessages, signedIn, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, browserPerFile, closeAll, connected, exchangeMessages, signedIn, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -60,6 +60,8 @@ describe('an ended session leaves nothing behind in the browser', () => {
     const cookie = (await amy.ctx.cookies()).find((c) => c.name === 'edge_chat_refresh')!;
     const ended = await e2eApi().request('POST', '/api/auth/logout', undefined, undefined, `${cookie.name}=${cookie.value}`);
     expect(ended.status).toBe(204);
+    // The reloaded page's first requests carry the ended session's access token: refused, on purpose.
+    allowConsoleErrors(/status of 401 .*\/api\/(rooms|auth\/refresh)$/);
     await amy.page.reload();
     await amy.page.waitForURL(/\/login(\?|$)/, { timeout: 30_000 });
     await expect.poll(() => storedKeys(amy), { timeout: 15_000 }).toEqual([]);
