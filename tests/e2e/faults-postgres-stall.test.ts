@@ -105,7 +105,12 @@ describe('TCP path cut after COMMIT, before its reply', () => {
     // paced by the clock could end, and the outbox drain, before the next cut was armed).
     const cuts: CutReport[] = [];
     let round = 0;
-    for (let i = 0; i < 3; i++) {
+    // A cut whose connection closed before Postgres answered (the client gave up on it) is a
+    // fault the room survives too, but not the one this test is about: arm again until three
+    // cuts dropped a reply Postgres really sent.
+    const afterReply = () => cuts.filter((c) => c.replyDropped).length;
+    while (afterReply() < 3) {
+      expect(cuts.length, `cuts armed: ${JSON.stringify(cuts.map((c) => c.replyDropped))}`).toBeLessThan(10);
       let report: CutReport | undefined;
       void stack.proxy.cutAfterCommit({ match: WRITES_MESSAGES }).then((r) => (report = r));
       while (!report) await stream(clients, { count: 2, intervalMs: 25, window: 10, ackTimeoutMs: 60_000, tag: `r${round++}x` });
@@ -114,8 +119,8 @@ describe('TCP path cut after COMMIT, before its reply', () => {
     // And traffic after the cuts, on the connections the outbox opened again.
     await stream(clients, { count: 40, intervalMs: 25, window: 10, ackTimeoutMs: 60_000 });
 
-    // Each cut really happened after Postgres answered (its answer dropped), not before.
-    expect(cuts.every((c) => c.replyDropped)).toBe(true);
+    // Three cuts really happened after Postgres answered (its answer dropped), not before.
+    expect(afterReply()).toBe(3);
     const { stored } = await verifyRoom({ databaseUrl: stack.databaseUrl, roomId: group.roomId, clients, flushTimeoutMs: 30_000 });
     expect(stored).toBeGreaterThanOrEqual(400);
     // Nobody saw their socket drop: the cut was on the database path only.
