@@ -6,28 +6,16 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { WireMessage } from '../../durable-objects/protocol';
 import { WORKERS_TEST_ORIGIN } from '../../scripts/lib/test-settings';
 import type { TestUser } from '../../tests/support/api';
-import { api, connectRoom, worker } from '../../tests/support/workerd-client';
+import { connectRoom, worker } from '../../tests/support/workerd-client';
+import { PDF, PNG, download, pair, uploaded } from '../../tests/support/workerd-uploads';
 import { UPLOAD_SWEEP_DEADLINE, ABANDONED_UPLOAD_MS } from '../../durable-objects/room/upload-sweep';
 import type { Deadlines } from '../../durable-objects/shared/deadlines';
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4]);
 const OTHER_PNG = new Uint8Array([...PNG.subarray(0, 16), 9, 9, 9, 9]);
-const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 
 const auth = (user: TestUser) => ({ origin: WORKERS_TEST_ORIGIN, authorization: `Bearer ${user.token}` });
-
-async function upload(user: TestUser, roomId: string, body: Uint8Array, query: string, type: string) {
-  const res = await worker.fetch(`${WORKERS_TEST_ORIGIN}/api/rooms/${roomId}/attachments?${query}`, {
-    method: 'POST',
-    headers: { ...auth(user), 'content-type': type },
-    body,
-  });
-  if (res.status !== 201) throw new Error(`upload → ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { attachment: NonNullable<WireMessage['attachment']> }).attachment;
-}
 
 function putThumbnail(user: TestUser, roomId: string, id: string, body: BodyInit, length = PNG.byteLength) {
   return worker.fetch(`${WORKERS_TEST_ORIGIN}/api/rooms/${roomId}/attachments/${id}/thumbnail`, {
@@ -37,21 +25,15 @@ function putThumbnail(user: TestUser, roomId: string, id: string, body: BodyInit
   });
 }
 
-const get = (user: TestUser, path: string) => worker.fetch(`${WORKERS_TEST_ORIGIN}${path}`, { headers: { authorization: `Bearer ${user.token}` } });
 const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 const r2Keys = async (roomId: string) => (await env.FILES.list({ prefix: `rooms/${roomId}/` })).objects.map((o) => o.key);
 const roomOf = (roomId: string) => env.ROOMS.get(env.ROOMS.idFromName(roomId));
-
-async function pair() {
-  const [alice, bob] = [await api.register('alice'), await api.register('bob')];
-  return { alice, bob, roomId: await api.openDirect(alice, bob) };
-}
 
 describe('a thumbnail cannot change once its attachment is sent or deleted (issue 20 #1)', () => {
   it('refuses a second thumbnail, and one after sending or deleting, with nothing written to R2', async () => {
     const { alice, bob, roomId } = await pair();
     const a = await connectRoom(alice, roomId);
-    const image = await upload(alice, roomId, PNG, 'kind=image&name=cat.png', 'image/png');
+    const image = await uploaded(alice, roomId, PNG, 'kind=image&name=cat.png', 'image/png');
     expect((await putThumbnail(alice, roomId, image.id, PNG)).status).toBe(204);
     // Replacing it before sending: refused too (a thumbnail is written once).
     expect((await putThumbnail(alice, roomId, image.id, OTHER_PNG)).status).toBe(409);
@@ -59,14 +41,14 @@ describe('a thumbnail cannot change once its attachment is sent or deleted (issu
     const { message } = await a.inbox.next('message');
     const afterSend = await putThumbnail(alice, roomId, image.id, OTHER_PNG);
     expect(afterSend.status).toBe(409);
-    expect(await bytesOf(await get(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`))).toEqual(PNG);
+    expect(await bytesOf(await download(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`))).toEqual(PNG);
 
     // Sent without a thumbnail, then a PUT: refused before a byte is stored.
-    const bare = await upload(alice, roomId, PNG, 'kind=image&name=dog.png', 'image/png');
+    const bare = await uploaded(alice, roomId, PNG, 'kind=image&name=dog.png', 'image/png');
     a.send({ type: 'send', clientId: 'bare', attachmentId: bare.id });
     await a.inbox.next('message', (f) => f.message.attachment?.id === bare.id);
     expect((await putThumbnail(alice, roomId, bare.id, OTHER_PNG)).status).toBe(409);
-    expect((await get(bob, `/api/rooms/${roomId}/attachments/${bare.id}/thumbnail`)).status).toBe(404);
+    expect((await download(bob, `/api/rooms/${roomId}/attachments/${bare.id}/thumbnail`)).status).toBe(404);
     expect(await r2Keys(roomId)).not.toContain(`rooms/${roomId}/${bare.id}/thumbnail`);
 
     // Deleted: no thumbnail comes back through a PUT.
@@ -74,14 +56,14 @@ describe('a thumbnail cannot change once its attachment is sent or deleted (issu
     await a.inbox.next('updated');
     await expect.poll(() => r2Keys(roomId)).not.toContain(`rooms/${roomId}/${image.id}/thumbnail`);
     expect((await putThumbnail(alice, roomId, image.id, OTHER_PNG)).status).toBe(409);
-    expect((await get(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`)).status).not.toBe(200);
+    expect((await download(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`)).status).not.toBe(200);
     expect(await r2Keys(roomId)).not.toContain(`rooms/${roomId}/${image.id}/thumbnail`);
   });
 
   it('a thumbnail whose bytes arrive after the attachment was sent is refused and deleted', async () => {
     const { alice, bob, roomId } = await pair();
     const a = await connectRoom(alice, roomId);
-    const image = await upload(alice, roomId, PNG, 'kind=image&name=cat.png', 'image/png');
+    const image = await uploaded(alice, roomId, PNG, 'kind=image&name=cat.png', 'image/png');
     let finish!: () => void;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -104,24 +86,24 @@ describe('a thumbnail cannot change once its attachment is sent or deleted (issu
     finish();
     expect((await pending).status).toBe(409);
     expect(await r2Keys(roomId)).not.toContain(`rooms/${roomId}/${image.id}/thumbnail`);
-    expect((await get(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`)).status).toBe(404);
+    expect((await download(bob, `/api/rooms/${roomId}/attachments/${image.id}/thumbnail`)).status).toBe(404);
   });
 });
 
 describe('unsent uploads are their uploader\'s alone, and swept by the alarm (issue 19 #3)', () => {
   it('answers 404 to other members until the upload is sent', async () => {
     const { alice, bob, roomId } = await pair();
-    const file = await upload(alice, roomId, PDF, 'kind=file&name=draft.pdf', 'application/pdf');
+    const file = await uploaded(alice, roomId, PDF, 'kind=file&name=draft.pdf', 'application/pdf');
     const path = `/api/rooms/${roomId}/attachments/${file.id}`;
-    expect((await get(bob, path)).status).toBe(404);
-    expect((await get(bob, `${path}/thumbnail`)).status).toBe(404);
-    const own = await get(alice, path);
+    expect((await download(bob, path)).status).toBe(404);
+    expect((await download(bob, `${path}/thumbnail`)).status).toBe(404);
+    const own = await download(alice, path);
     expect(own.status).toBe(200);
     expect(await bytesOf(own)).toEqual(PDF);
     const a = await connectRoom(alice, roomId);
     a.send({ type: 'send', clientId: 'f', attachmentId: file.id });
     await a.inbox.next('message');
-    const sent = await get(bob, path);
+    const sent = await download(bob, path);
     expect(sent.status).toBe(200);
     expect(await bytesOf(sent)).toEqual(PDF);
   });
@@ -129,14 +111,14 @@ describe('unsent uploads are their uploader\'s alone, and swept by the alarm (is
   it('schedules the sweep at upload + 24 h; the alarm then deletes the bytes with no other upload in the room', async () => {
     const { alice, roomId } = await pair();
     const before = Date.now();
-    const stale = await upload(alice, roomId, PDF, 'kind=file&name=forgotten.pdf', 'application/pdf');
+    const stale = await uploaded(alice, roomId, PDF, 'kind=file&name=forgotten.pdf', 'application/pdf');
     const room = roomOf(roomId);
     const due = await runInDurableObject(room, (_o, state) =>
       state.storage.sql.exec<{ at: number }>('select at from deadlines where name = ?', UPLOAD_SWEEP_DEADLINE).one().at,
     );
     expect(due).toBeGreaterThanOrEqual(before + ABANDONED_UPLOAD_MS);
     expect(due).toBeLessThanOrEqual(Date.now() + ABANDONED_UPLOAD_MS);
-    const fresh = await upload(alice, roomId, PDF, 'kind=file&name=recent.pdf', 'application/pdf');
+    const fresh = await uploaded(alice, roomId, PDF, 'kind=file&name=recent.pdf', 'application/pdf');
     expect(await r2Keys(roomId)).toContain(`rooms/${roomId}/${stale.id}`);
     // A day passes for the first upload (its age and the deadline moved back; no waiting).
     // The room keeps its deadlines in memory (written through), so the deadline moves through them.
@@ -163,17 +145,17 @@ describe('misleading names and download headers (issue 20 #8, #11)', () => {
   it('stores a text file named setup.exe as setup.exe.txt, without zero-width characters', async () => {
     const { alice, bob, roomId } = await pair();
     const name = encodeURIComponent('set\u200Bup.exe');
-    const file = await upload(alice, roomId, new TextEncoder().encode('@echo off\r\n'), `kind=file&name=${name}`, 'application/x-msdownload');
+    const file = await uploaded(alice, roomId, new TextEncoder().encode('@echo off\r\n'), `kind=file&name=${name}`, 'application/x-msdownload');
     expect(file).toMatchObject({ name: 'setup.exe.txt', contentType: 'text/plain' });
     const a = await connectRoom(alice, roomId);
     a.send({ type: 'send', clientId: 'f', attachmentId: file.id });
     await a.inbox.next('message');
-    const res = await get(bob, `/api/rooms/${roomId}/attachments/${file.id}`);
+    const res = await download(bob, `/api/rooms/${roomId}/attachments/${file.id}`);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="setup.exe.txt"; filename*=UTF-8''setup.exe.txt`);
     // Immutable bytes under an id: cached privately by the member's browser (docs/api.md), never by a shared cache.
     expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     await res.arrayBuffer();
-    const refused = await get(bob, `/api/rooms/${roomId}/attachments/${crypto.randomUUID()}`);
+    const refused = await download(bob, `/api/rooms/${roomId}/attachments/${crypto.randomUUID()}`);
     expect(refused.status).toBe(404);
     expect(refused.headers.get('cache-control')).toBe('no-store');
     await refused.arrayBuffer();

@@ -11,37 +11,12 @@ import { drizzleOver, openPool } from '../../drizzle/connection';
 import { messagesAfter } from '../../drizzle/queries/messages';
 import type { TestUser } from '../../tests/support/api';
 import { api, connectRoom, worker } from '../../tests/support/workerd-client';
+import { PDF, PNG, download, pair, upload, uploaded } from '../../tests/support/workerd-uploads';
 import { WORKERS_TEST_ORIGIN } from '../../scripts/lib/test-settings';
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4]);
-const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 const HTML = new TextEncoder().encode('<!doctype html><script>alert(document.cookie)</script>');
 const EXE = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]);
 const WEBM = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81]);
-
-function upload(user: TestUser, roomId: string, body: BodyInit, query: string, headers: Record<string, string> = {}) {
-  return worker.fetch(`${WORKERS_TEST_ORIGIN}/api/rooms/${roomId}/attachments?${query}`, {
-    method: 'POST',
-    headers: { origin: WORKERS_TEST_ORIGIN, authorization: `Bearer ${user.token}`, ...headers },
-    body,
-  });
-}
-
-function download(user: TestUser, path: string) {
-  return worker.fetch(`${WORKERS_TEST_ORIGIN}${path}`, { headers: { authorization: `Bearer ${user.token}` } });
-}
-
-async function uploaded(user: TestUser, roomId: string, body: Uint8Array, query: string, type = 'application/octet-stream') {
-  const res = await upload(user, roomId, body, query, { 'content-type': type });
-  const text = await res.text();
-  if (res.status !== 201) throw new Error(`upload → ${res.status}: ${text}`);
-  return (JSON.parse(text) as { attachment: NonNullable<WireMessage['attachment']> }).attachment;
-}
-
-async function pair() {
-  const [alice, bob] = [await api.register('alice'), await api.register('bob')];
-  return { alice, bob, roomId: await api.openDirect(alice, bob) };
-}
 
 describe('attachments', () => {
   it('sends an image through the room: one message, in order, with its thumbnail, in history and in Postgres', async () => {
