@@ -6,18 +6,13 @@
 import { fromBase64Url } from './bytes';
 import { makePrekeys, type DeviceState, type RecipientDevice } from './device';
 import type { PrekeyBundle } from './x3dh';
+import type { ListedDevice } from '../../../../drizzle/queries/e2e-devices';
 
 export interface DirectoryTransport {
   request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
-export interface ListedDevice {
-  deviceId: string;
-  userId: string;
-  identityKey: string;
-  signingKey: string;
-  createdAt: string;
-}
+export type { ListedDevice };
 
 interface WireBundle {
   identityKey: string;
