@@ -17,6 +17,7 @@ import { ConfigError, readConfig } from './env';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { attachmentRoutes } from './attachments/routes';
+import { linkPreviewRoutes } from './link-previews/routes';
 import { callRoutes } from './calls/routes';
 import { profileRoutes } from './profile/routes';
 import { groupRoutes } from './groups/routes';
@@ -55,6 +56,7 @@ app.route('/api', userRoutes);
 app.route('/api', callRoutes);
 app.route('/api', inviteRoutes);
 app.route('/api', attachmentRoutes);
+app.route('/api', linkPreviewRoutes);
 app.route('/api', profileRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
