@@ -4,13 +4,25 @@
  * MAX_REDIRECTS), one deadline covers all hops and the body, and a body is read
  * only up to a byte limit (the rest is never downloaded: the stream is cancelled).
  */
-import { HttpError } from '../http/errors';
 import { refusalFor, type AllowedHosts } from './address-guard';
 
 export const MAX_REDIRECTS = 3;
 
-/** A preview could not be made: the sender sends the message without one. */
-export const noPreview = (code: string, message: string) => new HttpError(422, code, message);
+/**
+ * A preview could not be made (refused address, unreachable, too slow, not a page): an
+ * expected outcome, not a failed request. The route answers `preview: null` with the reason
+ * and the sender's message goes without a preview.
+ */
+export class NoPreview extends Error {
+  constructor(
+    readonly code: 'link_refused' | 'preview_timeout' | 'no_preview',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const noPreview = (code: NoPreview['code'], message: string) => new NoPreview(code, message);
 
 export interface GuardedResponse {
   response: Response;
@@ -27,7 +39,7 @@ export async function guardedFetch(start: URL, accept: string, allowed: AllowedH
       redirect: 'manual',
       signal,
       headers: { accept, 'user-agent': 'edge-chat-link-preview/1' },
-    }).catch((err: unknown) => {
+    }).catch(() => {
       throw signal.aborted ? timedOut() : noPreview('no_preview', 'the site could not be reached');
     });
     const location = response.headers.get('location');

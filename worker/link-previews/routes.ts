@@ -16,6 +16,7 @@ import { parseWith, readJson, uuidParam } from '../http/validate';
 import { blockedConversation, notAMember, roomObject } from '../rooms/queries';
 import { serveObject } from '../attachments/storage';
 import { fetchPreview } from './fetch-preview';
+import { NoPreview } from './guarded-fetch';
 import { cachePreview, cachedPreview, previewImageKey } from './storage';
 
 export const linkPreviewRoutes = new Hono<AppEnv>();
@@ -38,7 +39,12 @@ linkPreviewRoutes.post('/rooms/:roomId/link-previews', async (c) => {
   if (!preview) {
     // Only fetches count: a cached preview costs the site nothing.
     await enforceRateLimit(c, `link-preview:${c.var.user.userId}`, config.LINK_PREVIEW_RATE_LIMIT, 'link previews');
-    preview = await fetchPreview(c.env.FILES, key, { allowed: config.LINK_PREVIEW_ALLOW_HOSTS, timeoutMs: config.LINK_PREVIEW_TIMEOUT_MS });
+    try {
+      preview = await fetchPreview(c.env.FILES, key, { allowed: config.LINK_PREVIEW_ALLOW_HOSTS, timeoutMs: config.LINK_PREVIEW_TIMEOUT_MS });
+    } catch (err) {
+      if (!(err instanceof NoPreview)) throw err;
+      return c.json({ preview: null, noPreview: { code: err.code, message: err.message } });
+    }
     await cachePreview(c.env.FILES, preview);
   }
   if (!(await room.linkPreviewFetched(roomId, c.var.user.userId, preview))) throw notAMember();

@@ -306,6 +306,7 @@ export function useRoomChat(roomId: string, me: string) {
       content: next.content,
       ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
       ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
+      ...(next.linkPreviewUrl ? { linkPreviewUrl: next.linkPreviewUrl } : {}),
     };
     if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
   }, [ready, state.pending, pumpTick, send]);
@@ -313,12 +314,19 @@ export function useRoomChat(roomId: string, me: string) {
   // ---------------------------------------------------------------- actions
 
   const sendMessage = useCallback(
-    (content: string, replyToSeq: number | null) => {
+    (content: string, replyToSeq: number | null, linkPreviewUrl?: string) => {
       const clientId = newClientId();
       // The outbox effect sends it (now, or once connected).
       dispatch({
         type: 'queued',
-        message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
+        message: {
+          clientId,
+          content,
+          replyToSeq,
+          createdAt: new Date().toISOString(),
+          status: 'sending',
+          ...(linkPreviewUrl ? { linkPreviewUrl } : {}),
+        },
       });
     },
     [dispatch],

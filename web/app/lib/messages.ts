@@ -34,6 +34,8 @@ export interface PendingMessage {
   /** Image, file and voice messages: the upload, and once it is in R2, what the room knows of it. */
   upload?: PendingUpload;
   attachment?: Attachment;
+  /** The link whose preview (fetched by the Worker for this room) the `send` attaches. */
+  linkPreviewUrl?: string;
 }
 
 export interface MessagesState {

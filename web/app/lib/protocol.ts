@@ -22,6 +22,7 @@ export {
   inboxFrameSchema,
   serverFrameSchema,
   systemParts,
+  previewKeyOf,
 } from '../../../durable-objects/protocol';
 export type {
   Attachment,
@@ -30,6 +31,7 @@ export type {
   CallSignal,
   CallState,
   ClientFrame,
+  LinkPreview,
   ContactPresence,
   ErrorCode,
   InboxFrame,
