@@ -217,6 +217,8 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 /** Largest thumbnail (made by the sender's browser) and avatar image. */
 export const MAX_THUMBNAIL_BYTES = 512 * 1024;
 export const MAX_AVATAR_BYTES = 512 * 1024;
+/** Most peaks a voice note's waveform carries. */
+export const MAX_WAVEFORM_POINTS = 64;
 /** Longest file name kept, in characters (sanitised on upload). */
 export const MAX_FILE_NAME_CHARS = 120;
 
@@ -246,6 +248,11 @@ export const attachmentSchema = z.object({
   durationMs: z.number().nullable(),
   /** Whether a small preview image exists (images). */
   thumbnail: z.boolean(),
+  /**
+   * Voice notes: the loudness envelope the recorder measured, MAX_WAVEFORM_POINTS or fewer
+   * peaks of 0–100, drawn by players (absent on notes recorded before it existed).
+   */
+  waveform: z.array(z.number()).nullable().optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

@@ -278,7 +278,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
             setReplyTo(null);
           }}
-          onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
+          onVoice={(file, durationMs, waveform) => chat.sendFile(file, { kind: 'voice', durationMs, waveform })}
           mentionCandidates={mentionCandidates}
         />
       )}

@@ -51,8 +51,8 @@ interface Props {
   onEditLast?(): void;
   /** Files attached (button, paste or drop); absent: no attachments here. */
   onFiles?(files: File[]): void;
-  /** A recorded voice note. */
-  onVoice?(file: File, durationMs: number): void;
+  /** A recorded voice note, with its waveform's peaks. */
+  onVoice?(file: File, durationMs: number, waveform: number[]): void;
   /** Asks the Worker for a link's preview; absent: no previews here. */
   fetchLinkPreview?: FetchLinkPreview;
   /** People `@` can mention (groups), with autocomplete. */

@@ -337,7 +337,10 @@ export function useRoomChat(roomId: string, me: string) {
    * progress, then sent in order. `kind` defaults by type: the four web image types are images.
    */
   const sendFile = useCallback(
-    (file: File, options: { kind?: AttachmentKind; durationMs?: number; caption?: string; replyToSeq?: number | null } = {}) => {
+    (
+      file: File,
+      options: { kind?: AttachmentKind; durationMs?: number; waveform?: number[]; caption?: string; replyToSeq?: number | null } = {},
+    ) => {
       if (file.size === 0) return say(`${file.name || 'That file'} is empty.`);
       if (file.size > MAX_ATTACHMENT_BYTES) {
         return say(`${file.name} is too large: files can be up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
@@ -364,7 +367,12 @@ export function useRoomChat(roomId: string, me: string) {
           },
         },
       });
-      uploads.start(clientId, file, { kind, name, ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}) });
+      uploads.start(clientId, file, {
+        kind,
+        name,
+        ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+        ...(options.waveform ? { waveform: options.waveform } : {}),
+      });
     },
     [dispatch, uploads, say],
   );

@@ -15,6 +15,7 @@ export {
   MAX_ATTACHMENT_BYTES,
   MAX_AVATAR_BYTES,
   MAX_MESSAGE_CHARS,
+  MAX_WAVEFORM_POINTS,
   callRecordSchema,
   deliveryReporter,
   PING_FRAME,

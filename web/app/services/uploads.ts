@@ -77,6 +77,8 @@ export interface AttachmentMeta {
   width?: number;
   height?: number;
   durationMs?: number;
+  /** Voice notes: the recorder's peaks (0–100). */
+  waveform?: number[];
 }
 
 export function uploadAttachment(
@@ -91,6 +93,7 @@ export function uploadAttachment(
     const value = meta[key];
     if (value !== undefined) query.set(key, String(Math.round(value)));
   }
+  if (meta.waveform?.length) query.set('waveform', meta.waveform.join(','));
   return putFile<{ attachment: Attachment }>({
     method: 'POST',
     path: `/api/rooms/${encodeURIComponent(roomId)}/attachments?${query}`,
