@@ -3,7 +3,7 @@
  * table with a `kind` ('direct' | 'group') so that one Durable Object class, one
  * protocol and one history query serve both (see docs/architecture.md).
  */
-import type { Attachment } from '../durable-objects/protocol';
+import type { Attachment, LinkPreview } from '../durable-objects/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -111,6 +111,8 @@ export const messages = pgTable(
     content: text('content').notNull(),
     // Image, file and voice messages: what the room recorded of the upload (bytes in R2 under rooms/<roomId>/<id>).
     attachment: jsonb('attachment').$type<Attachment>(),
+    // The preview of the first link, fetched by the Worker when the sender composed it (docs/security.md).
+    linkPreview: jsonb('link_preview').$type<LinkPreview>(),
     replyToSeq: bigint('reply_to_seq', { mode: 'number' }),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),

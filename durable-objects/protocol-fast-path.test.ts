@@ -45,7 +45,7 @@ const strings = [
 ];
 const numbers = [0, -0, 1, 2, -1, 1.5, 42, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1e300, -1e300, 0.1];
 const types = ['send', 'typing', 'read', 'received', 'edit', 'delete', 'react', 'call_start', 'ping', 'Send', '', 'toString', '__proto__'];
-const keys = ['clientId', 'content', 'replyToSeq', 'attachmentId', 'seq', 'active', 'emoji', 'on', 'senderId', 'extra', '__proto__', 'constructor'];
+const keys = ['clientId', 'content', 'replyToSeq', 'attachmentId', 'linkPreviewUrl', 'seq', 'active', 'emoji', 'on', 'senderId', 'extra', '__proto__', 'constructor'];
 
 function anyValue(next: () => number, depth = 0): unknown {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
@@ -77,6 +77,7 @@ function generatedFrame(next: () => number): unknown {
     base.content = next() < 0.7 ? `message ${Math.floor(next() * 1000)}` : pick(strings);
     if (next() < 0.3) base.replyToSeq = pick(numbers);
     if (next() < 0.1) base.attachmentId = pick(strings);
+    if (next() < 0.1) base.linkPreviewUrl = next() < 0.5 ? 'https://example.com/a' : pick(strings);
   } else if (type === 'typing') {
     base.active = next() < 0.8 ? next() < 0.5 : anyValue(next);
   } else {

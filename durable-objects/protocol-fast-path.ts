@@ -51,8 +51,8 @@ export function fastClientFrame(json: unknown): ClientFrame | undefined {
 }
 
 function fastSend(f: Record<string, unknown>): ClientFrame | undefined {
-  // Attachments and empty or defaulted content take the schema's path.
-  if (f.attachmentId !== undefined || typeof f.content !== 'string') return undefined;
+  // Attachments, link previews and empty or defaulted content take the schema's path.
+  if (f.attachmentId !== undefined || f.linkPreviewUrl !== undefined || typeof f.content !== 'string') return undefined;
   const { clientId, replyToSeq } = f;
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_CHARS) return undefined;
   if (!CLIENT_ID_PATTERN.test(clientId)) return undefined;

@@ -84,6 +84,9 @@ export function systemParts(content: string): SystemLinePart[] {
   return parts;
 }
 
+/** Longest link that gets a preview. */
+export const MAX_LINK_PREVIEW_URL_CHARS = 2048;
+
 /** Clients confirm delivery with `received` at least this often (in messages). */
 export const RECEIVED_EVERY_MESSAGES = 100;
 /** Default of SOCKET_BACKLOG_LIMIT_BYTES: what a room sends one socket without a `received` before closing it (4409). */
@@ -170,6 +173,12 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
       content: captionText.default(''),
       replyToSeq: positiveSeq.optional(),
       attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
+      /**
+       * Attach the preview of this link (one the Worker fetched for this room with
+       * POST /api/rooms/:roomId/link-previews). It must appear in `content`; a link
+       * the room has no preview of is sent without one.
+       */
+      linkPreviewUrl: z.string().min(1).max(MAX_LINK_PREVIEW_URL_CHARS).optional(),
     })
     .refine((f) => f.attachmentId !== undefined || f.content.length > 0, { message: 'message is empty', path: ['content'] }),
   /**
@@ -224,6 +233,8 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 /** Largest thumbnail (made by the sender's browser) and avatar image. */
 export const MAX_THUMBNAIL_BYTES = 512 * 1024;
 export const MAX_AVATAR_BYTES = 512 * 1024;
+/** Most peaks a voice note's waveform carries. */
+export const MAX_WAVEFORM_POINTS = 64;
 /** Longest file name kept, in characters (sanitised on upload). */
 export const MAX_FILE_NAME_CHARS = 120;
 
@@ -256,8 +267,51 @@ export const attachmentSchema = z.object({
   durationMs: z.number().nullable(),
   /** Whether a small preview image exists (images). */
   thumbnail: z.boolean(),
+  /**
+   * Voice notes: the loudness envelope the recorder measured, MAX_WAVEFORM_POINTS or fewer
+   * peaks of 0–100, drawn by players (absent on notes recorded before it existed).
+   */
+  waveform: z.array(z.number()).nullable().optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** Longest preview texts kept (the page's own are cut to these). */
+export const MAX_LINK_PREVIEW_TITLE_CHARS = 200;
+export const MAX_LINK_PREVIEW_DESCRIPTION_CHARS = 400;
+
+/**
+ * A link's title, description and picture, fetched by the Worker when the sender
+ * composed the message (never by recipients' browsers: docs/security.md). All text is
+ * the page's: clients must escape it. The picture is a copy in R2, served by
+ * GET /api/link-previews/images/:imageId.
+ */
+export const linkPreviewSchema = z.object({
+  /** The link as it appears in the message (without its #fragment). */
+  url: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  siteName: z.string().nullable(),
+  imageId: z.string().nullable(),
+});
+export type LinkPreview = z.infer<typeof linkPreviewSchema>;
+
+/**
+ * The one spelling of a link that previews are kept and looked up under (the URL
+ * parser's, without #fragment), or undefined when it is not an http(s) URL. The
+ * Worker, the room and the web app all use it, so they always agree.
+ */
+export function previewKeyOf(link: string): string | undefined {
+  if (link.length > MAX_LINK_PREVIEW_URL_CHARS) return undefined;
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.hash = '';
+  return url.href;
+}
 
 export const wireMessageSchema = z.object({
   id: z.string(),
@@ -273,6 +327,8 @@ export const wireMessageSchema = z.object({
   content: z.string(),
   /** Present on image, file and voice messages (not once deleted). */
   attachment: attachmentSchema.optional(),
+  /** The preview of the message's first link, when its sender attached one (not once deleted). */
+  linkPreview: linkPreviewSchema.optional(),
   replyToSeq: positiveSeq.nullable(),
   createdAt: z.string(),
   editedAt: z.string().nullable(),

@@ -17,6 +17,7 @@ import { ConfigError, readConfig } from './env';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
 import { attachmentRoutes } from './attachments/routes';
+import { linkPreviewRoutes } from './link-previews/routes';
 import { callRoutes } from './calls/routes';
 import { e2eRoutes } from './e2e/routes';
 import { profileRoutes } from './profile/routes';
@@ -57,6 +58,7 @@ app.route('/api', callRoutes);
 app.route('/api', e2eRoutes);
 app.route('/api', inviteRoutes);
 app.route('/api', attachmentRoutes);
+app.route('/api', linkPreviewRoutes);
 app.route('/api', profileRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');

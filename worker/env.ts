@@ -60,6 +60,10 @@ export interface Env extends DatabaseEnv {
   SOCKET_BACKLOG_LIMIT_BYTES?: string;
   /** Postgres connections one Worker isolate may hold at once; default 20. */
   DB_MAX_CONNECTIONS?: string;
+  LINK_PREVIEW_RATE_LIMIT?: string;
+  LINK_PREVIEW_TIMEOUT_MS?: string;
+  /** Tests and development only: host:port origins link previews may fetch although local (docs/security.md). */
+  LINK_PREVIEW_ALLOW_HOSTS?: string;
   STUN_URLS?: string;
   TURN_URLS?: string;
   TURN_SECRET?: string;
@@ -102,6 +106,13 @@ const configSchema = z.object({
   // Bytes one user may upload in any 24 hours (a rolling allowance), and bytes into one room.
   UPLOAD_USER_QUOTA_BYTES: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
   UPLOAD_ROOM_QUOTA_BYTES: z.coerce.number().int().min(1).default(2 * 1024 * 1024 * 1024),
+  // Link previews fetched per user (cached ones are free): the Worker is nobody's crawler.
+  LINK_PREVIEW_RATE_LIMIT: rateSpec('LINK_PREVIEW_RATE_LIMIT', 'burst=30,perMinute=20'),
+  // Deadline of one preview's page fetch (redirects and body included), and again of its picture.
+  LINK_PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  // Tests and development only: exact host:port origins that previews may fetch although they are
+  // loopback or private (a local test server). Unset in production; redirects elsewhere stay refused.
+  LINK_PREVIEW_ALLOW_HOSTS: commaList,
   // Without STUN or TURN, calls still connect on a local network (host candidates).
   STUN_URLS: commaList,
   TURN_URLS: commaList,

@@ -41,6 +41,7 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
     // A tombstone keeps its place in the order but not its text.
     content: deleted ? '' : row.content,
     ...(row.attachment && !deleted ? { attachment: row.attachment } : {}),
+    ...(row.linkPreview && !deleted ? { linkPreview: row.linkPreview } : {}),
     replyToSeq: row.replyToSeq,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
@@ -117,21 +118,22 @@ export async function writeRoomLog(db: Database, roomId: string, batch: WireMess
                            ${column((m) => m.type)}::text[], ${column((m) => m.content)}::text[],
                            ${column((m) => m.replyToSeq)}::bigint[], ${column((m) => m.createdAt)}::timestamptz[],
                            ${column((m) => m.editedAt)}::timestamptz[], ${column((m) => m.deletedAt)}::timestamptz[],
-                           ${column((m) => (m.attachment ? JSON.stringify(m.attachment) : null))}::jsonb[])
-        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment)
+                           ${column((m) => (m.attachment ? JSON.stringify(m.attachment) : null))}::jsonb[],
+                           ${column((m) => (m.linkPreview ? JSON.stringify(m.linkPreview) : null))}::jsonb[])
+        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview)
     ),
     upserted as (
-      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment)
+      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview)
       select i.id, ${roomId}::uuid, i.seq, i.sender_id,
         case when exists (
           select 1 from ${messages} s
           where s.room_id = ${roomId}::uuid and s.sender_id = i.sender_id and s.client_id = i.client_id and s.seq <> i.seq
         ) then i.client_id || ':seq' || i.seq else i.client_id end,
-        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at, i.attachment
+        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at, i.attachment, i.link_preview
       from input i
       on conflict (room_id, seq) do update
         set content = excluded.content, edited_at = excluded.edited_at, deleted_at = excluded.deleted_at,
-          attachment = excluded.attachment
+          attachment = excluded.attachment, link_preview = excluded.link_preview
       returning seq
     ),
     reactions_now as (
@@ -187,7 +189,7 @@ export async function editMessage(db: Database, roomId: string, seq: number, sen
 export async function deleteMessage(db: Database, roomId: string, seq: number, senderId: string) {
   const [row] = await db
     .update(messages)
-    .set({ content: '', attachment: null, deletedAt: sql`now()` })
+    .set({ content: '', attachment: null, linkPreview: null, deletedAt: sql`now()` })
     .where(ownLive(roomId, seq, senderId, 'delete'))
     .returning({ seq: messages.seq });
   if (!row) return undefined;

@@ -6,6 +6,7 @@
  * exactly-once path as text with no network call and no await before its seq.
  */
 import { SEALED_CONTENT_TYPE, type Attachment } from '../protocol';
+import { addColumnOnce } from '../shared/add-column';
 
 /** `thumbnail` column: none, being written to R2 (reserved), stored. */
 const THUMBNAIL_NONE = 0;
@@ -30,6 +31,8 @@ interface AttachmentRow {
   duration_ms: number | null;
   thumbnail: number;
   claimed_client_id: string | null;
+  /** JSON array of a voice note's peaks, or null. */
+  waveform: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -42,14 +45,15 @@ export class AttachmentRegistry {
         duration_ms integer, thumbnail integer not null default 0, claimed_client_id text, created_at text not null
       );
     `);
+    addColumnOnce(sql, 'room_attachments', 'waveform', 'text');
   }
 
   /** An upload's bytes are in R2. Registering the same id again changes nothing. */
   register(uploaderId: string, attachment: Attachment): void {
     this.sql.exec(
       `insert or ignore into room_attachments
-         (id, uploader_id, kind, name, size, content_type, width, height, duration_ms, thumbnail, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (id, uploader_id, kind, name, size, content_type, width, height, duration_ms, thumbnail, created_at, waveform)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attachment.id,
       uploaderId,
       attachment.kind,
@@ -61,6 +65,7 @@ export class AttachmentRegistry {
       attachment.durationMs,
       attachment.thumbnail ? 1 : 0,
       new Date().toISOString(),
+      attachment.waveform ? JSON.stringify(attachment.waveform) : null,
     );
   }
 
@@ -161,5 +166,6 @@ function toAttachment(row: AttachmentRow): Attachment {
     height: row.height,
     durationMs: row.duration_ms,
     thumbnail: row.thumbnail === THUMBNAIL_STORED,
+    ...(row.waveform ? { waveform: JSON.parse(row.waveform) as number[] } : {}),
   };
 }

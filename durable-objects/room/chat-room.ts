@@ -17,6 +17,7 @@ import {
   PONG_FRAME,
   TYPING_TTL_MS,
   type Attachment,
+  type LinkPreview,
   type ClientFrame,
   type MemberState,
   type WireMessage,
@@ -25,6 +26,7 @@ import type { Env } from '../../worker/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
 import { AttachmentRegistry, type ThumbnailReservation } from './attachment-registry';
+import { LinkPreviewRegistry } from './link-preview-registry';
 import { UploadSweep, UPLOAD_SWEEP_DEADLINE } from './upload-sweep';
 import { RoomBlockList } from './block-list';
 import { blockedPairsIn } from '../../drizzle/queries/block-pairs';
@@ -65,6 +67,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly local: RoomLocalState;
   private readonly log: MessageLog;
   private readonly attachments: AttachmentRegistry;
+  private readonly linkPreviews: LinkPreviewRegistry;
   private readonly uploadSweep: UploadSweep;
   /** Blocked pairs among the members: filters presence, typing, read receipts, online and activity. */
   private readonly blocks: RoomBlockList;
@@ -92,6 +95,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.local = new RoomLocalState(sql);
     this.log = new MessageLog(sql, () => this.roomId);
     this.attachments = new AttachmentRegistry(sql);
+    this.linkPreviews = new LinkPreviewRegistry(sql);
     this.blocks = new RoomBlockList(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
@@ -111,6 +115,7 @@ export class ChatRoom extends DurableObject<Env> {
       local: this.local,
       log: this.log,
       attachments: this.attachments,
+      linkPreviews: this.linkPreviews,
       outbox: this.outbox,
       database: this.database,
       sockets: this.sockets,
@@ -329,6 +334,16 @@ export class ChatRoom extends DurableObject<Env> {
     if ((await this.access(roomId, userId)) !== 'member') return false;
     this.attachments.register(userId, attachment);
     await this.uploadSweep.schedule();
+    return true;
+  }
+
+  /**
+   * The Worker fetched a link's preview for a member composing a message: remember it
+   * so that a `send` naming the link carries it. False (nothing kept) for non-members.
+   */
+  async linkPreviewFetched(roomId: string, userId: string, preview: LinkPreview): Promise<boolean> {
+    if ((await this.access(roomId, userId)) !== 'member') return false;
+    this.linkPreviews.remember(preview);
     return true;
   }
 

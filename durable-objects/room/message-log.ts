@@ -14,7 +14,7 @@
  * Everything older than the tail is in Postgres.
  */
 import { addColumnOnce } from '../shared/add-column';
-import type { Attachment, WireMessage } from '../protocol';
+import type { Attachment, LinkPreview, WireMessage } from '../protocol';
 import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
@@ -30,6 +30,8 @@ export interface NewLogMessage {
   replyToSeq: number | null;
   /** Image, file and voice messages. */
   attachment?: Attachment;
+  /** The preview of the first link, when the sender attached one. */
+  linkPreview?: LinkPreview;
 }
 
 /** Types people send; only these can be deleted by their sender. */
@@ -61,6 +63,8 @@ interface MessageRow {
   deleted_at: string | null;
   /** JSON of the Attachment, or null. */
   attachment: string | null;
+  /** JSON of the LinkPreview, or null. */
+  link_preview: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -86,6 +90,7 @@ export class MessageLog {
       create table if not exists outbox_reads (user_id text primary key, seq integer not null, version integer not null);
     `);
     addColumnOnce(sql, 'log_messages', 'attachment', 'text');
+    addColumnOnce(sql, 'log_messages', 'link_preview', 'text');
     this.version =
       sql
         .exec<{ v: number | null }>(
@@ -101,8 +106,8 @@ export class MessageLog {
     const id = crypto.randomUUID();
     const createdAt = now.toISOString();
     this.sql.exec(
-      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at, attachment)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at, attachment, link_preview)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq,
       id,
       input.senderId,
@@ -112,6 +117,7 @@ export class MessageLog {
       input.replyToSeq,
       createdAt,
       input.attachment ? JSON.stringify(input.attachment) : null,
+      input.linkPreview ? JSON.stringify(input.linkPreview) : null,
     );
     this.markDirty(seq);
     return {
@@ -123,6 +129,7 @@ export class MessageLog {
       type: input.type,
       content: input.content,
       ...(input.attachment ? { attachment: input.attachment } : {}),
+      ...(input.linkPreview ? { linkPreview: input.linkPreview } : {}),
       replyToSeq: input.replyToSeq,
       createdAt,
       editedAt: null,
@@ -144,7 +151,7 @@ export class MessageLog {
   delete(seq: number, senderId: string): WireMessage | ChangeRefusal {
     const refusal = this.checkOwn(seq, senderId, 'delete');
     if (refusal) return refusal;
-    this.sql.exec("update log_messages set content = '', attachment = null, deleted_at = ? where seq = ?", new Date().toISOString(), seq);
+    this.sql.exec("update log_messages set content = '', attachment = null, link_preview = null, deleted_at = ? where seq = ?", new Date().toISOString(), seq);
     this.sql.exec('delete from log_reactions where seq = ?', seq);
     this.markDirty(seq);
     return this.get(seq)!;
@@ -259,6 +266,7 @@ export class MessageLog {
       type: r.type as LogMessageType,
       content: r.content,
       ...(r.attachment ? { attachment: JSON.parse(r.attachment) as Attachment } : {}),
+      ...(r.link_preview ? { linkPreview: JSON.parse(r.link_preview) as LinkPreview } : {}),
       replyToSeq: r.reply_to_seq,
       createdAt: r.created_at,
       editedAt: r.edited_at,

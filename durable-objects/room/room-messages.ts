@@ -9,12 +9,13 @@
  */
 import { deleteMessage, editMessage, highestSeq, messageBySeq, setReaction } from '../../drizzle/queries/messages';
 import { isDatabaseUnavailable, type Database } from '../../drizzle/connection';
-import type { ClientFrame, WireMessage } from '../protocol';
+import { previewKeyOf, type ClientFrame, type LinkPreview, type WireMessage } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
 import type { ObjectDatabase } from '../shared/object-database';
 import { logFailure } from '../shared/log-failure';
 import type { ActivityNotifier } from './activity-notifier';
 import type { AttachmentRegistry } from './attachment-registry';
+import type { LinkPreviewRegistry } from './link-preview-registry';
 import type { RoomLocalState } from './local-state';
 import type { ChangeRefusal, MessageLog, NewLogMessage } from './message-log';
 import type { Outbox } from './outbox';
@@ -26,6 +27,7 @@ export interface RoomMessagesDeps {
   local: RoomLocalState;
   log: MessageLog;
   attachments: AttachmentRegistry;
+  linkPreviews: LinkPreviewRegistry;
   outbox: Outbox;
   database: ObjectDatabase;
   sockets: HibernatingSockets;
@@ -105,6 +107,7 @@ export class RoomMessages {
       return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
     }
     const attachment = claim?.attachment;
+    const linkPreview = this.linkPreviewFor(frame);
     const key = `${me.userId}\u0000${frame.clientId}`;
     const queued = this.queued.get(key);
     if (queued) {
@@ -119,6 +122,7 @@ export class RoomMessages {
         content: frame.content,
         replyToSeq: frame.replyToSeq ?? null,
         ...(attachment ? { attachment } : {}),
+        ...(linkPreview ? { linkPreview } : {}),
       },
       waiters: [ws],
     });
@@ -127,6 +131,17 @@ export class RoomMessages {
     // Group commit: the sends that arrive before the timer fires are written in one turn, so one
     // storage commit (one disk flush) carries them all; acks wait for it either way (output gate).
     setTimeout(() => this.commitPending(), 0);
+  }
+
+  /**
+   * The preview a send names, when the link is in its text and the Worker fetched it
+   * for this room lately; otherwise the message goes without one (a preview is never
+   * a reason to refuse a message).
+   */
+  private linkPreviewFor(frame: Extract<ClientFrame, { type: 'send' }>): LinkPreview | undefined {
+    if (frame.linkPreviewUrl === undefined || !frame.content.includes(frame.linkPreviewUrl)) return undefined;
+    const key = previewKeyOf(frame.linkPreviewUrl);
+    return key === undefined ? undefined : this.deps.linkPreviews.find(key);
   }
 
   /**

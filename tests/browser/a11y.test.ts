@@ -15,6 +15,8 @@ import { uniqueName, type TestUser } from '../support/api';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
 import { launchBrowser, settled, shot } from '../support/browser';
+import { startPreviewSite, type PreviewSite } from '../support/preview-site';
+import { inject } from 'vitest';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -80,6 +82,7 @@ let group: string;
 /** A direct chat with someone who deleted their account: read-only. */
 let withDeleted: string;
 let inviteToken: string;
+let site: PreviewSite;
 
 beforeAll(async () => {
   baseUrl = appInfo().baseUrl;
@@ -107,6 +110,15 @@ beforeAll(async () => {
   await mine.inbox.next('updated');
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
+  // Link previews, in someone else's bubble and in mine (white on the accent).
+  site = await startPreviewSite(inject('linkPreviewPorts')[1]!);
+  for (const [who, path] of [[cat, '/article'], [me, '/plain']] as const) {
+    const url = `${site.origin}${path}`;
+    await a.json('POST', `/api/rooms/${group}/link-previews`, { url }, who.token);
+    const s = await connectAs(a, who, group);
+    s.send({ type: 'send', clientId: crypto.randomUUID(), content: `Read this: ${url}`, linkPreviewUrl: url });
+    await s.inbox.next('ack');
+  }
   const gone = await named('gone', 'Gone Soon');
   withDeleted = await a.openDirect(me, gone);
   await say(gone, withDeleted, ['Bye for now']);
@@ -117,6 +129,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeAllSockets();
   await browser?.close();
+  await site?.close();
 });
 
 const connected = (page: Page) =>
@@ -152,8 +165,15 @@ describe('axe-core audit of every page and state', () => {
 
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);
-        await page.locator('[data-testid=message][data-seq]').nth(2).waitFor();
+        await page.locator('[data-testid=message][data-seq]').nth(4).waitFor();
+        await page.getByTestId('link-preview').nth(1).waitFor();
         await audit(page, `group-${tag}`);
+        // A link being composed, with its preview and remove button above the box.
+        await page.getByTestId('composer-input').fill(`Look: ${site.origin}/article`);
+        await page.getByTestId('composer-link-preview-card').waitFor({ timeout: 15_000 });
+        await audit(page, `composer-link-preview-${tag}`);
+        await page.getByTestId('remove-link-preview').click();
+        await page.getByTestId('composer-input').fill('');
 
         await page.getByTestId('group-settings-link').click();
         await page.getByTestId('group-settings').waitFor();

@@ -32,6 +32,7 @@ interface Shared {
   turn: Coturn | null;
   /** Why there is no TURN server (null when there is one). */
   turnError: string | null;
+  linkPreviewPorts: number[];
   users: number;
 }
 // On globalThis: each project may load this module separately, but all in one process.
@@ -52,6 +53,7 @@ async function launch(): Promise<Shared> {
     turnError = (err as Error).message;
   }
   const port = await freePort();
+  const linkPreviewPorts = [await freePort(), await freePort()];
   let app: AppServer;
   try {
     app = await startApp({
@@ -59,6 +61,10 @@ async function launch(): Promise<Shared> {
       vars: {
         ...testAppVars(databaseUrl, relayUrl),
         JWT_SECRET_PREVIOUS: TEST_JWT_SECRET_PREVIOUS,
+        // Only the test sites' exact ports: redirects from them to any other local port stay refused.
+        LINK_PREVIEW_ALLOW_HOSTS: linkPreviewPorts.map((p) => `127.0.0.1:${p}`).join(','),
+        // Short, so the stalled-body case ends quickly; still far above a local page's fetch.
+        LINK_PREVIEW_TIMEOUT_MS: '3000',
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
@@ -68,7 +74,7 @@ async function launch(): Promise<Shared> {
     await turn?.stop();
     throw err;
   }
-  return { app, control: await serveAppControl(app), turn, turnError, users: 0 };
+  return { app, control: await serveAppControl(app), turn, turnError, linkPreviewPorts, users: 0 };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -84,6 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('appControlUrl', shared.control.url);
   project.provide('persistDir', shared.app.persistTo);
   project.provide('turnError', shared.turnError);
+  project.provide('linkPreviewPorts', shared.linkPreviewPorts);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;

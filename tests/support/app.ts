@@ -22,6 +22,11 @@ declare module 'vitest' {
     persistDir: string;
     /** Restart endpoint of the global setup; use restartApp(). */
     appControlUrl: string;
+    /**
+     * Ports on 127.0.0.1 the app's link previews may fetch (LINK_PREVIEW_ALLOW_HOSTS), for the
+     * test sites of tests/support/preview-site.ts: [e2e, browser], so the two projects never share one.
+     */
+    linkPreviewPorts: number[];
     /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
     turnError: string | null;
   }

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, type Attachment, type AttachmentKind } from '../../durable-objects/protocol';
+import { MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, MAX_WAVEFORM_POINTS, type Attachment, type AttachmentKind } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { conflict, notFound } from '../http/errors';
@@ -32,6 +32,13 @@ const uploadQuery = z.object({
   durationMs: z.coerce.number().int().min(0).max(24 * 3600_000).optional(),
   /** "1": an encrypted file of a secret chat (docs/e2e.md): any bytes, kept as "encrypted", sendable only with send_secret. */
   sealed: z.literal('1').optional(),
+  // Voice notes: comma-separated peaks 0–100, as measured by the recorder.
+  waveform: z
+    .string()
+    .regex(new RegExp(`^\\d{1,3}(,\\d{1,3}){0,${MAX_WAVEFORM_POINTS - 1}}$`), `waveform is up to ${MAX_WAVEFORM_POINTS} comma-separated numbers 0–100`)
+    .transform((s) => s.split(',').map(Number))
+    .refine((peaks) => peaks.every((p) => p <= 100), 'waveform peaks are 0–100')
+    .optional(),
 });
 
 /** Which found types each kind accepts: any allowed type may be sent as a file. */
@@ -76,6 +83,7 @@ attachmentRoutes.post('/rooms/:roomId/attachments', async (c) => {
       height: kind === 'image' ? (query.height ?? null) : null,
       durationMs: kind === 'voice' ? (query.durationMs ?? null) : null,
       thumbnail: false,
+      ...(query.kind === 'voice' && query.waveform ? { waveform: query.waveform } : {}),
     };
   } catch (err) {
     // Refused or cut short: nothing stored, nothing counted.

@@ -15,6 +15,7 @@ import { isDeleted, liveMembers, othersAllDeleted, shownUsername } from '../lib/
 import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
+import { api } from '../services/api';
 import { ConnectionBanner } from './ConnectionBanner';
 import { BackIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
 import { SecretChatBar } from './SecretChatBar';
@@ -43,6 +44,10 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const [replyTo, setReplyTo] = useState<number | null>(null);
   const [editing, setEditing] = useState<{ seq: number; content: string } | null>(null);
   const composer = useRef<ComposerHandle>(null);
+  const fetchLinkPreview = useCallback(
+    (url: string, signal: AbortSignal) => api.linkPreview(roomId, url, signal).then((r) => r.preview),
+    [roomId],
+  );
   const calls = useCallControls();
   // The window is keyed by room: the kept draft is read once.
   const [draft] = useState(() => offlineStore.draft(me, roomId));
@@ -268,8 +273,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           onDraft={(text) => offlineStore.setDraft(me, roomId, text)}
           replyTo={replyBar}
           editing={editing}
-          onSend={(text) => {
-            chat.sendMessage(text, replyTo);
+          onSend={(text, linkPreviewUrl) => {
+            chat.sendMessage(text, replyTo, linkPreviewUrl);
             setReplyTo(null);
           }}
           onSaveEdit={chat.edit}
@@ -277,11 +282,12 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           onCancelEdit={() => setEditing(null)}
           onTyping={chat.setTyping}
           onEditLast={editLast}
+          fetchLinkPreview={fetchLinkPreview}
           onFiles={(files) => {
             for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
             setReplyTo(null);
           }}
-          onVoice={(file, durationMs) => chat.sendFile(file, { kind: 'voice', durationMs })}
+          onVoice={(file, durationMs, waveform) => chat.sendFile(file, { kind: 'voice', durationMs, waveform })}
           mentionCandidates={mentionCandidates}
         />
       )}

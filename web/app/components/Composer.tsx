@@ -20,6 +20,8 @@ import { MAX_MESSAGE_CHARS } from '../lib/protocol';
 import { CloseIcon, EditIcon, MicIcon, PaperclipIcon, ReplyIcon, SendIcon } from './Icons';
 import { useMentionAutocomplete, type MentionCandidate } from './MentionSuggestions';
 import { replaceShortcodes } from '../lib/emoji';
+import { useLinkPreviewDraft, type FetchLinkPreview } from '../hooks/useLinkPreviewDraft';
+import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
 
 // MediaRecorder code is only loaded when someone records.
 const VoiceRecorder = lazy(() => import('./attachments/VoiceRecorder'));
@@ -35,7 +37,8 @@ interface Props {
   placeholder: string;
   replyTo: { name: string; text: string } | null;
   editing: { seq: number; content: string } | null;
-  onSend(text: string): void;
+  /** `linkPreviewUrl`: the link whose preview goes with the message (absent: none). */
+  onSend(text: string, linkPreviewUrl?: string): void;
   onSaveEdit(seq: number, text: string): void;
   onCancelReply(): void;
   onCancelEdit(): void;
@@ -48,8 +51,10 @@ interface Props {
   onEditLast?(): void;
   /** Files attached (button, paste or drop); absent: no attachments here. */
   onFiles?(files: File[]): void;
-  /** A recorded voice note. */
-  onVoice?(file: File, durationMs: number): void;
+  /** A recorded voice note, with its waveform's peaks. */
+  onVoice?(file: File, durationMs: number, waveform: number[]): void;
+  /** Asks the Worker for a link's preview; absent: no previews here. */
+  fetchLinkPreview?: FetchLinkPreview;
   /** People `@` can mention (groups), with autocomplete. */
   mentionCandidates?: readonly MentionCandidate[];
 }
@@ -65,6 +70,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const typingActive = useRef(false);
   const draftBeforeEdit = useRef('');
   const [caret, setCaret] = useState(0);
+  const linkPreview = useLinkPreviewDraft(text, editing || disabled ? undefined : props.fetchLinkPreview);
   const mention = useMentionAutocomplete(text, caret, props.mentionCandidates, (t) => onChange(t), areaRef);
 
   useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
@@ -123,7 +129,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
       props.onCancelEdit();
       setText('');
     } else {
-      props.onSend(trimmed);
+      props.onSend(trimmed, linkPreview.linkToSend);
+      linkPreview.reset();
       setText('');
       props.onDraft?.('');
     }
@@ -208,6 +215,27 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
             className="icon-btn icon-btn--sm"
             aria-label={editing ? 'Cancel editing' : 'Cancel reply'}
             onClick={editing ? props.onCancelEdit : props.onCancelReply}
+          >
+            <CloseIcon size={16} />
+          </button>
+        </div>
+      )}
+      {!recording && linkPreview.draft.state !== 'none' && (
+        <div className="composer__link-preview" data-testid="composer-link-preview" aria-live="polite">
+          {linkPreview.draft.state === 'loading' ? (
+            <span className="composer__link-preview-loading">Loading a preview of the link…</span>
+          ) : (
+            <LinkPreviewCard preview={linkPreview.draft.preview} testId="composer-link-preview-card" />
+          )}
+          <button
+            type="button"
+            className="icon-btn icon-btn--sm"
+            aria-label="Remove link preview"
+            onClick={() => {
+              linkPreview.remove();
+              areaRef.current?.focus();
+            }}
+            data-testid="remove-link-preview"
           >
             <CloseIcon size={16} />
           </button>

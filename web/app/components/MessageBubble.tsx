@@ -27,6 +27,7 @@ import {
 } from './Icons';
 import { SecretMessageBody } from './SecretMessage';
 import { AttachmentView } from './attachments/AttachmentView';
+import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
 import { PendingAttachment } from './attachments/PendingAttachment';
 
 const EmojiPicker = lazy(() => import('./EmojiPicker'));
@@ -214,6 +215,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             // The text, or an attachment's caption: the same Markdown subset either way.
             (m.content || !m.attachment) && <MessageText text={m.content} me={myUsername} />
           )}
+          {!deleted && m.linkPreview && <LinkPreviewCard preview={m.linkPreview} />}
           <span className="bubble__meta">
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
             <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>

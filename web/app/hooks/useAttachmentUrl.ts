@@ -5,15 +5,23 @@
  */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../services/api';
-import { fetchAttachment } from '../services/uploads';
+import { fetchAttachment, fetchLinkPreviewImage } from '../services/uploads';
 
 const cache = new Map<string, Promise<string>>();
 
 export function attachmentObjectUrl(roomId: string, attachmentId: string, variant: 'full' | 'thumbnail'): Promise<string> {
-  const key = `${roomId}/${attachmentId}/${variant}`;
+  return cachedObjectUrl(`${roomId}/${attachmentId}/${variant}`, () => fetchAttachment(roomId, attachmentId, variant));
+}
+
+/** A link preview's picture (the Worker's copy) as an object URL. */
+export function useLinkPreviewImageUrl(imageId: string): AttachmentUrl {
+  return useObjectUrl(`link-preview/${imageId}`, () => fetchLinkPreviewImage(imageId), true);
+}
+
+function cachedObjectUrl(key: string, load: () => Promise<Blob>): Promise<string> {
   let url = cache.get(key);
   if (!url) {
-    url = fetchAttachment(roomId, attachmentId, variant).then((blob) => URL.createObjectURL(blob));
+    url = load().then((blob) => URL.createObjectURL(blob));
     // A failure is not cached: the next bubble (or a retry) asks again.
     url.catch(() => cache.delete(key));
     cache.set(key, url);
@@ -29,6 +37,10 @@ export function useAttachmentUrl(
   variant: 'full' | 'thumbnail',
   enabled = true
 ): AttachmentUrl {
+  return useObjectUrl(`${roomId}/${attachmentId}/${variant}`, () => fetchAttachment(roomId, attachmentId, variant), enabled);
+}
+
+function useObjectUrl(key: string, load: () => Promise<Blob>, enabled: boolean): AttachmentUrl {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -36,13 +48,13 @@ export function useAttachmentUrl(
     if (!enabled) return;
     let live = true;
     setError(null);
-    attachmentObjectUrl(roomId, attachmentId, variant).then(
+    cachedObjectUrl(key, load).then(
       (u) => live && setUrl(u),
       (err: unknown) => live && setError(errorMessage(err))
     );
     return () => {
       live = false;
     };
-  }, [roomId, attachmentId, variant, enabled, attempt]);
+  }, [key, enabled, attempt]); // eslint-disable-line react-hooks/exhaustive-deps -- `load` follows `key`
   return { url, error, retry: () => setAttempt((n) => n + 1) };
 }

@@ -311,6 +311,7 @@ export function useRoomChat(roomId: string, me: string) {
           content: next.content,
           ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
           ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
+          ...(next.linkPreviewUrl ? { linkPreviewUrl: next.linkPreviewUrl } : {}),
         };
     if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
   }, [ready, state.pending, pumpTick, send]);
@@ -322,13 +323,20 @@ export function useRoomChat(roomId: string, me: string) {
   const sendSecret = useSecretSend(roomId, me, memberIdsForSealing, dispatch, say);
 
   const sendMessage = useCallback(
-    (content: string, replyToSeq: number | null) => {
+    (content: string, replyToSeq: number | null, linkPreviewUrl?: string) => {
       if (secret) return void sendSecret(content);
       const clientId = newClientId();
       // The outbox effect sends it (now, or once connected).
       dispatch({
         type: 'queued',
-        message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
+        message: {
+          clientId,
+          content,
+          replyToSeq,
+          createdAt: new Date().toISOString(),
+          status: 'sending',
+          ...(linkPreviewUrl ? { linkPreviewUrl } : {}),
+        },
       });
     },
     [dispatch, secret, sendSecret],
@@ -339,7 +347,10 @@ export function useRoomChat(roomId: string, me: string) {
    * progress, then sent in order. `kind` defaults by type: the four web image types are images.
    */
   const sendFile = useCallback(
-    (file: File, options: { kind?: AttachmentKind; durationMs?: number; caption?: string; replyToSeq?: number | null } = {}) => {
+    (
+      file: File,
+      options: { kind?: AttachmentKind; durationMs?: number; waveform?: number[]; caption?: string; replyToSeq?: number | null } = {},
+    ) => {
       if (file.size === 0) return say(`${file.name || 'That file'} is empty.`);
       if (file.size > MAX_ATTACHMENT_BYTES) {
         return say(`${file.name} is too large: files can be up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
@@ -367,7 +378,12 @@ export function useRoomChat(roomId: string, me: string) {
           },
         },
       });
-      uploads.start(clientId, file, { kind, name, ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}) });
+      uploads.start(clientId, file, {
+        kind,
+        name,
+        ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+        ...(options.waveform ? { waveform: options.waveform } : {}),
+      });
     },
     [dispatch, uploads, say, secret, sendSecret],
   );

@@ -36,6 +36,8 @@ export interface PendingMessage {
   attachment?: Attachment;
   /** Secret chats: the sealed message the outbox sends (send_secret); `content` is shown, never sent. */
   sealed?: string;
+  /** The link whose preview (fetched by the Worker for this room) the `send` attaches. */
+  linkPreviewUrl?: string;
 }
 
 export interface MessagesState {

@@ -15,6 +15,7 @@ export {
   MAX_ATTACHMENT_BYTES,
   MAX_AVATAR_BYTES,
   MAX_MESSAGE_CHARS,
+  MAX_WAVEFORM_POINTS,
   callRecordSchema,
   deliveryReporter,
   PING_FRAME,
@@ -22,6 +23,7 @@ export {
   inboxFrameSchema,
   serverFrameSchema,
   systemParts,
+  previewKeyOf,
 } from '../../../durable-objects/protocol';
 export type {
   Attachment,
@@ -30,6 +32,7 @@ export type {
   CallSignal,
   CallState,
   ClientFrame,
+  LinkPreview,
   ContactPresence,
   ErrorCode,
   InboxFrame,

@@ -10,7 +10,14 @@ import { systemParts } from './protocol';
 export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
 
 // A URL or www. address ends before trailing punctuation; an e-mail address is the usual shape.
-const LINK = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|\bwww\.[^\s<>"'/]+\.[^\s<>"']*[^\s<>"'.,;:!?)\]]|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/gi;
+const HTTP_LINK = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/i;
+const OTHER_LINKS = /\bwww\.[^\s<>"'/]+\.[^\s<>"']*[^\s<>"'.,;:!?)\]]|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/;
+const LINK = new RegExp(`${HTTP_LINK.source}|${OTHER_LINKS.source}`, 'gi');
+
+/** The first http(s) URL written out in the text (the one a link preview is for), as written. */
+export function firstHttpLink(text: string): string | undefined {
+  return HTTP_LINK.exec(text)?.[0];
+}
 
 function hrefFor(match: string): string | undefined {
   const candidate = match.includes('@') && !/^https?:/i.test(match) && !/^www\./i.test(match) ? `mailto:${match}` : /^www\./i.test(match) ? `https://${match}` : match;

@@ -4,7 +4,7 @@
  * (`{ error: { code, message, details? } }`) and network failures into an `ApiError` whose
  * message can be shown to people as is.
  */
-import type { CallState, MemberState, WireMessage } from '../lib/protocol';
+import type { CallState, LinkPreview, MemberState, WireMessage } from '../lib/protocol';
 import type { SearchHit } from '../../../drizzle/queries/search';
 
 // ------------------------------------------------------------------ response shapes
@@ -359,5 +359,8 @@ export const api = {
     request<{ origins: string[] }>('PUT', `/api/groups/${enc(roomId)}/embed-origins`, { body: { origins } }),
 
   iceServers: () => request<{ iceServers: RTCIceServer[]; ttlSeconds: number }>('GET', '/api/calls/ice-servers'),
+  /** The preview of a link I am about to send, fetched by the Worker and kept by the room for my `send` (docs/api.md). */
+  linkPreview: (roomId: string, url: string, signal?: AbortSignal) =>
+    request<{ preview: LinkPreview | null; noPreview?: { code: string; message: string } }>('POST', `/api/rooms/${enc(roomId)}/link-previews`, { body: { url }, signal }),
   callLog: (roomId: string) => request<{ calls: CallLogEntry[] }>('GET', `/api/rooms/${enc(roomId)}/calls`),
 };

@@ -77,6 +77,8 @@ export interface AttachmentMeta {
   width?: number;
   height?: number;
   durationMs?: number;
+  /** Voice notes: the recorder's peaks (0–100). */
+  waveform?: number[];
 }
 
 export function uploadAttachment(
@@ -91,6 +93,7 @@ export function uploadAttachment(
     const value = meta[key];
     if (value !== undefined) query.set(key, String(Math.round(value)));
   }
+  if (meta.waveform?.length) query.set('waveform', meta.waveform.join(','));
   return putFile<{ attachment: Attachment }>({
     method: 'POST',
     path: `/api/rooms/${encodeURIComponent(roomId)}/attachments?${query}`,
@@ -119,10 +122,19 @@ export const avatarUrl = (avatarId: string) => `/api/avatars/${encodeURIComponen
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** An attachment's bytes (members only, so with the token), as a Blob. */
-export async function fetchAttachment(roomId: string, attachmentId: string, variant: 'full' | 'thumbnail'): Promise<Blob> {
-  const path = `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}${
-    variant === 'thumbnail' ? '/thumbnail' : ''
-  }`;
+export function fetchAttachment(roomId: string, attachmentId: string, variant: 'full' | 'thumbnail'): Promise<Blob> {
+  return fetchWithToken(
+    `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}${variant === 'thumbnail' ? '/thumbnail' : ''}`,
+  );
+}
+
+/** A link preview's picture: the Worker's copy (the linked site is never contacted from here). */
+export function fetchLinkPreviewImage(imageId: string): Promise<Blob> {
+  return fetchWithToken(`/api/link-previews/images/${encodeURIComponent(imageId)}`);
+}
+
+/** GETs bytes the API serves to signed-in people only, refreshing the token once on a 401. */
+async function fetchWithToken(path: string): Promise<Blob> {
   const get = (token: string | null) =>
     fetch(path, {
       headers: token ? { authorization: `Bearer ${token}` } : {},

@@ -3,13 +3,14 @@
  * file's name, size and type with a download button, or a voice note's player.
  * The bytes come through the token (members only) as object URLs.
  */
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Attachment } from '../../lib/protocol';
 import { fileTypeLabel, formatBytes } from '../../lib/files';
 import { formatDuration } from '../../lib/format';
 import { attachmentObjectUrl, useAttachmentUrl } from '../../hooks/useAttachmentUrl';
 import { errorMessage } from '../../services/api';
 import { DownloadIcon, FileIcon, RetryIcon } from '../Icons';
+import { Waveform } from './Waveform';
 
 // The viewer is only needed once someone opens a picture.
 const ImageViewer = lazy(() => import('./ImageViewer'));
@@ -127,18 +128,55 @@ function FileCard({ roomId, attachment: a }: Props) {
   );
 }
 
+/** Playback speeds a voice note cycles through. */
+const SPEEDS = [1, 1.5, 2] as const;
+
 function VoicePlayer({ roomId, attachment: a }: Props) {
   const { url, error, retry } = useAttachmentUrl(roomId, a.id, 'full');
+  const audio = useRef<HTMLAudioElement>(null);
+  const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(1);
+  const [progress, setProgress] = useState(0);
+  useEffect(() => {
+    if (audio.current) audio.current.playbackRate = speed;
+  }, [speed, url]);
+  const onTime = () => {
+    const el = audio.current;
+    // A MediaRecorder file has no duration in its header (Infinity): the recorder's measure is the length.
+    const length = Number.isFinite(el?.duration) && el!.duration > 0 ? el!.duration : (a.durationMs ?? 0) / 1000;
+    if (el && length > 0) setProgress(Math.min(1, el.currentTime / length));
+  };
   return (
     <div className="attachment-voice" data-testid="attachment-voice">
       {url ? (
-        <audio controls preload="metadata" src={url} aria-label="Voice note" data-testid="voice-audio" />
+        <audio
+          ref={audio}
+          controls
+          preload="metadata"
+          src={url}
+          aria-label="Voice note"
+          data-testid="voice-audio"
+          onTimeUpdate={onTime}
+          onEnded={() => setProgress(0)}
+          onLoadedMetadata={(e) => (e.currentTarget.playbackRate = speed)}
+        />
       ) : error ? (
         <LoadError error={error} retry={retry} />
       ) : (
         <span className="attachment-voice__loading">Loading voice note…</span>
       )}
-      {a.durationMs !== null && <span className="attachment-voice__length">{formatDuration(a.durationMs)}</span>}
+      {a.waveform && a.waveform.length > 0 && <Waveform peaks={a.waveform} progress={progress} />}
+      <span className="attachment-voice__row">
+        <button
+          type="button"
+          className="voice-speed"
+          aria-label={`Playback speed ${speed}×, change`}
+          onClick={() => setSpeed((s) => SPEEDS[(SPEEDS.indexOf(s) + 1) % SPEEDS.length]!)}
+          data-testid="voice-speed"
+        >
+          {speed}×
+        </button>
+        {a.durationMs !== null && <span className="attachment-voice__length">{formatDuration(a.durationMs)}</span>}
+      </span>
     </div>
   );
 }
