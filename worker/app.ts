@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
 import { accountRoutes } from './account/routes';
 import { authRoutes } from './auth/routes';
+import { emailLinkRoutes } from './email-links/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
@@ -46,6 +47,7 @@ app.get('/api/health', (c) => {
   return c.json({ ok: true });
 });
 app.route('/api', authRoutes);
+app.route('/api', emailLinkRoutes);
 app.route('/api', accountRoutes);
 app.route('/api', roomRoutes);
 app.route('/api', muteRoutes);

@@ -83,6 +83,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
   project.provide('appControlUrl', shared.control.url);
   project.provide('turnError', shared.turnError);
+  project.provide('mailDir', shared.app.mailDir);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;

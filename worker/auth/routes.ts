@@ -28,6 +28,8 @@ import {
 import { forgetLiveSession } from './live-sessions';
 import { jwtKeys, signAccessToken } from './tokens';
 import { findUserById, findUserByLogin, publicUser, type PublicUser } from './users';
+import { issueEmailToken } from '../email-links/email-tokens';
+import { mailLinkAfterResponse } from '../email-links/send-links';
 
 export const authRoutes = new Hono<AppEnv>();
 
@@ -70,6 +72,9 @@ authRoutes.post('/auth/register', async (c) => {
         passwordHash,
       })
       .returning();
+    // The account works at once; the app reminds its owner until the address is confirmed.
+    const token = await issueEmailToken(c.var.db(), user!.id, user!.email, 'verify');
+    mailLinkAfterResponse(c, 'verify', user!, token);
     return c.json(await signIn(c, publicUser(user!), context), 201);
   } catch (err) {
     const constraint = uniqueViolation(err);
@@ -135,5 +140,6 @@ authRoutes.post('/auth/logout', async (c) => {
 authRoutes.get('/me', requireUser, async (c) => {
   const user = await findUserById(c.var.db(), c.var.user.userId);
   if (!user) throw notFound('user no longer exists');
-  return c.json({ user: publicUser(user) });
+  // `account` is for the owner alone: what the app reminds them of.
+  return c.json({ user: publicUser(user), account: { email: user.email, emailVerified: user.emailVerifiedAt !== null, twoStep: user.totpEnabledAt !== null } });
 });
