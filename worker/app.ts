@@ -9,6 +9,7 @@ import { accountRoutes } from './account/routes';
 import { authRoutes } from './auth/routes';
 import { emailLinkRoutes } from './email-links/routes';
 import { twoStepRoutes } from './two-step/routes';
+import { passkeyRoutes } from './passkeys/routes';
 import { databasePerRequest } from './http/database';
 import { handleError, notFound } from './http/errors';
 import { corsAllowList } from './http/origins';
@@ -50,6 +51,7 @@ app.get('/api/health', (c) => {
 app.route('/api', authRoutes);
 app.route('/api', emailLinkRoutes);
 app.route('/api', twoStepRoutes);
+app.route('/api', passkeyRoutes);
 app.route('/api', accountRoutes);
 app.route('/api', roomRoutes);
 app.route('/api', muteRoutes);

@@ -5,13 +5,13 @@
  * as an authenticator app would. worker/two-step/.
  */
 import { SignJWT } from 'jose';
-import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from '../support/api';
 import { appInfo } from '../support/app';
 import { e2eApi, expectError } from '../support/e2e';
 import { expectStillRefused, sendUntilRefused, type RateSpec } from '../support/rate-limit';
+import { freshStep, totpCode } from '../support/totp';
 
 const api = e2eApi();
 const freshAddress = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
@@ -32,19 +32,7 @@ async function post(path: string, body: unknown, address = freshAddress()) {
   return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
 }
 
-const STEP_MS = 30_000;
-/** The code of the step `offset` steps from the current one. */
-const codeAt = (secret: string, offset: number) =>
-  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offset * STEP_MS });
-
-/**
- * Waits (on the clock, the event a TOTP step is) until at least 12 s of the current step are
- * left, so the app and this test agree on "the current step" for the requests that follow.
- */
-async function freshStep(): Promise<void> {
-  const left = STEP_MS - (Date.now() % STEP_MS);
-  if (left < 12_000) await new Promise((r) => setTimeout(r, left + 50));
-}
+const codeAt = totpCode;
 
 async function enrol(user: TestUser, offset = 0): Promise<{ secret: string; recoveryCodes: string[] }> {
   const { secret, uri } = await api.json<{ secret: string; uri: string }>('POST', '/api/account/two-step/setup', { password: user.password }, user.token);
