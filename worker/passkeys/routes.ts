@@ -4,16 +4,7 @@
  * username-less (a discoverable credential) and counts as both factors (the authenticator
  * verified its user), so no second step follows.
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { AuthenticationResponseJSON, AuthenticatorTransport, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
@@ -29,6 +20,10 @@ import { parseWith, readJson, readQuery } from '../http/validate';
 import { challengeOf, storeChallenge, takeChallenge } from './challenges';
 import { addPasskey, findPasskey, listPasskeys, recordPasskeyUse, removePasskey } from './passkey-store';
 import { relyingParty } from './relying-party';
+
+// Loaded on first use: the WebAuthn library (CBOR, ASN.1, COSE) stays out of the Worker's startup.
+const webauthn = () => import('@simplewebauthn/server');
+const base64url = async () => (await import('@simplewebauthn/server/helpers')).isoBase64URL;
 
 export const passkeyRoutes = new Hono<AppEnv>();
 passkeyRoutes.use('/account/passkeys', requireUser);
@@ -61,6 +56,7 @@ passkeyRoutes.post('/account/passkeys/options', async (c) => {
   await confirmPassword(c, password, user.passwordHash);
   const rp = relyingParty(c);
   const existing = await listPasskeys(db, user.id);
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -83,6 +79,7 @@ passkeyRoutes.post('/account/passkeys', async (c) => {
   const challenge = challengeOf(body.response.response.clientDataJSON);
   if (!challenge || !(await takeChallenge(db, challenge, 'register', userId))) throw refused('this passkey request expired or was already used; try again');
   const rp = relyingParty(c);
+  const { verifyRegistrationResponse } = await webauthn();
   const result = await verifyRegistrationResponse({
     response: body.response as unknown as RegistrationResponseJSON,
     expectedChallenge: challenge,
@@ -96,7 +93,7 @@ passkeyRoutes.post('/account/passkeys', async (c) => {
   const row = await addPasskey(db, {
     id: credential.id,
     userId,
-    publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+    publicKey: (await base64url()).fromBuffer(credential.publicKey),
     counter: credential.counter,
     transports: credential.transports ?? [],
     name: body.name ?? 'Passkey',
@@ -113,6 +110,7 @@ passkeyRoutes.delete('/account/passkeys/:id', async (c) => {
 /** Options for navigator.credentials.get: no user named (the authenticator offers its passkeys for this site). */
 passkeyRoutes.post('/auth/passkey/options', async (c) => {
   await enforceRateLimit(c, `passkey-options:${clientAddress(c)}`, readConfig(c.env).LOGIN_RATE_LIMIT, 'passkey sign-ins from this address');
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({ rpID: relyingParty(c).id, userVerification: 'required' });
   await storeChallenge(c.var.db(), options.challenge, 'sign-in', null);
   return c.json({ options });
@@ -131,6 +129,8 @@ passkeyRoutes.post('/auth/passkey', async (c) => {
   if (!passkey) throw unauthorized('this passkey is not registered here (it may have been removed)');
   await attempt.forAccount(passkey.userId, passkey.userId);
   const rp = relyingParty(c);
+  const { verifyAuthenticationResponse } = await webauthn();
+  const isoBase64URL = await base64url();
   const result = await verifyAuthenticationResponse({
     response: response as unknown as AuthenticationResponseJSON,
     expectedChallenge: challenge,

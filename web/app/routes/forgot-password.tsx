@@ -2,7 +2,8 @@
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, errorMessage } from '../services/api';
+import { api } from '../services/api';
+import { useApiForm } from '../hooks/useApiForm';
 import { AuthCard, Field } from '../components/AuthForm';
 import { FormError } from '../components/FormError';
 
@@ -10,24 +11,14 @@ export const meta: MetaFunction = () => [{ title: 'Forgot password · edge-chat'
 
 export default function ForgotPassword() {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
   const [sent, setSent] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, fields, busy, run } = useApiForm();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFields({});
-    try {
+    await run(async () => {
       setSent((await api.requestPasswordReset(email.trim())).message);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,7 +2,8 @@
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, errorMessage } from '../services/api';
+import { api } from '../services/api';
+import { useApiForm } from '../hooks/useApiForm';
 import { AuthCard, Field } from '../components/AuthForm';
 import { FormError } from '../components/FormError';
 import { takeLinkToken } from '../lib/link-token';
@@ -12,27 +13,17 @@ export const meta: MetaFunction = () => [{ title: 'Set a new password · edge-ch
 export default function ResetPassword() {
   const [token, setToken] = useState<string | null | undefined>(undefined);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { error, fields, busy, run } = useApiForm();
   useEffect(() => setToken(takeLinkToken()), []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!token) return;
-    setBusy(true);
-    setError(null);
-    setFields({});
-    try {
+    await run(async () => {
       await api.resetPassword(token, password);
       setDone(true);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
