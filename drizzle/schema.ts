@@ -53,6 +53,13 @@ export const users = pgTable(
     // username, email, picture or password) so that every message, reaction and read cursor
     // keeps its sender, including those still in a room's log on their way to Postgres.
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // When the owner proved the address theirs (a link from a verification or reset mail); null: not yet.
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    // The TOTP secret, AES-GCM encrypted (worker/two-step/secret-box.ts); set at enrolment, live once totpEnabledAt is.
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    // The last 30-second step whose code was accepted: a code of that step or an earlier one is refused (replay).
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   },
   (t) => [uniqueIndex('users_username_key').on(t.username), uniqueIndex('users_email_key').on(t.email)],
 );
@@ -306,3 +313,69 @@ export const schema = {
   e2eDevices,
   e2eOneTimePrekeys,
 };
+
+/** Two-step sign-in's recovery codes: ten per enrolment, each usable once, stored as SHA-256 hashes. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userRef('user_id'),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_key').on(t.userId, t.codeHash)],
+);
+
+/**
+ * Links sent by mail: email verification ('verify') and password reset ('reset'). Only the
+ * SHA-256 of the token is stored; each is used at most once and expires.
+ */
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userRef('user_id'),
+    purpose: text('purpose', { enum: ['verify', 'reset'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    // The address the link was sent to: verifying proves this one, not a later change.
+    email: text('email').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('email_tokens_token_hash_key').on(t.tokenHash), index('email_tokens_user_idx').on(t.userId, t.purpose)],
+);
+
+/** WebAuthn credentials (passkeys): discoverable, user-verifying, one row per authenticator. */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    // The credential id, base64url, as the browser reports it.
+    id: text('id').primaryKey(),
+    userId: userRef('user_id'),
+    // COSE public key, base64url.
+    publicKey: text('public_key').notNull(),
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('passkeys_user_idx').on(t.userId)],
+);
+
+/**
+ * Outstanding WebAuthn challenges, each usable once (taken with a delete): registration
+ * ones name their user, sign-in ones (username-less) do not.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    challenge: text('challenge').primaryKey(),
+    purpose: text('purpose', { enum: ['register', 'sign-in'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);

@@ -68,6 +68,13 @@ export interface Env extends DatabaseEnv {
   TURN_URLS?: string;
   TURN_SECRET?: string;
   TURN_CREDENTIAL_TTL_SECONDS?: string;
+  /** Cloudflare's `send_email` binding (wrangler dev simulates it, writing .eml files); see worker/mail/. */
+  EMAIL?: SendEmail;
+  MAIL_FROM?: string;
+  APP_ORIGIN?: string;
+  WEBAUTHN_RP_ID?: string;
+  WEBAUTHN_RP_NAME?: string;
+  MAIL_RATE_LIMIT?: string;
 }
 
 const configSchema = z.object({
@@ -118,6 +125,22 @@ const configSchema = z.object({
   TURN_URLS: commaList,
   TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
   TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  // The sender of verification and reset mail; in production an address of a domain set up for sending.
+  MAIL_FROM: z.email({ error: 'MAIL_FROM must be a plain email address, e.g. no-reply@example.com' }).default('no-reply@edge-chat.localhost'),
+  // The app's public origin: links in mail point here, and passkeys are bound to it (WebAuthn's
+  // expected origin). Unset: the origin the request came to (right for local development only).
+  APP_ORIGIN: z
+    .url({ error: 'APP_ORIGIN must be an origin such as https://chat.example.com' })
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  // WebAuthn relying-party id: APP_ORIGIN's host name or a registrable suffix of it. Default: that host name.
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, 'WEBAUTHN_RP_ID must be a host name such as chat.example.com (no scheme, no port)')
+    .optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default('edge-chat'),
+  // Mails asked for (verification resends, password resets) per client address and per account.
+  MAIL_RATE_LIMIT: rateSpec('MAIL_RATE_LIMIT', 'burst=5,perMinute=1'),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -4,12 +4,13 @@
  * as "Deleted user"), and a room whose log still holds the person's messages
  * unflushed can write them to Postgres later without breaking a foreign key.
  * Everything that identifies or reaches the person goes: username, email, display
- * name, picture, password, sessions, blocks and admin roles. The username and
+ * name, picture, password, second factors (TOTP, recovery codes, passkeys), mailed links,
+ * sessions, blocks and admin roles. The username and
  * email are free to be registered again.
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { sessions, userBlocks, users } from '../schema';
+import { emailTokens, passkeys, recoveryCodes, sessions, userBlocks, users, webauthnChallenges } from '../schema';
 import { stepDownEverywhere } from './membership';
 
 /** How a deleted account is shown wherever its name would be. */
@@ -43,6 +44,10 @@ export async function deleteAccount(db: Database, userId: string): Promise<Delet
         // Not a bcrypt hash: no password ever matches it.
         passwordHash: '!',
         lastSeenAt: null,
+        emailVerifiedAt: null,
+        totpSecret: null,
+        totpEnabledAt: null,
+        totpLastStep: null,
         tokensValidAfter: now,
         deletedAt: now,
       })
@@ -52,6 +57,11 @@ export async function deleteAccount(db: Database, userId: string): Promise<Delet
       .set({ revokedAt: now })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
+    // Every way back in goes too: recovery codes, passkeys, mailed links, pending challenges.
+    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+    await tx.delete(passkeys).where(eq(passkeys.userId, userId));
+    await tx.delete(emailTokens).where(eq(emailTokens.userId, userId));
+    await tx.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, userId));
     await tx.delete(userBlocks).where(or(eq(userBlocks.blockerId, userId), eq(userBlocks.blockedId, userId)));
     await stepDownEverywhere(tx, userId);
     return { sessionIds: ended.map((s) => s.id), avatarId: before.avatarId };

@@ -63,6 +63,11 @@ export interface AppServer {
   privacyReport(): string | undefined;
   /** The last lines wrangler printed (up to 2,000), across restarts: what a test can check the app logged. */
   recentOutput(): string[];
+  /**
+   * wrangler's temporary directory (its TMPDIR): the simulated `send_email` binding writes each
+   * message it is given to `miniflare-<random>/files/email/<uuid>.eml` under it (tests/support/mailbox.ts).
+   */
+  mailDir: string;
 }
 
 const RECENT_LINES = 2000;
@@ -169,6 +174,8 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   // Passing any --env-file makes wrangler skip .dev.vars: tests see only `vars`.
   const emptyEnvFile = path.join(persistTo, 'no-dev-vars.env');
   fs.writeFileSync(emptyEnvFile, '');
+  const mailDir = path.join(persistTo, 'tmp');
+  fs.mkdirSync(mailDir, { recursive: true });
   const baseUrl = `http://127.0.0.1:${port}`;
   const echo = opts.echoLogs ?? process.env.APP_LOGS === '1';
   const configPath = opts.configPath ?? path.join(projectRoot, 'wrangler.toml');
@@ -195,7 +202,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
       cwd: projectRoot,
       detached: true, // own process group, so stop() reaches workerd too
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...offlineWranglerEnv(), NO_COLOR: '1' },
+      env: { ...offlineWranglerEnv(), NO_COLOR: '1', TMPDIR: mailDir },
     });
     child = current;
     running.add(current);
@@ -220,6 +227,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
     origin: baseUrl,
     port,
     persistTo,
+    mailDir,
     async restart() {
       if (child) await stopChild(child);
       await launch();

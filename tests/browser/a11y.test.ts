@@ -2,7 +2,8 @@
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
  * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page with the deletion
- * confirmation open, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
+ * confirmation open and with two-step enrolment's QR code, forgot/reset password, email
+ * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
  */
@@ -17,6 +18,7 @@ import { closeAllSockets } from '../support/ws-client';
 import { launchBrowser, settled, shot } from '../support/browser';
 import { startPreviewSite, type PreviewSite } from '../support/preview-site';
 import { inject } from 'vitest';
+import { totpCode } from '../support/totp';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -83,6 +85,8 @@ let group: string;
 let withDeleted: string;
 let inviteToken: string;
 let site: PreviewSite;
+/** An account with two-step sign-in on, for the second step's page. */
+let twoStep: TestUser;
 
 beforeAll(async () => {
   baseUrl = appInfo().baseUrl;
@@ -124,6 +128,9 @@ beforeAll(async () => {
   await say(gone, withDeleted, ['Bye for now']);
   await closeAllSockets();
   await a.json('DELETE', '/api/account', { password: gone.password }, gone.token, [204]);
+  twoStep = await named('twostep', 'Two Step');
+  const { secret } = await a.json<{ secret: string }>('POST', '/api/account/two-step/setup', { password: twoStep.password }, twoStep.token);
+  await a.json('POST', '/api/account/two-step/enable', { code: totpCode(secret) }, twoStep.token);
 }, 120_000);
 
 afterAll(async () => {
@@ -149,6 +156,22 @@ describe('axe-core audit of every page and state', () => {
         await page0.goto(`${baseUrl}/register`);
         await page0.getByTestId('register-submit').waitFor();
         await audit(page0, `register-${tag}`);
+        await page0.goto(`${baseUrl}/forgot-password`);
+        await page0.getByTestId('forgot-form').waitFor();
+        await audit(page0, `forgot-password-${tag}`);
+        await page0.goto(`${baseUrl}/reset-password#token=not-a-real-token-but-the-form-shows`);
+        await page0.getByTestId('reset-form').waitFor();
+        await audit(page0, `reset-password-${tag}`);
+        await page0.goto(`${baseUrl}/verify-email`);
+        await page0.getByTestId('verify-email-status').getByText('incomplete').waitFor();
+        await audit(page0, `verify-email-${tag}`);
+        // The second step of a two-step sign-in.
+        await page0.goto(`${baseUrl}/login`);
+        await page0.getByLabel('Username or email').fill(twoStep.username);
+        await page0.getByLabel('Password', { exact: true }).fill(twoStep.password);
+        await page0.getByTestId('login-submit').click();
+        await page0.getByTestId('second-step-form').waitFor();
+        await audit(page0, `second-step-${tag}`);
         await anon.close();
 
         const ctx = await contextFor(me, size, dark);
@@ -191,6 +214,12 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('delete-account').click();
         await page.getByTestId('confirm-delete-account').waitFor();
         await audit(page, `account-${tag}`);
+        // Enrolling an authenticator app: the QR code stage (never finished here).
+        await page.getByTestId('two-step-start').click();
+        await page.getByTestId('two-step-password').fill(me.password);
+        await page.getByTestId('two-step-password-submit').click();
+        await page.getByTestId('totp-qr').waitFor();
+        await audit(page, `account-two-step-${tag}`);
 
         await page.goto(`${baseUrl}/join/${inviteToken}`);
         await page.waitForFunction(() => {

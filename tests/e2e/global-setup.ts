@@ -91,6 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('persistDir', shared.app.persistTo);
   project.provide('turnError', shared.turnError);
   project.provide('linkPreviewPorts', shared.linkPreviewPorts);
+  project.provide('mailDir', shared.app.mailDir);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;

@@ -29,6 +29,8 @@ declare module 'vitest' {
     linkPreviewPorts: number[];
     /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
     turnError: string | null;
+    /** wrangler's TMPDIR, where its simulated send_email writes messages (tests/support/mailbox.ts). */
+    mailDir: string;
   }
 }
 

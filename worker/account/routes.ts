@@ -3,21 +3,21 @@
  * ends every other session, and deleting my account.
  */
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { deleteAccount } from '../../drizzle/queries/account-deletion';
 import { contactsOf } from '../../drizzle/queries/rooms';
 import { sessions, users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword } from '../auth/password';
+import { confirmPassword } from './confirm-password';
 import { requireUser } from '../auth/require-user';
 import { isGuessablePassword, passwordSchema } from '../auth/schemas';
 import { forgetLiveSession } from '../auth/live-sessions';
 import { clearRefreshCookie, revokeSession } from '../auth/sessions';
 import { findUserById } from '../auth/users';
 import { readConfig } from '../env';
-import { badRequest, notFound, wrongPassword } from '../http/errors';
-import { enforceRateLimit } from '../http/rate-limit';
+import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession, disconnectSessions } from '../realtime/disconnect';
 import { avatarKey } from '../attachments/storage';
@@ -57,16 +57,6 @@ accountRoutes.delete('/account/sessions/:sessionId', async (c) => {
   return c.body(null, 204);
 });
 
-/**
- * A password that confirms a change. Tries count against the account's sign-in limit: a
- * stolen token must not become a way around it to guess the password.
- */
-async function checkPassword(c: Context<AppEnv>, password: string, hash: string, wrong: string): Promise<void> {
-  const { userId } = c.var.user;
-  await enforceRateLimit(c, `login-account:${userId}`, readConfig(c.env).LOGIN_ACCOUNT_RATE_LIMIT, 'password attempts for this account');
-  if (!(await verifyPassword(password, hash))) throw wrongPassword(wrong);
-}
-
 const passwordChange = z.strictObject({
   currentPassword: z.string({ error: 'currentPassword is required' }).min(1).max(1024),
   newPassword: passwordSchema,
@@ -79,7 +69,7 @@ accountRoutes.post('/account/password', async (c) => {
   const db = c.var.db();
   const user = await findUserById(db, userId);
   if (!user) throw notFound('user no longer exists');
-  await checkPassword(c, currentPassword, user.passwordHash, 'the current password is wrong');
+  await confirmPassword(c, currentPassword, user.passwordHash, 'the current password is wrong');
   if (isGuessablePassword(newPassword, user.username)) throw badRequest('password is too easy to guess', { newPassword: ['password is too easy to guess'] });
   if (newPassword === currentPassword) throw badRequest('the new password is the same as the current one');
   await db.update(users).set({ passwordHash: await hashPassword(newPassword, readConfig(c.env).BCRYPT_COST) }).where(eq(users.id, userId));
@@ -111,7 +101,7 @@ accountRoutes.delete('/account', async (c) => {
   const db = c.var.db();
   const user = await findUserById(db, userId);
   if (!user) throw notFound('user no longer exists');
-  await checkPassword(c, password, user.passwordHash, 'the password is wrong');
+  await confirmPassword(c, password, user.passwordHash, 'the password is wrong');
   // Read before the deletion: afterwards the account has no contacts.
   const contacts = await contactsOf(db, userId);
   const deleted = await deleteAccount(db, userId);

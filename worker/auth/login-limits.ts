@@ -46,10 +46,18 @@ export class LoginAttempt {
     }
   }
 
-  /** The password was right: nothing counted, and this browser is the account's device from now on. */
+  /** Every step passed: nothing counted, and this browser is the account's device from now on. */
   async succeeded(userId: string): Promise<void> {
-    await Promise.all(this.charges.map(({ key, spec }) => giveBackToLimit(this.c, key, spec)));
+    await this.passwordAccepted();
     await rememberDevice(this.c, this.config.JWT_SECRET, userId, this.device);
+  }
+
+  /**
+   * The password was right but a second step follows: nothing counted, and the device is
+   * remembered only once that step passes too (it counts its own failures against the same limits).
+   */
+  async passwordAccepted(): Promise<void> {
+    await Promise.all(this.charges.map(({ key, spec }) => giveBackToLimit(this.c, key, spec)));
   }
 
   private async charge(key: string, spec: RateSpec, what: string): Promise<void> {

@@ -1,6 +1,5 @@
 /** /api/auth/* and /api/me. */
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { Hono } from 'hono';
 import { users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
@@ -15,42 +14,21 @@ import { requireUser } from './require-user';
 import { loginSchema, registerSchema } from './schemas';
 import {
   clearRefreshCookie,
-  createSession,
   findSessionByAnyToken,
   readRefreshCookie,
   readRefreshCookieWithContext,
   revokeSession,
   rotateRefreshToken,
   setRefreshCookie,
-  type SessionContext,
-  type SessionInfo,
 } from './sessions';
+import { accessGrant, signIn, signInQuery } from './sign-in';
+import { SECOND_STEP_TTL_SECONDS, signSecondStep } from '../two-step/second-step-token';
 import { forgetLiveSession } from './live-sessions';
-import { jwtKeys, signAccessToken } from './tokens';
-import { findUserById, findUserByLogin, publicUser, type PublicUser } from './users';
+import { findUserById, findUserByLogin, publicUser } from './users';
+import { issueEmailToken } from '../email-links/email-tokens';
+import { mailLinkAfterResponse } from '../email-links/send-links';
 
 export const authRoutes = new Hono<AppEnv>();
-
-/** The body every successful sign-in or refresh returns. */
-async function accessGrant(c: Context<AppEnv>, user: PublicUser, session: SessionInfo) {
-  const config = readConfig(c.env);
-  const ttl = config.ACCESS_TOKEN_TTL_SECONDS;
-  const token = await signAccessToken(jwtKeys(config), { ...user, sessionId: session.id }, ttl);
-  return { user, token, expiresIn: ttl };
-}
-
-const signInQuery = z.object({ context: z.enum(['app', 'embed']).default('app') });
-
-/**
- * Starts a session: a refresh cookie plus the first access token. `?context=embed`
- * (from the embedded chat page) asks for the partitioned cookie a frame on
- * another site can keep.
- */
-async function signIn(c: Context<AppEnv>, user: PublicUser, context: SessionContext) {
-  const { session, refreshToken } = await createSession(c.var.db(), user.id, readConfig(c.env).REFRESH_TOKEN_TTL_SECONDS);
-  setRefreshCookie(c, refreshToken, session.expiresAt, context);
-  return accessGrant(c, user, session);
-}
 
 
 authRoutes.post('/auth/register', async (c) => {
@@ -70,6 +48,9 @@ authRoutes.post('/auth/register', async (c) => {
         passwordHash,
       })
       .returning();
+    // The account works at once; the app reminds its owner until the address is confirmed.
+    const token = await issueEmailToken(c.var.db(), user!.id, user!.email, 'verify');
+    mailLinkAfterResponse(c, 'verify', user!, token);
     return c.json(await signIn(c, publicUser(user!), context), 201);
   } catch (err) {
     const constraint = uniqueViolation(err);
@@ -90,6 +71,12 @@ authRoutes.post('/auth/login', async (c) => {
   await attempt.forAccount(user?.id, body.login);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash(config.BCRYPT_COST)));
   if (!user || !ok) throw unauthorized('wrong username or password');
+  if (user.totpEnabledAt) {
+    // Two-step sign-in: no session yet. The second step (two-step/routes.ts) counts its own failures.
+    await attempt.passwordAccepted();
+    const token = await signSecondStep(config.JWT_SECRET, user.id, context);
+    return c.json({ secondStep: { token, expiresIn: SECOND_STEP_TTL_SECONDS, methods: ['totp', 'recovery_code'] } });
+  }
   await attempt.succeeded(user.id);
   return c.json(await signIn(c, publicUser(user), context));
 });
@@ -135,5 +122,6 @@ authRoutes.post('/auth/logout', async (c) => {
 authRoutes.get('/me', requireUser, async (c) => {
   const user = await findUserById(c.var.db(), c.var.user.userId);
   if (!user) throw notFound('user no longer exists');
-  return c.json({ user: publicUser(user) });
+  // `account` is for the owner alone: what the app reminds them of.
+  return c.json({ user: publicUser(user), account: { email: user.email, emailVerified: user.emailVerifiedAt !== null, twoStep: user.totpEnabledAt !== null } });
 });

@@ -1,11 +1,14 @@
 /**
- * /chat/account: my account. Change my password (every other session is signed out), see
+ * /chat/account: my account. My email (confirmed or not), two-step sign-in, passkeys. Change my password (every other session is signed out), see
  * and end my sessions (other browsers and devices where I am signed in), delete my account.
  */
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type AccountSession } from '../services/api';
+import { api, errorMessage, type AccountSession, type AccountStatus } from '../services/api';
+import { EmailStatus } from '../components/security/EmailStatus';
+import { TwoStepSettings } from '../components/security/TwoStepSettings';
+import { PasskeySettings } from '../components/security/PasskeySettings';
 import { formatFull } from '../lib/format';
 import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
@@ -20,6 +23,11 @@ export default function AccountRoute() {
   const [next, setNext] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+
+  const [account, setAccount] = useState<AccountStatus | null>(null);
+  useEffect(() => {
+    api.me().then((r) => setAccount(r.account), (err: unknown) => setError(errorMessage(err)));
+  }, []);
 
   const load = useCallback(() => {
     api
@@ -64,6 +72,9 @@ export default function AccountRoute() {
         </Link>
       </header>
       <div className="panel__body stack">
+        <EmailStatus account={account} />
+        <TwoStepSettings />
+        <PasskeySettings />
         <form
           className="stack"
           onSubmit={(e) => {

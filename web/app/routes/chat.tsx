@@ -16,6 +16,7 @@ import { Logo } from '../components/Logo';
 import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
+import { EmailReminder } from '../components/security/EmailReminder';
 import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
 import { useNotifications } from '../hooks/useNotifications';
 import { api, errorMessage, type MuteDuration } from '../services/api';
@@ -99,6 +100,7 @@ function ChatShell() {
             <PlusIcon />
           </Link>
         </header>
+        <EmailReminder />
         <ConversationList rooms={rooms} error={error} me={me.id} onRetry={() => void reload()} />
         <footer className="sidebar__footer">
           <button

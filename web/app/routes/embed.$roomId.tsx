@@ -17,7 +17,8 @@ import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAuth } from '../context/AuthContext';
 import { RoomsProvider } from '../context/RoomsContext';
-import { api, ApiError, errorMessage, type InvitePreview, type PublicUser } from '../services/api';
+import { api, ApiError, errorMessage, needsSecondStep, type InvitePreview, type PublicUser, type SecondStepRequired } from '../services/api';
+import { SecondStepForm } from '../components/SecondStepForm';
 import { ChatWindow } from '../components/ChatWindow';
 import { Splash } from '../components/Splash';
 import { Logo } from '../components/Logo';
@@ -128,6 +129,7 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [step, setStep] = useState<SecondStepRequired['secondStep'] | null>(null);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
 
   const submit = async (e: FormEvent) => {
@@ -148,13 +150,26 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
               },
               framedByAnotherSite(),
             );
-      signIn(session);
+      if (needsSecondStep(session)) {
+        setStep(session.secondStep);
+        setBusy(false);
+      } else signIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
       setError(mode === 'login' && err instanceof ApiError && err.status === 401 ? 'Wrong username or password.' : errorMessage(err));
       setBusy(false);
     }
   };
+
+  if (step) {
+    return (
+      <main className="embed-auth" data-testid="embed-signin">
+        <Logo />
+        <h1>Two-step sign-in</h1>
+        <SecondStepForm step={step} embedded={framedByAnotherSite()} onSignedIn={signIn} onRestart={() => setStep(null)} />
+      </main>
+    );
+  }
 
   return (
     <main className="embed-auth" data-testid="embed-signin">

@@ -3,7 +3,9 @@ import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState, type FormEvent } from 'react';
 import { offlineStore } from '../lib/offline-store';
 import { useAuth } from '../context/AuthContext';
-import { api, ApiError, errorMessage } from '../services/api';
+import { api, ApiError, errorMessage, needsSecondStep, type SecondStepRequired } from '../services/api';
+import { SecondStepForm } from '../components/SecondStepForm';
+import { passkeyErrorMessage, signInWithPasskey } from '../lib/passkey-browser';
 import { AuthCard, Field } from '../components/AuthForm';
 import { safeNext } from '../components/RequireAuth';
 import { FormError } from '../components/FormError';
@@ -19,6 +21,7 @@ export default function Login() {
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [step, setStep] = useState<SecondStepRequired['secondStep'] | null>(null);
   // "Welcome back" only for someone who signed in on this device before (read after hydration).
   const [returning, setReturning] = useState(false);
   useEffect(() => setReturning(offlineStore.returning()), []);
@@ -34,7 +37,11 @@ export default function Login() {
     setError(null);
     setFields({});
     try {
-      signIn(await api.login({ login: login.trim(), password }));
+      const result = await api.login({ login: login.trim(), password });
+      if (needsSecondStep(result)) {
+        setPassword('');
+        setStep(result.secondStep);
+      } else signIn(result);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) setFields(err.fieldErrors());
       setError(err instanceof ApiError && err.status === 401 ? 'Wrong username or password.' : errorMessage(err));
@@ -42,6 +49,26 @@ export default function Login() {
       setBusy(false);
     }
   };
+
+  const passkey = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      signIn(await signInWithPasskey());
+    } catch (err) {
+      setError(passkeyErrorMessage(err) ?? errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step) {
+    return (
+      <AuthCard title="Two-step sign-in" subtitle="One more step to confirm it is you.">
+        <SecondStepForm step={step} onSignedIn={signIn} onRestart={() => setStep(null)} />
+      </AuthCard>
+    );
+  }
 
   return (
     <AuthCard title={returning ? 'Welcome back' : 'Sign in'} subtitle="Sign in to continue to your conversations.">
@@ -86,6 +113,16 @@ export default function Login() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <div className="stack auth__alternatives">
+        <button type="button" className="btn btn--secondary btn--block" onClick={() => void passkey()} disabled={busy} data-testid="passkey-sign-in">
+          Sign in with a passkey
+        </button>
+        <p className="auth__switch">
+          <Link to="/forgot-password" data-testid="forgot-password-link">
+            Forgot your password?
+          </Link>
+        </p>
+      </div>
       <p className="auth__switch">
         New here?{' '}
         <Link to={`/register${next !== '/chat' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>

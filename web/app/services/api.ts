@@ -25,6 +25,29 @@ export interface Session {
   expiresIn: number;
 }
 
+/** The password step's answer when the account has two-step sign-in: no session yet. */
+export interface SecondStepRequired {
+  secondStep: { token: string; expiresIn: number; methods: ('totp' | 'recovery_code')[] };
+}
+
+export type LoginResult = Session | SecondStepRequired;
+
+export const needsSecondStep = (r: LoginResult): r is SecondStepRequired => 'secondStep' in r;
+
+/** What only the owner sees about their own account (GET /api/me). */
+export interface AccountStatus {
+  email: string;
+  emailVerified: boolean;
+  twoStep: boolean;
+}
+
+export interface Passkey {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
 export type RoomKind = 'direct' | 'group';
 export type Role = MemberState['role'];
 
@@ -282,11 +305,31 @@ export const api = {
   register: (body: { username: string; email: string; password: string; displayName?: string }, embedded = false) =>
     request<Session>('POST', `/api/auth/register${embedded ? '?context=embed' : ''}`, { body, auth: false }),
   login: (body: { login: string; password: string }, embedded = false) =>
-    request<Session>('POST', `/api/auth/login${embedded ? '?context=embed' : ''}`, { body, auth: false }),
+    request<LoginResult>('POST', `/api/auth/login${embedded ? '?context=embed' : ''}`, { body, auth: false }),
+  secondStep: (body: { token: string; code: string } | { token: string; recoveryCode: string }, embedded = false) =>
+    request<Session>('POST', `/api/auth/login/second-step${embedded ? '?context=embed' : ''}`, { body, auth: false }),
+  passkeySignInOptions: () => request<{ options: unknown }>('POST', '/api/auth/passkey/options', { auth: false }),
+  passkeySignIn: (response: unknown, embedded = false) =>
+    request<Session>('POST', `/api/auth/passkey${embedded ? '?context=embed' : ''}`, { body: { response }, auth: false }),
+  /** Always 202 with the same message, whether or not an account has the address. */
+  requestPasswordReset: (email: string) => request<{ message: string }>('POST', '/api/auth/password-reset/request', { body: { email }, auth: false }),
+  resetPassword: (token: string, password: string) =>
+    request<{ signedOutSessions: number }>('POST', '/api/auth/password-reset', { body: { token, password }, auth: false }),
+  verifyEmail: (token: string) => request<{ verified: true }>('POST', '/api/auth/verify-email', { body: { token }, auth: false }),
   /** Uses the HttpOnly refresh cookie only. 401 means there is no session. */
   refresh: () => request<Session>('POST', '/api/auth/refresh', { auth: false }),
   logout: () => request<void>('POST', '/api/auth/logout', { auth: true }),
-  me: () => request<{ user: PublicUser }>('GET', '/api/me'),
+  me: () => request<{ user: PublicUser; account: AccountStatus }>('GET', '/api/me'),
+  resendVerification: () => request<{ sent?: true; alreadyVerified?: true }>('POST', '/api/account/email/verification'),
+  twoStep: () => request<{ enabled: boolean; recoveryCodesLeft: number }>('GET', '/api/account/two-step'),
+  twoStepSetup: (password: string) => request<{ secret: string; uri: string }>('POST', '/api/account/two-step/setup', { body: { password } }),
+  twoStepEnable: (code: string) => request<{ enabled: true; recoveryCodes: string[] }>('POST', '/api/account/two-step/enable', { body: { code } }),
+  twoStepDisable: (password: string) => request<void>('DELETE', '/api/account/two-step', { body: { password } }),
+  newRecoveryCodes: (password: string) => request<{ recoveryCodes: string[] }>('POST', '/api/account/two-step/recovery-codes', { body: { password } }),
+  passkeys: () => request<{ passkeys: Passkey[] }>('GET', '/api/account/passkeys'),
+  passkeyOptions: (password: string) => request<{ options: unknown }>('POST', '/api/account/passkeys/options', { body: { password } }),
+  addPasskey: (response: unknown, name: string) => request<{ passkey: Passkey }>('POST', '/api/account/passkeys', { body: { response, name } }),
+  removePasskey: (id: string) => request<void>('DELETE', `/api/account/passkeys/${enc(id)}`),
   updateProfile: (body: { displayName: string }) => request<{ user: PublicUser }>('PATCH', '/api/me', { body }),
   removeAvatar: () => request<{ user: PublicUser }>('DELETE', '/api/me/avatar'),
 
