@@ -7,6 +7,7 @@ import type { Attachment } from '../durable-objects/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   customType,
   index,
   integer,
@@ -240,6 +241,37 @@ export const calls = pgTable(
   (t) => [index('calls_room_created_idx').on(t.roomId, t.createdAt)],
 );
 
+/**
+ * Web Push subscriptions, one per device (browser profile) and tied to its login session:
+ * signing out or ending the session deletes it (docs/web-push.md). `endpoint` is the push
+ * service's URL for this browser; `p256dh` and `auth` are the browser's keys that the
+ * payload is encrypted to (RFC 8291).
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userRef('user_id'),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    // The device shows "New message" instead of the sender and text (a lock screen others see).
+    privatePreviews: boolean('private_previews').notNull().default(false),
+    createdAt: createdAt(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    // Consecutive failed deliveries (timeouts, 5xx); reset by a success.
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    uniqueIndex('push_subscriptions_session_key').on(t.sessionId),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomMember = typeof roomMembers.$inferSelect;
@@ -247,6 +279,7 @@ export type Message = typeof messages.$inferSelect;
 export type Call = typeof calls.$inferSelect;
 export type MessageReaction = typeof messageReactions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 
 export type RoomInvite = typeof roomInvites.$inferSelect;
 
@@ -263,4 +296,5 @@ export const schema = {
   roomInvites,
   roomEmbedOrigins,
   calls,
+  pushSubscriptions,
 };

@@ -19,6 +19,7 @@ import { realtimeRoutes } from './realtime/routes';
 import { attachmentRoutes } from './attachments/routes';
 import { callRoutes } from './calls/routes';
 import { profileRoutes } from './profile/routes';
+import { pushRoutes } from './push/routes';
 import { groupRoutes } from './groups/routes';
 import { muteRoutes } from './rooms/mute-routes';
 import { roomRoutes } from './rooms/routes';
@@ -56,6 +57,7 @@ app.route('/api', callRoutes);
 app.route('/api', inviteRoutes);
 app.route('/api', attachmentRoutes);
 app.route('/api', profileRoutes);
+app.route('/api', pushRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });

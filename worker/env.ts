@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseEnv } from '../drizzle/connection';
+import { pushVarsSchema, type PushEnv } from '../durable-objects/push/push-config';
 import { parseRateSpec } from '../durable-objects/rate-limit/token-bucket';
 
 const commaList = z
@@ -30,7 +31,7 @@ function rateSpec(name: string, fallback: string) {
     });
 }
 
-export interface Env extends DatabaseEnv {
+export interface Env extends DatabaseEnv, PushEnv {
   ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
   INBOXES: DurableObjectNamespace<import('../durable-objects/inbox/user-inbox').UserInbox>;
   RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
@@ -107,6 +108,8 @@ const configSchema = z.object({
   TURN_URLS: commaList,
   TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
   TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  // Web Push (docs/web-push.md): off without a VAPID pair.
+  ...pushVarsSchema.shape,
 });
 export type Config = z.infer<typeof configSchema>;
 

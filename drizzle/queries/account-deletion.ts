@@ -9,7 +9,7 @@
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { sessions, userBlocks, users } from '../schema';
+import { pushSubscriptions, sessions, userBlocks, users } from '../schema';
 import { stepDownEverywhere } from './membership';
 
 /** How a deleted account is shown wherever its name would be. */
@@ -52,6 +52,7 @@ export async function deleteAccount(db: Database, userId: string): Promise<Delet
       .set({ revokedAt: now })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
+    await tx.delete(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
     await tx.delete(userBlocks).where(or(eq(userBlocks.blockerId, userId), eq(userBlocks.blockedId, userId)));
     await stepDownEverywhere(tx, userId);
     return { sessionIds: ended.map((s) => s.id), avatarId: before.avatarId };
