@@ -1,5 +1,5 @@
 /** Web Push subscriptions (one per device and login session) and who should get a push. */
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { pushSubscriptions, roomMembers, rooms, sessions, users } from '../schema';
 
@@ -38,6 +38,11 @@ export async function saveSubscription(db: Database, sub: NewPushSubscription): 
 export async function deleteSessionSubscription(db: Database, sessionId: string): Promise<number> {
   const rows = await db.delete(pushSubscriptions).where(eq(pushSubscriptions.sessionId, sessionId)).returning({ id: pushSubscriptions.id });
   return rows.length;
+}
+
+/** Several sessions ended at once (a password change signs the others out). */
+export async function deleteSessionsSubscriptions(db: Database, sessionIds: string[]): Promise<void> {
+  if (sessionIds.length) await db.delete(pushSubscriptions).where(inArray(pushSubscriptions.sessionId, sessionIds));
 }
 
 export async function sessionSubscription(db: Database, sessionId: string) {

@@ -24,6 +24,7 @@ import {
   TEST_TURN_SECRET,
   testAppVars,
 } from '../../scripts/lib/test-settings';
+import { generateVapidKeys, type VapidKeyPair } from '../../scripts/lib/vapid-keys';
 import { PRIVATE_MARKER } from '../support/private-marker';
 
 interface Shared {
@@ -33,6 +34,9 @@ interface Shared {
   /** Why there is no TURN server (null when there is one). */
   turnError: string | null;
   users: number;
+  /** Web Push: the app's VAPID pair, and the port of the local push service tests/e2e/web-push.test.ts runs. */
+  vapid: VapidKeyPair;
+  pushPort: number;
 }
 // On globalThis: each project may load this module separately, but all in one process.
 const KEY = Symbol.for('edge-chat.e2e-app');
@@ -52,6 +56,8 @@ async function launch(): Promise<Shared> {
     turnError = (err as Error).message;
   }
   const port = await freePort();
+  const pushPort = await freePort();
+  const vapid = generateVapidKeys();
   let app: AppServer;
   try {
     app = await startApp({
@@ -60,6 +66,12 @@ async function launch(): Promise<Shared> {
         ...testAppVars(databaseUrl, relayUrl),
         JWT_SECRET_PREVIOUS: TEST_JWT_SECRET_PREVIOUS,
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:push-tests@example.test',
+        // Only the tests' local push service may be plain http on loopback.
+        PUSH_TEST_ENDPOINT_ORIGINS: `http://127.0.0.1:${pushPort}`,
+        PUSH_TIMEOUT_MS: '3000',
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
       privateMarker: PRIVATE_MARKER,
@@ -68,7 +80,7 @@ async function launch(): Promise<Shared> {
     await turn?.stop();
     throw err;
   }
-  return { app, control: await serveAppControl(app), turn, turnError, users: 0 };
+  return { app, control: await serveAppControl(app), turn, turnError, users: 0, vapid, pushPort };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -83,6 +95,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
   project.provide('appControlUrl', shared.control.url);
   project.provide('turnError', shared.turnError);
+  project.provide('vapidPublicKey', shared.vapid.publicKey);
+  project.provide('pushPort', shared.pushPort);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;

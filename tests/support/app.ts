@@ -22,6 +22,10 @@ declare module 'vitest' {
     appControlUrl: string;
     /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
     turnError: string | null;
+    /** The app's VAPID public key (Web Push). */
+    vapidPublicKey: string;
+    /** Port of the local push service the app may send to (http://127.0.0.1:PORT). */
+    pushPort: number;
   }
 }
 
@@ -33,6 +37,8 @@ export function appInfo() {
     jwtSecret: inject('jwtSecret'),
     databaseUrl: inject('databaseUrl'),
     turnError: inject('turnError'),
+    vapidPublicKey: inject('vapidPublicKey'),
+    pushPort: inject('pushPort'),
   };
 }
 
