@@ -9,7 +9,9 @@
  * - a call that stops ringing (answered on another device, declined, missed) sends a
  *   second push to the devices it rang, so their notification closes.
  *
- * Runs after the inbox answered the room (ctx.waitUntil): never on a message's path.
+ * Runs after the inbox answered the room (ctx.waitUntil): never on a message's path. A user
+ * known to have no subscribed device costs no query at all: the inbox remembers "none" after
+ * a lookup found none, until the Worker reports a new subscription (`devicesChanged`).
  * Failures are logged with ids only; a subscription the push service no longer knows
  * (404/410) is deleted.
  */
@@ -39,8 +41,33 @@ export interface PushDispatcherDeps {
 }
 
 export class PushDispatcher {
+  /** Bumped by every reported subscription: a lookup that started before one must not record "none". */
+  private changes = 0;
+
   constructor(private readonly deps: PushDispatcherDeps) {
     deps.sql.exec('create table if not exists push_rung (call_id text not null, device_id text not null, at integer not null, primary key (call_id, device_id))');
+    deps.sql.exec('create table if not exists push_state (id integer primary key check (id = 1), no_devices integer not null)');
+  }
+
+  /** The Worker stored a subscription for this user: look their devices up again. */
+  devicesChanged(): void {
+    this.changes++;
+    this.deps.sql.exec('delete from push_state');
+  }
+
+  private knownToHaveNoDevices(): boolean {
+    return this.deps.sql.exec<{ no_devices: number }>('select no_devices from push_state').toArray()[0]?.no_devices === 1;
+  }
+
+  /** The audience, remembering when the user turned out to have no device at all. */
+  private async audience(userId: string, roomId: string, senderId: string | null) {
+    if (this.knownToHaveNoDevices()) return undefined;
+    const before = this.changes;
+    const audience = await pushAudience(this.deps.db(), userId, roomId, senderId);
+    if (audience && audience.devices.length === 0 && this.changes === before) {
+      this.deps.sql.exec('insert or replace into push_state (id, no_devices) values (1, 1)');
+    }
+    return audience;
   }
 
   private get config() {
@@ -51,7 +78,7 @@ export class PushDispatcher {
   async message(userId: string, message: WireMessage): Promise<void> {
     if (!this.config.vapid || message.senderId === null || message.senderId === userId) return;
     if (message.deletedAt || message.type === 'system' || message.type === 'call') return;
-    const audience = await pushAudience(this.deps.db(), userId, message.roomId, message.senderId);
+    const audience = await this.audience(userId, message.roomId, message.senderId);
     if (!audience) return;
     const mentioned = message.type === 'text' && mentions(message.content, audience.username);
     if (audience.muted && !mentioned) return;
@@ -64,7 +91,7 @@ export class PushDispatcher {
   /** The user is being called. */
   async ring(call: CallState): Promise<void> {
     if (!this.config.vapid || call.status !== 'ringing') return;
-    const audience = await pushAudience(this.deps.db(), call.calleeId, call.roomId, call.callerId);
+    const audience = await this.audience(call.calleeId, call.roomId, call.callerId);
     if (!audience || audience.muted) return;
     const devices = this.offline(audience.devices);
     const now = Date.now();

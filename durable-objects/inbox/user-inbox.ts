@@ -163,6 +163,11 @@ export class UserInbox extends DurableObject<Env> {
     this.pushLater('call end push failed', this.push.callChanged(userId, call), { room: call.roomId, call: call.id });
   }
 
+  /** A device of this user subscribed to Web Push (worker/push/routes.ts). */
+  pushDevicesChanged(): void {
+    this.push.devicesChanged();
+  }
+
   disconnectSession(sessionId: string): number {
     this.tickets.endSession(sessionId);
     return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);

@@ -120,9 +120,12 @@ describe('web push', () => {
     // A group: its members see each other's presence, which tells this test when bob's tab is gone.
     const roomId = await api.createGroup(alice, 'Dinner', [bob]);
     const bobPhone = await anotherDevice(bob);
+    const tab = await connectInboxAs(api, bob);
+    // Before bob has any device: his inbox finds none and remembers it, until he subscribes.
+    await send(alice, roomId, `before any device ${PRIVATE_MARKER}`);
+    await tab.inbox.next('activity', (f) => f.message.content.startsWith('before any device'));
     const desk = await subscribe(bob); // bob's first session: its tab stays open
     const phone = await subscribe(bobPhone);
-    const tab = await connectInboxAs(api, bob);
     const aliceTab = await connectInboxAs(api, alice); // hears when bob's inbox has no socket left
 
     const text = `dinner at eight? ${PRIVATE_MARKER}`;
@@ -145,6 +148,7 @@ describe('web push', () => {
     await push.next(about(desk, 'still on'), 15_000, 'the desk\'s push');
     await push.next(about(phone, 'still on'), 15_000, 'the phone\'s second push');
     expect(push.pushesTo(desk).some((p) => JSON.stringify(p.payload).includes('dinner'))).toBe(false);
+    expect(push.received.some((p) => JSON.stringify(p.payload).includes('before any device'))).toBe(false);
     // Same chat, same topic: an undelivered older push would be replaced. Same size: padding hides the length.
     const deskPush = push.pushesTo(desk)[0]!;
     const phonePushes = push.pushesTo(phone);

@@ -56,6 +56,8 @@ pushRoutes.put('/push/subscription', async (c) => {
     auth: body.keys.auth,
     privatePreviews: body.privatePreviews,
   });
+  // The inbox may have noted that this user has no device; it must look again.
+  await c.env.INBOXES.get(c.env.INBOXES.idFromName(userId)).pushDevicesChanged();
   return c.json({ subscribed: true, privatePreviews: body.privatePreviews });
 });
 
