@@ -139,6 +139,14 @@ async function openChat(path) {
   return tab.url === url ? focused : focused.navigate(url).catch(() => self.clients.openWindow(url));
 }
 
+// The browser replaced the subscription (expiry, key rotation by the push service): subscribe
+// again with the same options; the app stores the new one when it next opens
+// (web/app/lib/web-push.ts#resyncPushSubscription), as the worker holds no session.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  const options = event.oldSubscription && event.oldSubscription.options;
+  if (options) event.waitUntil(self.registration.pushManager.subscribe(options).catch(() => undefined));
+});
+
 function isPage(res) {
   return res.ok && (res.headers.get('content-type') || '').includes('text/html');
 }

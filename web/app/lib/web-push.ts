@@ -60,3 +60,19 @@ export async function subscribeAfterPermission(): Promise<void> {
     // Push unavailable here: in-tab notifications still work.
   }
 }
+
+/**
+ * On opening the app: if this session is subscribed, store the browser's current subscription
+ * again (the browser may have replaced it: `pushsubscriptionchange` in the service worker).
+ */
+export async function resyncPushSubscription(): Promise<void> {
+  try {
+    if (!pushSupported() || Notification.permission !== 'granted') return;
+    const subscription = await (await registration())?.pushManager.getSubscription();
+    if (!subscription) return;
+    const current = await api.pushSubscription();
+    if (current.subscribed) await api.savePushSubscription({ ...subscription.toJSON(), privatePreviews: current.privatePreviews });
+  } catch {
+    // Offline or push unavailable: the next opening tries again.
+  }
+}
