@@ -180,7 +180,7 @@ describe('web push', () => {
     expect(push.problems).toEqual([]);
   });
 
-  it('deletes a subscription the push service answers 404 or 410 for, and a signed-out session\'s', async () => {
+  it('deletes a subscription the push service answers 404 or 410 for, and those of ended sessions and deleted accounts', async () => {
     const [alice, bob, carol] = await Promise.all([person('alice'), person('bob'), person('carol')]);
     const roomId = await api.createGroup(alice, 'Cleanup', [bob, carol]);
     const expired = await subscribe(bob);
@@ -206,6 +206,17 @@ describe('web push', () => {
     const phoneSession = sessions.sessions.find((s) => !s.current)!;
     expect((await api.request('DELETE', `/api/account/sessions/${phoneSession.id}`, undefined, bob.token)).status).toBe(204);
     expect(await subscriptionCount(phone.endpoint)).toBe(0);
+    // A password change signs the other sessions out, and their devices with them; deleting the account, every device.
+    const carolPhone = await subscribe(await anotherDevice(carol));
+    const carolDesk = await subscribe(carol);
+    await api.json('POST', '/api/account/password', { currentPassword: carol.password, newPassword: `new ${crypto.randomUUID()}` }, carol.token);
+    expect(await subscriptionCount(carolPhone.endpoint)).toBe(0);
+    expect(await subscriptionCount(carolDesk.endpoint)).toBe(1);
+    const bobDesk = await subscribe(bob);
+    expect(await subscriptionCount(bobDesk.endpoint)).toBe(1);
+    expect((await api.request('DELETE', '/api/account', { password: bob.password }, bob.token)).status).toBe(204);
+    const { rows } = await db.query<{ n: string }>('select count(*) as n from push_subscriptions where user_id = $1', [bob.id]);
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 
   it('rings a device by push (high urgency, a short TTL) and closes it once the call is answered on another', async () => {
