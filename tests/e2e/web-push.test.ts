@@ -241,4 +241,25 @@ describe('web push', () => {
     caller.send({ type: 'call_hangup', callId });
     expect(push.problems).toEqual([]);
   });
+
+  it('a push service that never answers costs the sender nothing: the push times out and is counted as a failure', async () => {
+    const [alice, bob] = await Promise.all([person('alice'), person('bob')]);
+    const roomId = await api.openDirect(alice, bob);
+    const stuck = await subscribe(bob);
+    push.answer(stuck, 'hang');
+    const socket = await connectAs(api, alice, roomId);
+    for (let i = 0; i < 3; i++) {
+      const clientId = `hang-${i}`;
+      socket.send({ type: 'send', clientId, content: `are you there ${i} ${PRIVATE_MARKER}` });
+      await socket.inbox.next('ack', (f) => f.clientId === clientId);
+    }
+    await push.next((p) => p.deviceId === stuck.id, 15_000, 'the push that hangs');
+    // PUSH_TIMEOUT_MS is 3 s in the tests: the inbox gives up, and the subscription stays with a failure counted.
+    await waitFor(async () => {
+      const { rows } = await db.query<{ failures: number }>('select failures from push_subscriptions where endpoint = $1', [stuck.endpoint]);
+      return (rows[0]?.failures ?? 0) >= 1;
+    }, 'the timed-out push counted');
+    expect(await subscriptionCount(stuck.endpoint)).toBe(1);
+    socket.close();
+  });
 });

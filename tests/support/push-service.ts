@@ -37,8 +37,8 @@ export class LocalPushService {
   readonly received: ReceivedPush[] = [];
   readonly problems: string[] = [];
   private readonly devices = new Map<string, TestDevice>();
-  /** Per device, the status to answer instead of 201 (e.g. 410: the subscription expired). */
-  private readonly answers = new Map<string, number>();
+  /** Per device, the status to answer instead of 201 (e.g. 410: the subscription expired), or 'hang': never answer. */
+  private readonly answers = new Map<string, number | 'hang'>();
   private waiters: Waiter[] = [];
 
   private constructor(
@@ -73,7 +73,7 @@ export class LocalPushService {
     return device;
   }
 
-  answer(device: TestDevice, status: number): void {
+  answer(device: TestDevice, status: number | 'hang'): void {
     this.answers.set(device.id, status);
   }
 
@@ -102,6 +102,7 @@ export class LocalPushService {
   }
 
   close(): Promise<void> {
+    this.server.closeAllConnections(); // hung requests too
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -132,12 +133,13 @@ export class LocalPushService {
         payload: JSON.parse(plain.toString('utf8')) as Record<string, unknown>,
       };
       const status = this.answers.get(deviceId) ?? 201;
-      res.writeHead(status, status === 201 ? { location: `${this.origin}/message/${randomBytes(8).toString('hex')}` } : {}).end();
       this.received.push(push);
       for (const w of this.waiters.filter((w) => w.match(push))) {
         this.waiters = this.waiters.filter((x) => x !== w);
         w.resolve(push);
       }
+      if (status === 'hang') return; // the sender's deadline must end it
+      res.writeHead(status, status === 201 ? { location: `${this.origin}/message/${randomBytes(8).toString('hex')}` } : {}).end();
     } catch (err) {
       this.problems.push((err as Error).message);
       res.writeHead(400).end();
