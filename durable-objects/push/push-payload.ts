@@ -47,6 +47,8 @@ const SENT = { image: 'Sent a photo', file: 'Sent a file', voice: 'Sent a voice 
 
 /** The text a notification shows: the message's words on one line (Markdown left as typed), or what was sent. */
 function previewOf(message: WireMessage): string {
+  // A secret chat's content is ciphertext only its devices can open (docs/e2e.md): never shown.
+  if (message.type === 'secret') return 'Sent a secret message';
   const words = message.content.replace(/\s+/g, ' ').trim();
   const sent = message.type in SENT ? SENT[message.type as keyof typeof SENT] : null;
   const text = sent ? (words ? `${sent}: ${words}` : sent) : words;

@@ -8,6 +8,7 @@ import { decrypt } from 'http_ece';
 import { base64url, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateVapidKeys } from '../../scripts/lib/vapid-keys';
+import { messagePayload } from './push-payload';
 import { buildPushRequest, pushTopic } from './web-push';
 
 const vapid = { ...generateVapidKeys(), subject: 'mailto:ops@example.test' };
@@ -53,5 +54,14 @@ describe('buildPushRequest', () => {
     expect(await pushTopic(a, 'room:1')).toBe(topic);
     expect(await pushTopic(a, 'room:2')).not.toBe(topic);
     expect(await pushTopic(b, 'room:1')).not.toBe(topic);
+  });
+});
+
+describe('messagePayload', () => {
+  it('never puts a secret chat\'s ciphertext in a push', () => {
+    const secret = { id: 'm', roomId: 'r', seq: 1, senderId: 's', clientId: 'c', type: 'secret' as const, content: 'c2VhbGVkIGJveA', replyToSeq: null, createdAt: '', editedAt: null, deletedAt: null, reactions: [] };
+    const payload = messagePayload(secret, false, { senderName: 'Ann', groupName: null, privatePreviews: false });
+    expect(payload).toMatchObject({ title: 'Ann', body: 'Sent a secret message' });
+    expect(JSON.stringify(payload)).not.toContain(secret.content);
   });
 });

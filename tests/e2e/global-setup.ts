@@ -94,6 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('jwtSecret', TEST_JWT_SECRET);
   project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
   project.provide('appControlUrl', shared.control.url);
+  project.provide('persistDir', shared.app.persistTo);
   project.provide('turnError', shared.turnError);
   project.provide('vapidPublicKey', shared.vapid.publicKey);
   project.provide('pushPort', shared.pushPort);
