@@ -255,6 +255,37 @@ export const calls = pgTable(
 );
 
 /**
+ * Web Push subscriptions, one per device (browser profile) and tied to its login session:
+ * signing out or ending the session deletes it (docs/web-push.md). `endpoint` is the push
+ * service's URL for this browser; `p256dh` and `auth` are the browser's keys that the
+ * payload is encrypted to (RFC 8291).
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userRef('user_id'),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    // The device shows "New message" instead of the sender and text (a lock screen others see).
+    privatePreviews: boolean('private_previews').notNull().default(false),
+    createdAt: createdAt(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    // Consecutive failed deliveries (timeouts, 5xx); reset by a success.
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    uniqueIndex('push_subscriptions_session_key').on(t.sessionId),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+);
+
+/**
  * Secret-chat devices (docs/e2e.md): each browser's public keys. The private keys never
  * leave the device; these are what others need to start an X3DH session with it.
  * Keys are base64url text (32-byte X25519 / Ed25519 keys, a 64-byte signature).
@@ -294,6 +325,7 @@ export type Message = typeof messages.$inferSelect;
 export type Call = typeof calls.$inferSelect;
 export type MessageReaction = typeof messageReactions.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 
 export type RoomInvite = typeof roomInvites.$inferSelect;
 
@@ -310,6 +342,7 @@ export const schema = {
   roomInvites,
   roomEmbedOrigins,
   calls,
+  pushSubscriptions,
   e2eDevices,
   e2eOneTimePrekeys,
 };

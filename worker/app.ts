@@ -24,6 +24,7 @@ import { linkPreviewRoutes } from './link-previews/routes';
 import { callRoutes } from './calls/routes';
 import { e2eRoutes } from './e2e/routes';
 import { profileRoutes } from './profile/routes';
+import { pushRoutes } from './push/routes';
 import { groupRoutes } from './groups/routes';
 import { muteRoutes } from './rooms/mute-routes';
 import { roomRoutes } from './rooms/routes';
@@ -66,6 +67,7 @@ app.route('/api', inviteRoutes);
 app.route('/api', attachmentRoutes);
 app.route('/api', linkPreviewRoutes);
 app.route('/api', profileRoutes);
+app.route('/api', pushRoutes);
 app.all('/api/*', () => {
   throw notFound('no such endpoint');
 });

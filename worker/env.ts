@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { DatabaseEnv } from '../drizzle/connection';
+import { pushVarsSchema, type PushEnv } from '../durable-objects/push/push-config';
 import { parseRateSpec } from '../durable-objects/rate-limit/token-bucket';
 
 const commaList = z
@@ -30,7 +31,7 @@ function rateSpec(name: string, fallback: string) {
     });
 }
 
-export interface Env extends DatabaseEnv {
+export interface Env extends DatabaseEnv, PushEnv {
   ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
   INBOXES: DurableObjectNamespace<import('../durable-objects/inbox/user-inbox').UserInbox>;
   RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
@@ -141,6 +142,8 @@ const configSchema = z.object({
   WEBAUTHN_RP_NAME: z.string().min(1).max(64).default('edge-chat'),
   // Mails asked for (verification resends, password resets) per client address and per account.
   MAIL_RATE_LIMIT: rateSpec('MAIL_RATE_LIMIT', 'burst=5,perMinute=1'),
+  // Web Push (docs/web-push.md): off without a VAPID pair.
+  ...pushVarsSchema.shape,
 });
 export type Config = z.infer<typeof configSchema>;
 

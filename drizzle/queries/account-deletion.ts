@@ -10,7 +10,7 @@
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { emailTokens, passkeys, recoveryCodes, sessions, userBlocks, users, webauthnChallenges } from '../schema';
+import { emailTokens, passkeys, pushSubscriptions, recoveryCodes, sessions, userBlocks, users, webauthnChallenges } from '../schema';
 import { stepDownEverywhere } from './membership';
 
 /** How a deleted account is shown wherever its name would be. */
@@ -62,6 +62,7 @@ export async function deleteAccount(db: Database, userId: string): Promise<Delet
     await tx.delete(passkeys).where(eq(passkeys.userId, userId));
     await tx.delete(emailTokens).where(eq(emailTokens.userId, userId));
     await tx.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, userId));
+    await tx.delete(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
     await tx.delete(userBlocks).where(or(eq(userBlocks.blockerId, userId), eq(userBlocks.blockedId, userId)));
     await stepDownEverywhere(tx, userId);
     return { sessionIds: ended.map((s) => s.id), avatarId: before.avatarId };

@@ -21,11 +21,13 @@ import { refuseOversizedFrame } from '../shared/frame-limits';
 import { logFailure } from '../shared/log-failure';
 import { lazyObjectDatabase } from '../shared/object-database';
 import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
+import { PushDispatcher } from './push-dispatcher';
 
 export class UserInbox extends DurableObject<Env> {
   private readonly sockets: HibernatingSockets;
   private readonly tickets: UsedTickets;
   private readonly db: () => Database;
+  private readonly push: PushDispatcher;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -33,6 +35,7 @@ export class UserInbox extends DurableObject<Env> {
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = new UsedTickets(ctx.storage.sql);
     ctx.storage.sql.exec('create table if not exists call_claim (call_id text primary key, room_id text not null)');
+    this.push = new PushDispatcher({ env, db: this.db, sql: ctx.storage.sql, liveSessions: () => this.liveSessions() });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
@@ -97,6 +100,17 @@ export class UserInbox extends DurableObject<Env> {
     return this.sockets.all().some((ws) => ws.readyState === WebSocket.OPEN);
   }
 
+  /** Devices (login sessions) with an open inbox socket: they hear everything live, so get no push. */
+  private liveSessions(): Set<string> {
+    const open = this.sockets.all().filter((ws) => ws.readyState === WebSocket.OPEN);
+    return new Set(open.map((ws) => this.sockets.attachmentOf(ws).sessionId));
+  }
+
+  /** Runs a push after the caller has its answer: a push never slows the room. */
+  private pushLater(what: string, work: Promise<void>, fields: Record<string, string>): void {
+    this.ctx.waitUntil(work.catch((err: unknown) => logFailure(what, err, fields)));
+  }
+
   contactPresence(presence: ContactPresence): void {
     this.sockets.broadcast({ type: 'contact_presence', contact: presence });
   }
@@ -106,8 +120,10 @@ export class UserInbox extends DurableObject<Env> {
     for (const contact of presences) this.sockets.broadcast({ type: 'contact_presence', contact });
   }
 
-  roomActivity(message: WireMessage): void {
+  /** `userId`: whose inbox this is (the room knows; an inbox is named after its user). */
+  roomActivity(message: WireMessage, userId: string): void {
     this.sockets.broadcast({ type: 'activity', roomId: message.roomId, message });
+    this.pushLater('message push failed', this.push.message(userId, message), { room: message.roomId });
   }
 
   /** Returns whether the user is online, so that a group's announcement needs no second call to ask. */
@@ -138,10 +154,18 @@ export class UserInbox extends DurableObject<Env> {
 
   incomingCall(call: CallState): void {
     this.sockets.broadcast({ type: 'incoming_call', call });
+    this.pushLater('call push failed', this.push.ring(call), { room: call.roomId, call: call.id });
   }
 
-  callUpdate(call: CallState): void {
+  /** `userId`: whose inbox this is (the caller's and the callee's both hear of a call). */
+  callUpdate(call: CallState, userId: string): void {
     this.sockets.broadcast({ type: 'call_state', call });
+    this.pushLater('call end push failed', this.push.callChanged(userId, call), { room: call.roomId, call: call.id });
+  }
+
+  /** A device of this user subscribed to Web Push (worker/push/routes.ts). */
+  pushDevicesChanged(): void {
+    this.push.devicesChanged();
   }
 
   disconnectSession(sessionId: string): number {

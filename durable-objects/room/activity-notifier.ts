@@ -36,7 +36,7 @@ export class ActivityNotifier {
       for (const userId of recipients()) {
         if (hidden?.has(userId)) continue;
         const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
-        inbox.roomActivity(message).catch((err: unknown) => logFailure('inbox notification failed', err, { room: message.roomId, seq: message.seq }));
+        inbox.roomActivity(message, userId).catch((err: unknown) => logFailure('inbox notification failed', err, { room: message.roomId, seq: message.seq }));
       }
     }, COALESCE_MS);
   }

@@ -83,7 +83,7 @@ export class CallController {
     for (const userId of [call.callerId, call.calleeId]) {
       for (const ws of this.deps.sockets.socketsOf(userId)) sendFrame(ws, { type: 'call_state', call });
       this.inbox(userId)
-        .callUpdate(call)
+        .callUpdate(call, userId)
         .catch((err: unknown) => logFailure('call update to inbox failed', err, { room: this.deps.roomId(), call: call.id }));
     }
   }

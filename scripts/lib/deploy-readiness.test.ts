@@ -65,6 +65,11 @@ describe('secretProblems', () => {
     expect(problems[1]).toMatch(/PG_RELAY_URL .* local relay only/);
     expect(problems[2]).toMatch(/TURN_SECRET is missing/);
   });
+
+  it('refuses the VAPID private key in plain text and the tests\' push endpoint exemption', () => {
+    const problems = secretProblems(['DATABASE_URL', 'JWT_SECRET'], { ...PROD_VARS, VAPID_PRIVATE_KEY: 'x', PUSH_TEST_ENDPOINT_ORIGINS: 'http://127.0.0.1:9' });
+    expect(problems).toEqual([expect.stringMatching(/VAPID_PRIVATE_KEY is in wrangler\.toml \[vars\]/), expect.stringMatching(/PUSH_TEST_ENDPOINT_ORIGINS .* tests only/)]);
+  });
 });
 
 describe('migrationUrlProblems', () => {

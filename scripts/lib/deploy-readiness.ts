@@ -8,7 +8,7 @@
 export const REQUIRED_SECRETS = ['JWT_SECRET', 'DATABASE_URL'] as const;
 
 /** Names that must stay out of plain-text [vars]: they are credentials. */
-const SECRET_NAMES = ['JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'DATABASE_URL', 'TURN_SECRET'];
+const SECRET_NAMES = ['JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'DATABASE_URL', 'TURN_SECRET', 'VAPID_PRIVATE_KEY'];
 
 /** localhost, *.localhost, 127.0.0.0/8, ::1, 0.0.0.0: only reachable from the machine itself. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -55,6 +55,9 @@ export function secretProblems(secretNames: readonly string[], vars: Readonly<Re
   }
   if (secrets.has('PG_RELAY_URL') || 'PG_RELAY_URL' in vars) {
     problems.push('PG_RELAY_URL is set for the deployed Worker: it is for the local relay only; npx wrangler secret delete PG_RELAY_URL (or remove it from [vars])');
+  }
+  if (secrets.has('PUSH_TEST_ENDPOINT_ORIGINS') || 'PUSH_TEST_ENDPOINT_ORIGINS' in vars) {
+    problems.push('PUSH_TEST_ENDPOINT_ORIGINS is set for the deployed Worker: it is for tests only (it exempts origins from the push endpoint rules); remove it');
   }
   const turnUrls = typeof vars.TURN_URLS === 'string' && vars.TURN_URLS.trim() !== '';
   if (turnUrls && !secrets.has('TURN_SECRET')) {

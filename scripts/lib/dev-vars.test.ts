@@ -32,4 +32,22 @@ describe('ensureDevVars', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives a new .dev.vars a VAPID key pair of its own, and adds one to an older file without', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-vars-'));
+    const file = path.join(dir, '.dev.vars');
+    try {
+      const first = ensureDevVars({ file, example: devVarsExamplePath, log: () => {} });
+      expect(first.VAPID_PUBLIC_KEY).toMatch(/^B[\w-]{86}$/);
+      expect(first.VAPID_PRIVATE_KEY).toMatch(/^[\w-]{43}$/);
+      expect(ensureDevVars({ file, example: devVarsExamplePath, log: () => {} }).VAPID_PRIVATE_KEY).toBe(first.VAPID_PRIVATE_KEY);
+      fs.writeFileSync(file, 'JWT_SECRET=kept-as-it-was-kept-as-it-was-kept-as-it-was');
+      const upgraded = ensureDevVars({ file, example: devVarsExamplePath, log: () => {} });
+      expect(upgraded.JWT_SECRET).toBe('kept-as-it-was-kept-as-it-was-kept-as-it-was');
+      expect(upgraded.VAPID_PRIVATE_KEY).toMatch(/^[\w-]{43}$/);
+      expect(upgraded.VAPID_PRIVATE_KEY).not.toBe(first.VAPID_PRIVATE_KEY);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,11 +1,13 @@
 /**
  * Reads .dev.vars (the file wrangler dev loads) and creates it on first use from
- * .dev.vars.example, with a freshly generated JWT_SECRET so no shared secret exists.
+ * .dev.vars.example, with a freshly generated JWT_SECRET and VAPID key pair (Web Push)
+ * so no shared secret exists. A .dev.vars from before Web Push gets a pair added.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { devVarsExamplePath, devVarsPath } from './paths';
+import { generateVapidKeys } from './vapid-keys';
 
 /** Parses KEY=VALUE lines (dotenv subset): # comments, blank lines, optional quotes. */
 export function parseDevVars(text: string): Record<string, string> {
@@ -49,6 +51,13 @@ export function ensureDevVars(opts: EnsureDevVarsOptions = {}): Record<string, s
     const text = fs.readFileSync(example, 'utf8').replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${generateJwtSecret()}`);
     fs.writeFileSync(file, text, { mode: 0o600 }); // holds a secret
     log(`Created ${path.basename(file)} from ${path.basename(example)} with a new random JWT_SECRET`);
+  }
+  if (!readDevVars(file).VAPID_PRIVATE_KEY) {
+    const { publicKey, privateKey } = generateVapidKeys();
+    const text = fs.readFileSync(file, 'utf8').replace(/^#?\s*VAPID_(PUBLIC|PRIVATE)_KEY=.*\n?/gm, '');
+    const pair = `VAPID_PUBLIC_KEY=${publicKey}\nVAPID_PRIVATE_KEY=${privateKey}\n`;
+    fs.writeFileSync(file, `${text}${text.endsWith('\n') || !text ? '' : '\n'}# Web Push, this machine only (npm start made them)\n${pair}`, { mode: 0o600 });
+    log(`Added a new local VAPID key pair (Web Push) to ${path.basename(file)}`);
   }
   return readDevVars(file);
 }

@@ -1,8 +1,8 @@
 /**
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
  * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
- * 1-to-1 chat whose other person deleted their account, the account page with the deletion
- * confirmation open and with two-step enrolment's QR code, forgot/reset password, email
+ * 1-to-1 chat whose other person deleted their account, the account page (with its
+ * notifications section) with the deletion confirmation open and with two-step enrolment's QR code, forgot/reset password, email
  * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
@@ -210,6 +210,8 @@ describe('axe-core audit of every page and state', () => {
 
         // The danger zone with its confirmation open (never confirmed: the password is not even right).
         await page.goto(`${baseUrl}/chat/account`);
+        // Notifications on this device (Web Push), once it knows this device's state.
+        await page.locator('[data-testid=push-toggle]:enabled').waitFor();
         await page.getByTestId('delete-account-password').fill('not the password');
         await page.getByTestId('delete-account').click();
         await page.getByTestId('confirm-delete-account').waitFor();

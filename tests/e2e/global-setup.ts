@@ -24,6 +24,7 @@ import {
   TEST_TURN_SECRET,
   testAppVars,
 } from '../../scripts/lib/test-settings';
+import { generateVapidKeys, type VapidKeyPair } from '../../scripts/lib/vapid-keys';
 import { PRIVATE_MARKER } from '../support/private-marker';
 
 interface Shared {
@@ -34,6 +35,9 @@ interface Shared {
   turnError: string | null;
   linkPreviewPorts: number[];
   users: number;
+  /** Web Push: the app's VAPID pair, and the port of the local push service tests/e2e/web-push.test.ts runs. */
+  vapid: VapidKeyPair;
+  pushPort: number;
 }
 // On globalThis: each project may load this module separately, but all in one process.
 const KEY = Symbol.for('edge-chat.e2e-app');
@@ -54,6 +58,8 @@ async function launch(): Promise<Shared> {
   }
   const port = await freePort();
   const linkPreviewPorts = [await freePort(), await freePort()];
+  const pushPort = await freePort();
+  const vapid = generateVapidKeys();
   let app: AppServer;
   try {
     app = await startApp({
@@ -66,6 +72,12 @@ async function launch(): Promise<Shared> {
         // Short, so the stalled-body case ends quickly; still far above a local page's fetch.
         LINK_PREVIEW_TIMEOUT_MS: '3000',
         ALLOWED_ORIGINS: [TEST_ALLOWED_ORIGIN, `http://127.0.0.1:${port}`, `http://localhost:${port}`].join(','),
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:push-tests@example.test',
+        // Only the tests' local push service may be plain http on loopback.
+        PUSH_TEST_ENDPOINT_ORIGINS: `http://127.0.0.1:${pushPort}`,
+        PUSH_TIMEOUT_MS: '3000',
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
       privateMarker: PRIVATE_MARKER,
@@ -74,7 +86,7 @@ async function launch(): Promise<Shared> {
     await turn?.stop();
     throw err;
   }
-  return { app, control: await serveAppControl(app), turn, turnError, linkPreviewPorts, users: 0 };
+  return { app, control: await serveAppControl(app), turn, turnError, linkPreviewPorts, users: 0, vapid, pushPort };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -92,6 +104,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('turnError', shared.turnError);
   project.provide('linkPreviewPorts', shared.linkPreviewPorts);
   project.provide('mailDir', shared.app.mailDir);
+  project.provide('vapidPublicKey', shared.vapid.publicKey);
+  project.provide('pushPort', shared.pushPort);
   return async () => {
     if (--shared.users > 0) return;
     slot[KEY] = undefined;

@@ -31,6 +31,10 @@ declare module 'vitest' {
     turnError: string | null;
     /** wrangler's TMPDIR, where its simulated send_email writes messages (tests/support/mailbox.ts). */
     mailDir: string;
+    /** The app's VAPID public key (Web Push). */
+    vapidPublicKey: string;
+    /** Port of the local push service the app may send to (http://127.0.0.1:PORT). */
+    pushPort: number;
   }
 }
 
@@ -43,6 +47,8 @@ export function appInfo() {
     databaseUrl: inject('databaseUrl'),
     persistDir: inject('persistDir'),
     turnError: inject('turnError'),
+    vapidPublicKey: inject('vapidPublicKey'),
+    pushPort: inject('pushPort'),
   };
 }
 

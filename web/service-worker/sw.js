@@ -11,6 +11,10 @@
  *   the browser's "This site can't be reached" page never shows. The app then opens on what it
  *   saved (offline-store.ts) and reconnects by itself.
  * - /api and /ws are never touched: the app handles their failures itself.
+ * - Web Push (docs/web-push.md): a `push` shows the message or the ringing call the server's
+ *   inbox sent (durable-objects/push/push-payload.ts), or just "New message" for a device with
+ *   private previews; a `call_end` push closes that call's notification (answered elsewhere,
+ *   declined, missed). A click focuses an open tab on that chat, or opens one.
  */
 /* eslint-disable no-restricted-globals */
 const VERSION = '__BUILD_VERSION__';
@@ -68,6 +72,79 @@ self.addEventListener('fetch', (event) => {
   } else if (PRECACHE.includes(url.pathname) || url.pathname.startsWith('/assets/')) {
     event.respondWith(asset(request));
   }
+});
+
+// ------------------------------------------------------------------ Web Push
+
+/** Only the app's own chat addresses are opened from a notification. */
+const CHAT_URL = /^\/chat\/[\w-]+$/;
+const ICON = '/icon-192.png';
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(readPush(event.data)));
+});
+
+function readPush(data) {
+  try {
+    const payload = data ? data.json() : null;
+    return payload && payload.v === 1 && typeof payload.roomId === 'string' ? payload : null;
+  } catch {
+    return null;
+  }
+}
+
+async function showPush(push) {
+  // userVisibleOnly: every push shows something, even one this worker cannot read.
+  if (!push) return self.registration.showNotification('New message', { icon: ICON, tag: 'edge-chat' });
+  const url = CHAT_URL.test(push.url || '') ? push.url : '/chat';
+  if (push.kind === 'call_end') {
+    for (const n of await self.registration.getNotifications({ tag: `call-${push.callId}` })) n.close();
+    return undefined;
+  }
+  if (push.kind === 'call') {
+    return self.registration.showNotification(push.private ? 'Incoming call' : String(push.title), {
+      body: push.private ? '' : String(push.body),
+      tag: `call-${push.callId}`,
+      icon: ICON,
+      renotify: true,
+      requireInteraction: true,
+      data: { url, callId: push.callId },
+    });
+  }
+  // A tab in front showing that chat already shows the message.
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  if (windows.some((w) => w.focused && new URL(w.url).pathname === url)) return undefined;
+  return self.registration.showNotification(push.private ? 'New message' : String(push.title), {
+    body: push.private ? '' : String(push.body),
+    tag: `room-${push.roomId}`,
+    icon: ICON,
+    renotify: true,
+    data: { url },
+  });
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = event.notification.data && CHAT_URL.test(event.notification.data.url) ? event.notification.data.url : '/chat';
+  event.waitUntil(openChat(path));
+});
+
+/** Focuses a tab of the app and shows the chat in it, or opens a new one. */
+async function openChat(path) {
+  const url = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const tab = windows.find((w) => new URL(w.url).origin === self.location.origin);
+  if (!tab) return self.clients.openWindow(url);
+  const focused = await tab.focus();
+  return tab.url === url ? focused : focused.navigate(url).catch(() => self.clients.openWindow(url));
+}
+
+// The browser replaced the subscription (expiry, key rotation by the push service): subscribe
+// again with the same options; the app stores the new one when it next opens
+// (web/app/lib/web-push.ts#resyncPushSubscription), as the worker holds no session.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  const options = event.oldSubscription && event.oldSubscription.options;
+  if (options) event.waitUntil(self.registration.pushManager.subscribe(options).catch(() => undefined));
 });
 
 function isPage(res) {

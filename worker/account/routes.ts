@@ -15,6 +15,7 @@ import { requireUser } from '../auth/require-user';
 import { isGuessablePassword, passwordSchema } from '../auth/schemas';
 import { forgetLiveSession } from '../auth/live-sessions';
 import { clearRefreshCookie, revokeSession } from '../auth/sessions';
+import { deleteSessionsSubscriptions } from '../../drizzle/queries/push-subscriptions';
 import { findUserById } from '../auth/users';
 import { readConfig } from '../env';
 import { badRequest, notFound } from '../http/errors';
@@ -79,6 +80,7 @@ accountRoutes.post('/account/password', async (c) => {
     .where(and(activeSessionsOf(userId), ne(sessions.id, sessionId)))
     .returning({ id: sessions.id });
   for (const s of others) forgetLiveSession(s.id);
+  await deleteSessionsSubscriptions(db, others.map((s) => s.id));
   // The password is changed either way; closing the other sessions' sockets is best effort.
   await disconnectSessions(c.env, db, userId, others.map((s) => s.id)).catch((err: unknown) =>
     logFailure('closing the signed-out sessions’ sockets failed', err, { user: userId, sessions: others.length }),

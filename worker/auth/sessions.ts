@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Database } from '../../drizzle/connection';
 import { retiredRefreshTokens, sessions } from '../../drizzle/schema';
+import { deleteSessionSubscription } from '../../drizzle/queries/push-subscriptions';
 import { hashToken, randomToken } from './secret-tokens';
 
 export const REFRESH_COOKIE = 'edge_chat_refresh';
@@ -127,6 +128,8 @@ export async function rotateRefreshToken(db: Database, refreshToken: string, now
 
 export async function revokeSession(db: Database, sessionId: string): Promise<void> {
   await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  // The device's push subscription ends with its session: a signed-out browser hears nothing more.
+  await deleteSessionSubscription(db, sessionId);
 }
 
 /** Where the session is used: the app itself, or an embedded chat on another site. */

@@ -13,6 +13,7 @@ import { isMuted } from '../lib/mute';
 import { mentions } from '../lib/mentions';
 import { previewText, roomTitle } from '../lib/format';
 import { playMessageSound, startRingtone, unlockAudio } from '../lib/sounds';
+import { resyncPushSubscription, subscribeAfterPermission } from '../lib/web-push';
 
 const PROMPT_DISMISSED_KEY = 'edge-chat:notify-prompt-dismissed';
 
@@ -34,7 +35,10 @@ export function useNotifications(me: PublicUser, openRoomId: string | null) {
   const [permission, setPermission] = useState<NotifyPermission>('default');
   const [prompt, setPrompt] = useState(false);
 
-  useEffect(() => setPermission(permissionNow()), []);
+  useEffect(() => {
+    setPermission(permissionNow());
+    void resyncPushSubscription();
+  }, []);
 
   // The first click or key press unlocks audio (browsers' autoplay policy).
   useEffect(() => {
@@ -131,7 +135,10 @@ export function useNotifications(me: PublicUser, openRoomId: string | null) {
   const enable = useCallback(async () => {
     setPrompt(false);
     if (typeof Notification === 'undefined') return;
-    setPermission(await Notification.requestPermission());
+    const granted = await Notification.requestPermission();
+    setPermission(granted);
+    // Notifications once the tab is closed, too (Web Push).
+    if (granted === 'granted') void subscribeAfterPermission();
   }, []);
   const dismiss = useCallback(() => {
     setPrompt(false);

@@ -4,8 +4,10 @@
  * messages, drafts and unsent sends (offline-store.ts), and the conversation pages the
  * service worker kept (`/chat/<roomId>` in its page caches; their addresses name the rooms).
  * The shell pages (/chat, /login, /register) render the same for everyone and stay.
+ * The browser's push subscription is dropped too (the server deleted its copy with the session).
  */
 import { offlineStore } from './offline-store';
+import { forgetPushSubscription } from './web-push';
 
 /** Page caches of the service worker (web/service-worker/sw.js: `edge-chat-pages-<build>`). */
 const PAGE_CACHES = /^edge-chat-pages-/;
@@ -14,6 +16,8 @@ const ROOM_PAGE = /^\/chat\/[^/]+/;
 export async function forgetUserOnDevice(userId: string, options: { accountDeleted?: boolean } = {}): Promise<void> {
   if (options.accountDeleted) offlineStore.forgetDeletedAccount(userId);
   else offlineStore.forget(userId);
+  // The next person on this browser must not get the previous one's pushes.
+  await forgetPushSubscription();
   try {
     if (typeof caches === 'undefined') return;
     for (const name of await caches.keys()) {

@@ -1,6 +1,7 @@
 /**
  * /chat/account: my account. My email (confirmed or not), two-step sign-in, passkeys. Change my password (every other session is signed out), see
- * and end my sessions (other browsers and devices where I am signed in), delete my account.
+ * and end my sessions (other browsers and devices where I am signed in), notifications on this
+ * device (Web Push, private previews), delete my account.
  */
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
@@ -13,6 +14,7 @@ import { formatFull } from '../lib/format';
 import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
 import { DeleteAccount } from '../components/DeleteAccount';
+import { PushSettings } from '../components/PushSettings';
 
 export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
 
@@ -122,6 +124,7 @@ export default function AccountRoute() {
             ))}
           </ul>
         </section>
+        <PushSettings />
         <DeleteAccount />
       </div>
     </section>

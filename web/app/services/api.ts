@@ -300,6 +300,11 @@ const enc = encodeURIComponent;
 
 // ------------------------------------------------------------------ endpoints
 
+export interface PushSetting {
+  subscribed: boolean;
+  privatePreviews: boolean;
+}
+
 export const api = {
   /** `embedded`: signing in inside a chat framed by another site (a partitioned refresh cookie). */
   register: (body: { username: string; email: string; password: string; displayName?: string }, embedded = false) =>
@@ -350,6 +355,12 @@ export const api = {
 
   sessions: () => request<{ sessions: AccountSession[] }>('GET', '/api/account/sessions'),
   revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
+
+  /** Web Push (docs/web-push.md): the server's VAPID key, and this device's subscription. */
+  pushConfig: () => request<{ publicKey: string }>('GET', '/api/push/config'),
+  pushSubscription: () => request<PushSetting>('GET', '/api/push/subscription'),
+  savePushSubscription: (body: PushSubscriptionJSON & { privatePreviews: boolean }) => request<PushSetting>('PUT', '/api/push/subscription', { body }),
+  deletePushSubscription: () => request<void>('DELETE', '/api/push/subscription'),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<{ signedOutSessions: number }>('POST', '/api/account/password', { body: { currentPassword, newPassword } }),
   /** For good: every session ends; my messages stay, shown as "Deleted user". 403 (`wrong_password`) if the password is wrong. */
