@@ -22,6 +22,7 @@ import { useChatTools } from '../context/ChatTools';
 import { useRooms } from '../context/RoomsContext';
 import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
+import { GroupCallBanner } from './GroupCallBanner';
 import { TypingIndicator } from './TypingIndicator';
 
 export interface ChatOutletContext {
@@ -210,6 +211,32 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             </button>
           </span>
         )}
+        {calls && isGroup && !readOnly && (
+          <span className="chat__calls">
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Start a group voice call"
+              title="Voice call"
+              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+              onClick={() => calls.startGroup(roomId, 'voice')}
+              data-testid="group-call-voice-button"
+            >
+              <PhoneIcon />
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Start a group video call"
+              title="Video call"
+              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+              onClick={() => calls.startGroup(roomId, 'video')}
+              data-testid="group-call-video-button"
+            >
+              <VideoIcon />
+            </button>
+          </span>
+        )}
         {tools && (
           <>
             <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
@@ -228,6 +255,15 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       </header>
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
+
+      {calls && chat.groupCall && calls.groupCallId !== chat.groupCall.id && (
+        <GroupCallBanner
+          call={chat.groupCall}
+          names={chat.groupCall.participants.map((p) => memberName(chat.members, p.userId, me))}
+          disabled={calls.busy}
+          onJoin={() => calls.joinGroup(roomId, chat.groupCall!.id, chat.groupCall!.media)}
+        />
+      )}
 
       <MessageList
         chat={chat}

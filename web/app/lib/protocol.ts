@@ -8,6 +8,9 @@ import './zod-jitless';
 
 export {
   CALL_RING_TIMEOUT_MS,
+  GROUP_CALL_MESH_LIMIT,
+  GROUP_CALL_RING_MS,
+  offersTo,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
   IMAGE_CONTENT_TYPES,
@@ -31,6 +34,8 @@ export type {
   CallState,
   ClientFrame,
   ContactPresence,
+  GroupCallParticipant,
+  GroupCallState,
   ErrorCode,
   InboxFrame,
   MemberState,

@@ -433,7 +433,7 @@ export class CallClient {
   }
 }
 
-function sentence(s: string): string {
+export function sentence(s: string): string {
   const t = s.trim();
   if (!t) return 'The call failed.';
   const cap = t[0]!.toUpperCase() + t.slice(1);
