@@ -2,7 +2,7 @@
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
  * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page with the deletion
- * confirmation open, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
+ * confirmation open, invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
  */
@@ -112,6 +112,10 @@ beforeAll(async () => {
   await say(gone, withDeleted, ['Bye for now']);
   await closeAllSockets();
   await a.json('DELETE', '/api/account', { password: gone.password }, gone.token, [204]);
+  // Cat is in a call in the group the whole time (her socket stays open): the banner, and a call to join.
+  const catCall = await connectAs(a, cat, group);
+  catCall.send({ type: 'group_call_join', callId: crypto.randomUUID(), media: 'voice' });
+  await catCall.inbox.next('group_call_state');
 }, 120_000);
 
 afterAll(async () => {
@@ -153,6 +157,7 @@ describe('axe-core audit of every page and state', () => {
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);
         await page.locator('[data-testid=message][data-seq]').nth(2).waitFor();
+        await page.getByTestId('group-call-banner').waitFor({ timeout: 20_000 });
         await audit(page, `group-${tag}`);
 
         await page.getByTestId('group-settings-link').click();
@@ -191,6 +196,17 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('call-screen').waitFor({ timeout: 20_000 });
         await audit(page, `call-${tag}`);
         await page.getByTestId('call-hangup').click().catch(() => {});
+
+        // The group call screen, joined from the banner (Cat's socket never answers: her tile stays "connecting").
+        await page.getByTestId('call-close').click().catch(() => {});
+        await page.getByTestId('call-screen').waitFor({ state: 'detached', timeout: 20_000 });
+        await page.goto(`${baseUrl}/chat/${group}`);
+        await connected(page);
+        await page.getByTestId('group-call-join').click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=group-call-screen]')?.getAttribute('data-phase') === 'in-call', null, { timeout: 20_000 });
+        await page.getByTestId('gcall-people-toggle').click();
+        await audit(page, `group-call-${tag}`);
+        await page.getByTestId('gcall-leave').click();
         await ctx.close();
         expect(found.slice(before).join('\n\n')).toBe('');
       });

@@ -17,7 +17,8 @@ import { useElapsed } from '../hooks/useCallStats';
 import { useLocalMedia } from '../hooks/useLocalMedia';
 import { MediaError } from '../services/local-media';
 import { Avatar } from './Avatar';
-import { MicIcon, MicOffIcon, PhoneOffIcon, ScreenShareIcon, VideoIcon, VideoOffIcon } from './Icons';
+import { MicIcon, MicOffIcon, PhoneOffIcon, VideoOffIcon } from './Icons';
+import { CallMediaButtons } from './CallMediaButtons';
 
 interface Props {
   client: GroupCallClient;
@@ -191,40 +192,7 @@ export default function GroupCallUI({ client, snapshot, me, room }: Props) {
 
       {live ? (
         <div className="call__controls" role="toolbar" aria-label="Call controls">
-          <button
-            type="button"
-            className={`round-btn${media.muted ? ' round-btn--on' : ''}`}
-            aria-label={media.muted ? 'Unmute microphone' : 'Mute microphone'}
-            aria-pressed={media.muted}
-            disabled={!media.hasAudio}
-            onClick={() => client.media.setMuted(!media.muted)}
-            data-testid="gcall-mute"
-          >
-            {media.muted ? <MicOffIcon /> : <MicIcon />}
-          </button>
-          <button
-            type="button"
-            className={`round-btn${!media.cameraOn ? ' round-btn--on' : ''}`}
-            aria-label={media.cameraOn ? 'Turn camera off' : 'Turn camera on'}
-            aria-pressed={!media.cameraOn}
-            onClick={() => run(() => client.media.setCamera(!media.cameraOn))}
-            data-testid="gcall-camera"
-          >
-            {media.cameraOn ? <VideoIcon /> : <VideoOffIcon />}
-          </button>
-          {client.media.canShareScreen && (
-            <button
-              type="button"
-              className={`round-btn${media.sharing ? ' round-btn--active' : ''}`}
-              aria-label={media.sharing ? 'Stop sharing screen' : 'Share screen'}
-              aria-pressed={media.sharing}
-              disabled={snapshot.phase !== 'in-call'}
-              onClick={() => run(() => (media.sharing ? client.media.stopScreenShare() : client.media.startScreenShare()))}
-              data-testid="gcall-screen-share"
-            >
-              <ScreenShareIcon />
-            </button>
-          )}
+          <CallMediaButtons local={client.media} media={media} voiceCall={false} canShare={snapshot.phase === 'in-call'} run={run} testIdPrefix="gcall" />
           <button type="button" className="btn round-btn--danger gcall__leave" onClick={() => client.leave()} data-testid="gcall-leave">
             <PhoneOffIcon aria-hidden /> Leave
           </button>

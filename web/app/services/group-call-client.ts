@@ -8,6 +8,7 @@
 import { api, errorMessage } from './api';
 import { createRoomSocket, type RoomSocket } from './socket';
 import { LocalMedia, MediaError } from './local-media';
+import { CallStore } from './call-store';
 import { MeshTransport, type CallTransport, type RemoteMedia } from './call-transport';
 import { relayOnlyPreferred, sentence, type SignalingState } from './call-client';
 import type { GroupCallParticipant, GroupCallState, ServerFrame } from '../lib/protocol';
@@ -53,14 +54,11 @@ const SPEAKER_EVERY_MS = 400;
 /** Below this audio level (0–1) nobody is speaking. */
 const SPEAKING_LEVEL = 0.02;
 
-export class GroupCallClient {
+export class GroupCallClient extends CallStore<GroupCallSnapshot> {
   readonly media = new LocalMedia();
-  private snapshot: GroupCallSnapshot = IDLE;
-  private listeners = new Set<() => void>();
   private socket: RoomSocket | null = null;
   private transport: CallTransport | null = null;
   private unsubscribeMedia: (() => void) | null = null;
-  private timers = new Set<ReturnType<typeof setTimeout>>();
   private speakerTimer: ReturnType<typeof setInterval> | undefined;
   private iceServers: RTCIceServer[] = [];
   private relayOnly = false;
@@ -68,29 +66,11 @@ export class GroupCallClient {
   private joined = false;
   private reconnected = false;
 
-  constructor(private readonly me: string) {}
-
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
-
-  getSnapshot = (): GroupCallSnapshot => this.snapshot;
+  constructor(private readonly me: string) {
+    super(IDLE);
+  }
 
   static readonly idle = IDLE;
-
-  private set(patch: Partial<GroupCallSnapshot>) {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const fn of this.listeners) fn();
-  }
-
-  private later(ms: number, fn: () => void) {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
 
   get live(): boolean {
     return this.snapshot.phase === 'joining' || this.snapshot.phase === 'in-call';
@@ -135,7 +115,8 @@ export class GroupCallClient {
   dispose(): void {
     this.leave();
     this.teardown();
-    this.listeners.clear();
+    this.clearTimers();
+    this.forgetListeners();
   }
 
   // ---------------------------------------------------------------- internals
@@ -271,11 +252,9 @@ export class GroupCallClient {
   }
 
   private reset() {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.clearTimers();
     this.teardown();
-    this.snapshot = IDLE;
-    for (const fn of this.listeners) fn();
+    this.replace(IDLE);
   }
 
   private teardown() {
