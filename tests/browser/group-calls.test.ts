@@ -14,7 +14,9 @@ import { apiAs, browserPerFile, closeAll, connected, shot, signedIn, type Person
 
 const files = browserPerFile();
 /** Several Chromium pages encoding and decoding each other's media: slow on a loaded 2-core machine. */
-const CALL_TEST_TIMEOUT_MS = 600_000;
+const CALL_TEST_TIMEOUT_MS = 900_000;
+/** How long one step may take there (a click waits for a renderer starved at a load average of 40). */
+const STEP_MS = 120_000;
 
 function probes() {
   const w = window as unknown as Record<string, unknown>;
@@ -77,7 +79,7 @@ async function hearsEveryone(p: Person, others: number, video: boolean) {
         const stats = await peerStats(p.page);
         return stats.filter((s) => s.state === 'connected' && s.audioPackets > 0 && (!video || s.videoFrames > 0)).length;
       },
-      { timeout: 45_000, interval: 250 },
+      { timeout: STEP_MS, interval: 250 },
     )
     .toBe(others);
   expect((await peerStats(p.page)).length).toBe(others);
@@ -116,9 +118,9 @@ async function groupOf(names: string[], name: string) {
 }
 
 async function joinFromBanner(p: Person) {
-  await p.page.getByTestId('group-call-banner').waitFor({ timeout: 20_000 });
-  await p.page.getByTestId('group-call-join').click();
-  await expect.poll(() => callScreen(p).getAttribute('data-phase'), { timeout: 20_000 }).toBe('in-call');
+  await p.page.getByTestId('group-call-banner').waitFor({ timeout: STEP_MS });
+  await p.page.getByTestId('group-call-join').click({ timeout: STEP_MS });
+  await expect.poll(() => callScreen(p).getAttribute('data-phase'), { timeout: STEP_MS }).toBe('in-call');
 }
 
 describe('group calls', () => {
@@ -129,17 +131,17 @@ describe('group calls', () => {
     onTestFinished(() => closeAll(...people));
 
     step('group ready');
-    await ann.page.getByTestId('group-call-video-button').click();
-    await expect.poll(() => callScreen(ann).getAttribute('data-phase'), { timeout: 20_000 }).toBe('in-call');
+    await ann.page.getByTestId('group-call-video-button').click({ timeout: STEP_MS });
+    await expect.poll(() => callScreen(ann).getAttribute('data-phase'), { timeout: STEP_MS }).toBe('in-call');
     // The others see who is in it, and join from the banner.
-    await expect.poll(() => ben.page.getByTestId('group-call-banner-who').textContent(), { timeout: 20_000 }).toBe('Ann is in it');
+    await expect.poll(() => ben.page.getByTestId('group-call-banner-who').textContent(), { timeout: STEP_MS }).toBe('Ann is in it');
     step('banner seen');
     await shot(ben.page, 'group-call-banner');
     await joinFromBanner(ben);
     await joinFromBanner(cat);
     step('joined');
     for (const p of people) {
-      await expect.poll(() => tiles(p).count(), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => tiles(p).count(), { timeout: STEP_MS }).toBe(3);
       step(`${p.displayName} has 3 tiles`);
       await hearsEveryone(p, 2, true);
       step(`${p.displayName} hears everyone`);
@@ -147,36 +149,39 @@ describe('group calls', () => {
     await shot(ann.page, 'group-call-3');
 
     // Cat leaves: the others drop her connection and tile; the banner is back for her.
-    await cat.page.getByTestId('gcall-leave').click();
+    await cat.page.getByTestId('gcall-leave').click({ timeout: STEP_MS });
+    step('Cat left');
     await callScreen(cat).waitFor({ state: 'detached', timeout: 10_000 });
     for (const p of [ann, ben]) {
-      await expect.poll(() => tiles(p).count(), { timeout: 20_000 }).toBe(2);
-      await expect.poll(async () => (await peerStats(p.page)).length, { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => tiles(p).count(), { timeout: STEP_MS }).toBe(2);
+      await expect.poll(async () => (await peerStats(p.page)).length, { timeout: STEP_MS }).toBe(1);
     }
-    await expect.poll(() => cat.page.getByTestId('group-call-banner-who').textContent(), { timeout: 20_000 }).toBe('Ann and Ben are in it');
+    await expect.poll(() => cat.page.getByTestId('group-call-banner-who').textContent(), { timeout: STEP_MS }).toBe('Ann and Ben are in it');
     // …and rejoins: new connections, media both ways again.
     await joinFromBanner(cat);
+    step('Cat rejoined');
     for (const p of people) {
-      await expect.poll(() => tiles(p).count(), { timeout: 20_000 }).toBe(3);
+      await expect.poll(() => tiles(p).count(), { timeout: STEP_MS }).toBe(3);
       await hearsEveryone(p, 2, true);
     }
 
     // Ann shares her screen: it goes out on both her connections, and is the stage tile for everyone.
     // The click waits for the page, whose main thread is busy with three video streams on a loaded machine.
-    await ann.page.getByRole('button', { name: 'Share screen' }).click({ timeout: 120_000 });
-    await expect.poll(async () => (await peerStats(ann.page)).map((s) => s.sendingVideo?.startsWith('screen:')), { timeout: 20_000 }).toEqual([true, true]);
+    await ann.page.getByRole('button', { name: 'Share screen' }).click({ timeout: STEP_MS });
+    await expect.poll(async () => (await peerStats(ann.page)).map((s) => s.sendingVideo?.startsWith('screen:')), { timeout: STEP_MS }).toEqual([true, true]);
     for (const p of [ben, cat]) {
-      await expect.poll(() => callScreen(p).getAttribute('data-stage'), { timeout: 20_000 }).toBe(ann.id);
+      await expect.poll(() => callScreen(p).getAttribute('data-stage'), { timeout: STEP_MS }).toBe(ann.id);
       const frames = (await peerStats(p.page)).map((s) => s.videoFrames);
       // Still decoding video from both others.
-      await expect.poll(async () => (await peerStats(p.page)).filter((s, i) => s.videoFrames > frames[i]!).length, { timeout: 20_000 }).toBe(2);
+      await expect.poll(async () => (await peerStats(p.page)).filter((s, i) => s.videoFrames > frames[i]!).length, { timeout: STEP_MS }).toBe(2);
     }
     await shot(ben.page, 'group-call-screen-share');
 
     // Everyone leaves: the call ends, and the log has the three of them.
-    for (const p of people) await p.page.getByTestId('gcall-leave').click();
+    step('screen shared');
+    for (const p of people) await p.page.getByTestId('gcall-leave').click({ timeout: STEP_MS });
     await expect
-      .poll(async () => (await apiAs(ann).get<{ calls: { kind: string; status: string; participants?: { status: string }[] }[] }>(`/api/rooms/${roomId}/calls`)).calls[0], { timeout: 20_000 })
+      .poll(async () => (await apiAs(ann).get<{ calls: { kind: string; status: string; participants?: { status: string }[] }[] }>(`/api/rooms/${roomId}/calls`)).calls[0], { timeout: STEP_MS })
       .toMatchObject({ kind: 'group', status: 'accepted', participants: [{ status: 'joined' }, { status: 'joined' }, { status: 'joined' }] });
     await closeAll(...people);
   }, CALL_TEST_TIMEOUT_MS);
@@ -187,22 +192,24 @@ describe('group calls', () => {
     const [dan, ...joiners] = people as [Person, Person, Person, Person, Person];
     const hal = joiners.pop()!;
 
-    await dan.page.getByTestId('group-call-voice-button').click();
-    await expect.poll(() => callScreen(dan).getAttribute('data-phase'), { timeout: 20_000 }).toBe('in-call');
+    step('group of five ready');
+    await dan.page.getByTestId('group-call-voice-button').click({ timeout: STEP_MS });
+    await expect.poll(() => callScreen(dan).getAttribute('data-phase'), { timeout: STEP_MS }).toBe('in-call');
     const times: Record<number, number> = {};
     for (const [i, p] of joiners.entries()) {
-      await p.page.getByTestId('group-call-banner').waitFor({ timeout: 20_000 });
-      await p.page.getByTestId('group-call-join').click();
+      await p.page.getByTestId('group-call-banner').waitFor({ timeout: STEP_MS });
+      await p.page.getByTestId('group-call-join').click({ timeout: STEP_MS });
       times[i + 2] = await joinTime(p.page, i + 1);
+      step(`${p.displayName} joined: ${times[i + 2]} ms`);
     }
     console.log(`[group-call join times] click → remote audio from everyone already in: ${JSON.stringify(times)} ms`);
     for (const p of [dan, ...joiners]) await hearsEveryone(p, 3, false);
 
     // The fifth: the banner says it is full, and the Join button is off.
-    await hal.page.getByTestId('group-call-banner').waitFor({ timeout: 20_000 });
+    await hal.page.getByTestId('group-call-banner').waitFor({ timeout: STEP_MS });
     await expect.poll(() => hal.page.getByTestId('group-call-banner').textContent()).toMatch(/full \(4 people at most\)/);
     expect(await hal.page.getByTestId('group-call-join').isDisabled()).toBe(true);
-    for (const p of [dan, ...joiners]) await p.page.getByTestId('gcall-leave').click();
+    for (const p of [dan, ...joiners]) await p.page.getByTestId('gcall-leave').click({ timeout: STEP_MS });
     await closeAll(...people);
   }, CALL_TEST_TIMEOUT_MS);
 });
