@@ -111,7 +111,7 @@ async function groupOf(names: string[], name: string) {
   const [owner, ...rest] = people;
   const { room } = await apiAs(owner!).post<{ room: { id: string } }>('/api/groups', { name, members: rest.map((p) => p.username) });
   for (const p of people) {
-    await p.page.goto(`${files.baseUrl}/chat/${room.id}`);
+    await p.page.goto(`${files.baseUrl}/chat/${room.id}`, { timeout: STEP_MS });
     await connected(p.page);
   }
   return { people, roomId: room.id };
