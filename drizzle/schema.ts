@@ -243,6 +243,8 @@ export const calls = pgTable(
     callerId: uuid('caller_id').references(() => users.id, { onDelete: 'set null' }),
     receiverId: uuid('receiver_id').references(() => users.id, { onDelete: 'set null' }),
     media: text('media', { enum: ['voice', 'video'] }).notNull(),
+    // A group call has no receiver: its people are in call_participants.
+    kind: text('kind', { enum: ['direct', 'group'] }).notNull().default('direct'),
     status: text('status', { enum: ['ringing', 'accepted', 'rejected', 'missed', 'busy'] })
       .notNull()
       .default('ringing'),
@@ -283,6 +285,26 @@ export const pushSubscriptions = pgTable(
     uniqueIndex('push_subscriptions_session_key').on(t.sessionId),
     index('push_subscriptions_user_idx').on(t.userId),
   ],
+);
+
+/**
+ * The people of a group call, written once when it ends: everyone who joined (first join,
+ * last leave, time in the call over all their stints) and, as `missed`, every member of the
+ * group who never joined.
+ */
+export const callParticipants = pgTable(
+  'call_participants',
+  {
+    callId: uuid('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    userId: userRef('user_id'),
+    status: text('status', { enum: ['joined', 'missed'] }).notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    durationMs: integer('duration_ms').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.userId] }), index('call_participants_user_idx').on(t.userId)],
 );
 
 /**
@@ -333,6 +355,7 @@ export const schema = {
   users,
   rooms,
   roomMembers,
+  callParticipants,
   messages,
   messageReactions,
   sessions,

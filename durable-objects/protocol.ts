@@ -137,6 +137,24 @@ export const CALL_RING_TIMEOUT_MS = 30_000;
 /** How long an accepted call waits for a participant whose socket dropped to rejoin. */
 export const CALL_REJOIN_GRACE_MS = 20_000;
 
+/** Most people in one group call: a full mesh of browser-to-browser connections up to this size. */
+export const GROUP_CALL_MESH_LIMIT = 4;
+/** How long a group call keeps a participant whose call socket closed before dropping them. */
+export const GROUP_CALL_DROP_GRACE_MS = 15_000;
+/** How long a group call rings each member's inbox (clients stop ringing then). */
+export const GROUP_CALL_RING_MS = CALL_RING_TIMEOUT_MS;
+
+/**
+ * Who offers to whom in a group call's mesh: the later joiner (higher `joinSeq`, given out
+ * by the room one at a time) offers to everyone already in; on equal seqs (never given out
+ * twice, but the rule must be total) the greater user id offers. The other side is the
+ * "polite" peer of perfect negotiation and yields when both offer at once.
+ */
+export function offersTo(me: { userId: string; joinSeq: number }, other: { userId: string; joinSeq: number }): boolean {
+  if (me.joinSeq !== other.joinSeq) return me.joinSeq > other.joinSeq;
+  return me.userId > other.userId;
+}
+
 /** WebRTC signaling payloads, relayed verbatim to the other participant only. */
 export const callSignalSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offer'), sdp: z.string().min(1).max(60_000) }),
@@ -220,6 +238,18 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_signal'), callId, signal: callSignalSchema }),
   /** Participant whose socket reconnected: carry the call's signaling on this socket now. */
   z.object({ type: z.literal('call_rejoin'), callId }),
+  /**
+   * Group rooms: start the room's call (a new `callId`, rings every member) or join the call in
+   * progress (its `callId`), on this socket; sent again after a reconnect, it rebinds the call
+   * to the new socket.
+   */
+  z.object({ type: z.literal('group_call_join'), callId, media: callMedia }),
+  /** Leave the group call (it ends when the last person leaves). */
+  z.object({ type: z.literal('group_call_leave'), callId }),
+  /** My microphone, camera and screen state, shown on my tile to the others. */
+  z.object({ type: z.literal('group_call_media'), callId, muted: z.boolean(), camera: z.boolean(), screen: z.boolean() }),
+  /** An offer, answer or ICE candidate for one other participant of the group call. */
+  z.object({ type: z.literal('group_call_signal'), callId, toUserId: z.uuid(), signal: callSignalSchema }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -368,6 +398,38 @@ export const callStateSchema = z.object({
 });
 export type CallState = z.infer<typeof callStateSchema>;
 
+export const groupCallParticipantSchema = z.object({
+  userId: z.string(),
+  /** Order of joining (the room's counter): decides who offers to whom (`offersTo`). */
+  joinSeq: z.int().min(1),
+  joinedAt: z.string(),
+  muted: z.boolean(),
+  camera: z.boolean(),
+  screen: z.boolean(),
+  /** False while the participant's call socket is gone (dropped after GROUP_CALL_DROP_GRACE_MS). */
+  connected: z.boolean(),
+  /** This viewer and the participant blocked each other: no signaling or media between them, no tile. */
+  blocked: z.boolean(),
+});
+export type GroupCallParticipant = z.infer<typeof groupCallParticipantSchema>;
+
+export const groupCallStateSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  media: callMedia,
+  startedBy: z.string(),
+  startedAt: z.string(),
+  /** `ended` once the last participant left. */
+  status: z.enum(['active', 'ended']),
+  endedAt: z.string().nullable(),
+  /** Most participants this call takes (GROUP_CALL_MESH_LIMIT for a mesh). */
+  limit: z.int(),
+  /** How the browsers carry media: `mesh` (peer to peer); `sfu` is reserved for larger calls. */
+  transport: z.enum(['mesh', 'sfu']),
+  participants: z.array(groupCallParticipantSchema),
+});
+export type GroupCallState = z.infer<typeof groupCallStateSchema>;
+
 /** Content of a `call` message in the timeline (JSON text in `content`). */
 export const callRecordSchema = z.object({
   callId: z.string(),
@@ -386,6 +448,8 @@ export const errorCodeSchema = z.enum([
   'forbidden',
   'rate_limited',
   'busy',
+  /** A group call already has GROUP_CALL_MESH_LIMIT participants. */
+  'call_full',
   'unavailable',
   'internal',
 ]);
@@ -431,6 +495,14 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_state'), call: callStateSchema }),
   /** An offer, answer or ICE candidate from the other participant. */
   z.object({ type: z.literal('call_signal'), callId: z.string(), fromUserId: z.string(), signal: callSignalSchema }),
+  /**
+   * The room's group call: to every socket of the room whenever it changes (joins, leaves,
+   * media state, end), and after `ready` while a call is on. Participants are as this viewer may
+   * see them (`blocked`).
+   */
+  z.object({ type: z.literal('group_call_state'), call: groupCallStateSchema }),
+  /** An offer, answer or ICE candidate from another participant of the group call, to my call socket only. */
+  z.object({ type: z.literal('group_call_signal'), callId: z.string(), fromUserId: z.string(), signal: callSignalSchema }),
   z.object({ type: z.literal('pong') }),
   /** Something went wrong with one frame; the socket stays usable. */
   z.object({
@@ -469,6 +541,10 @@ export const inboxFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incoming_call'), call: callStateSchema }),
   /** A call of mine changed state (answered elsewhere, ended): stop ringing. */
   z.object({ type: z.literal('call_state'), call: callStateSchema }),
+  /** A group call started in one of my groups: ring (silently if I muted the group). */
+  z.object({ type: z.literal('group_call_ring'), call: groupCallStateSchema }),
+  /** A group call that rang here ended, or I joined it (here or in another tab): stop ringing. */
+  z.object({ type: z.literal('group_call_state'), call: groupCallStateSchema }),
   /** I was added to or removed from a room, or it was renamed: refetch the room list. */
   z.object({ type: z.literal('rooms_changed'), roomId: z.string(), change: z.enum(['added', 'removed', 'updated']) }),
   z.object({ type: z.literal('pong') }),

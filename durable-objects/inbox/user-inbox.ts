@@ -14,7 +14,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Database } from '../../drizzle/connection';
 import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/rooms';
 import type { Env } from '../../worker/env';
-import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type WireMessage } from '../protocol';
+import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type GroupCallState, type WireMessage } from '../protocol';
 import { readConnectRequest, refuseConnection } from '../room/connect-request';
 import { HibernatingSockets, echoClose, sendFrame } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
@@ -166,6 +166,16 @@ export class UserInbox extends DurableObject<Env> {
   /** A device of this user subscribed to Web Push (worker/push/routes.ts). */
   pushDevicesChanged(): void {
     this.push.devicesChanged();
+  }
+
+  /** A group call started in one of my groups (the client rings silently for a muted group). */
+  groupCallRing(call: GroupCallState): void {
+    this.sockets.broadcast({ type: 'group_call_ring', call });
+  }
+
+  /** A group call that rang here ended, or I joined it: stop ringing. */
+  groupCallUpdate(call: GroupCallState): void {
+    this.sockets.broadcast({ type: 'group_call_state', call });
   }
 
   disconnectSession(sessionId: string): number {

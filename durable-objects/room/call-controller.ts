@@ -195,8 +195,8 @@ export class CallController {
       return sendFrame(ws, errorFrame('forbidden', 'signaling starts once the call is accepted'));
     }
     const targetSocketId = me.userId === call.state.callerId ? call.calleeSocketId : call.callerSocketId;
-    const target = this.deps.sockets.all().find((s) => this.deps.sockets.attachmentOf(s).socketId === targetSocketId);
-    if (!target || target.readyState !== WebSocket.OPEN) {
+    const target = this.deps.sockets.openSocket(targetSocketId);
+    if (!target) {
       return sendFrame(ws, errorFrame('unavailable', 'the other side is reconnecting; send it again after call_state'));
     }
     sendFrame(target, { type: 'call_signal', callId: frame.callId, fromUserId: me.userId, signal: frame.signal });
@@ -241,7 +241,7 @@ export class CallController {
   }
 
   private isOpen(socketId: string | null): boolean {
-    return this.deps.sockets.all().some((s) => s.readyState === WebSocket.OPEN && this.deps.sockets.attachmentOf(s).socketId === socketId);
+    return this.deps.sockets.openSocket(socketId) !== undefined;
   }
 
   private async finish(call: ActiveCall, outcome: 'rejected' | 'missed' | 'ended'): Promise<void> {

@@ -34,6 +34,7 @@ import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
+import { GroupCallController, type GroupCallFrame } from './group-call';
 import { readConnectRequest, refuseConnection } from './connect-request';
 import { RoomLocalState, type CachedMember, type MembershipDelta } from './local-state';
 import { MessageLog } from './message-log';
@@ -52,6 +53,7 @@ import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
+const GROUP_CALL_DEADLINE = 'group-call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
@@ -81,6 +83,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly queue: SerialQueue;
   private readonly activity: ActivityNotifier;
   private readonly calls: CallController;
+  private readonly groupCall: GroupCallController;
   /** Per-user buckets; lost on hibernation, which only follows idleness, when they are full anyway. */
   private readonly buckets = new Map<string, TokenBucket>();
   /** Loading the members and the seq counter from Postgres, once in a room's life (shared by concurrent callers). */
@@ -144,6 +147,18 @@ export class ChatRoom extends DurableObject<Env> {
       postRecord: (callerId, record) =>
         this.messages.post({ senderId: callerId, type: 'call', key: record.callId, content: JSON.stringify(record), replyToSeq: null }),
     });
+    this.groupCall = new GroupCallController({
+      sql,
+      storage: this.deadlines.alarmFor(GROUP_CALL_DEADLINE),
+      sockets: this.sockets,
+      inboxes: env.INBOXES,
+      roomId: () => this.roomId,
+      ringableIds: () => this.local.members().flatMap((m) => (m.deleted ? [] : [m.userId])),
+      memberIds: () => this.local.members().map((m) => m.userId),
+      separated: (a, b) => this.blocks.separated(a, b),
+      db: () => this.database.db(),
+      postSystem: (key, text) => this.messages.post({ senderId: null, type: 'system', key, content: text, replyToSeq: null }),
+    });
     // Keepalives are answered by the runtime itself: they never wake the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
@@ -197,6 +212,7 @@ export class ChatRoom extends DurableObject<Env> {
     }).then((live) => {
       const audience = this.blocks.visibleTo(connect.userId);
       if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server, audience);
+      if (live) this.groupCall.greet(server, connect.userId);
     });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -244,8 +260,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private handle(ws: WebSocket, me: SocketAttachment, frame: ClientFrame): void {
-    if ((frame.type === 'send' || frame.type === 'send_secret' || frame.type === 'call_start') && this.local.othersAllDeleted(me.userId)) {
-      const clientId = frame.type === 'call_start' ? undefined : frame.clientId;
+    if ((frame.type === 'send' || frame.type === 'send_secret' || frame.type === 'call_start' || frame.type === 'group_call_join') && this.local.othersAllDeleted(me.userId)) {
+      const clientId = frame.type === 'send' || frame.type === 'send_secret' ? frame.clientId : undefined;
       return sendFrame(ws, errorFrame('forbidden', ACCOUNT_DELETED_TEXT, { clientId }));
     }
     switch (frame.type) {
@@ -283,6 +299,13 @@ export class ChatRoom extends DurableObject<Env> {
       case 'call_hangup':
       case 'call_rejoin':
         return void this.queue.run(() => this.calls.handle(ws, me, frame as CallFrame).catch(reportTo(ws)).then(() => {}));
+      case 'group_call_signal':
+        // Relayed at once, like 1-to-1 signals.
+        return void this.groupCall.handle(ws, me, frame).catch(reportTo(ws));
+      case 'group_call_join':
+      case 'group_call_leave':
+      case 'group_call_media':
+        return void this.queue.run(() => this.groupCall.handle(ws, me, frame as GroupCallFrame).catch(reportTo(ws)).then(() => {}));
       default:
         return assertNever(frame);
     }
@@ -295,6 +318,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (due.includes(OUTBOX_DEADLINE) || this.log.hasUnflushed) work.push(this.outbox.retry());
     // The call keeps its own deadline and re-arms it if this was early: asking is always safe.
     if (due.includes(CALL_DEADLINE) || this.calls.hasActiveCall()) work.push(this.queue.run(() => this.calls.deadlinePassed()));
+    if (due.includes(GROUP_CALL_DEADLINE) || this.groupCall.hasActiveCall()) work.push(this.queue.run(() => this.groupCall.deadlinePassed()));
     if (due.includes(UPLOAD_SWEEP_DEADLINE)) work.push(this.uploadSweep.sweep());
     await Promise.all(work);
     await this.deadlines.syncAlarm();
@@ -302,7 +326,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Asked by an inbox whose claim on a call may be stale. */
   async hasCall(callId: string): Promise<boolean> {
-    return this.calls.hasCall(callId);
+    return this.calls.hasCall(callId) || this.groupCall.hasCall(callId);
   }
 
   // ------------------------------------------------------------------ for the Worker
@@ -537,6 +561,7 @@ export class ChatRoom extends DurableObject<Env> {
       this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws, this.blocks.visibleTo(me.userId));
     }
     void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => logFailure('call cleanup failed', err, { room: this.local.roomId })));
+    void this.queue.run(() => this.groupCall.socketClosed(ws).catch((err: unknown) => logFailure('group call cleanup failed', err, { room: this.local.roomId })));
   }
 }
 

@@ -118,6 +118,15 @@ export class HibernatingSockets {
     return sockets;
   }
 
+  /** The open socket with this id (a call is bound to one socket), if it is still open. */
+  openSocket(socketId: string | null): WebSocket | undefined {
+    if (socketId === null) return undefined;
+    for (const [ws, attachment] of this.open) {
+      if (attachment.socketId === socketId && ws.readyState === WebSocket.OPEN) return ws;
+    }
+    return undefined;
+  }
+
   /** Users with a socket that receives live frames. */
   liveUserIds(): Set<string> {
     const live = new Set<string>();

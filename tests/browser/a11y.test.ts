@@ -3,7 +3,7 @@
  * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page (with its
  * notifications section) with the deletion confirmation open and with two-step enrolment's QR code, forgot/reset password, email
- * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
+ * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
  */
@@ -131,6 +131,10 @@ beforeAll(async () => {
   twoStep = await named('twostep', 'Two Step');
   const { secret } = await a.json<{ secret: string }>('POST', '/api/account/two-step/setup', { password: twoStep.password }, twoStep.token);
   await a.json('POST', '/api/account/two-step/enable', { code: totpCode(secret) }, twoStep.token);
+  // Cat is in a call in the group the whole time (her socket stays open): the banner, and a call to join.
+  const catCall = await connectAs(a, cat, group);
+  catCall.send({ type: 'group_call_join', callId: crypto.randomUUID(), media: 'voice' });
+  await catCall.inbox.next('group_call_state');
 }, 120_000);
 
 afterAll(async () => {
@@ -190,6 +194,7 @@ describe('axe-core audit of every page and state', () => {
         await connected(page);
         await page.locator('[data-testid=message][data-seq]').nth(4).waitFor();
         await page.getByTestId('link-preview').nth(1).waitFor();
+        await page.getByTestId('group-call-banner').waitFor({ timeout: 20_000 });
         await audit(page, `group-${tag}`);
         // A link being composed, with its preview and remove button above the box.
         await page.getByTestId('composer-input').fill(`Look: ${site.origin}/article`);
@@ -242,6 +247,17 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('call-screen').waitFor({ timeout: 20_000 });
         await audit(page, `call-${tag}`);
         await page.getByTestId('call-hangup').click().catch(() => {});
+
+        // The group call screen, joined from the banner (Cat's socket never answers: her tile stays "connecting").
+        await page.getByTestId('call-close').click().catch(() => {});
+        await page.getByTestId('call-screen').waitFor({ state: 'detached', timeout: 20_000 });
+        await page.goto(`${baseUrl}/chat/${group}`);
+        await connected(page);
+        await page.getByTestId('group-call-join').click();
+        await page.waitForFunction(() => document.querySelector('[data-testid=group-call-screen]')?.getAttribute('data-phase') === 'in-call', null, { timeout: 20_000 });
+        await page.getByTestId('gcall-people-toggle').click();
+        await audit(page, `group-call-${tag}`);
+        await page.getByTestId('gcall-leave').click();
         await ctx.close();
         expect(found.slice(before).join('\n\n')).toBe('');
       });

@@ -14,7 +14,8 @@ import { useCallStats, useElapsed } from '../hooks/useCallStats';
 import { useLocalMedia } from '../hooks/useLocalMedia';
 import { MediaError } from '../services/local-media';
 import { Avatar } from './Avatar';
-import { MicIcon, MicOffIcon, PhoneOffIcon, ScreenShareIcon, SignalIcon, VideoIcon, VideoOffIcon } from './Icons';
+import { MicOffIcon, PhoneOffIcon, SignalIcon } from './Icons';
+import { CallMediaButtons } from './CallMediaButtons';
 
 const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
 const ROUTE_TEXT: Record<string, string> = { host: 'Direct', srflx: 'Direct (NAT)', prflx: 'Direct (NAT)', relay: 'Relayed' };
@@ -78,8 +79,6 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
       .catch((err) => setNotice(err instanceof MediaError ? err.message : 'That did not work.'));
   };
 
-  const videoOn = media.cameraOn;
-  const cameraLabel = v.media === 'voice' && !videoOn && !media.sharing ? 'Switch to video' : videoOn ? 'Turn camera off' : 'Turn camera on';
   const line = notice ?? snapshot.notice ?? media.notice ?? (snapshot.signaling === 'reconnecting' ? 'Reconnecting to the server…' : null);
   const quality = stats?.quality ?? 'unknown';
 
@@ -162,40 +161,7 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
 
       {live ? (
         <div className="call__controls" role="toolbar" aria-label="Call controls">
-          <button
-            type="button"
-            className={`round-btn${media.muted ? ' round-btn--on' : ''}`}
-            aria-label={media.muted ? 'Unmute microphone' : 'Mute microphone'}
-            aria-pressed={media.muted}
-            disabled={!media.hasAudio}
-            onClick={() => client.media.setMuted(!media.muted)}
-            data-testid="call-mute"
-          >
-            {media.muted ? <MicOffIcon /> : <MicIcon />}
-          </button>
-          <button
-            type="button"
-            className={`round-btn${!videoOn && v.media === 'video' ? ' round-btn--on' : ''}`}
-            aria-label={cameraLabel}
-            aria-pressed={v.media === 'video' ? !videoOn : undefined}
-            onClick={() => run(() => client.media.setCamera(!videoOn))}
-            data-testid="call-camera"
-          >
-            {videoOn ? <VideoIcon /> : <VideoOffIcon />}
-          </button>
-          {client.media.canShareScreen && (
-            <button
-              type="button"
-              className={`round-btn${media.sharing ? ' round-btn--active' : ''}`}
-              aria-label={media.sharing ? 'Stop sharing screen' : 'Share screen'}
-              aria-pressed={media.sharing}
-              disabled={v.phase !== 'active'}
-              onClick={() => run(() => (media.sharing ? client.media.stopScreenShare() : client.media.startScreenShare()))}
-              data-testid="call-screen-share"
-            >
-              <ScreenShareIcon />
-            </button>
-          )}
+          <CallMediaButtons local={client.media} media={media} voiceCall={v.media === 'voice'} canShare={v.phase === 'active'} run={run} testIdPrefix="call" />
           <button type="button" className="round-btn round-btn--danger" aria-label="Hang up" onClick={call.hangUp} data-testid="call-hangup">
             <PhoneOffIcon />
           </button>

@@ -24,6 +24,7 @@ import { useChatTools } from '../context/ChatTools';
 import { useRooms } from '../context/RoomsContext';
 import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
+import { GroupCallBanner } from './GroupCallBanner';
 import { TypingIndicator } from './TypingIndicator';
 
 export interface ChatOutletContext {
@@ -222,6 +223,32 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             </button>
           </span>
         )}
+        {calls && isGroup && !readOnly && (
+          <span className="chat__calls">
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Start a group voice call"
+              title="Voice call"
+              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+              onClick={() => calls.startGroup(roomId, 'voice')}
+              data-testid="group-call-voice-button"
+            >
+              <PhoneIcon />
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Start a group video call"
+              title="Video call"
+              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+              onClick={() => calls.startGroup(roomId, 'video')}
+              data-testid="group-call-video-button"
+            >
+              <VideoIcon />
+            </button>
+          </span>
+        )}
         {tools && !chat.info?.secret && (
           <>
             <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
@@ -242,6 +269,15 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
+
+      {calls && chat.groupCall && calls.groupCallId !== chat.groupCall.id && (
+        <GroupCallBanner
+          call={chat.groupCall}
+          names={chat.groupCall.participants.map((p) => memberName(chat.members, p.userId, me))}
+          disabled={calls.busy}
+          onJoin={() => calls.joinGroup(roomId, chat.groupCall!.id, chat.groupCall!.media)}
+        />
+      )}
 
       <MessageList
         chat={chat}

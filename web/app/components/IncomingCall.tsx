@@ -13,10 +13,12 @@ interface Props {
   media: CallMedia;
   onAccept(video: boolean): void;
   onDecline(): void;
+  /** A group's call: `peer` is the group, and declining only stops it ringing here. */
+  group?: boolean;
 }
 
-export function IncomingCall({ peer, media, onAccept, onDecline }: Props) {
-  const kind = media === 'video' ? 'video call' : 'voice call';
+export function IncomingCall({ peer, media, onAccept, onDecline, group = false }: Props) {
+  const kind = `${group ? 'group ' : ''}${media === 'video' ? 'video call' : 'voice call'}`;
   return (
     <section className="incoming-call" aria-labelledby="incoming-call-name" aria-describedby="incoming-call-kind" data-testid="incoming-call" data-media={media}>
       <p className="visually-hidden" role="alert">

@@ -12,6 +12,12 @@ export interface CallControls {
   /** The room of the current call, if any. */
   roomId: string | null;
   start(roomId: string, peerId: string, media: CallMedia): void;
+  /** The group call I am in (or joining), if any. */
+  groupCallId: string | null;
+  /** Starts a group's call. */
+  startGroup(roomId: string, media: CallMedia): void;
+  /** Joins the group call in progress. */
+  joinGroup(roomId: string, callId: string, media: CallMedia): void;
 }
 
 export const CallControlsContext = createContext<CallControls | null>(null);

@@ -33,7 +33,7 @@ interface RoomsValue {
 
 export type MessageListener = (roomId: string, message: WireMessage) => void;
 
-export type InboxCallFrame = Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>;
+export type InboxCallFrame = Extract<InboxFrame, { type: 'incoming_call' | 'call_state' | 'group_call_ring' | 'group_call_state' }>;
 export type CallFrameListener = (frame: InboxCallFrame) => void;
 
 const RoomsContext = createContext<RoomsValue | null>(null);

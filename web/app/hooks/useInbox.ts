@@ -21,7 +21,7 @@ export interface InboxHandlers {
   /** The session ended server-side: make the auth layer find out. */
   sessionEnded(): void;
   /** Incoming calls and call state changes (for the call UI). */
-  call?(frame: Extract<InboxFrame, { type: 'incoming_call' | 'call_state' }>): void;
+  call?(frame: Extract<InboxFrame, { type: 'incoming_call' | 'call_state' | 'group_call_ring' | 'group_call_state' }>): void;
 }
 
 const POLL_WHILE_DOWN_MS = 15_000;
@@ -60,6 +60,8 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
             return;
           case 'incoming_call':
           case 'call_state':
+          case 'group_call_ring':
+          case 'group_call_state':
             h.call?.(frame);
             return;
           case 'rooms_changed':

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRooms } from '../context/RoomsContext';
 import { api, type PublicUser, type RoomSummary } from '../services/api';
 import { isMuted } from '../lib/mute';
+import { GROUP_CALL_RING_MS } from '../lib/protocol';
 import { mentions } from '../lib/mentions';
 import { previewText, roomTitle } from '../lib/format';
 import { playMessageSound, startRingtone, unlockAudio } from '../lib/sounds';
@@ -105,6 +106,24 @@ export function useNotifications(me: PublicUser, openRoomId: string | null) {
       ringing = null;
     };
     const off = onCallFrame((frame) => {
+      if (frame.type === 'group_call_ring' || frame.type === 'group_call_state') {
+        const call = frame.call;
+        if (frame.type === 'group_call_ring') {
+          // A muted group's call shows its card silently (CallContext), with no ringtone or notification.
+          const room = roomsRef.current?.find((r) => r.id === call.roomId);
+          if (room && isMuted(room.mutedUntil)) return;
+          stop();
+          ringing = call.id;
+          stopRing.current = startRingtone();
+          setTimeout(() => ringing === call.id && stop(), GROUP_CALL_RING_MS);
+          if (document.visibilityState !== 'visible') {
+            show(room?.name ? `Call in ${room.name}` : 'Group call', call.media === 'video' ? 'A group video call started' : 'A group voice call started', `call-${call.id}`, call.roomId);
+          }
+        } else if (call.id === ringing) {
+          stop();
+        }
+        return;
+      }
       const call = frame.call;
       if (frame.type === 'incoming_call' && call.status === 'ringing') {
         const room = roomsRef.current?.find((r) => r.id === call.roomId);

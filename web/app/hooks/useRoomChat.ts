@@ -12,7 +12,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type RoomDetail, type RoomMember } from '../services/api';
-import { IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
+import { IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type GroupCallState, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
 import { offlineStore } from '../lib/offline-store';
 import { useRooms } from '../context/RoomsContext';
@@ -59,6 +59,8 @@ export function useRoomChat(roomId: string, me: string) {
   const [liveMembers, setLiveMembers] = useState<MemberState[] | null>(null);
   const [liveName, setLiveName] = useState<string | null | undefined>(undefined);
   const [synced, setSynced] = useState(false);
+  /** The group's call in progress (for the "Join" banner), as the room last said. */
+  const [groupCall, setGroupCall] = useState<GroupCallState | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [gone, setGone] = useState<string | null>(null);
 
@@ -138,6 +140,8 @@ export function useRoomChat(roomId: string, me: string) {
         socket?.markHealthy();
         setSynced(false);
         setGone(null);
+        // A call in progress is said again right after `ready`; none said means none.
+        setGroupCall(null);
         firstReplayed.current = null;
         setLiveMembers(frame.members);
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
@@ -213,6 +217,12 @@ export function useRoomChat(roomId: string, me: string) {
         }
         return;
       }
+      case 'group_call_state':
+        setGroupCall(frame.call.status === 'active' ? frame.call : null);
+        return;
+      case 'group_call_signal':
+        // Signals go to the call's own socket (services/group-call-client.ts), never to this one.
+        return;
       case 'call_state':
       case 'call_signal':
         // A call has its own socket to this room (services/call-client.ts), bound to the call by
@@ -477,6 +487,7 @@ export function useRoomChat(roomId: string, me: string) {
     loadingOlder: messages.loadingOlder,
     historyError: messages.historyError,
     typingUserIds: typing.typingUserIds,
+    groupCall,
     connection: socket.state,
     synced,
     reconnectNow: socket.reconnectNow,

@@ -8,6 +8,9 @@ import './zod-jitless';
 
 export {
   CALL_RING_TIMEOUT_MS,
+  GROUP_CALL_MESH_LIMIT,
+  GROUP_CALL_RING_MS,
+  offersTo,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
   IMAGE_CONTENT_TYPES,
@@ -34,6 +37,8 @@ export type {
   ClientFrame,
   LinkPreview,
   ContactPresence,
+  GroupCallParticipant,
+  GroupCallState,
   ErrorCode,
   InboxFrame,
   MemberState,

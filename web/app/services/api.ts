@@ -139,12 +139,16 @@ export interface CallLogEntry {
   id: string;
   roomId: string;
   callerId: string;
-  receiverId: string;
+  /** Null for a group call (its people are in `participants`). */
+  receiverId: string | null;
+  kind: 'direct' | 'group';
   media: CallState['media'];
   status: 'ringing' | 'accepted' | 'rejected' | 'missed' | 'busy';
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** Group calls: every member, joined (when, for how long) or missed. */
+  participants?: { userId: string; status: 'joined' | 'missed'; joinedAt: string | null; leftAt: string | null; durationMs: number }[];
 }
 
 // ------------------------------------------------------------------ errors

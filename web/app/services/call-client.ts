@@ -17,6 +17,7 @@
 import { api, errorMessage } from './api';
 import { createRoomSocket, type ConnectionState, type RoomSocket } from './socket';
 import { LocalMedia, MediaError } from './local-media';
+import { CallStore } from './call-store';
 import { PeerLink, type LinkState, type LinkStats, type PeerMediaState } from './peer-link';
 import { callReducer, IDLE, isLive, type CallEvent, type CallMedia, type CallView } from '../lib/call-state';
 import type { CallSignal, InboxFrame, ServerFrame } from '../lib/protocol';
@@ -69,10 +70,8 @@ function hasTurn(servers: RTCIceServer[]): boolean {
   return servers.some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
 }
 
-export class CallClient {
+export class CallClient extends CallStore<CallSnapshot> {
   readonly media = new LocalMedia();
-  private snapshot: CallSnapshot = IDLE_SNAPSHOT;
-  private listeners = new Set<() => void>();
   private socket: RoomSocket | null = null;
   private link: PeerLink | null = null;
   private iceServers: RTCIceServer[] = [];
@@ -81,26 +80,13 @@ export class CallClient {
   private joined = false;
   private rejoining = false;
   private pendingSignals: CallSignal[] = [];
-  private timers = new Set<ReturnType<typeof setTimeout>>();
   private unsubscribeMedia: (() => void) | null = null;
 
-  constructor(private readonly me: string) {}
-
-  // ---------------------------------------------------------------- store
-
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
-
-  getSnapshot = (): CallSnapshot => this.snapshot;
+  constructor(private readonly me: string) {
+    super(IDLE_SNAPSHOT);
+  }
 
   static readonly idle = IDLE_SNAPSHOT;
-
-  private set(patch: Partial<CallSnapshot>) {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const fn of this.listeners) fn();
-  }
 
   private get view(): CallView {
     return this.snapshot.view;
@@ -113,19 +99,6 @@ export class CallClient {
     this.set({ view: next });
     if (next.phase === 'active' && prev.phase !== 'active') this.startLink();
     if (next.phase === 'ended' && prev.phase !== 'ended') this.finish(prev);
-  }
-
-  private later(ms: number, fn: () => void) {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
-
-  private clearTimers() {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
   }
 
   // ---------------------------------------------------------------- actions
@@ -200,7 +173,7 @@ export class CallClient {
     this.hangUp();
     this.teardown();
     this.clearTimers();
-    this.listeners.clear();
+    this.forgetListeners();
   }
 
   // ---------------------------------------------------------------- internals
@@ -208,8 +181,7 @@ export class CallClient {
   private reset() {
     this.clearTimers();
     this.teardown();
-    this.snapshot = IDLE_SNAPSHOT;
-    for (const fn of this.listeners) fn();
+    this.replace(IDLE_SNAPSHOT);
   }
 
   private fail(error: string) {
@@ -433,7 +405,7 @@ export class CallClient {
   }
 }
 
-function sentence(s: string): string {
+export function sentence(s: string): string {
   const t = s.trim();
   if (!t) return 'The call failed.';
   const cap = t[0]!.toUpperCase() + t.slice(1);
