@@ -240,6 +240,46 @@ export const calls = pgTable(
   (t) => [index('calls_room_created_idx').on(t.roomId, t.createdAt)],
 );
 
+/**
+ * Messages pinned in a room, shown in its pinned bar (newest pin first). A pin names the
+ * message by its seq, like a reply: its text is read from the message itself, so an edit or
+ * a delete shows there too.
+ */
+export const roomPins = pgTable(
+  'room_pins',
+  {
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    pinnedBy: uuid('pinned_by').references(() => users.id, { onDelete: 'set null' }),
+    pinnedAt: timestamp('pinned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.seq] })],
+);
+
+/** Messages a user starred (saved), per user: the "Starred messages" list. */
+export const messageStars = pgTable(
+  'message_stars',
+  {
+    userId: userRef('user_id'),
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roomId, t.seq] })],
+);
+
+/** "Delete for me": messages one user no longer sees; everyone else still does. */
+export const hiddenMessages = pgTable(
+  'hidden_messages',
+  {
+    userId: userRef('user_id'),
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roomId, t.seq] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomMember = typeof roomMembers.$inferSelect;
@@ -263,4 +303,7 @@ export const schema = {
   roomInvites,
   roomEmbedOrigins,
   calls,
+  roomPins,
+  messageStars,
+  hiddenMessages,
 };

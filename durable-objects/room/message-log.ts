@@ -14,7 +14,7 @@
  * Everything older than the tail is in Postgres.
  */
 import { addColumnOnce } from '../shared/add-column';
-import type { Attachment, WireMessage } from '../protocol';
+import { forwardMark, type Attachment, type WireMessage } from '../protocol';
 import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
@@ -123,6 +123,7 @@ export class MessageLog {
       type: input.type,
       content: input.content,
       ...(input.attachment ? { attachment: input.attachment } : {}),
+      ...forwardMark(input.clientId),
       replyToSeq: input.replyToSeq,
       createdAt,
       editedAt: null,
@@ -259,6 +260,7 @@ export class MessageLog {
       type: r.type as LogMessageType,
       content: r.content,
       ...(r.attachment ? { attachment: JSON.parse(r.attachment) as Attachment } : {}),
+      ...forwardMark(r.client_id),
       replyToSeq: r.reply_to_seq,
       createdAt: r.created_at,
       editedAt: r.edited_at,
