@@ -22,6 +22,7 @@ import { useMessages } from './useMessages';
 import { useRoomSocket } from './useRoomSocket';
 import { useTyping } from './useTyping';
 import { useUploads } from './useUpload';
+import { useMessageActions } from './useMessageActions';
 
 /** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
 const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
@@ -88,6 +89,7 @@ export function useRoomChat(roomId: string, me: string) {
   const readUpTo = (serverCursor: number) => Math.max(serverCursor, offlineStore.readCursor(me, roomId));
 
   const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
+  const actions = useMessageActions(roomId, say);
 
   // Room info when it is not in the conversation list (deep link, embed).
   useEffect(() => {
@@ -210,6 +212,12 @@ export function useRoomChat(roomId: string, me: string) {
         }
         return;
       }
+      case 'pins':
+        actions.onPins(frame.pins);
+        return;
+      case 'hidden':
+        actions.onHidden(frame.seqs);
+        return;
       case 'call_state':
       case 'call_signal':
         // A call has its own socket to this room (services/call-client.ts), bound to the call by
@@ -429,9 +437,10 @@ export function useRoomChat(roomId: string, me: string) {
       }
     : null;
 
+  // What I deleted for me is never shown (the room still holds it for everyone else).
   const messageList: WireMessage[] = useMemo(
-    () => state.seqs.map((s) => state.bySeq.get(s)!).filter(Boolean),
-    [state.seqs, state.bySeq],
+    () => state.seqs.flatMap((s) => (actions.hidden.has(s) ? [] : [state.bySeq.get(s)!])).filter(Boolean),
+    [state.seqs, state.bySeq, actions.hidden],
   );
 
   return {
@@ -466,6 +475,11 @@ export function useRoomChat(roomId: string, me: string) {
     react,
     setTyping,
     markSeen,
+    pins: actions.pins,
+    starred: actions.starred,
+    pin: actions.pin,
+    star: actions.star,
+    hideForMe: actions.hide,
   };
 }
 

@@ -34,6 +34,7 @@ export type {
   ErrorCode,
   InboxFrame,
   MemberState,
+  Pin,
   ServerFrame,
   ServerFrameType,
   WireMessage,

@@ -13,7 +13,7 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
+import { LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon, StarIcon } from '../components/Icons';
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
 import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
@@ -24,6 +24,8 @@ import { useTheme } from '../lib/theme';
 
 // Only loaded when someone edits their profile.
 const ProfileDialog = lazy(() => import('../components/profile/ProfileDialog'));
+// Only loaded when someone opens their starred messages.
+const StarredPanel = lazy(() => import('../components/StarredPanel'));
 
 export const meta: MetaFunction = () => [{ title: 'Chats · edge-chat' }];
 
@@ -47,6 +49,7 @@ function ChatShell() {
   const notifications = useNotifications(me, roomId ?? null);
   /** The search panel: undefined = closed; null = all chats; a room id = within it. */
   const [search, setSearch] = useState<string | null | undefined>(undefined);
+  const [starredOpen, setStarredOpen] = useState(false);
   const [toolError, setToolError] = useState<string | null>(null);
   const mute = useCallback(
     async (id: string, duration: MuteDuration) => {
@@ -91,6 +94,9 @@ function ChatShell() {
           <Logo />
           <button type="button" className="icon-btn sidebar__search" aria-label="Search messages and people" onClick={() => setSearch(null)} data-testid="search-button">
             <SearchIcon />
+          </button>
+          <button type="button" className="icon-btn" aria-label="Starred messages" title="Starred messages" onClick={() => setStarredOpen(true)} data-testid="starred-button">
+            <StarIcon />
           </button>
           <Link to="/chat/new" className="icon-btn icon-btn--accent" aria-label="New conversation" data-testid="new-chat-button">
             <PlusIcon />
@@ -193,6 +199,18 @@ function ChatShell() {
         </ChatToolsContext.Provider>
       </main>
       {search !== undefined && <SearchPanel me={me.id} rooms={rooms} roomId={search} onClose={() => setSearch(undefined)} />}
+      {starredOpen && (
+        <Suspense fallback={null}>
+          <StarredPanel
+            me={me.id}
+            rooms={rooms}
+            onClose={() => {
+              setStarredOpen(false);
+              document.querySelector<HTMLElement>('[data-testid="starred-button"]')?.focus();
+            }}
+          />
+        </Suspense>
+      )}
       {notifications.prompt && <NotifyPrompt onEnable={() => void notifications.enable()} onDismiss={notifications.dismiss} />}
       {toolError && (
         <div className="toast" role="alert">
