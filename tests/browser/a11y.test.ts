@@ -107,6 +107,9 @@ beforeAll(async () => {
   await mine.inbox.next('updated');
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
+  // A pinned message (the pinned bar) and a starred one (the starred list).
+  await a.json('PUT', `/api/rooms/${direct}/pins/1`, undefined, me.token);
+  await a.json('PUT', `/api/rooms/${direct}/messages/1/star`, undefined, me.token);
   const gone = await named('gone', 'Gone Soon');
   withDeleted = await a.openDirect(me, gone);
   await say(gone, withDeleted, ['Bye for now']);
@@ -121,6 +124,32 @@ afterAll(async () => {
 
 const connected = (page: Page) =>
   page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 30_000 });
+
+/** Issue 21's panels in a direct chat: the composer's emoji picker, a message's menu, the forward dialog, the starred list. */
+async function auditMessageActions(page: Page, size: 'phone' | 'desktop', tag: string) {
+  await page.getByTestId('pinned-bar').waitFor();
+  await page.getByTestId('emoji-button').click();
+  await page.getByTestId('emoji-picker').waitFor();
+  await audit(page, `emoji-picker-${tag}`);
+  await page.keyboard.press('Escape');
+  const message = page.locator('[data-testid=message][data-seq]').first();
+  if (size === 'phone') await message.getByTestId('message-bubble').click();
+  else await message.hover();
+  await message.getByTestId('message-more').click();
+  await page.getByTestId('message-menu').waitFor();
+  await audit(page, `message-menu-${tag}`);
+  await page.getByTestId('message-action-forward').click();
+  await page.getByTestId('forward-dialog').waitFor();
+  await audit(page, `forward-dialog-${tag}`);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('forward-dialog').waitFor({ state: 'detached' });
+  // On a phone the list (with the starred button) is its own page.
+  if (size === 'phone') await page.goto(`${baseUrl}/chat`);
+  await page.getByTestId('starred-button').click();
+  await page.getByTestId('starred-item').first().waitFor({ timeout: 15_000 });
+  await audit(page, `starred-${tag}`);
+  await page.keyboard.press('Escape');
+}
 
 describe('axe-core audit of every page and state', () => {
   for (const size of ['desktop', 'phone'] as const) {
@@ -149,6 +178,7 @@ describe('axe-core audit of every page and state', () => {
         await connected(page);
         await page.locator('[data-testid=message][data-seq]').nth(3).waitFor();
         await audit(page, `direct-${tag}`);
+        await auditMessageActions(page, size, tag);
 
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);

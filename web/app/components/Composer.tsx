@@ -68,8 +68,9 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const typingActive = useRef(false);
   const draftBeforeEdit = useRef('');
   const [caret, setCaret] = useState(0);
-  const mention = useMentionAutocomplete(text, caret, props.mentionCandidates, (t) => onChange(t), areaRef);
-  const shortcode = useShortcodeAutocomplete(text, caret, (t) => onChange(t), areaRef);
+  const box = { text, caret, setText: (t: string) => onChange(t), area: areaRef };
+  const mention = useMentionAutocomplete(box, props.mentionCandidates);
+  const shortcode = useShortcodeAutocomplete(box);
   const [picking, setPicking] = useState(false);
   const emojiButton = useRef<HTMLButtonElement>(null);
   const closePicker = useCallback(() => setPicking(false), []);

@@ -74,7 +74,7 @@ export default function ForwardDialog({ me, message, onClose, onDone }: Props) {
       <p className="forward-dialog__preview muted">{previewText(message)}</p>
       <input
         type="search"
-        className="input"
+        className="forward-dialog__search"
         placeholder="Search chats"
         aria-label="Search chats"
         value={q}

@@ -3,9 +3,9 @@
  * starts with what follows the `@` before the caret; picking writes `@username `.
  * The list's mechanics (keys, picking) are Suggestions.tsx's.
  */
-import { useMemo, type RefObject } from 'react';
+import { useMemo } from 'react';
 import { mentionAt } from '../lib/mentions';
-import { useSuggestionList } from './Suggestions';
+import { useSuggestionList, type TextBox } from './Suggestions';
 
 export interface MentionCandidate {
   username: string;
@@ -14,14 +14,8 @@ export interface MentionCandidate {
 
 const MAX_SHOWN = 6;
 
-export function useMentionAutocomplete(
-  text: string,
-  caret: number,
-  candidates: readonly MentionCandidate[] | undefined,
-  setText: (text: string) => void,
-  area: RefObject<HTMLTextAreaElement>,
-) {
-  const at = candidates?.length ? mentionAt(text, caret) : null;
+export function useMentionAutocomplete(box: TextBox, candidates: readonly MentionCandidate[] | undefined) {
+  const at = candidates?.length ? mentionAt(box.text, box.caret) : null;
   const matches = useMemo(() => {
     if (!at || !candidates) return [];
     const q = at.query;
@@ -29,11 +23,7 @@ export function useMentionAutocomplete(
       .filter((c) => c.username.startsWith(q) || c.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)))
       .slice(0, MAX_SHOWN);
   }, [at?.query, at?.start, candidates]); // eslint-disable-line react-hooks/exhaustive-deps
-  return useSuggestionList({
-    text,
-    caret,
-    setText,
-    area,
+  return useSuggestionList(box, {
     token: at,
     matches,
     keyOf: (c) => c.username,

@@ -3,19 +3,15 @@
  * picking writes the emoji (in my skin tone) in place of the partial shortcode.
  * The list's mechanics are Suggestions.tsx's, as for mentions.
  */
-import { useMemo, type RefObject } from 'react';
+import { useMemo } from 'react';
 import { shortcodeAt, shortcodeMatches, withSkinTone, type ShortcodeMatch } from '../lib/emoji';
 import { savedSkinTone } from '../lib/emoji-recents';
-import { useSuggestionList } from './Suggestions';
+import { useSuggestionList, type TextBox } from './Suggestions';
 
-export function useShortcodeAutocomplete(text: string, caret: number, setText: (text: string) => void, area: RefObject<HTMLTextAreaElement>) {
-  const at = shortcodeAt(text, caret);
+export function useShortcodeAutocomplete(box: TextBox) {
+  const at = shortcodeAt(box.text, box.caret);
   const matches = useMemo(() => (at ? shortcodeMatches(at.query) : []), [at?.query]); // eslint-disable-line react-hooks/exhaustive-deps
-  return useSuggestionList<ShortcodeMatch>({
-    text,
-    caret,
-    setText,
-    area,
+  return useSuggestionList<ShortcodeMatch>(box, {
     token: at,
     matches,
     keyOf: (m) => m.emoji,

@@ -6,11 +6,15 @@
  */
 import { useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 
-interface Options<T> {
+/** The composer's text box, as the autocompletes see it. */
+export interface TextBox {
   text: string;
   caret: number;
   setText(text: string): void;
   area: RefObject<HTMLTextAreaElement>;
+}
+
+interface Options<T> {
   /** The token being typed before the caret, if any. */
   token: { start: number } | null;
   matches: readonly T[];
@@ -25,7 +29,7 @@ interface Options<T> {
   dataOf(item: T): Record<`data-${string}`, string>;
 }
 
-export function useSuggestionList<T>(o: Options<T>) {
+export function useSuggestionList<T>(box: TextBox, o: Options<T>) {
   const [active, setActive] = useState(0);
   const [closedAt, setClosedAt] = useState<number | null>(null);
   const { token, matches } = o;
@@ -35,12 +39,12 @@ export function useSuggestionList<T>(o: Options<T>) {
   const pick = (item: T) => {
     if (!token) return;
     const insert = o.insertOf(item);
-    o.setText(o.text.slice(0, token.start) + insert + o.text.slice(o.caret));
+    box.setText(box.text.slice(0, token.start) + insert + box.text.slice(box.caret));
     setActive(0);
     const pos = token.start + insert.length;
     requestAnimationFrame(() => {
-      o.area.current?.focus();
-      o.area.current?.setSelectionRange(pos, pos);
+      box.area.current?.focus();
+      box.area.current?.setSelectionRange(pos, pos);
     });
   };
 

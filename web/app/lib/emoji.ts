@@ -95,10 +95,11 @@ export function shortcodeMatches(prefix: string, limit = 6): ShortcodeMatch[] {
 
 /**
  * The partial shortcode being typed just before the caret (`:thu|`): a colon at the start or
- * after a space, then two or more name characters (so "10:30" and ":)" never open it).
+ * after a space, then a letter (or the + and - of :+1: and :-1:) and at least one more name
+ * character. So "10:30", ":)" and "at :15" never open it, and Enter still sends them.
  */
 export function shortcodeAt(text: string, caret: number): { start: number; query: string } | null {
-  const m = /(?:^|\s):([a-z0-9_+-]{2,32})$/i.exec(text.slice(0, caret));
+  const m = /(?:^|\s):([a-z+-][a-z0-9_+-]{1,31})$/i.exec(text.slice(0, caret));
   if (!m) return null;
   return { start: caret - m[1]!.length - 1, query: m[1]!.toLowerCase() };
 }
