@@ -160,6 +160,10 @@ describe('message actions', () => {
     }
     await expect.poll(() => ben.page.locator('[data-testid=message][data-type=system]').last().textContent()).toContain('Ann Actions pinned a message');
     await shot(ben.page, 'pinned-bar-phone');
+    // The line leads to the message too.
+    await ben.page.getByTestId('system-jump').click();
+    await expect.poll(() => messageWith(ben.page, 'bring the passports').getAttribute('class')).toContain('msg--highlight');
+    await expect.poll(() => messageWith(ben.page, 'bring the passports').getAttribute('class'), { timeout: 10_000 }).not.toContain('msg--highlight');
     // Clicking the bar jumps to the message.
     await ben.page.getByTestId('pinned-bar-jump').click();
     await expect.poll(() => messageWith(ben.page, 'bring the passports').getAttribute('class')).toContain('msg--highlight');

@@ -11,7 +11,7 @@ import { requireUser } from '../auth/require-user';
 import { conflict, forbidden } from '../http/errors';
 import { parseWith, uuidParam } from '../http/validate';
 import { actorToken } from '../groups/announce';
-import { requireMembership, roomObject } from '../rooms/queries';
+import { blockedConversation, requireMembership, roomObject } from '../rooms/queries';
 import { messageParams, requireReadableMessage } from './readable';
 import type { Context } from 'hono';
 
@@ -37,6 +37,8 @@ pinRoutes.put('/rooms/:roomId/pins/:seq', async (c) => {
   await requirePinner(c, roomId);
   const message = await requireReadableMessage(c, roomId, seq);
   if (message.type === 'system' || message.type === 'call') throw forbidden('system lines and call records cannot be pinned');
+  // Nothing is posted into a blocked conversation, a pin's line included.
+  if ((await roomObject(c.env, roomId).access(roomId, c.var.user.userId)) === 'blocked') throw blockedConversation();
   const db = c.var.db();
   const result = await pinMessage(db, roomId, seq, c.var.user.userId);
   if (result === 'full') throw conflict(`a chat can have ${MAX_PINS_PER_ROOM} pinned messages: unpin one first`);

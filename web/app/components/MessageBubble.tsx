@@ -161,7 +161,15 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   if (m.type === 'system') {
     return (
       <li className="msg-system" data-testid="message" data-seq={m.seq} data-type={m.type} id={`msg-${m.seq}`}>
-        <span>{m.deletedAt ? 'Message deleted' : systemText(m.content, members, me)}</span>
+        {m.replyToSeq && !m.deletedAt ? (
+          // A line about a message ("Ann pinned a message"): it shows that message.
+          <button type="button" className="link-btn msg-system__jump" onClick={() => props.onJump(m.replyToSeq!)} data-testid="system-jump">
+            {systemText(m.content, members, me)}
+            <span className="visually-hidden"> (show the message)</span>
+          </button>
+        ) : (
+          <span>{m.deletedAt ? 'Message deleted' : systemText(m.content, members, me)}</span>
+        )}
         <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
           {formatTime(m.createdAt)}
         </time>
