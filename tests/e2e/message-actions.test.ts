@@ -78,6 +78,10 @@ describe('forward', () => {
     // Bad bodies are 400s with a message.
     await expectError(await api.request('POST', '/api/forward', { roomId: source, seq: said.seq, to: [], clientId: 'x3' }, alice.token), 400);
     await expectError(await api.request('POST', '/api/forward', { roomId: source, seq: said.seq, to: [withCarol], clientId: 'has:colon' }, alice.token), 400);
+    // Signed out: 401 everywhere.
+    await expectError(await api.request('POST', '/api/forward', body), 401);
+    await expectError(await api.request('GET', '/api/starred'), 401);
+    await expectError(await api.request('PUT', `/api/rooms/${source}/pins/${said.seq}`), 401);
   });
 });
 
