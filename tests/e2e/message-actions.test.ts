@@ -33,11 +33,12 @@ async function history(user: TestUser, roomId: string) {
 describe('forward', () => {
   it('copies a text into several chats, marked forwarded, once per clientId, and refuses a chat the forwarder is not in', async () => {
     const { alice, bob, roomId: source } = await directPair(api);
-    const carol = await api.register('carol');
-    const dave = await api.register('dave');
-    const withCarol = await api.openDirect(alice, carol);
-    const group = await api.createGroup(alice, 'Forward targets', [bob, dave]);
-    const notMine = await api.openDirect(bob, dave);
+    const [carol, dave] = await Promise.all([api.register('carol'), api.register('dave')]);
+    const [withCarol, group, notMine] = await Promise.all([
+      api.openDirect(alice, carol),
+      api.createGroup(alice, 'Forward targets', [bob, dave]),
+      api.openDirect(bob, dave),
+    ]);
 
     const bobSource = await connectAs(api, bob, source);
     const said = await say(bobSource, 'meet at the north gate at 7');
@@ -82,7 +83,8 @@ describe('forward', () => {
     await expectError(await api.request('POST', '/api/forward', body), 401);
     await expectError(await api.request('GET', '/api/starred'), 401);
     await expectError(await api.request('PUT', `/api/rooms/${source}/pins/${said.seq}`), 401);
-  });
+    // Six accounts (bcrypt) and four rooms: more than the default minute on a loaded machine.
+  }, 120_000);
 });
 
 describe('pins', () => {
