@@ -308,6 +308,46 @@ export const callParticipants = pgTable(
 );
 
 /**
+ * Messages pinned in a room, shown in its pinned bar (newest pin first). A pin names the
+ * message by its seq, like a reply: its text is read from the message itself, so an edit or
+ * a delete shows there too.
+ */
+export const roomPins = pgTable(
+  'room_pins',
+  {
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    pinnedBy: uuid('pinned_by').references(() => users.id, { onDelete: 'set null' }),
+    pinnedAt: timestamp('pinned_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.seq] })],
+);
+
+/** Messages a user starred (saved), per user: the "Starred messages" list. */
+export const messageStars = pgTable(
+  'message_stars',
+  {
+    userId: userRef('user_id'),
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roomId, t.seq] })],
+);
+
+/** "Delete for me": messages one user no longer sees; everyone else still does. */
+export const hiddenMessages = pgTable(
+  'hidden_messages',
+  {
+    userId: userRef('user_id'),
+    roomId: roomRef(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roomId, t.seq] })],
+);
+
+/**
  * Secret-chat devices (docs/e2e.md): each browser's public keys. The private keys never
  * leave the device; these are what others need to start an X3DH session with it.
  * Keys are base64url text (32-byte X25519 / Ed25519 keys, a 64-byte signature).
@@ -366,6 +406,9 @@ export const schema = {
   roomEmbedOrigins,
   calls,
   pushSubscriptions,
+  roomPins,
+  messageStars,
+  hiddenMessages,
   e2eDevices,
   e2eOneTimePrekeys,
 };

@@ -364,8 +364,34 @@ export const wireMessageSchema = z.object({
   editedAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
   reactions: z.array(reactionSchema),
+  /** A copy forwarded from another chat (shown "Forwarded"); absent on everything else. */
+  forwarded: z.literal(true).optional(),
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
+
+/**
+ * Forwarded copies are posted by the room itself (POST /api/forward), with the clientId
+ * `forward:<the forwarder's id>`. A client's own ids cannot hold ':', so no `send` can pass
+ * for a forward, and a forward retried with the same id is stored once, like any send.
+ */
+export const FORWARD_CLIENT_ID_PREFIX = 'forward:';
+
+/** Whether a stored message is a forwarded copy (from its clientId: see FORWARD_CLIENT_ID_PREFIX). */
+export function isForwardedClientId(clientId: string): boolean {
+  return clientId.startsWith(FORWARD_CLIENT_ID_PREFIX);
+}
+
+/** `{ forwarded: true }` for a forwarded copy, else nothing: spread into a wire message. */
+export function forwardMark(clientId: string): { forwarded?: true } {
+  return isForwardedClientId(clientId) ? { forwarded: true } : {};
+}
+
+/** Most pins one room keeps; pinning one more asks to unpin one first. */
+export const MAX_PINS_PER_ROOM = 20;
+
+/** A pinned message of the room (newest pin first in lists). */
+export const pinSchema = z.object({ seq: positiveSeq, pinnedBy: z.string().nullable(), pinnedAt: z.string() });
+export type Pin = z.infer<typeof pinSchema>;
 
 export const memberStateSchema = z.object({
   userId: z.string(),
@@ -491,6 +517,10 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() }),
   /** The member list changed (join, leave, role change, rename). */
   z.object({ type: z.literal('members'), members: z.array(memberStateSchema), name: z.string().nullable() }),
+  /** The room's pins changed (someone pinned or unpinned): the whole list, newest pin first. */
+  z.object({ type: z.literal('pins'), pins: z.array(pinSchema) }),
+  /** Only to my own sockets: I deleted these messages for me (on any of my devices); stop showing them. */
+  z.object({ type: z.literal('hidden'), seqs: z.array(positiveSeq) }),
   /** The call's state changed; sent to both participants. */
   z.object({ type: z.literal('call_state'), call: callStateSchema }),
   /** An offer, answer or ICE candidate from the other participant. */

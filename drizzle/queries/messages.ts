@@ -6,12 +6,13 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
-import type { WireMessage } from '../../durable-objects/protocol';
+import { forwardMark, type WireMessage } from '../../durable-objects/protocol';
 import { checkReaction } from '../../durable-objects/room/reaction-limits';
 
 // Every column but search_vector: it is for search alone, and as text it is longer
 // than the message itself, which every history page would carry for nothing.
-const { searchVector: _searchVector, ...messageColumns } = getTableColumns(messages);
+const { searchVector: _searchVector, ...columnsButSearch } = getTableColumns(messages);
+export const messageColumns = columnsButSearch;
 type MessageRow = Omit<typeof messages.$inferSelect, 'searchVector'>;
 type Reaction = WireMessage['reactions'][number];
 
@@ -42,6 +43,7 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
     content: deleted ? '' : row.content,
     ...(row.attachment && !deleted ? { attachment: row.attachment } : {}),
     ...(row.linkPreview && !deleted ? { linkPreview: row.linkPreview } : {}),
+    ...forwardMark(row.clientId),
     replyToSeq: row.replyToSeq,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,

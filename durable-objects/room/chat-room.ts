@@ -20,6 +20,7 @@ import {
   type LinkPreview,
   type ClientFrame,
   type MemberState,
+  type Pin,
   type WireMessage,
 } from '../protocol';
 import type { Env } from '../../worker/env';
@@ -55,6 +56,11 @@ const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
 const GROUP_CALL_DEADLINE = 'group-call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
+
+export type ReadableMessage = { status: 'ok'; message: WireMessage } | { status: 'not_member' | 'not_found' };
+export type ForwardResult =
+  | { status: 'ok'; id: string; seq: number; createdAt: string }
+  | { status: 'not_member' | 'blocked' | 'deleted' };
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -411,6 +417,44 @@ export class ChatRoom extends DurableObject<Env> {
     if (!this.local.isMember(userId)) return { member: false, messages: [], tailStart: 0 };
     const lastSeq = this.local.lastSeq;
     return { member: true, messages: this.log.before(before, limit), tailStart: this.log.tailStart(lastSeq) };
+  }
+
+  // ------------------------------------------------------------------ message actions (worker/messages)
+
+  /** Message `seq` for a member of the room (forwarding, starring, pinning check it exists). */
+  async readableMessage(roomId: string, userId: string, seq: number): Promise<ReadableMessage> {
+    if ((await this.access(roomId, userId)) === 'not_member') return { status: 'not_member' };
+    const message = await this.messages.find(seq);
+    if (!message || message.deletedAt) return { status: 'not_found' };
+    return { status: 'ok', message };
+  }
+
+  /**
+   * Posts a forwarded copy of a text for `userId`, after the same checks a `send` gets.
+   * `clientId` is the forward's own (FORWARD_CLIENT_ID_PREFIX + the forwarder's id).
+   */
+  async forwardHere(roomId: string, userId: string, clientId: string, content: string): Promise<ForwardResult> {
+    const access = await this.access(roomId, userId);
+    if (access !== 'member') return { status: access };
+    if (this.local.othersAllDeleted(userId)) return { status: 'deleted' };
+    return { status: 'ok', ...this.messages.forward(userId, clientId, content) };
+  }
+
+  /**
+   * The Worker changed the room's pins in Postgres: the line "X pinned a message" (a pin
+   * only: unpinning is quiet) and the new list to every member.
+   */
+  async pinsChanged(roomId: string, pins: Pin[], line: { notice: string; seq: number; key: string } | null): Promise<void> {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    if (line) this.messages.post({ senderId: null, type: 'system', key: line.key, content: line.notice, replyToSeq: line.seq });
+    this.sockets.broadcast({ type: 'pins', pins });
+  }
+
+  /** `userId` deleted these messages for themselves: their other tabs and devices here stop showing them. */
+  async hiddenFor(roomId: string, userId: string, seqs: number[]): Promise<void> {
+    this.local.roomId ??= roomId;
+    for (const ws of this.sockets.socketsOf(userId)) sendFrame(ws, { type: 'hidden', seqs });
   }
 
   /** Resolves once everything the room holds is in Postgres (or a flush failed); for tests and shutdown. */

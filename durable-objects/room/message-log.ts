@@ -14,7 +14,7 @@
  * Everything older than the tail is in Postgres.
  */
 import { addColumnOnce } from '../shared/add-column';
-import type { Attachment, LinkPreview, WireMessage } from '../protocol';
+import { forwardMark, type Attachment, type LinkPreview, type WireMessage } from '../protocol';
 import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
@@ -130,6 +130,7 @@ export class MessageLog {
       content: input.content,
       ...(input.attachment ? { attachment: input.attachment } : {}),
       ...(input.linkPreview ? { linkPreview: input.linkPreview } : {}),
+      ...forwardMark(input.clientId),
       replyToSeq: input.replyToSeq,
       createdAt,
       editedAt: null,
@@ -267,6 +268,7 @@ export class MessageLog {
       content: r.content,
       ...(r.attachment ? { attachment: JSON.parse(r.attachment) as Attachment } : {}),
       ...(r.link_preview ? { linkPreview: JSON.parse(r.link_preview) as LinkPreview } : {}),
+      ...forwardMark(r.client_id),
       replyToSeq: r.reply_to_seq,
       createdAt: r.created_at,
       editedAt: r.edited_at,

@@ -170,6 +170,27 @@ export class RoomMessages {
   }
 
   /**
+   * A forwarded copy of a text, posted for its forwarder (POST /api/forward): the same
+   * ordered, exactly-once step as a `send`. Sends received before it are ordered first;
+   * the same forward asked again (a retry after a lost answer) returns the first copy.
+   */
+  forward(senderId: string, clientId: string, content: string): { id: string; seq: number; createdAt: string } {
+    const stored = this.deps.local.findRecentSend(senderId, clientId);
+    if (stored) return stored;
+    this.commitPending();
+    const message = this.append({ senderId, type: 'text', clientId, content, replyToSeq: null });
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+  }
+
+  /** A message as its room holds it: in the tail, or in Postgres when older. */
+  async find(seq: number): Promise<WireMessage | undefined> {
+    const { log, local, database } = this.deps;
+    if (seq > local.lastSeq) return undefined;
+    if (seq >= log.tailStart(local.lastSeq)) return log.get(seq);
+    return database.run('reading a message', (db) => messageBySeq(db, this.deps.roomId(), seq));
+  }
+
+  /**
    * Seq, storage, ack, broadcast: one synchronous step, so order and durability are one thing.
    * The sender hears `ack` before its own `message` comes back (clients clear their in-flight
    * send on the ack), as the protocol has always had it.

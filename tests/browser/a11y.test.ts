@@ -123,6 +123,9 @@ beforeAll(async () => {
     s.send({ type: 'send', clientId: crypto.randomUUID(), content: `Read this: ${url}`, linkPreviewUrl: url });
     await s.inbox.next('ack');
   }
+  // A pinned message (the pinned bar) and a starred one (the starred list).
+  await a.json('PUT', `/api/rooms/${direct}/pins/1`, undefined, me.token);
+  await a.json('PUT', `/api/rooms/${direct}/messages/1/star`, undefined, me.token);
   const gone = await named('gone', 'Gone Soon');
   withDeleted = await a.openDirect(me, gone);
   await say(gone, withDeleted, ['Bye for now']);
@@ -145,6 +148,33 @@ afterAll(async () => {
 
 const connected = (page: Page) =>
   page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 30_000 });
+
+/** Issue 21's panels in a direct chat: the composer's emoji picker, a message's menu, the forward dialog, the starred list. */
+async function auditMessageActions(page: Page, size: 'phone' | 'desktop', tag: string) {
+  await page.getByTestId('pinned-bar').waitFor();
+  await audit(page, `pinned-bar-${tag}`);
+  await page.getByTestId('emoji-button').click();
+  await page.getByTestId('emoji-picker').waitFor();
+  await audit(page, `emoji-picker-${tag}`);
+  await page.keyboard.press('Escape');
+  const message = page.locator('[data-testid=message][data-seq]').first();
+  if (size === 'phone') await message.getByTestId('message-bubble').click();
+  else await message.hover();
+  await message.getByTestId('message-more').click();
+  await page.getByTestId('message-menu').waitFor();
+  await audit(page, `message-menu-${tag}`);
+  await page.getByTestId('message-action-forward').click();
+  await page.getByTestId('forward-dialog').waitFor();
+  await audit(page, `forward-dialog-${tag}`);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('forward-dialog').waitFor({ state: 'detached' });
+  // On a phone the list (with the starred button) is its own page.
+  if (size === 'phone') await page.goto(`${baseUrl}/chat`);
+  await page.getByTestId('starred-button').click();
+  await page.getByTestId('starred-item').first().waitFor({ timeout: 15_000 });
+  await audit(page, `starred-${tag}`);
+  await page.keyboard.press('Escape');
+}
 
 describe('axe-core audit of every page and state', () => {
   for (const size of ['desktop', 'phone'] as const) {
@@ -258,6 +288,26 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('gcall-people-toggle').click();
         await audit(page, `group-call-${tag}`);
         await page.getByTestId('gcall-leave').click();
+        await ctx.close();
+        expect(found.slice(before).join('\n\n')).toBe('');
+      });
+    }
+  }
+});
+
+// Their own tests, so that the audit above stays within its time at a high machine load.
+describe('axe-core audit of the message actions (issue 21)', () => {
+  for (const size of ['desktop', 'phone'] as const) {
+    for (const dark of [false, true]) {
+      const tag = `${size}-${dark ? 'dark' : 'light'}`;
+      it(`has no serious or critical violations in the emoji picker, message menu, forward dialog, pinned bar and starred list (${tag})`, async () => {
+        const before = found.length;
+        const ctx = await contextFor(me, size, dark);
+        const page = await ctx.newPage();
+        await page.goto(`${baseUrl}/chat/${direct}`);
+        await connected(page);
+        await page.locator('[data-testid=message][data-seq]').nth(3).waitFor();
+        await auditMessageActions(page, size, tag);
         await ctx.close();
         expect(found.slice(before).join('\n\n')).toBe('');
       });

@@ -4,7 +4,7 @@
  * navigation chrome, by /embed/:roomId.
  */
 import { Link, Outlet, useSearchParams } from '@remix-run/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { useRoomChat, type RoomChat } from '../hooks/useRoomChat';
 import { usePresenceMap } from '../context/PresenceContext';
@@ -26,6 +26,11 @@ import { useCallControls } from '../context/CallControls';
 import { MessageList } from './MessageList';
 import { GroupCallBanner } from './GroupCallBanner';
 import { TypingIndicator } from './TypingIndicator';
+import { PinnedBar } from './PinnedBar';
+import type { MessageAction } from './MessageMenu';
+
+// Only loaded when someone forwards a message.
+const ForwardDialog = lazy(() => import('./ForwardDialog'));
 
 export interface ChatOutletContext {
   chat: RoomChat;
@@ -58,7 +63,11 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const [params, setParams] = useSearchParams();
   const jumpTarget = Number(params.get('at')) || null;
 
+  const [forwarding, setForwarding] = useState<WireMessage | null>(null);
+  const [actionNotice, setActionNotice] = useState<string | null>(null);
   const isGroup = chat.info?.kind === 'group';
+  /** Anyone in a direct chat pins; in a group, admins (the server checks the same). */
+  const canPin = !isGroup || chat.members.some((m) => m.userId === me && m.role === 'admin');
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
   const other = !isGroup ? otherMember(chat.members, me) : null;
   /** The other person of a direct chat, unless their account was deleted: no presence, username, calls or blocking then. */
@@ -128,6 +137,37 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       if (m.senderId === me && m.type === 'text' && !m.deletedAt) return onEdit(m);
     }
   };
+
+  const { pin, star, hideForMe } = chat;
+  const onAction = useCallback(
+    (action: MessageAction, m: WireMessage) => {
+      switch (action) {
+        case 'forward':
+          return setForwarding(m);
+        case 'copy':
+          return void navigator.clipboard.writeText(m.content).then(
+            () => setActionNotice('Copied.'),
+            () => setActionNotice('This browser did not allow copying.'),
+          );
+        case 'pin':
+        case 'unpin':
+          return pin(m.seq, action === 'pin');
+        case 'star':
+        case 'unstar':
+          return star(m.seq, action === 'star');
+        case 'hide':
+          return hideForMe(m.seq);
+      }
+    },
+    [pin, star, hideForMe],
+  );
+  const jumpToSeq = useCallback((seq: number) => setParams((p) => (p.set('at', String(seq)), p), { replace: true }), [setParams]);
+
+  useEffect(() => {
+    if (!actionNotice) return;
+    const t = setTimeout(() => setActionNotice(null), 4000);
+    return () => clearTimeout(t);
+  }, [actionNotice]);
 
   const mentionCandidates = useMemo(
     () => (isGroup ? people.filter((m) => m.userId !== me).map((m) => ({ username: m.username, displayName: m.displayName })) : undefined),
@@ -266,6 +306,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         {headerActions}
       </header>
 
+      <PinnedBar pins={chat.pins} bySeq={chat.bySeq} canUnpin={canPin && variant === 'full'} onJump={jumpToSeq} onUnpin={(seq) => chat.pin(seq, false)} />
       {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
@@ -287,13 +328,34 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         onEdit={readOnly ? undefined : onEdit}
         jumpTarget={jumpTarget}
         onJumped={() => setParams((p) => (p.delete('at'), p), { replace: true })}
+        onAction={variant === 'full' ? onAction : undefined}
+        canPin={canPin}
       />
+
+      {forwarding && (
+        <Suspense fallback={null}>
+          <ForwardDialog
+            me={me}
+            message={forwarding}
+            onClose={() => setForwarding(null)}
+            onDone={(text) => {
+              setForwarding(null);
+              setActionNotice(text);
+            }}
+          />
+        </Suspense>
+      )}
 
       <TypingIndicator names={typingNames} />
 
       {chat.notice && (
         <div className="toast" role="status" key={chat.notice.id}>
           {chat.notice.text}
+        </div>
+      )}
+      {actionNotice && !chat.notice && (
+        <div className="toast" role="status" data-testid="action-notice">
+          {actionNotice}
         </div>
       )}
 

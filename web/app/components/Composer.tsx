@@ -17,14 +17,17 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { MAX_MESSAGE_CHARS } from '../lib/protocol';
-import { CloseIcon, EditIcon, MicIcon, PaperclipIcon, ReplyIcon, SendIcon } from './Icons';
+import { CloseIcon, EditIcon, MicIcon, PaperclipIcon, ReplyIcon, SendIcon, SmileIcon } from './Icons';
 import { useMentionAutocomplete, type MentionCandidate } from './MentionSuggestions';
+import { useShortcodeAutocomplete } from './ShortcodeSuggestions';
 import { replaceShortcodes } from '../lib/emoji';
 import { useLinkPreviewDraft, type FetchLinkPreview } from '../hooks/useLinkPreviewDraft';
 import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
 
 // MediaRecorder code is only loaded when someone records.
 const VoiceRecorder = lazy(() => import('./attachments/VoiceRecorder'));
+// The picker is loaded when the emoji button is first pressed.
+const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
 const TYPING_RENEW_MS = 3000;
 
@@ -71,7 +74,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const draftBeforeEdit = useRef('');
   const [caret, setCaret] = useState(0);
   const linkPreview = useLinkPreviewDraft(text, editing || disabled ? undefined : props.fetchLinkPreview);
-  const mention = useMentionAutocomplete(text, caret, props.mentionCandidates, (t) => onChange(t), areaRef);
+  const box = { text, caret, setText: (t: string) => onChange(t), area: areaRef };
+  const mention = useMentionAutocomplete(box, props.mentionCandidates);
+  const shortcode = useShortcodeAutocomplete(box);
+  const [picking, setPicking] = useState(false);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  const closePicker = useCallback(() => setPicking(false), []);
 
   useImperativeHandle(ref, () => ({ focus: () => areaRef.current?.focus() }), []);
 
@@ -155,7 +163,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (mention.onKeyDown(e)) return;
+    if (mention.onKeyDown(e) || shortcode.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -171,6 +179,17 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
       e.preventDefault();
       props.onEditLast();
     }
+  };
+
+  /** Writes a picked emoji at the caret (over any selection); the caret goes after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = areaRef.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    onChange(text.slice(0, start) + emoji + text.slice(end));
+    const pos = start + emoji.length;
+    setCaret(pos);
+    requestAnimationFrame(() => areaRef.current?.setSelectionRange(pos, pos));
   };
 
   const { onFiles } = props;
@@ -241,7 +260,20 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           </button>
         </div>
       )}
-      {!recording && mention.list}
+      {!recording && (mention.list ?? shortcode.list)}
+      {picking && !recording && (
+        <Suspense fallback={null}>
+          <EmojiPicker
+            placement="composer"
+            anchor={emojiButton}
+            onPick={insertEmoji}
+            onClose={() => {
+              closePicker();
+              areaRef.current?.focus();
+            }}
+          />
+        </Suspense>
+      )}
       {recording && props.onVoice ? (
         <Suspense fallback={null}>
           <VoiceRecorder
@@ -279,6 +311,19 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
               />
             </>
           )}
+          <button
+            ref={emojiButton}
+            type="button"
+            className="icon-btn"
+            aria-label="Emoji"
+            aria-haspopup="dialog"
+            aria-expanded={picking}
+            disabled={disabled}
+            onClick={() => setPicking((p) => !p)}
+            data-testid="emoji-button"
+          >
+            <SmileIcon size={20} />
+          </button>
           <textarea
             ref={areaRef}
             className="composer__input"

@@ -17,11 +17,13 @@ import {
   CloseIcon,
   DoubleCheckIcon,
   EditIcon,
+  ForwardIcon,
   InfoIcon,
   PhoneIcon,
   ReplyIcon,
   RetryIcon,
   SmileIcon,
+  StarIcon,
   TrashIcon,
   VideoIcon,
 } from './Icons';
@@ -29,6 +31,7 @@ import { SecretMessageBody } from './SecretMessage';
 import { AttachmentView } from './attachments/AttachmentView';
 import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
 import { PendingAttachment } from './attachments/PendingAttachment';
+import { MessageMenu, type MessageAction } from './MessageMenu';
 
 const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
@@ -69,6 +72,13 @@ export interface SentBubbleProps extends CommonProps {
   /** Absent: no edit button. */
   onEdit?(message: WireMessage): void;
   onDelete(seq: number): void;
+  /** Pinned in the room's pinned bar; starred by me. */
+  pinned?: boolean;
+  starred?: boolean;
+  /** May I pin here (anyone in a direct chat, admins in a group). */
+  canPin?: boolean;
+  /** Absent: no "More actions" menu (the embed). */
+  onAction?(action: MessageAction, message: WireMessage): void;
 }
 
 /** A message's text: the safe Markdown subset (links, mentions), a few emoji alone shown large. */
@@ -153,7 +163,15 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   if (m.type === 'system') {
     return (
       <li className="msg-system" data-testid="message" data-seq={m.seq} data-type={m.type} id={`msg-${m.seq}`}>
-        <span>{m.deletedAt ? 'Message deleted' : systemText(m.content, members, me)}</span>
+        {m.replyToSeq && !m.deletedAt ? (
+          // A line about a message ("Ann pinned a message"): it shows that message.
+          <button type="button" className="link-btn msg-system__jump" onClick={() => props.onJump(m.replyToSeq!)} data-testid="system-jump">
+            {systemText(m.content, members, me)}
+            <span className="visually-hidden"> (show the message)</span>
+          </button>
+        ) : (
+          <span>{m.deletedAt ? 'Message deleted' : systemText(m.content, members, me)}</span>
+        )}
         <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
           {formatTime(m.createdAt)}
         </time>
@@ -205,6 +223,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             if (!(e.target as HTMLElement).closest('a,button,audio,dialog')) props.onSelect(selected ? null : m.seq);
           }}
         >
+          {m.forwarded && !deleted && (
+            <span className="bubble__forwarded" data-testid="forwarded-label">
+              <ForwardIcon size={12} /> Forwarded
+            </span>
+          )}
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
           {!deleted && !secret && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
           {deleted ? (
@@ -217,6 +240,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           )}
           {!deleted && m.linkPreview && <LinkPreviewCard preview={m.linkPreview} />}
           <span className="bubble__meta">
+            {props.starred && !deleted && (
+              <span className="bubble__star" role="img" aria-label="Starred" data-testid="starred-mark">
+                <StarIcon size={12} />
+              </span>
+            )}
             {m.editedAt && !deleted && <span className="bubble__edited">edited</span>}
             <time dateTime={m.createdAt} title={formatFull(m.createdAt)}>
               {formatTime(m.createdAt)}
@@ -248,6 +276,9 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                 <InfoIcon size={16} />
               </button>
             )}
+            {props.onAction && (
+              <MessageMenu message={m} pinned={!!props.pinned} starred={!!props.starred} canPin={!!props.canPin} onAction={props.onAction} />
+            )}
             {mine && m.type === 'text' && props.onEdit && (
               <button type="button" className="icon-btn icon-btn--sm" aria-label="Edit message" onClick={() => props.onEdit?.(m)} data-testid="edit-button">
                 <EditIcon size={16} />
@@ -270,7 +301,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                   Delete
                 </button>
               ) : (
-                <button type="button" className="icon-btn icon-btn--sm" aria-label="Delete message" onClick={() => setConfirmDelete(true)} data-testid="delete-button">
+                <button type="button" className="icon-btn icon-btn--sm" aria-label="Delete for everyone" title="Delete for everyone" onClick={() => setConfirmDelete(true)} data-testid="delete-button">
                   <TrashIcon size={16} />
                 </button>
               ))}

@@ -12,6 +12,7 @@ import { dayKey, formatDay, groupCreatedText, memberName, previewText } from '..
 import { liveMembers } from '../lib/members';
 import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
 import { ArrowDownIcon } from './Icons';
+import type { MessageAction } from './MessageMenu';
 import { useRovingMessages } from '../hooks/useRovingMessages';
 
 interface Props {
@@ -24,6 +25,9 @@ interface Props {
   /** Open at this message (a search hit): loaded with its context, scrolled to and highlighted. */
   jumpTarget?: number | null;
   onJumped?(): void;
+  /** The "More actions" menu of each message (absent: none, as in the embed). */
+  onAction?(action: MessageAction, message: WireMessage): void;
+  canPin?: boolean;
 }
 
 const RUN_GAP_MS = 5 * 60_000;
@@ -31,7 +35,8 @@ const RUN_GAP_MS = 5 * 60_000;
 const BURST = 5;
 const BOTTOM_SLACK_PX = 80;
 
-export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, onJumped }: Props) {
+export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, onJumped, onAction, canPin }: Props) {
+  const pinnedSeqs = useMemo(() => new Set(chat.pins.map((p) => p.seq)), [chat.pins]);
   const { messages, pending, members, bySeq, loaded, hasOlder, loadOlder, loadingOlder, firstUnread } = chat;
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
@@ -283,6 +288,10 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
           onReact={chat.react}
           onEdit={onEdit}
           onDelete={chat.remove}
+          pinned={pinnedSeqs.has(m.seq)}
+          starred={chat.starred.has(m.seq)}
+          canPin={canPin}
+          onAction={onAction}
         />
         {seenMarker?.seq === m.seq && <SeenMarker readers={seenMarker.readers} isGroup={isGroup} total={others.length} />}
       </Fragment>

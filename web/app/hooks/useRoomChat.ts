@@ -22,6 +22,7 @@ import { useMessages } from './useMessages';
 import { useRoomSocket } from './useRoomSocket';
 import { useTyping } from './useTyping';
 import { useUploads } from './useUpload';
+import { useMessageActions } from './useMessageActions';
 import { useSecretSend } from './useSecretSend';
 
 /** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
@@ -93,6 +94,7 @@ export function useRoomChat(roomId: string, me: string) {
   const readUpTo = (serverCursor: number) => Math.max(serverCursor, offlineStore.readCursor(me, roomId));
 
   const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
+  const actions = useMessageActions(roomId, say);
 
   // Room info when it is not in the conversation list (deep link, embed).
   useEffect(() => {
@@ -222,6 +224,12 @@ export function useRoomChat(roomId: string, me: string) {
         return;
       case 'group_call_signal':
         // Signals go to the call's own socket (services/group-call-client.ts), never to this one.
+        return;
+      case 'pins':
+        actions.onPins(frame.pins);
+        return;
+      case 'hidden':
+        actions.onHidden(frame.seqs);
         return;
       case 'call_state':
       case 'call_signal':
@@ -467,9 +475,10 @@ export function useRoomChat(roomId: string, me: string) {
       }
     : null;
 
+  // What I deleted for me is never shown (the room still holds it for everyone else).
   const messageList: WireMessage[] = useMemo(
-    () => state.seqs.map((s) => state.bySeq.get(s)!).filter(Boolean),
-    [state.seqs, state.bySeq],
+    () => state.seqs.flatMap((s) => (actions.hidden.has(s) ? [] : [state.bySeq.get(s)!])).filter(Boolean),
+    [state.seqs, state.bySeq, actions.hidden],
   );
 
   return {
@@ -505,6 +514,11 @@ export function useRoomChat(roomId: string, me: string) {
     react,
     setTyping,
     markSeen,
+    pins: actions.pins,
+    starred: actions.starred,
+    pin: actions.pin,
+    star: actions.star,
+    hideForMe: actions.hide,
   };
 }
 

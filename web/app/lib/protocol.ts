@@ -42,6 +42,7 @@ export type {
   ErrorCode,
   InboxFrame,
   MemberState,
+  Pin,
   ServerFrame,
   ServerFrameType,
   WireMessage,

@@ -13,7 +13,7 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
+import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon, StarIcon } from '../components/Icons';
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
 import { EmailReminder } from '../components/security/EmailReminder';
@@ -25,6 +25,8 @@ import { useTheme } from '../lib/theme';
 
 // Only loaded when someone edits their profile.
 const ProfileDialog = lazy(() => import('../components/profile/ProfileDialog'));
+// Only loaded when someone opens their starred messages.
+const StarredPanel = lazy(() => import('../components/StarredPanel'));
 
 export const meta: MetaFunction = () => [{ title: 'Chats · edge-chat' }];
 
@@ -48,6 +50,7 @@ function ChatShell() {
   const notifications = useNotifications(me, roomId ?? null);
   /** The search panel: undefined = closed; null = all chats; a room id = within it. */
   const [search, setSearch] = useState<string | null | undefined>(undefined);
+  const [starredOpen, setStarredOpen] = useState(false);
   const [toolError, setToolError] = useState<string | null>(null);
   const mute = useCallback(
     async (id: string, duration: MuteDuration) => {
@@ -92,6 +95,9 @@ function ChatShell() {
           <Logo />
           <button type="button" className="icon-btn sidebar__search" aria-label="Search messages and people" onClick={() => setSearch(null)} data-testid="search-button">
             <SearchIcon />
+          </button>
+          <button type="button" className="icon-btn" aria-label="Starred messages" title="Starred messages" onClick={() => setStarredOpen(true)} data-testid="starred-button">
+            <StarIcon />
           </button>
           <Link to="/chat/new?tab=secret" className="icon-btn" aria-label="Start secret chat" title="Start secret chat" data-testid="new-secret-chat-button">
             <LockIcon />
@@ -198,6 +204,18 @@ function ChatShell() {
         </ChatToolsContext.Provider>
       </main>
       {search !== undefined && <SearchPanel me={me.id} rooms={rooms} roomId={search} onClose={() => setSearch(undefined)} />}
+      {starredOpen && (
+        <Suspense fallback={null}>
+          <StarredPanel
+            me={me.id}
+            rooms={rooms}
+            onClose={() => {
+              setStarredOpen(false);
+              document.querySelector<HTMLElement>('[data-testid="starred-button"]')?.focus();
+            }}
+          />
+        </Suspense>
+      )}
       {notifications.prompt && <NotifyPrompt onEnable={() => void notifications.enable()} onDismiss={notifications.dismiss} />}
       {toolError && (
         <div className="toast" role="alert">

@@ -6,6 +6,8 @@
  */
 import type { CallState, LinkPreview, MemberState, WireMessage } from '../lib/protocol';
 import type { SearchHit } from '../../../drizzle/queries/search';
+import type { StarredMessage } from '../../../drizzle/queries/message-actions';
+import type { Pin } from '../lib/protocol';
 
 // ------------------------------------------------------------------ response shapes
 
@@ -93,6 +95,10 @@ export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
 
 /** One search result, as drizzle/queries/search.ts returns it. */
 export type { SearchHit } from '../../../drizzle/queries/search';
+export type { StarredMessage } from '../../../drizzle/queries/message-actions';
+export type { Pin } from '../lib/protocol';
+
+export type ForwardOutcome = { roomId: string; ok: true; seq: number; id: string } | { roomId: string; ok: false; reason: string };
 
 export interface RoomDetail {
   id: string;
@@ -356,6 +362,17 @@ export const api = {
     ),
   muteRoom: (roomId: string, duration: MuteDuration) =>
     request<{ roomId: string; mutedUntil: string | null }>('PUT', `/api/rooms/${enc(roomId)}/mute`, { body: { duration } }),
+
+  forward: (body: { roomId: string; seq: number; to: string[]; clientId: string }) =>
+    request<{ forwarded: ForwardOutcome[] }>('POST', '/api/forward', { body }),
+  pins: (roomId: string) => request<{ pins: Pin[] }>('GET', `/api/rooms/${enc(roomId)}/pins`),
+  pin: (roomId: string, seq: number, on: boolean) =>
+    request<{ pins: Pin[] }>(on ? 'PUT' : 'DELETE', `/api/rooms/${enc(roomId)}/pins/${seq}`),
+  starred: () => request<{ starred: StarredMessage[] }>('GET', '/api/starred'),
+  star: (roomId: string, seq: number, on: boolean) =>
+    request<unknown>(on ? 'PUT' : 'DELETE', `/api/rooms/${enc(roomId)}/messages/${seq}/star`),
+  hidden: (roomId: string) => request<{ seqs: number[] }>('GET', `/api/rooms/${enc(roomId)}/hidden`),
+  hide: (roomId: string, seq: number) => request<unknown>('PUT', `/api/rooms/${enc(roomId)}/messages/${seq}/hidden`),
 
   sessions: () => request<{ sessions: AccountSession[] }>('GET', '/api/account/sessions'),
   revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),

@@ -1,0 +1,74 @@
+/**
+ * What one user did to a room's messages besides writing them, kept on the server: the
+ * room's pins (shared, live through `pins` frames), my stars, and what I deleted for me
+ * (live across my devices through `hidden` frames). Loaded when the room opens.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api, errorMessage, type Pin } from '../services/api';
+
+export function useMessageActions(roomId: string, say: (text: string) => void) {
+  const [pins, setPins] = useState<Pin[]>([]);
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
+  const [starred, setStarred] = useState<ReadonlySet<number>>(new Set());
+
+  useEffect(() => {
+    let cancelled = false;
+    // Each on its own: one failing leaves the others (the socket reports a lost membership).
+    api.pins(roomId).then(({ pins: p }) => !cancelled && setPins(p), () => {});
+    api.hidden(roomId).then(({ seqs }) => !cancelled && setHidden(new Set(seqs)), () => {});
+    api.starred().then(
+      ({ starred: list }) => !cancelled && setStarred(new Set(list.filter((s) => s.roomId === roomId).map((s) => s.seq))),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [roomId]);
+
+  const onPins = useCallback((list: Pin[]) => setPins(list), []);
+  const onHidden = useCallback((seqs: number[]) => setHidden((cur) => new Set([...cur, ...seqs])), []);
+
+  const pin = useCallback(
+    (seq: number, on: boolean) => {
+      api.pin(roomId, seq, on).then(({ pins: p }) => setPins(p), (err: unknown) => say(errorMessage(err)));
+    },
+    [roomId, say],
+  );
+
+  const star = useCallback(
+    (seq: number, on: boolean) => {
+      const apply = (yes: boolean) =>
+        setStarred((cur) => {
+          const next = new Set(cur);
+          if (yes) next.add(seq);
+          else next.delete(seq);
+          return next;
+        });
+      apply(on);
+      api.star(roomId, seq, on).then(
+        () => say(on ? 'Added to starred messages.' : 'Removed from starred messages.'),
+        (err: unknown) => {
+          apply(!on);
+          say(errorMessage(err));
+        },
+      );
+    },
+    [roomId, say],
+  );
+
+  const hide = useCallback(
+    (seq: number) => {
+      onHidden([seq]);
+      api.hide(roomId, seq).then(
+        () => {},
+        (err: unknown) => {
+          setHidden((cur) => new Set([...cur].filter((s) => s !== seq)));
+          say(errorMessage(err));
+        },
+      );
+    },
+    [roomId, say, onHidden],
+  );
+
+  return { pins, hidden, starred, onPins, onHidden, pin, star, hide };
+}
