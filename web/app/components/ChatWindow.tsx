@@ -16,7 +16,8 @@ import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { SecretChatBar } from './SecretChatBar';
 import { MuteMenu } from './MuteMenu';
 import { useChatTools } from '../context/ChatTools';
 import { useRooms } from '../context/RoomsContext';
@@ -168,6 +169,12 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <div className="chat__title">
               <h1 data-testid="chat-title">
                 {title}
+                {chat.info.secret && (
+                  <span className="secret-lock" data-testid="secret-lock" title="Secret chat">
+                    <LockIcon size={16} />
+                    <span className="visually-hidden">, secret chat</span>
+                  </span>
+                )}
                 {/* Display names are not unique (anyone can call themselves "Support"): the username is. */}
                 {username && subtitle !== `@${username}` && (
                   <span className="chat__username muted" data-testid="chat-username">
@@ -211,7 +218,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             </button>
           </span>
         )}
-        {tools && (
+        {tools && !chat.info?.secret && (
           <>
             <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
               <SearchIcon />
@@ -227,6 +234,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         )}
         {headerActions}
       </header>
+
+      {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
       <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
 

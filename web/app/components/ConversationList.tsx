@@ -11,7 +11,7 @@ import { useRooms } from '../context/RoomsContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
 import { isDeleted, shownUsername } from '../lib/members';
 import { Avatar } from './Avatar';
-import { ArchiveIcon, BackIcon, BellOffIcon, PinIcon, SearchIcon } from './Icons';
+import { ArchiveIcon, BackIcon, BellOffIcon, LockIcon, PinIcon, SearchIcon } from './Icons';
 import { isMuted } from '../lib/mute';
 import { ConversationMenu } from './ConversationMenu';
 
@@ -145,9 +145,15 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                     <span className="conversation__top">
                       <span className="conversation__title">
                         {title}
+                        {room.secret && (
+                          <span className="secret-lock" data-testid="secret-lock">
+                            <LockIcon size={14} />
+                          </span>
+                        )}
                         {/* Read after the visible name (never instead of it: label-content-name-mismatch). */}
                         <span className="visually-hidden">
                           {room.kind === 'group' ? ', group' : ''}
+                          {room.secret ? ', secret chat' : ''}
                           {online ? ', online' : ''}
                           {room.pinnedAt ? ', pinned' : ''}
                           {unread ? `, ${unread} unread` : ''}

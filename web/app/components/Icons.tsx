@@ -251,3 +251,10 @@ export const MoreIcon = (p: IconProps) => (
     <circle cx="19" cy="12" r="1" />
   </Svg>
 );
+
+export const LockIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="5" y="11" width="14" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Svg>
+);
