@@ -154,7 +154,8 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('search-input').fill('chap');
         await page.getByTestId('search-result').first().waitFor({ timeout: 20_000 });
         await audit(page, `search-${tag}`);
-        await page.getByTestId('search-close').click();
+        // Escape (on a phone the search box's box overlaps the close button: noted in issue 25's report).
+        await page.getByTestId('search-input').press('Escape');
 
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
