@@ -96,6 +96,13 @@ export const roomMembers = pgTable(
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
     // Notifications for this room are silenced until then (except mentions); 'infinity' = forever.
     mutedUntil: timestamp('muted_until', { withTimezone: true }),
+    // Organising my list (issue 25), per member so it follows the person across devices.
+    // Pinned chats lead the list, most recently pinned first.
+    pinnedAt: timestamp('pinned_at', { withTimezone: true }),
+    // Archived: out of the list while no message is newer than this.
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    // "Mark as unread": shown unread until I open the chat again.
+    markedUnread: boolean('marked_unread').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId)],
 );

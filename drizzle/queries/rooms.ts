@@ -99,6 +99,14 @@ export interface RoomSummary {
   members: RoomMemberView[];
   /** My notifications for this room are silenced until then (ISO time; 'forever'), or null. */
   mutedUntil: string | null;
+  /** When I pinned it (pinned rooms lead my list, most recently pinned first), or null. */
+  pinnedAt: string | null;
+  /** I archived it and no message came since: out of my main list, in "Archived". */
+  archived: boolean;
+  /** I marked it unread: shown unread until I open it again. */
+  markedUnread: boolean;
+  /** Unread messages that @mention me. */
+  unreadMentions: number;
   createdAt: string;
   /** Who created the room (null if unknown); the app heads a group's timeline with it. */
   createdBy: string | null;
@@ -118,6 +126,10 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     last_message: (Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null }) | null;
     members: RoomMemberView[];
     muted_until: string | null;
+    pinned_at: string | null;
+    archived: boolean;
+    marked_unread: boolean;
+    unread_mentions: string;
     created_at: string;
     created_by: string | null;
     secret: boolean;
@@ -127,6 +139,13 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
       (select count(*) from ${messages} m
         where m.room_id = r.id and m.seq > me.last_read_seq
           and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+      me.pinned_at, me.marked_unread,
+      (me.archived_at is not null and coalesce(r.last_message_at, r.created_at) <= me.archived_at) as archived,
+      -- A mention as the app reads one (web/app/lib/mentions.ts): @name not after a word character or @.
+      (select count(*) from ${messages} m
+        where m.room_id = r.id and m.seq > me.last_read_seq
+          and m.sender_id is distinct from ${userId} and m.deleted_at is null
+          and m.content ~* ('(^|[^[:alnum:]_@])@' || mu.username || '($|[^[:alnum:]_])')) as unread_mentions,
       (select json_build_object('id', m.id, 'roomId', m.room_id, 'seq', m.seq::text, 'senderId', m.sender_id,
           'clientId', m.client_id, 'type', m.message_type,
           'content', case when m.deleted_at is null then m.content else '' end,
@@ -140,8 +159,9 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
         from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id) as members
     from ${roomMembers} me
     join ${rooms} r on r.id = me.room_id
+    join ${users} mu on mu.id = me.user_id
     where me.user_id = ${userId}
-    order by coalesce(r.last_message_at, r.created_at) desc
+    order by me.pinned_at desc nulls last, coalesce(r.last_message_at, r.created_at) desc
   `);
   return rows.rows.map((r) => ({
     id: r.id,
@@ -161,6 +181,10 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     },
     members: r.members.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) })),
     mutedUntil: r.muted_until,
+    pinnedAt: r.pinned_at ? new Date(r.pinned_at).toISOString() : null,
+    archived: r.archived,
+    markedUnread: r.marked_unread,
+    unreadMentions: Number(r.unread_mentions),
     createdAt: new Date(r.created_at).toISOString(),
     createdBy: r.created_by,
     secret: r.secret,

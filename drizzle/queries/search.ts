@@ -1,6 +1,7 @@
 /**
  * Full-text search over messages, for the Worker's /api/search. Postgres' own
- * text search: `websearch_to_tsquery` (quotes for phrases, `-` to exclude, `or`)
+ * text search: websearch syntax (quotes for phrases, `-` to exclude, `or`), read by
+ * search-terms.ts, with plain words as prefixes (`lisb:*` finds Lisbon), tested
  * against the stored `search_vector` column and its GIN index `messages_search_idx`
  * (drizzle/schema.ts), with the 'simple' configuration (lower-case words, no
  * stemming, no stop words) so every language is searched alike. The query must use
@@ -16,9 +17,10 @@
  * the GIN index (a rare one). One global GIN scan would have to fetch and sort
  * every match of a common word (see docs/performance.md).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messages, roomMembers, rooms, users } from '../schema';
+import { parseSearchQuery, type SearchPiece } from './search-terms';
 
 export interface SearchCursor {
   createdAt: string;
@@ -47,7 +49,36 @@ export interface SearchOptions {
   limit: number;
 }
 
+/**
+ * One operand as a tsquery expression, every piece of user text a bound parameter: a prefix
+ * word is letters and digits only (search-terms.ts), so `'word':*` cannot carry tsquery
+ * syntax; any other text goes through phraseto_tsquery, which reads no operators at all.
+ */
+function pieceQuery(piece: SearchPiece): SQL {
+  if (piece.kind === 'word') {
+    return piece.prefix ? sql`to_tsquery('simple', ${`'${piece.word}':*`})` : sql`to_tsquery('simple', ${`'${piece.word}'`})`;
+  }
+  return sql`phraseto_tsquery('simple', ${piece.text})`;
+}
+
+/** The whole query as one tsquery expression, or null when it has nothing to look for. */
+export function tsqueryOf(query: string): SQL | null {
+  const { clauses } = parseSearchQuery(query);
+  // Only exclusions would read every message of every room: not a search.
+  if (!clauses.some((c) => !c.exclude)) return null;
+  const parts = clauses.map((c) => {
+    const either = sql.join(
+      c.anyOf.map((p) => sql`(${pieceQuery(p)})`),
+      sql` || `,
+    );
+    return c.exclude ? sql`!!(${either})` : sql`(${either})`;
+  });
+  return sql.join(parts, sql` && `);
+}
+
 export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
+  const tsquery = tsqueryOf(o.query);
+  if (!tsquery) return { hits: [], next: null };
   const rows = await db.execute<{
     room_id: string;
     kind: 'direct' | 'group';
@@ -68,7 +99,7 @@ export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOpt
       select m.room_id, m.seq, m.sender_id, m.content, m.created_at
       from ${messages} m
       where m.room_id = me.room_id
-        and m.search_vector @@ websearch_to_tsquery('simple', ${o.query})
+        and m.search_vector @@ (${tsquery})
         and m.message_type = 'text' and m.deleted_at is null
         ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
       order by m.seq desc

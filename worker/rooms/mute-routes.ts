@@ -5,6 +5,7 @@ import { MUTE_DURATIONS, setMute } from '../../drizzle/queries/mute';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { parseWith, readJson, uuidParam } from '../http/validate';
+import { tellMyDevices } from './my-devices';
 import { notAMember } from './queries';
 
 export const muteRoutes = new Hono<AppEnv>();
@@ -20,7 +21,6 @@ muteRoutes.put('/rooms/:roomId/mute', async (c) => {
   const mutedUntil = await setMute(c.var.db(), roomId, userId, duration);
   if (mutedUntil === undefined) throw notAMember();
   // My other tabs and devices re-read the room list, and with it the mute.
-  const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(userId));
-  await inbox.roomsChanged(roomId, 'updated').catch(() => {});
+  await tellMyDevices(c, roomId);
   return c.json({ roomId, mutedUntil });
 });

@@ -110,10 +110,11 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   }, [title, variant]);
 
   // Opening a conversation puts the cursor in the composer (not on touch screens: the keyboard
-  // would cover the conversation before it was even seen).
+  // would cover the conversation before it was even seen). Opened at a message (a search
+  // hit), the message list focuses that message instead.
   useEffect(() => {
-    if (window.matchMedia('(pointer: fine)').matches) composer.current?.focus();
-  }, [roomId]);
+    if (!jumpTarget && window.matchMedia('(pointer: fine)').matches) composer.current?.focus();
+  }, [roomId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Notices disappear by themselves.
   useEffect(() => {

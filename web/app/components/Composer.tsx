@@ -175,7 +175,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
         e.preventDefault();
         props.onCancelReply();
       }
-    } else if (e.key === 'ArrowUp' && !text && !editing && props.onEditLast) {
+    } else if (e.key === 'ArrowUp' && !e.altKey && !text && !editing && props.onEditLast) {
       e.preventDefault();
       props.onEditLast();
     }

@@ -205,6 +205,8 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
       const el = document.getElementById(`msg-${seq}`);
       if (!el) return;
       el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      // Focus follows the eye: the keyboard and the screen reader continue from the message.
+      el.focus({ preventScroll: true });
       setHighlight(seq);
       setTimeout(() => setHighlight((h) => (h === seq ? null : h)), 1600);
     },

@@ -1,5 +1,5 @@
 /** The header's bell: mute this chat for 1 hour, 8 hours, a week or until I unmute it. */
-import { useEffect, useRef, useState } from 'react';
+import { usePopupMenu } from '../hooks/usePopupMenu';
 import type { MuteDuration } from '../services/api';
 import { formatFull } from '../lib/format';
 import { isMuted } from '../lib/mute';
@@ -14,18 +14,8 @@ const CHOICES: { duration: MuteDuration; label: string }[] = [
 
 
 export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | undefined; onMute(d: MuteDuration): void }) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
+  const { open, setOpen, ref, onKeyDown } = usePopupMenu();
   const muted = isMuted(mutedUntil);
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
 
   const label = muted
     ? `Muted ${mutedUntil === 'forever' ? 'until you unmute' : `until ${formatFull(mutedUntil!)}`}. Change`
@@ -35,7 +25,7 @@ export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | u
     onMute(d);
   };
   return (
-    <div className="mute-menu" ref={ref} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+    <div className="mute-menu" ref={ref} onKeyDown={onKeyDown}>
       <button
         type="button"
         className={`icon-btn${muted ? ' is-muted' : ''}`}

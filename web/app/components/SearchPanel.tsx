@@ -1,15 +1,19 @@
 /**
  * Search: messages of my rooms (GET /api/search/messages, newest first, "Load more" pages
  * with the server's cursor) and people (GET /api/users, username or display name). A result
- * opens its conversation at that message (/chat/:roomId?at=seq), with what was said around it.
- * Matches are highlighted as React text in <mark> (lib/search-text.ts): nothing is HTML.
+ * opens its conversation at that message (/chat/:roomId?at=seq), with what was said around it,
+ * and the message focused. A result shows the safe Markdown subset (RichText) with the matches
+ * marked as React text in <mark> (lib/search-text.ts): nothing is HTML.
+ * Keyboard: ArrowDown from the box goes into the results, Enter in the box opens the first one,
+ * ArrowUp/ArrowDown/Home/End move between results, ArrowUp from the first goes back to the box.
  */
-import { useNavigate } from '@remix-run/react';
-import { useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from '@remix-run/react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorMessage, type PublicUser, type RoomSummary, type SearchHit } from '../services/api';
 import { formatFull, formatListTime, roomTitle } from '../lib/format';
-import { highlight, queryTerms } from '../lib/search-text';
+import { queryTerms, snippet } from '../lib/search-text';
 import { Avatar } from './Avatar';
+import { RichText } from './RichText';
 import { CloseIcon, SearchIcon } from './Icons';
 
 interface Props {
@@ -21,6 +25,8 @@ interface Props {
 }
 
 const DEBOUNCE_MS = 250;
+/** The results the arrow keys move between, in order: people, then messages. */
+const ITEM = '[data-search-item]';
 
 export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
   const navigate = useNavigate();
@@ -33,6 +39,7 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [searched, setSearched] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const body = useRef<HTMLDivElement>(null);
 
   useEffect(() => input.current?.focus(), []);
 
@@ -81,9 +88,24 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
     }
   };
 
-  const open = (hit: SearchHit) => {
-    navigate(`/chat/${hit.roomId}?at=${hit.seq}`);
-    onClose();
+  const items = () => [...(body.current?.querySelectorAll<HTMLElement>(ITEM) ?? [])];
+  const onInputKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      items()[0]?.focus();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      items()[0]?.click();
+    }
+  };
+  const onResultsKey = (e: KeyboardEvent) => {
+    const list = items();
+    const i = list.indexOf(e.target as HTMLElement);
+    if (i < 0 || e.altKey || e.ctrlKey || e.metaKey) return;
+    const to = e.key === 'ArrowDown' ? list[i + 1] : e.key === 'ArrowUp' ? (list[i - 1] ?? input.current) : e.key === 'Home' ? list[0] : e.key === 'End' ? list.at(-1) : undefined;
+    if (!to) return;
+    e.preventDefault();
+    to.focus();
   };
 
   const openPerson = async (user: PublicUser) => {
@@ -122,6 +144,8 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
             type="search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
+            onKeyDown={onInputKey}
+            aria-describedby="search-keys-hint"
             placeholder={scope ? 'Search this chat' : 'Search messages and people'}
             aria-label="Search messages"
             data-testid="search-input"
@@ -142,7 +166,10 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
           </button>
         </div>
       )}
-      <div className="search-panel__body" aria-live="polite" aria-busy={busy}>
+      <p id="search-keys-hint" className="visually-hidden">
+        Down arrow moves to the results, Enter opens the first.
+      </p>
+      <div className="search-panel__body" aria-live="polite" aria-busy={busy} ref={body} onKeyDown={onResultsKey}>
         {error && (
           <p className="messages__error" role="alert">
             {error}
@@ -154,7 +181,14 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
             <ul className="search-panel__list">
               {people.map((u) => (
                 <li key={u.id}>
-                  <button type="button" className="search-hit search-hit--person" onClick={() => void openPerson(u)} data-testid="search-person" data-username={u.username}>
+                  <button
+                    type="button"
+                    className="search-hit search-hit--person"
+                    onClick={() => void openPerson(u)}
+                    data-testid="search-person"
+                    data-username={u.username}
+                    data-search-item
+                  >
                     <Avatar id={u.id} name={u.displayName} size="sm" />
                     <span>
                       <strong>{u.displayName}</strong> <span className="muted">@{u.username}</span>
@@ -172,19 +206,27 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
             <ul className="search-panel__list">
               {hits.map((hit) => (
                 <li key={`${hit.roomId}:${hit.seq}`}>
-                  <button type="button" className="search-hit" onClick={() => open(hit)} data-testid="search-result" data-room-id={hit.roomId} data-seq={hit.seq}>
+                  <Link
+                    to={`/chat/${hit.roomId}?at=${hit.seq}`}
+                    className="search-hit"
+                    onClick={onClose}
+                    data-testid="search-result"
+                    data-room-id={hit.roomId}
+                    data-seq={hit.seq}
+                    data-search-item
+                  >
                     <span className="search-hit__top">
                       <strong className="search-hit__room">{titleOf(hit)}</strong>
                       <time dateTime={hit.createdAt} title={formatFull(hit.createdAt)}>
                         {formatListTime(hit.createdAt)}
                       </time>
                     </span>
-                    <span className="search-hit__text" data-testid="search-snippet">
+                    <div className="search-hit__text" data-testid="search-snippet">
                       {hit.senderId && hit.senderId !== me && hit.roomKind === 'group' && <span className="search-hit__sender">{hit.senderDisplayName ?? 'Deleted user'}: </span>}
                       {hit.senderId === me && <span className="search-hit__sender">You: </span>}
-                      {highlight(hit.content, terms).map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
-                    </span>
-                  </button>
+                      <RichText className="search-hit__rich" text={snippet(hit.content, terms)} terms={terms} noLinks />
+                    </div>
+                  </Link>
                 </li>
               ))}
             </ul>

@@ -3,10 +3,11 @@
  * (new messages, reads, member changes) and by `useInbox` for the rooms that are not open.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, errorMessage, type RoomSummary } from '../services/api';
+import { api, errorMessage, type ListStateChange, type RoomSummary } from '../services/api';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import { useInbox } from '../hooks/useInbox';
 import { isMuted } from '../lib/mute';
+import { mentions } from '../lib/mentions';
 import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
 import type { ConnectionState } from '../services/socket';
@@ -23,6 +24,8 @@ interface RoomsValue {
   markRead(roomId: string, seq: number): void;
   patchRoom(roomId: string, patch: Partial<RoomSummary>): void;
   removeRoom(roomId: string): void;
+  /** Pins, archives or marks a room unread for me (stored server-side, on every device). */
+  organise(roomId: string, change: ListStateChange): Promise<void>;
   /** State of the inbox socket (notifications for rooms that are not open). */
   inbox: ConnectionState;
   /** Listens to the inbox's call frames (ringing); returns the unsubscribe function. */
@@ -38,7 +41,10 @@ export type CallFrameListener = (frame: InboxCallFrame) => void;
 
 const RoomsContext = createContext<RoomsValue | null>(null);
 
-function byActivity(a: RoomSummary, b: RoomSummary) {
+/** The list's order, as the server gives it: pinned first (newest pin first), then by activity. */
+function listOrder(a: RoomSummary, b: RoomSummary) {
+  if (Boolean(a.pinnedAt) !== Boolean(b.pinnedAt)) return a.pinnedAt ? -1 : 1;
+  if (a.pinnedAt && b.pinnedAt && a.pinnedAt !== b.pinnedAt) return b.pinnedAt.localeCompare(a.pinnedAt);
   return (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '');
 }
 
@@ -46,6 +52,8 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   const presence = usePresenceUpdater();
   const { user, refresh } = useAuth();
   const me = user?.id ?? '';
+  const myUsername = useRef('');
+  myUsername.current = user?.username ?? '';
   // Mounted on the client only (behind RequireAuth): the list this device saw last comes first,
   // so the app opens offline to the last state; the server's list replaces it when it arrives.
   const [rooms, setRooms] = useState<RoomSummary[] | null>(() => (me ? offlineStore.rooms(me) : null));
@@ -101,8 +109,12 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
         if (opts.read) updated.unreadCount = 0;
       } else {
         const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
+        const mentionsMe = counts && message.type === 'text' && mentions(message.content, myUsername.current);
         updated = {
           ...room,
+          // A new message brings an archived chat back to the list.
+          archived: false,
+          unreadMentions: opts.read || opts.mine ? 0 : (room.unreadMentions ?? 0) + (mentionsMe ? 1 : 0),
           lastSeq: message.seq,
           lastMessage: message,
           lastMessageAt: message.createdAt,
@@ -110,7 +122,7 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
           lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
         };
       }
-      return prev.map((r) => (r.id === roomId ? updated : r)).sort(byActivity);
+      return prev.map((r) => (r.id === roomId ? updated : r)).sort(listOrder);
     });
   }, []);
 
@@ -118,7 +130,12 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     setRooms((prev) =>
       prev?.map((r) =>
         r.id === roomId && (r.lastReadSeq < seq || r.unreadCount > 0)
-          ? { ...r, lastReadSeq: Math.max(r.lastReadSeq, seq), unreadCount: seq >= r.lastSeq ? 0 : r.unreadCount }
+          ? {
+              ...r,
+              lastReadSeq: Math.max(r.lastReadSeq, seq),
+              unreadCount: seq >= r.lastSeq ? 0 : r.unreadCount,
+              unreadMentions: seq >= r.lastSeq ? 0 : r.unreadMentions,
+            }
           : r,
       ) ?? prev,
     );
@@ -126,6 +143,11 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
 
   const patchRoom = useCallback((roomId: string, patch: Partial<RoomSummary>) => {
     setRooms((prev) => prev?.map((r) => (r.id === roomId ? { ...r, ...patch } : r)) ?? prev);
+  }, []);
+
+  const organise = useCallback(async (roomId: string, change: ListStateChange) => {
+    const { pinnedAt, archived, markedUnread } = await api.setListState(roomId, change);
+    setRooms((prev) => prev?.map((r) => (r.id === roomId ? { ...r, pinnedAt, archived, markedUnread } : r)).sort(listOrder) ?? prev);
   }, []);
 
   const removeRoom = useCallback((roomId: string) => {
@@ -164,8 +186,8 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   }, [inbox.status, fresh, reload]);
 
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, inbox, onCallFrame, onMessage],
+    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage }),
+    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }

@@ -1,59 +1,48 @@
 /**
- * Highlighting search results in the client, as plain text segments (rendered as React text
- * inside <mark>, never as HTML). The words of the query are found the way Postgres' 'simple'
- * configuration finds them: runs of letters and digits, compared lower-case. Excluded words
- * (`-word`) and the `or` operator of websearch_to_tsquery are not highlighted.
+ * Highlighting search results in the client, as plain text segments (RichText renders them as
+ * React text inside <mark>, never as HTML). The query is read exactly as the server reads it
+ * (drizzle/queries/search-terms.ts): words compared lower-case, a plain word also marking the
+ * words that start with it, excluded words and the `or` operator not marked.
  */
+import { matchesTerm, parseSearchQuery, WORD, type HighlightTerm } from '../../../drizzle/queries/search-terms';
+
+export type { HighlightTerm } from '../../../drizzle/queries/search-terms';
 
 export interface Segment {
   text: string;
   match: boolean;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
-
-export function queryTerms(query: string): string[] {
-  const terms = new Set<string>();
-  for (const token of query.match(/-?"[^"]*"?|\S+/g) ?? []) {
-    if (token.startsWith('-') || token.toLowerCase() === 'or') continue;
-    for (const word of token.match(WORD) ?? []) terms.add(word.toLowerCase());
-  }
-  return [...terms];
+export function queryTerms(query: string): HighlightTerm[] {
+  return parseSearchQuery(query).highlight;
 }
 
-/**
- * The text cut to about `maxChars` around its first match (with … where it was cut), split
- * into matching and non-matching segments.
- */
-export function highlight(text: string, terms: readonly string[], maxChars = 180): Segment[] {
-  const wanted = new Set(terms);
-  const matches: [number, number][] = [];
+/** The text cut to about `maxChars` around its first match, with … where it was cut. */
+export function snippet(text: string, terms: readonly HighlightTerm[], maxChars = 180): string {
+  if (text.length <= maxChars) return text;
+  let first = 0;
   for (const m of text.matchAll(WORD)) {
-    if (wanted.has(m[0].toLowerCase())) matches.push([m.index, m.index + m[0].length]);
+    if (matchesTerm(m[0], terms)) {
+      first = m.index;
+      break;
+    }
   }
-  let start = 0;
-  let end = text.length;
-  if (text.length > maxChars) {
-    const first = matches[0]?.[0] ?? 0;
-    start = Math.max(0, Math.min(first - Math.floor(maxChars / 3), text.length - maxChars));
-    end = Math.min(text.length, start + maxChars);
-  }
+  const start = Math.max(0, Math.min(first - Math.floor(maxChars / 3), text.length - maxChars));
+  const end = Math.min(text.length, start + maxChars);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
+
+/** The text split into matching and non-matching segments (the segments join back to the text). */
+export function highlight(text: string, terms: readonly HighlightTerm[]): Segment[] {
+  if (!terms.length) return [{ text, match: false }];
   const segments: Segment[] = [];
-  const push = (s: string, match: boolean) => {
-    if (!s) return;
-    const last = segments.at(-1);
-    if (last && last.match === match) last.text += s;
-    else segments.push({ text: s, match });
-  };
-  if (start > 0) push('…', false);
-  let at = start;
-  for (const [from, to] of matches) {
-    if (to <= start || from >= end) continue;
-    push(text.slice(at, Math.max(at, from)), false);
-    push(text.slice(Math.max(at, from), Math.min(to, end)), true);
-    at = Math.min(to, end);
+  let at = 0;
+  for (const m of text.matchAll(WORD)) {
+    if (!matchesTerm(m[0], terms)) continue;
+    if (m.index > at) segments.push({ text: text.slice(at, m.index), match: false });
+    segments.push({ text: m[0], match: true });
+    at = m.index + m[0].length;
   }
-  push(text.slice(at, end), false);
-  if (end < text.length) push('…', false);
+  if (at < text.length || !segments.length) segments.push({ text: text.slice(at), match: false });
   return segments;
 }

@@ -5,7 +5,7 @@
  */
 import { Link, Outlet, useLocation, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
 import { RoomsProvider, useRooms, useUnreadTotal } from '../context/RoomsContext';
 import { CallProvider } from '../context/CallContext';
@@ -17,8 +17,10 @@ import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon, Sta
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
 import { EmailReminder } from '../components/security/EmailReminder';
+import { isTyping, ShortcutsDialog } from '../components/ShortcutsDialog';
 import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
 import { useNotifications } from '../hooks/useNotifications';
+import { useChatSwitchKeys } from '../hooks/useChatSwitchKeys';
 import { api, errorMessage, type MuteDuration } from '../services/api';
 import { roomTitle } from '../lib/format';
 import { useTheme } from '../lib/theme';
@@ -45,9 +47,21 @@ export default function ChatRoute() {
 function ChatShell() {
   const me = useMe();
   const { signOut } = useAuth();
-  const { rooms, error, reload, patchRoom } = useRooms();
+  const { rooms, error, reload, patchRoom, organise } = useRooms();
   const { roomId } = useParams();
   const notifications = useNotifications(me, roomId ?? null);
+  useChatSwitchKeys(roomId);
+  const [shortcuts, setShortcuts] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target)) {
+        e.preventDefault();
+        setShortcuts(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   /** The search panel: undefined = closed; null = all chats; a room id = within it. */
   const [search, setSearch] = useState<string | null | undefined>(undefined);
   const [starredOpen, setStarredOpen] = useState(false);
@@ -76,6 +90,16 @@ function ChatShell() {
   const { theme, setTheme } = useTheme();
   const [editingProfile, setEditingProfile] = useState(false);
   const mainOpen = Boolean(roomId) || location.pathname !== '/chat';
+
+  // Opening a chat I marked unread clears the mark (on every device). Checked once per opening:
+  // marking the open chat unread keeps the mark until it is opened again.
+  const opened = useRef<string | null>(null);
+  useEffect(() => {
+    if (!roomId) opened.current = null;
+    if (!roomId || !rooms || opened.current === roomId) return;
+    opened.current = roomId;
+    if (rooms.find((r) => r.id === roomId)?.markedUnread) void organise(roomId, { markedUnread: false }).catch((err: unknown) => setToolError(errorMessage(err)));
+  }, [roomId, rooms, organise]);
 
   useEffect(() => {
     const room = roomId ? rooms?.find((r) => r.id === roomId) : undefined;
@@ -216,6 +240,7 @@ function ChatShell() {
           />
         </Suspense>
       )}
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
       {notifications.prompt && <NotifyPrompt onEnable={() => void notifications.enable()} onDismiss={notifications.dismiss} />}
       {toolError && (
         <div className="toast" role="alert">

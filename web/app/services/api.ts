@@ -77,10 +77,25 @@ export interface RoomSummary {
   members: RoomMember[];
   /** My notifications for this room are silenced until then (ISO time or 'forever'); null: not muted. */
   mutedUntil?: string | null;
+  /** Pinned (leads my list, most recently pinned first) since then; null: not pinned. */
+  pinnedAt?: string | null;
+  /** Archived by me with no message since: in the Archived view, not the main list. */
+  archived?: boolean;
+  /** I marked it unread: shown unread until I open it. */
+  markedUnread?: boolean;
+  /** Unread messages that @mention me. */
+  unreadMentions?: number;
   createdAt?: string;
   createdBy?: string | null;
   /** A secret chat (docs/e2e.md): lastMessage is sealed; only this device's store can say what it says. */
   secret?: boolean;
+}
+
+/** What PATCH /api/rooms/:id/list-state changes (any of them). */
+export interface ListStateChange {
+  pinned?: boolean;
+  archived?: boolean;
+  markedUnread?: boolean;
 }
 
 export interface AccountSession {
@@ -362,6 +377,8 @@ export const api = {
     ),
   muteRoom: (roomId: string, duration: MuteDuration) =>
     request<{ roomId: string; mutedUntil: string | null }>('PUT', `/api/rooms/${enc(roomId)}/mute`, { body: { duration } }),
+  setListState: (roomId: string, change: ListStateChange) =>
+    request<{ roomId: string; pinnedAt: string | null; archived: boolean; markedUnread: boolean }>('PATCH', `/api/rooms/${enc(roomId)}/list-state`, { body: change }),
 
   forward: (body: { roomId: string; seq: number; to: string[]; clientId: string }) =>
     request<{ forwarded: ForwardOutcome[] }>('POST', '/api/forward', { body }),

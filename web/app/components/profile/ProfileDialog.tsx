@@ -1,21 +1,19 @@
 /**
  * Editing my profile: display name and picture. The picture is cropped square and
  * scaled to 256 px in the browser before upload. Loaded on demand, in a modal
- * <dialog> (Escape closes it, focus returns to the button that opened it).
+ * <dialog> (ModalDialog: Escape closes it, focus returns to the button that opened it).
  */
-import { useModalDialog } from '../../hooks/useModalDialog';
 import { useRef, useState } from 'react';
 import { useAuth, useMe } from '../../context/AuthContext';
 import { MAX_AVATAR_BYTES } from '../../lib/protocol';
 import { api, errorMessage } from '../../services/api';
 import { uploadAvatar } from '../../services/uploads';
 import { Avatar } from '../Avatar';
-import { CloseIcon } from '../Icons';
+import { ModalDialog } from '../ModalDialog';
 
 export default function ProfileDialog({ onClose }: { onClose(): void }) {
   const me = useMe();
   const { updateUser } = useAuth();
-  const ref = useModalDialog();
   const fileRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState(me.displayName);
   const [busy, setBusy] = useState<string | null>(null);
@@ -47,22 +45,7 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
     });
 
   return (
-    <dialog
-      ref={ref}
-      className="profile-dialog"
-      aria-labelledby="profile-title"
-      data-testid="profile-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-    >
-      <header className="profile-dialog__head">
-        <h2 id="profile-title">Your profile</h2>
-        <button type="button" className="icon-btn" aria-label="Close profile" onClick={onClose} data-testid="profile-close">
-          <CloseIcon size={20} />
-        </button>
-      </header>
+    <ModalDialog name="profile" title="Your profile" closeLabel="Close profile" onClose={onClose}>
       <div className="profile-dialog__picture">
         <Avatar id={me.id} name={me.displayName} avatarId={me.avatarId} size="lg" />
         <div className="profile-dialog__picture-actions">
@@ -141,6 +124,6 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
           {saved}
         </p>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }
