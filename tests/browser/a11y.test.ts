@@ -1,6 +1,7 @@
 /**
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
- * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
+ * the app — login, register, conversation list, 1-to-1 chat (the other person online, then typing,
+ * with missed and declined call lines), its contact-info panel, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page with the deletion
  * confirmation open, invite link page, embed, call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
@@ -14,7 +15,7 @@ import { appInfo } from '../support/app';
 import { uniqueName, type TestUser } from '../support/api';
 import { connectAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
-import { launchBrowser, settled, shot } from '../support/browser';
+import { clickChatControl, launchBrowser, settled, shot } from '../support/browser';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -75,6 +76,7 @@ async function audit(page: Page, state: string) {
 }
 
 let me: TestUser;
+let bob: TestUser;
 let direct: string;
 let group: string;
 /** A direct chat with someone who deleted their account: read-only. */
@@ -86,7 +88,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const a = api();
   me = await named('axe', 'Ada Lovelace');
-  const bob = await named('bob', 'Bob Builder');
+  bob = await named('bob', 'Bob Builder');
   const cat = await named('cat', 'Cat Stevens');
   direct = await a.openDirect(me, bob);
   group = await a.createGroup(me, 'Book club for people with remarkably long group names', [bob, cat]);
@@ -105,6 +107,19 @@ beforeAll(async () => {
   const mine = await say(me, direct, ['Hello Bob, thanks!']);
   mine.send({ type: 'react', seq: 1, emoji: '❤️', on: true });
   await mine.inbox.next('updated');
+  // Call lines: one Bob gave up on (missed), one I declined.
+  const bobCalls = await connectAs(a, bob, direct);
+  const myCalls = await connectAs(a, me, direct);
+  const missed = crypto.randomUUID();
+  bobCalls.send({ type: 'call_start', callId: missed, media: 'voice' });
+  await bobCalls.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'ringing');
+  bobCalls.send({ type: 'call_hangup', callId: missed });
+  await myCalls.inbox.next('message', (f) => f.message.type === 'call' && f.message.content.includes(missed));
+  const declined = crypto.randomUUID();
+  bobCalls.send({ type: 'call_start', callId: declined, media: 'video' });
+  await myCalls.inbox.next('call_state', (f) => f.call.id === declined && f.call.status === 'ringing');
+  myCalls.send({ type: 'call_reject', callId: declined });
+  await myCalls.inbox.next('message', (f) => f.message.type === 'call' && f.message.content.includes(declined));
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
   const gone = await named('gone', 'Gone Soon');
@@ -145,10 +160,27 @@ describe('axe-core audit of every page and state', () => {
         await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 3);
         await audit(page, `list-${tag}`);
 
+        // Bob is online (his socket in the chat), then typing: the header's green "online" / "typing…".
+        const bobHere = await connectAs(api(), bob, direct);
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
-        await page.locator('[data-testid=message][data-seq]').nth(3).waitFor();
+        await page.locator('[data-testid=message][data-type=call]').nth(1).waitFor();
+        await expect.poll(() => page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
         await audit(page, `direct-${tag}`);
+        // Typing lasts 5 s unless renewed: renewed while the audit runs, as a typing client does.
+        const typing = () => bobHere.send({ type: 'typing', active: true });
+        typing();
+        const renew = setInterval(typing, 2000);
+        try {
+          await expect.poll(() => page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('typing…');
+          await audit(page, `direct-typing-${tag}`);
+        } finally {
+          clearInterval(renew);
+        }
+        await bobHere.close();
+        await page.getByTestId('chat-info-button').click();
+        await page.getByTestId('chat-info').waitFor();
+        await audit(page, `direct-info-${tag}`);
 
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);
@@ -187,7 +219,7 @@ describe('axe-core audit of every page and state', () => {
         // The call screen (Bob is not there: it rings, then ends unanswered or is cancelled).
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
-        await page.getByTestId('call-voice-button').click();
+        await clickChatControl(page, 'call-voice-button');
         await page.getByTestId('call-screen').waitFor({ timeout: 20_000 });
         await audit(page, `call-${tag}`);
         await page.getByTestId('call-hangup').click().catch(() => {});

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { searchEmoji } from '../lib/emoji';
+import { useKeepInView } from '../hooks/useKeepInView';
 
 interface Props {
   onPick(emoji: string): void;
@@ -14,6 +15,8 @@ export default function EmojiPicker({ onPick, onClose }: Props) {
   const [q, setQ] = useState('');
   const ref = useRef<HTMLDivElement>(null);
   const list = searchEmoji(q);
+  // Over a message near the top of the list it would open above the list's top edge.
+  useKeepInView(ref);
 
   useEffect(() => {
     ref.current?.querySelector('input')?.focus();

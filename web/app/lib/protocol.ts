@@ -7,6 +7,7 @@
 import './zod-jitless';
 
 export {
+  BLOCKED_CONVERSATION_TEXT,
   CALL_RING_TIMEOUT_MS,
   CLOSE_CODES,
   HISTORY_PAGE_SIZE,
