@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import { uniqueName, type TestUser } from '../support/api';
-import { connectAs, e2eApi } from '../support/e2e';
+import { connectAs, connectInboxAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
 import { clickChatControl, launchBrowser, settled, shot } from '../support/browser';
 
@@ -162,6 +162,7 @@ describe('axe-core audit of every page and state', () => {
 
         // Bob is online (his socket in the chat), then typing: the header's green "online" / "typing…".
         const bobHere = await connectAs(api(), bob, direct);
+        const bobInbox = await connectInboxAs(api(), bob);
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
         await page.locator('[data-testid=message][data-type=call]').nth(1).waitFor();
@@ -178,6 +179,7 @@ describe('axe-core audit of every page and state', () => {
           clearInterval(renew);
         }
         await bobHere.close();
+        bobInbox.close();
         await page.getByTestId('chat-info-button').click();
         await page.getByTestId('chat-info').waitFor();
         await audit(page, `direct-info-${tag}`);

@@ -11,7 +11,7 @@ const env = browserPerFile();
 
 /** Shown whole: not cut by an ellipsis (its text fits its box), and not a sliver either. */
 const readable = (el: Locator) =>
-  el.evaluate((node) => ({ fits: node.scrollWidth <= node.clientWidth, width: node.clientWidth, text: node.textContent }));
+  el.evaluate((node: HTMLElement) => ({ fits: node.scrollWidth <= node.clientWidth, width: node.clientWidth, text: node.innerText }));
 
 describe('chat header on a phone', () => {
   it("shows a direct chat's name and status whole, with the secondary controls in the chat-info panel", async () => {

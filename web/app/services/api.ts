@@ -113,6 +113,8 @@ export interface CreatedInvite extends Invite {
 
 export interface InvitePreview {
   room: { id: string; name: string | null; members: number };
+  /** I am in this group already: nothing to join. */
+  member: boolean;
 }
 
 /** One row of a room's call log. */
