@@ -32,10 +32,12 @@ describe('unread count', () => {
         for (const check of heard) check();
       });
     });
-    const activities = (roomId: string) => frames.filter((f) => f.includes('"activity"') && f.includes(roomId)).length;
+    // The inbox coalesces a burst into one notice with its newest message: wait for the one with seq `n`.
+    const newestHeard = (roomId: string) =>
+      Math.max(0, ...frames.map((f) => JSON.parse(f) as { type: string; roomId?: string; message?: { seq: number } }).filter((f) => f.type === 'activity' && f.roomId === roomId).map((f) => f.message!.seq));
     const whenActivities = (roomId: string, n: number) =>
       new Promise<void>((resolve) => {
-        const check = () => activities(roomId) >= n && (heard.delete(check), resolve());
+        const check = () => newestHeard(roomId) >= n && (heard.delete(check), resolve());
         heard.add(check);
         check();
       });

@@ -60,12 +60,15 @@ export function withMessage(list: RoomSummary[], roomId: string, message: WireMe
     if (opts.read) updated.unreadCount = 0;
   } else {
     const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
+    // The inbox coalesces a burst into one notice carrying its newest message (room/activity-
+    // notifier.ts): the seqs it skipped arrived too. Counting only the notice said 2 for 3.
+    const arrived = message.seq - room.lastSeq;
     updated = {
       ...room,
       lastSeq: message.seq,
       lastMessage: message,
       lastMessageAt: message.createdAt,
-      unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? 1 : 0),
+      unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? arrived : 0),
       lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
     };
   }
