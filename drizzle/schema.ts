@@ -7,6 +7,7 @@ import type { Attachment } from '../durable-objects/protocol';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   customType,
   index,
   integer,
@@ -70,6 +71,9 @@ export const rooms = pgTable(
     // Highest persisted seq; kept by the Durable Object for the conversation list.
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    // A secret chat (docs/e2e.md): a direct room whose messages are end-to-end encrypted; the
+    // server stores their ciphertext and never reads it. Its directKey starts with "secret:".
+    secret: boolean('secret').notNull().default(false),
   },
   (t) => [uniqueIndex('rooms_direct_key_key').on(t.directKey)],
 );
@@ -99,7 +103,8 @@ export const messages = pgTable(
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
     // Client-generated id that makes resends idempotent.
     clientId: text('client_id').notNull(),
-    messageType: text('message_type', { enum: ['text', 'system', 'call', 'image', 'file', 'voice'] })
+    // 'secret': content is a sealed message of a secret chat (opaque to the server, docs/e2e.md).
+    messageType: text('message_type', { enum: ['text', 'system', 'call', 'image', 'file', 'voice', 'secret'] })
       .notNull()
       .default('text'),
     // Caption for image, file and voice messages.
@@ -240,6 +245,39 @@ export const calls = pgTable(
   (t) => [index('calls_room_created_idx').on(t.roomId, t.createdAt)],
 );
 
+/**
+ * Secret-chat devices (docs/e2e.md): each browser's public keys. The private keys never
+ * leave the device; these are what others need to start an X3DH session with it.
+ * Keys are base64url text (32-byte X25519 / Ed25519 keys, a 64-byte signature).
+ */
+export const e2eDevices = pgTable(
+  'e2e_devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: userRef('user_id'),
+    identityKey: text('identity_key').notNull(),
+    signingKey: text('signing_key').notNull(),
+    signedPrekeyId: integer('signed_prekey_id').notNull(),
+    signedPrekey: text('signed_prekey').notNull(),
+    signedPrekeySignature: text('signed_prekey_signature').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('e2e_devices_user_idx').on(t.userId), uniqueIndex('e2e_devices_identity_key_key').on(t.identityKey)],
+);
+
+/** One-time prekeys a device published; each is handed out once (claimed) and deleted. */
+export const e2eOneTimePrekeys = pgTable(
+  'e2e_one_time_prekeys',
+  {
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => e2eDevices.id, { onDelete: 'cascade' }),
+    keyId: integer('key_id').notNull(),
+    publicKey: text('public_key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.keyId] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
 export type RoomMember = typeof roomMembers.$inferSelect;
@@ -263,4 +301,6 @@ export const schema = {
   roomInvites,
   roomEmbedOrigins,
   calls,
+  e2eDevices,
+  e2eOneTimePrekeys,
 };

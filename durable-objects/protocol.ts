@@ -21,6 +21,11 @@ export { isEmoji };
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_CHARS = 4000;
+/**
+ * Longest sealed message of a secret chat, in characters: one envelope per recipient
+ * device, each carrying the whole encrypted message (docs/e2e.md), within one frame.
+ */
+export const MAX_SECRET_MESSAGE_CHARS = 60_000;
 /** Distinct emoji one message may carry; past it, people can only join an existing reaction. */
 export const MAX_DISTINCT_REACTIONS = 20;
 /** How long a typing indicator lasts unless renewed; clients renew every ~3 s while typing. */
@@ -167,6 +172,17 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
       attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
     })
     .refine((f) => f.attachmentId !== undefined || f.content.length > 0, { message: 'message is empty', path: ['content'] }),
+  /**
+   * Post a message of a secret chat: `sealed` is the JSON of a sealed message (docs/e2e.md),
+   * stored and relayed as it is. The server never parses it: its only check is its size.
+   */
+  z.object({
+    type: z.literal('send_secret'),
+    clientId,
+    sealed: z.string().min(1).max(MAX_SECRET_MESSAGE_CHARS).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
+    /** An upload of encrypted bytes whose key is inside `sealed`: claimed as a send's attachment is. */
+    attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
+  }),
   /** Replace the text of one of my messages. */
   z.object({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
   /** Delete one of my messages (it stays as a tombstone so the order is kept). */
@@ -211,6 +227,9 @@ export const MAX_AVATAR_BYTES = 512 * 1024;
 /** Longest file name kept, in characters (sanitised on upload). */
 export const MAX_FILE_NAME_CHARS = 120;
 
+/** Type of a secret chat's encrypted upload (docs/e2e.md): no file the server types is ever this. */
+export const SEALED_CONTENT_TYPE = 'application/octet-stream';
+
 /** Picture types shown as images (anything else is sent as a file; SVG never is: it can carry script). */
 export const IMAGE_CONTENT_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
@@ -246,8 +265,11 @@ export const wireMessageSchema = z.object({
   seq: positiveSeq,
   senderId: z.string().nullable(),
   clientId: z.string(),
-  type: z.enum(['text', 'system', 'call', 'image', 'file', 'voice']),
-  /** Empty for deleted messages; the caption of an image, file or voice message. */
+  type: z.enum(['text', 'system', 'call', 'image', 'file', 'voice', 'secret']),
+  /**
+   * Empty for deleted messages; the caption of an image, file or voice message; for `secret`
+   * the sealed message (ciphertext), which only the recipients' devices can open.
+   */
   content: z.string(),
   /** Present on image, file and voice messages (not once deleted). */
   attachment: attachmentSchema.optional(),

@@ -168,7 +168,7 @@ function ownLive(roomId: string, seq: number, senderId: string, change: 'edit' |
     eq(messages.roomId, roomId),
     eq(messages.seq, seq),
     eq(messages.senderId, senderId),
-    change === 'edit' ? eq(messages.messageType, 'text') : inArray(messages.messageType, ['text', 'image', 'file', 'voice']),
+    change === 'edit' ? eq(messages.messageType, 'text') : inArray(messages.messageType, ['text', 'image', 'file', 'voice', 'secret']),
     sql`${messages.deletedAt} is null`,
   );
 }

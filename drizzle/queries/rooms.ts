@@ -18,7 +18,14 @@ export interface RoomMemberView {
 /** The member's role and the room's kind, name and creation, or undefined for non-members. */
 export async function findMembership(db: Database, roomId: string, userId: string) {
   const [member] = await db
-    .select({ role: roomMembers.role, kind: rooms.kind, name: rooms.name, createdAt: rooms.createdAt, createdBy: rooms.createdBy })
+    .select({
+      role: roomMembers.role,
+      kind: rooms.kind,
+      name: rooms.name,
+      createdAt: rooms.createdAt,
+      createdBy: rooms.createdBy,
+      secret: rooms.secret,
+    })
     .from(roomMembers)
     .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
     .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
@@ -48,12 +55,21 @@ export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-/** The pair's room; `created` is true for the call that made it. */
-export async function openDirectRoom(db: Database, me: string, other: string): Promise<{ roomId: string; created: boolean }> {
-  const key = directKey(me, other);
+/**
+ * The pair's room; `created` is true for the call that made it. A secret chat (docs/e2e.md)
+ * is another room of the same pair, keyed "secret:<pair>", beside their ordinary one.
+ */
+export async function openDirectRoom(
+  db: Database,
+  me: string,
+  other: string,
+  options: { secret?: boolean } = {},
+): Promise<{ roomId: string; created: boolean }> {
+  const secret = options.secret ?? false;
+  const key = secret ? `secret:${directKey(me, other)}` : directKey(me, other);
   const inserted = await db
     .insert(rooms)
-    .values({ kind: 'direct', directKey: key, createdBy: me })
+    .values({ kind: 'direct', directKey: key, createdBy: me, secret })
     .onConflictDoNothing({ target: rooms.directKey })
     .returning({ id: rooms.id });
   const roomId =
@@ -86,6 +102,8 @@ export interface RoomSummary {
   createdAt: string;
   /** Who created the room (null if unknown); the app heads a group's timeline with it. */
   createdBy: string | null;
+  /** A secret chat: lastMessage.content is ciphertext only its members' devices can open. */
+  secret: boolean;
 }
 
 export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
@@ -102,8 +120,9 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     muted_until: string | null;
     created_at: string;
     created_by: string | null;
+    secret: boolean;
   }>(sql`
-    select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq, r.created_at, r.created_by,
+    select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq, r.created_at, r.created_by, r.secret,
       case when me.muted_until > now() then ${mutedUntilSql(sql.raw('me.muted_until'))} end as muted_until,
       (select count(*) from ${messages} m
         where m.room_id = r.id and m.seq > me.last_read_seq
@@ -144,6 +163,7 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     mutedUntil: r.muted_until,
     createdAt: new Date(r.created_at).toISOString(),
     createdBy: r.created_by,
+    secret: r.secret,
   }));
 }
 

@@ -5,7 +5,7 @@
  * looks it up synchronously, so an attachment message takes the same ordered,
  * exactly-once path as text with no network call and no await before its seq.
  */
-import type { Attachment } from '../protocol';
+import { SEALED_CONTENT_TYPE, type Attachment } from '../protocol';
 
 /** `thumbnail` column: none, being written to R2 (reserved), stored. */
 const THUMBNAIL_NONE = 0;
@@ -16,7 +16,7 @@ export type ThumbnailReservation = 'ok' | 'not_yours' | 'sent' | 'taken';
 
 export type AttachmentClaim =
   | { ok: true; attachment: Attachment }
-  | { ok: false; why: 'unknown' | 'not_yours' | 'already_sent' };
+  | { ok: false; why: 'unknown' | 'not_yours' | 'already_sent' | 'sealed' | 'not_sealed' };
 
 interface AttachmentRow {
   id: string;
@@ -121,10 +121,12 @@ export class AttachmentRegistry {
    * next group of sends), so two sends naming one upload can never both have it;
    * the same send again (its clientId) may: it is a resend, stored once anyway.
    */
-  claim(senderId: string, id: string, clientId: string): AttachmentClaim {
+  claim(senderId: string, id: string, clientId: string, sealed = false): AttachmentClaim {
     const row = this.row(id);
     if (!row) return { ok: false, why: 'unknown' };
     if (row.uploader_id !== senderId) return { ok: false, why: 'not_yours' };
+    // Encrypted uploads go only with secret messages, and secret messages only with encrypted uploads.
+    if ((row.content_type === SEALED_CONTENT_TYPE) !== sealed) return { ok: false, why: sealed ? 'not_sealed' : 'sealed' };
     if (row.claimed_client_id !== null && row.claimed_client_id !== clientId) return { ok: false, why: 'already_sent' };
     this.sql.exec('update room_attachments set claimed_client_id = ? where id = ?', clientId, id);
     return { ok: true, attachment: toAttachment(row) };

@@ -217,7 +217,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Invalid frames cost a token too: a flood of garbage is a flood.
     const allowed = this.takeToken(me.userId);
     if (!allowed.ok) {
-      const clientId = parsed.ok && parsed.frame.type === 'send' ? parsed.frame.clientId : undefined;
+      const clientId = parsed.ok && (parsed.frame.type === 'send' || parsed.frame.type === 'send_secret') ? parsed.frame.clientId : undefined;
       const seconds = Math.ceil(allowed.retryAfterMs / 1000);
       return sendFrame(
         ws,
@@ -239,13 +239,21 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   private handle(ws: WebSocket, me: SocketAttachment, frame: ClientFrame): void {
-    if ((frame.type === 'send' || frame.type === 'call_start') && this.local.othersAllDeleted(me.userId)) {
-      const clientId = frame.type === 'send' ? frame.clientId : undefined;
+    if ((frame.type === 'send' || frame.type === 'send_secret' || frame.type === 'call_start') && this.local.othersAllDeleted(me.userId)) {
+      const clientId = frame.type === 'call_start' ? undefined : frame.clientId;
       return sendFrame(ws, errorFrame('forbidden', ACCOUNT_DELETED_TEXT, { clientId }));
     }
     switch (frame.type) {
       case 'send':
         return this.messages.send(ws, me, frame);
+      case 'send_secret':
+        // Stored as it came: the ordered, exactly-once path of every message, with no reading of it.
+        return this.messages.send(
+          ws,
+          me,
+          { type: 'send', clientId: frame.clientId, content: frame.sealed, ...(frame.attachmentId ? { attachmentId: frame.attachmentId } : {}) },
+          'secret',
+        );
       case 'edit':
       case 'delete':
       case 'react':

@@ -33,7 +33,7 @@ export interface NewLogMessage {
 }
 
 /** Types people send; only these can be deleted by their sender. */
-const MEMBER_TYPES: ReadonlySet<string> = new Set<LogMessageType>(['text', 'image', 'file', 'voice']);
+const MEMBER_TYPES: ReadonlySet<string> = new Set<LogMessageType>(['text', 'image', 'file', 'voice', 'secret']);
 
 export interface ReadCursor {
   userId: string;

@@ -46,6 +46,8 @@ const ATTACHMENT_REFUSALS = {
   unknown: 'no such upload in this room: upload the file first (POST /api/rooms/:roomId/attachments)',
   not_yours: 'that attachment was uploaded by someone else',
   already_sent: 'that attachment was already sent; upload it again to send it again',
+  sealed: 'that upload is encrypted: it can only be sent in a secret chat (send_secret)',
+  not_sealed: 'a secret message can only carry an encrypted upload (sealed=1)',
 } as const;
 
 const REFUSALS: Record<ChangeRefusal, string> = {
@@ -82,8 +84,8 @@ export class RoomMessages {
     local.markSeqAuthoritative();
   }
 
-  /** A member's `send`. */
-  send(ws: WebSocket, me: SocketAttachment, frame: Extract<ClientFrame, { type: 'send' }>): void {
+  /** A member's `send`; `send_secret` comes here too, as a send of the `secret` kind. */
+  send(ws: WebSocket, me: SocketAttachment, frame: Extract<ClientFrame, { type: 'send' }>, kind?: 'secret'): void {
     const { local } = this.deps;
     const stored = local.findRecentSend(me.userId, frame.clientId);
     if (stored) {
@@ -97,7 +99,7 @@ export class RoomMessages {
       );
     }
     // Looked up synchronously in the room's own storage: nothing awaits between here and the seq.
-    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId, frame.clientId);
+    const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId, frame.clientId, kind === 'secret');
     if (claim && !claim.ok) {
       const code = claim.why === 'unknown' ? 'not_found' : 'forbidden';
       return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
@@ -112,7 +114,7 @@ export class RoomMessages {
     this.queued.set(key, {
       input: {
         senderId: me.userId,
-        type: attachment?.kind ?? 'text',
+        type: kind ?? attachment?.kind ?? 'text',
         clientId: frame.clientId,
         content: frame.content,
         replyToSeq: frame.replyToSeq ?? null,

@@ -82,6 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('jwtSecret', TEST_JWT_SECRET);
   project.provide('databaseUrl', process.env.TEST_DATABASE_URL!);
   project.provide('appControlUrl', shared.control.url);
+  project.provide('persistDir', shared.app.persistTo);
   project.provide('turnError', shared.turnError);
   return async () => {
     if (--shared.users > 0) return;

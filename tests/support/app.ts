@@ -18,6 +18,8 @@ declare module 'vitest' {
     jwtSecret: string;
     /** The app's Postgres database (TCP URL), to inspect rows directly. */
     databaseUrl: string;
+    /** wrangler dev's state directory: the Durable Objects' storage and R2's objects, as files. */
+    persistDir: string;
     /** Restart endpoint of the global setup; use restartApp(). */
     appControlUrl: string;
     /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
@@ -32,6 +34,7 @@ export function appInfo() {
     allowedOrigin: inject('allowedOrigin'),
     jwtSecret: inject('jwtSecret'),
     databaseUrl: inject('databaseUrl'),
+    persistDir: inject('persistDir'),
     turnError: inject('turnError'),
   };
 }

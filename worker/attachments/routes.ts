@@ -30,6 +30,8 @@ const uploadQuery = z.object({
   width: dimension,
   height: dimension,
   durationMs: z.coerce.number().int().min(0).max(24 * 3600_000).optional(),
+  /** "1": an encrypted file of a secret chat (docs/e2e.md): any bytes, kept as "encrypted", sendable only with send_secret. */
+  sealed: z.literal('1').optional(),
 });
 
 /** Which found types each kind accepts: any allowed type may be sent as a file. */
@@ -58,18 +60,21 @@ attachmentRoutes.post('/rooms/:roomId/attachments', async (c) => {
   const id = crypto.randomUUID();
   let attachment: Attachment;
   try {
-    const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, ACCEPTS[query.kind], (size) => allowance.take(size));
-    const name = sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind, upload.contentType);
-    await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind: query.kind, uploaderId: me });
+    const sealed = query.sealed === '1';
+    const upload = await readUpload(c, MAX_ATTACHMENT_BYTES, sealed ? 'sealed' : ACCEPTS[query.kind], (size) => allowance.take(size));
+    // A sealed file's real name is inside the encrypted message; the server keeps a neutral one.
+    const name = sealed ? 'encrypted' : sanitizeFileName(query.name, query.kind === 'voice' ? 'voice note' : query.kind, upload.contentType);
+    const kind = sealed ? 'file' : query.kind;
+    await putUpload(c.env.FILES, attachmentKey(roomId, id), upload, { name, kind, uploaderId: me });
     attachment = {
       id,
-      kind: query.kind,
+      kind,
       name,
       size: upload.size,
       contentType: upload.contentType,
-      width: query.kind === 'image' ? (query.width ?? null) : null,
-      height: query.kind === 'image' ? (query.height ?? null) : null,
-      durationMs: query.kind === 'voice' ? (query.durationMs ?? null) : null,
+      width: kind === 'image' ? (query.width ?? null) : null,
+      height: kind === 'image' ? (query.height ?? null) : null,
+      durationMs: kind === 'voice' ? (query.durationMs ?? null) : null,
       thumbnail: false,
     };
   } catch (err) {

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { HttpError, badRequest } from '../http/errors';
 import { SNIFF_BYTES, sniffType } from './sniff';
+import { SEALED_CONTENT_TYPE } from '../../durable-objects/protocol';
 
 export interface Upload {
   /** Bytes, as declared by Content-Length (and enforced while streaming). */
@@ -21,12 +22,13 @@ const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) /
 
 /**
  * The request's body as an Upload of at most `maxBytes` whose type passes `allowed`, or a 4xx.
+ * 'sealed' takes any bytes as SEALED_CONTENT_TYPE (a secret chat's encrypted file): ciphertext has no type to find.
  * `beforeBody` (quotas) sees the declared size before a byte is read.
  */
 export async function readUpload(
   c: Context,
   maxBytes: number,
-  allowed: (type: string) => boolean,
+  allowed: ((type: string) => boolean) | 'sealed',
   beforeBody?: (size: number) => Promise<void>,
 ): Promise<Upload> {
   const header = c.req.header('content-length');
@@ -41,8 +43,8 @@ export async function readUpload(
   await beforeBody?.(size);
   const reader = source.getReader();
   const head = await readHead(reader, Math.min(SNIFF_BYTES, size));
-  const contentType = sniffType(concat(head), c.req.header('content-type'));
-  if (!contentType || !allowed(contentType)) {
+  const contentType = allowed === 'sealed' ? SEALED_CONTENT_TYPE : sniffType(concat(head), c.req.header('content-type'));
+  if (!contentType || (allowed !== 'sealed' && !allowed(contentType))) {
     await reader.cancel().catch(() => {});
     throw new HttpError(415, 'unsupported_type', unsupportedMessage(contentType));
   }

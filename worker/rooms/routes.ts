@@ -1,5 +1,5 @@
 /** /api/rooms: conversations, history and WebSocket tickets. */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { usernameSchema } from '../auth/schemas';
@@ -22,29 +22,35 @@ roomRoutes.get('/rooms', async (c) => {
   return c.json({ rooms: await listRoomsOf(c.var.db(), c.var.user.userId) });
 });
 
-roomRoutes.post('/rooms/direct', async (c) => {
+/** Opens the pair's ordinary conversation, or with `secret` their secret chat (docs/e2e.md). */
+async function openConversation(c: Context<AppEnv>, secret: boolean) {
   const { username } = await readJson(c, z.strictObject({ username: usernameSchema }));
   const db = c.var.db();
   const other = await findUserByUsername(db, username);
   if (!other) throw notFound(`no user named ${username}`);
   if (other.id === c.var.user.userId) throw badRequest('you cannot open a conversation with yourself');
   if (await isBlockedEitherWay(db, c.var.user.userId, other.id)) throw forbidden(`you cannot message ${username}`);
-  const { roomId, created } = await openDirectRoom(db, c.var.user.userId, other.id);
+  const { roomId, created } = await openDirectRoom(db, c.var.user.userId, other.id, { secret });
   if (created) {
     // The other person's conversation list shows the new chat at once, even before a message.
     // Presence is not shared yet: only once both have written (see contactsOf).
     const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(other.id));
     await inbox.roomsChanged(roomId, 'added').catch((err: unknown) => logFailure('inbox update failed', err, { room: roomId }));
   }
-  return c.json({ room: { id: roomId, kind: 'direct', with: publicUser(other) } });
-});
+  return c.json({ room: { id: roomId, kind: 'direct' as const, secret, with: publicUser(other) } });
+}
+
+roomRoutes.post('/rooms/direct', (c) => openConversation(c, false));
+roomRoutes.post('/rooms/secret', (c) => openConversation(c, true));
 
 roomRoutes.get('/rooms/:roomId', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const db = c.var.db();
-  const { kind, name, createdAt, createdBy } = await requireMembership(db, roomId, c.var.user.userId);
+  const { kind, name, createdAt, createdBy, secret } = await requireMembership(db, roomId, c.var.user.userId);
   // createdAt and createdBy head the timeline once its history is read to the start ("Ann created the group").
-  return c.json({ room: { id: roomId, kind, name, createdAt: createdAt.toISOString(), createdBy, members: await listMembers(db, roomId) } });
+  return c.json({
+    room: { id: roomId, kind, name, secret, createdAt: createdAt.toISOString(), createdBy, members: await listMembers(db, roomId) },
+  });
 });
 
 const historyQuery = z.object({

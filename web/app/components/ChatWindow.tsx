@@ -17,7 +17,8 @@ import { BlockButton } from './BlockButton';
 import { ChatInfo } from './ChatInfo';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, InfoIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, InfoIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { SecretChatBar } from './SecretChatBar';
 import { MuteMenu } from './MuteMenu';
 import { useChatTools } from '../context/ChatTools';
 import { useRooms } from '../context/RoomsContext';
@@ -194,6 +195,12 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <div className="chat__title">
               <h1 data-testid="chat-title">
                 {title}
+                {chat.info.secret && (
+                  <span className="secret-lock" data-testid="secret-lock" title="Secret chat">
+                    <LockIcon size={16} />
+                    <span className="visually-hidden">, secret chat</span>
+                  </span>
+                )}
                 {/* Display names are not unique (anyone can call themselves "Support"): the username is. */}
                 {username && subtitle !== `@${username}` && (
                   <span className="chat__username muted" data-testid="chat-username">
@@ -239,7 +246,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               </button>
             </span>
           )}
-          {tools && (
+          {tools && !chat.info?.secret && (
             <>
               <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
                 <SearchIcon />
@@ -269,6 +276,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         )}
         {headerActions}
       </header>
+
+      {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
       {/* A blocked chat is not "offline": the composer's place says why nothing can be sent. */}
       {!blocked && <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />}
@@ -343,8 +352,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           avatar={avatar}
           onClose={closeInfo}
           calls={calls && reachable && !isGroup && !blocked ? { voice: () => startCall('voice'), video: () => startCall('video'), disabled: calls.busy || meOffline } : null}
-          onSearch={tools ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
-          mute={tools ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
+          onSearch={tools && !chat.info.secret ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
+          mute={tools && !chat.info.secret ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
           settingsHref={isGroup ? `/chat/${roomId}/settings` : null}
           error={blockedUsers.error}
           block={

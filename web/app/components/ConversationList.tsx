@@ -7,7 +7,7 @@ import { useRooms } from '../context/RoomsContext';
 import { formatListTime, otherMember, roomPreview, roomTitle } from '../lib/format';
 import { isDeleted, shownUsername } from '../lib/members';
 import { Avatar } from './Avatar';
-import { BellOffIcon, SearchIcon } from './Icons';
+import { BellOffIcon, LockIcon, SearchIcon } from './Icons';
 import { isMuted } from '../lib/mute';
 
 interface Props {
@@ -101,9 +101,15 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                     <span className="conversation__top">
                       <span className="conversation__title">
                         {title}
+                        {room.secret && (
+                          <span className="secret-lock" data-testid="secret-lock">
+                            <LockIcon size={14} />
+                          </span>
+                        )}
                         {/* Read after the visible name (never instead of it: label-content-name-mismatch). */}
                         <span className="visually-hidden">
                           {room.kind === 'group' ? ', group' : ''}
+                          {room.secret ? ', secret chat' : ''}
                           {online ? ', online' : ''}
                           {unread ? `, ${unread} unread` : ''}
                           {muted ? ', muted' : ''}

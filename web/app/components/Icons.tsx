@@ -231,3 +231,10 @@ export const BellOffIcon = (p: IconProps) => (
     <path d="m2 2 20 20" />
   </Svg>
 );
+
+export const LockIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="5" y="11" width="14" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Svg>
+);

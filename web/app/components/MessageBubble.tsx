@@ -25,6 +25,7 @@ import {
   TrashIcon,
   VideoIcon,
 } from './Icons';
+import { SecretMessageBody } from './SecretMessage';
 import { AttachmentView } from './attachments/AttachmentView';
 import { PendingAttachment } from './attachments/PendingAttachment';
 
@@ -161,7 +162,8 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
 
   const deleted = m.deletedAt !== null;
   const myUsername = members.find((x) => x.userId === me)?.username;
-  const mentionsMe = !mine && !deleted && myUsername !== undefined && mentions(m.content, myUsername);
+  const secret = m.type === 'secret';
+  const mentionsMe = !mine && !deleted && !secret && myUsername !== undefined && mentions(m.content, myUsername);
   const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
   const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
   const namesOf = (userIds: string[]) => userIds.map((id) => (id === me ? 'You' : (members.find((x) => x.userId === id)?.displayName ?? 'Someone')));
@@ -203,9 +205,11 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
           }}
         >
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
-          {!deleted && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
+          {!deleted && !secret && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
+          ) : secret ? (
+            <SecretMessageBody message={m} me={me} renderText={(text) => <MessageText text={text} me={myUsername} />} />
           ) : (
             // The text, or an attachment's caption: the same Markdown subset either way.
             (m.content || !m.attachment) && <MessageText text={m.content} me={myUsername} />

@@ -3,18 +3,23 @@ import { Link, useNavigate } from '@remix-run/react';
 import { useMemo, useState } from 'react';
 import { api, errorMessage } from '../services/api';
 import { useRooms } from '../context/RoomsContext';
-import { BackIcon, CloseIcon } from './Icons';
+import { BackIcon, CloseIcon, LockIcon } from './Icons';
+import { secretChatsFor } from '../services/secret-chats-lazy';
+import { useMe } from '../context/AuthContext';
 import { UserPicker } from './UserPicker';
 import { FormError } from './FormError';
 
-export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?: 'direct' | 'group' }) {
-  const [tab, setTab] = useState<'direct' | 'group'>(initialTab);
+type Tab = 'direct' | 'secret' | 'group';
+
+export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?: Tab }) {
+  const [tab, setTab] = useState<Tab>(initialTab);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [groupName, setGroupName] = useState('');
   const [members, setMembers] = useState<string[]>([]);
   const navigate = useNavigate();
   const rooms = useRooms();
+  const myId = useMe().id;
 
   const excludeDirect = useMemo(() => new Set([me]), [me]);
   const excludeGroup = useMemo(() => new Set([me, ...members]), [me, members]);
@@ -35,6 +40,13 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
   };
 
   const openDirect = (username: string) => openRoom(() => api.openDirect(username));
+  /** A secret chat needs this device's keys first: registering them is part of opening it. */
+  const openSecret = (username: string) =>
+    openRoom(async () => {
+      const opened = await api.openSecret(username);
+      await (await secretChatsFor(myId)).ready();
+      return opened;
+    });
 
   const createGroup = async () => {
     const name = groupName.trim();
@@ -72,6 +84,9 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
           <button type="button" role="tab" aria-selected={tab === 'direct'} className="tab" onClick={() => setTab('direct')} data-testid="tab-direct">
             Direct message
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'secret'} className="tab" onClick={() => setTab('secret')} data-testid="tab-secret">
+            <LockIcon size={14} /> Start secret chat
+          </button>
           <button type="button" role="tab" aria-selected={tab === 'group'} className="tab" onClick={() => setTab('group')} data-testid="tab-group">
             New group
           </button>
@@ -82,6 +97,13 @@ export function NewChat({ me, initialTab = 'direct' }: { me: string; initialTab?
         {tab === 'direct' ? (
           <div role="tabpanel" aria-label="Direct message">
             <UserPicker label="Find someone by username" exclude={excludeDirect} busy={busy} autoFocus onPick={(u) => void openDirect(u)} />
+          </div>
+        ) : tab === 'secret' ? (
+          <div role="tabpanel" aria-label="Start secret chat" className="stack">
+            <p className="muted">
+              End-to-end encrypted: only your and their devices can read it, not the server. Devices added later do not get earlier messages.
+            </p>
+            <UserPicker label="Find someone by username" exclude={excludeDirect} busy={busy} autoFocus testId="secret-user-search" onPick={(u) => void openSecret(u)} />
           </div>
         ) : (
           <form

@@ -22,12 +22,15 @@ import { useMessages } from './useMessages';
 import { useRoomSocket } from './useRoomSocket';
 import { useTyping } from './useTyping';
 import { useUploads } from './useUpload';
+import { useSecretSend } from './useSecretSend';
 
 /** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
 const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
 
 export interface RoomInfo {
   kind: 'direct' | 'group';
+  /** A secret chat (docs/e2e.md): messages are sealed on this device and opened on the others. */
+  secret: boolean;
   name: string | null;
   /** When and by whom the room was created, where known: the first line of a group's timeline. */
   createdAt?: string;
@@ -308,20 +311,27 @@ export function useRoomChat(roomId: string, me: string) {
       const t = setTimeout(() => setPumpTick((n) => n + 1), next.retryAfter - now);
       return () => clearTimeout(t);
     }
-    const frame: ClientFrame = {
-      type: 'send',
-      clientId: next.clientId,
-      content: next.content,
-      ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
-      ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
-    };
+    const frame: ClientFrame = next.sealed
+      ? { type: 'send_secret', clientId: next.clientId, sealed: next.sealed, ...(next.attachment ? { attachmentId: next.attachment.id } : {}) }
+      : {
+          type: 'send',
+          clientId: next.clientId,
+          content: next.content,
+          ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
+          ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
+        };
     if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
   }, [ready, state.pending, pumpTick, send]);
 
   // ---------------------------------------------------------------- actions
 
+  const secret = (summary ?? detail)?.secret ?? false;
+  const memberIdsForSealing = (liveMembers ?? summary?.members ?? detail?.members ?? []).map((m) => m.userId);
+  const sendSecret = useSecretSend(roomId, me, memberIdsForSealing, dispatch, say);
+
   const sendMessage = useCallback(
     (content: string, replyToSeq: number | null) => {
+      if (secret) return void sendSecret(content);
       const clientId = newClientId();
       // The outbox effect sends it (now, or once connected).
       dispatch({
@@ -329,7 +339,7 @@ export function useRoomChat(roomId: string, me: string) {
         message: { clientId, content, replyToSeq, createdAt: new Date().toISOString(), status: 'sending' },
       });
     },
-    [dispatch],
+    [dispatch, secret, sendSecret],
   );
 
   /**
@@ -342,6 +352,7 @@ export function useRoomChat(roomId: string, me: string) {
       if (file.size > MAX_ATTACHMENT_BYTES) {
         return say(`${file.name} is too large: files can be up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
       }
+      if (secret) return void sendSecret(options.caption ?? '', file);
       const kind = options.kind ?? (IMAGE_TYPES.has(file.type) ? 'image' : 'file');
       const clientId = newClientId();
       const name = file.name || (kind === 'voice' ? 'voice note' : kind);
@@ -366,7 +377,7 @@ export function useRoomChat(roomId: string, me: string) {
       });
       uploads.start(clientId, file, { kind, name, ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}) });
     },
-    [dispatch, uploads, say],
+    [dispatch, uploads, say, secret, sendSecret],
   );
 
   const retry = useCallback(
@@ -431,6 +442,7 @@ export function useRoomChat(roomId: string, me: string) {
   const info: RoomInfo | null = room
     ? {
         kind: room.kind,
+        secret: room.secret ?? false,
         name: liveName !== undefined ? liveName : (room.name ?? null),
         createdAt: room.createdAt,
         createdBy: room.createdBy,

@@ -148,6 +148,8 @@ const ATTACHMENT_LABELS = { image: '📷 Photo', file: '📎 File', voice: '🎤
 /** One-line preview of a message for the conversation list and reply quotes (`me`: to tell my calls). */
 export function previewText(m: Pick<WireMessage, 'type' | 'content' | 'deletedAt'> & { senderId?: string | null }, me?: string): string {
   if (m.deletedAt) return 'Message deleted';
+  // Sealed: the server's copy is ciphertext, and the list does not open messages.
+  if (m.type === 'secret') return '🔒 Encrypted message';
   if (m.type === 'call') return `📞 ${describeCall(m.content, me === undefined ? undefined : m.senderId === me)}`;
   // Text and attachment captions are Markdown: the preview shows them as plain text.
   const text = m.type === 'text' || m.type in ATTACHMENT_LABELS ? plainText(m.content) : m.content;

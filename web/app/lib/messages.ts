@@ -34,6 +34,8 @@ export interface PendingMessage {
   /** Image, file and voice messages: the upload, and once it is in R2, what the room knows of it. */
   upload?: PendingUpload;
   attachment?: Attachment;
+  /** Secret chats: the sealed message the outbox sends (send_secret); `content` is shown, never sent. */
+  sealed?: string;
 }
 
 export interface MessagesState {

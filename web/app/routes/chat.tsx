@@ -13,7 +13,7 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
+import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon } from '../components/Icons';
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
 import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
@@ -92,6 +92,9 @@ function ChatShell() {
           <button type="button" className="icon-btn sidebar__search" aria-label="Search messages and people" onClick={() => setSearch(null)} data-testid="search-button">
             <SearchIcon />
           </button>
+          <Link to="/chat/new?tab=secret" className="icon-btn" aria-label="Start secret chat" title="Start secret chat" data-testid="new-secret-chat-button">
+            <LockIcon />
+          </Link>
           <Link to="/chat/new" className="icon-btn icon-btn--accent" aria-label="New conversation" data-testid="new-chat-button">
             <PlusIcon />
           </Link>

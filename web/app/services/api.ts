@@ -61,6 +61,8 @@ export interface RoomSummary {
   mutedUntil?: string | null;
   createdAt?: string;
   createdBy?: string | null;
+  /** A secret chat (docs/e2e.md): lastMessage is sealed; only this device's store can say what it says. */
+  secret?: boolean;
 }
 
 export interface AccountSession {
@@ -83,6 +85,7 @@ export interface RoomDetail {
   members: RoomMember[];
   createdAt?: string;
   createdBy?: string | null;
+  secret?: boolean;
 }
 
 export interface HistoryPage {
@@ -325,6 +328,11 @@ export const api = {
   room: (roomId: string) => request<{ room: RoomDetail }>('GET', `/api/rooms/${enc(roomId)}`),
   openDirect: (username: string) =>
     request<{ room: { id: string; kind: 'direct'; with: PublicUser } }>('POST', '/api/rooms/direct', {
+      body: { username },
+    }),
+  /** The pair's secret chat (docs/e2e.md), beside their ordinary conversation. */
+  openSecret: (username: string) =>
+    request<{ room: { id: string; kind: 'direct'; secret: true; with: PublicUser } }>('POST', '/api/rooms/secret', {
       body: { username },
     }),
   history: (roomId: string, before: number | null, limit = 50, signal?: AbortSignal) =>

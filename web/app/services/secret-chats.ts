@@ -1,0 +1,128 @@
+/**
+ * Secret chats on this device (docs/e2e.md): its keys, sealing what I send to every
+ * device of both people, opening what arrives, and safety numbers. One instance per
+ * signed-in user; every use of the device state goes through one queue, because a
+ * ratchet step must never run twice on the same state.
+ */
+import type { WireMessage } from '../lib/protocol';
+import { fromBase64Url } from '../lib/e2e/bytes';
+import { createDeviceState, openMessage, sealedMessageSchema, sealMessage, type DeviceState } from '../lib/e2e/device';
+import { DeviceStore, type StoredPlaintext } from '../lib/e2e/device-store';
+import { asRecipients, devicesOf, listDevices, registerDevice, type DirectoryTransport } from '../lib/e2e/directory';
+import { decodePayload, encodePayload, type SecretPayload } from '../lib/e2e/payload';
+import { safetyNumber } from '../lib/e2e/safety-number';
+import { request } from './api';
+
+const transport: DirectoryTransport = {
+  request: (method, path, body) => request(method, path, body === undefined ? {} : { body }),
+};
+
+export class SecretChats {
+  private static instances = new Map<string, Promise<SecretChats>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly userId: string,
+    private readonly store: DeviceStore,
+    private state: DeviceState | undefined,
+  ) {}
+
+  static for(userId: string): Promise<SecretChats> {
+    let instance = SecretChats.instances.get(userId);
+    if (!instance) {
+      instance = DeviceStore.open(userId).then(async (store) => new SecretChats(userId, store, await store.device()));
+      instance.catch(() => SecretChats.instances.delete(userId));
+      SecretChats.instances.set(userId, instance);
+    }
+    return instance;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** This device, registered with the key directory on first use. */
+  private async device(): Promise<DeviceState> {
+    if (this.state?.deviceId) return this.state;
+    const state = this.state ?? (await createDeviceState());
+    await registerDevice(transport, state);
+    await this.store.saveDevice(state);
+    this.state = state;
+    return state;
+  }
+
+  /** Registers this device now (opening a secret chat does), so that messages can be sealed for it. */
+  ready(): Promise<void> {
+    return this.serial(async () => void (await this.device()));
+  }
+
+  /** The sealed JSON of `payload` for every device of these people; its plaintext stays on this device. */
+  seal(userIds: string[], payload: SecretPayload, clientId: string): Promise<string> {
+    return this.serial(async () => {
+      const state = await this.device();
+      const devices = await devicesOf(transport, userIds);
+      const without = userIds.filter((id) => id !== this.userId && !devices.some((d) => d.userId === id));
+      if (without.length) throw new Error('they have not opened secret chats on any device yet: ask them to open this chat once');
+      const recipients = asRecipients(transport, devices);
+      const sealed = await sealMessage(state, encodePayload(payload), recipients);
+      await this.store.saveOpened(state, [sentKey(clientId)], { payload });
+      return JSON.stringify(sealed);
+    });
+  }
+
+  /** What a secret message says, from this device's store, or opened now (exactly once). */
+  open(message: WireMessage): Promise<StoredPlaintext> {
+    return this.serial(async () => {
+      const key = openedKey(message.roomId, message.seq);
+      const stored = await this.store.plaintext(key);
+      if (stored) return stored;
+      const state = await this.device();
+      let result: StoredPlaintext;
+      const mine = message.senderId === this.userId ? await this.store.plaintext(sentKey(message.clientId)) : undefined;
+      if (mine) {
+        result = mine;
+      } else {
+        result = await this.openSealed(state, message);
+      }
+      await this.store.saveOpened(state, [key], result);
+      return result;
+    });
+  }
+
+  private async openSealed(state: DeviceState, message: WireMessage): Promise<StoredPlaintext> {
+    let sealed;
+    try {
+      sealed = sealedMessageSchema.parse(JSON.parse(message.content));
+    } catch {
+      return { unreadable: 'undecryptable' };
+    }
+    if (!message.senderId) return { unreadable: 'undecryptable' };
+    const sender = (await listDevices(transport, message.senderId)).find((d) => d.deviceId === sealed.from);
+    if (!sender) return { unreadable: 'undecryptable' };
+    const opened = await openMessage(state, sealed, { identityKey: fromBase64Url(sender.identityKey) });
+    if (!opened.ok) return { unreadable: opened.why };
+    const payload = decodePayload(opened.plaintext);
+    return payload ? { payload } : { unreadable: 'undecryptable' };
+  }
+
+  /** The safety number between me and `contactId`, over both people's current devices. */
+  async safetyNumberWith(contactId: string): Promise<string> {
+    await this.ready();
+    const [mine, theirs] = await Promise.all([listDevices(transport, this.userId), listDevices(transport, contactId)]);
+    const keys = (list: typeof mine) => list.map((d) => ({ identityKey: fromBase64Url(d.identityKey), signingKey: fromBase64Url(d.signingKey) }));
+    return safetyNumber({ userId: this.userId, devices: keys(mine) }, { userId: contactId, devices: keys(theirs) });
+  }
+
+  verifiedNumber(contactId: string): Promise<string | undefined> {
+    return this.store.verified(contactId);
+  }
+
+  setVerified(contactId: string, number: string | null): Promise<void> {
+    return this.store.setVerified(contactId, number);
+  }
+}
+
+const sentKey = (clientId: string) => `sent:${clientId}`;
+const openedKey = (roomId: string, seq: number) => `seq:${roomId}:${seq}`;
