@@ -1,6 +1,7 @@
 /**
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
- * the app — login, register, conversation list, 1-to-1 chat, group chat, group settings, a
+ * the app — login, register, conversation list, 1-to-1 chat (the other person online, then typing,
+ * with missed and declined call lines), its contact-info panel, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page (with its
  * notifications section) with the deletion confirmation open and with two-step enrolment's QR code, forgot/reset password, email
  * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
@@ -13,9 +14,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import { uniqueName, type TestUser } from '../support/api';
-import { connectAs, e2eApi } from '../support/e2e';
+import { connectAs, connectInboxAs, e2eApi } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
-import { launchBrowser, settled, shot } from '../support/browser';
+import { clickChatControl, launchBrowser, settled, shot } from '../support/browser';
 import { startPreviewSite, type PreviewSite } from '../support/preview-site';
 import { inject } from 'vitest';
 import { totpCode } from '../support/totp';
@@ -79,6 +80,7 @@ async function audit(page: Page, state: string) {
 }
 
 let me: TestUser;
+let bob: TestUser;
 let direct: string;
 let group: string;
 /** A direct chat with someone who deleted their account: read-only. */
@@ -93,7 +95,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const a = api();
   me = await named('axe', 'Ada Lovelace');
-  const bob = await named('bob', 'Bob Builder');
+  bob = await named('bob', 'Bob Builder');
   const cat = await named('cat', 'Cat Stevens');
   direct = await a.openDirect(me, bob);
   group = await a.createGroup(me, 'Book club for people with remarkably long group names', [bob, cat]);
@@ -112,6 +114,19 @@ beforeAll(async () => {
   const mine = await say(me, direct, ['Hello Bob, thanks!']);
   mine.send({ type: 'react', seq: 1, emoji: '❤️', on: true });
   await mine.inbox.next('updated');
+  // Call lines: one Bob gave up on (missed), one I declined.
+  const bobCalls = await connectAs(a, bob, direct);
+  const myCalls = await connectAs(a, me, direct);
+  const missed = crypto.randomUUID();
+  bobCalls.send({ type: 'call_start', callId: missed, media: 'voice' });
+  await bobCalls.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'ringing');
+  bobCalls.send({ type: 'call_hangup', callId: missed });
+  await myCalls.inbox.next('message', (f) => f.message.type === 'call' && f.message.content.includes(missed));
+  const declined = crypto.randomUUID();
+  bobCalls.send({ type: 'call_start', callId: declined, media: 'video' });
+  await myCalls.inbox.next('call_state', (f) => f.call.id === declined && f.call.status === 'ringing');
+  myCalls.send({ type: 'call_reject', callId: declined });
+  await myCalls.inbox.next('message', (f) => f.message.type === 'call' && f.message.content.includes(declined));
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
   // Link previews, in someone else's bubble and in mine (white on the accent).
@@ -227,10 +242,29 @@ describe('axe-core audit of every page and state', () => {
         // Escape (on a phone the search box's box overlaps the close button: noted in issue 25's report).
         await page.getByTestId('search-input').press('Escape');
 
+        // Bob is online (his socket in the chat), then typing: the header's green "online" / "typing…".
+        const bobHere = await connectAs(api(), bob, direct);
+        const bobInbox = await connectInboxAs(api(), bob);
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
-        await page.locator('[data-testid=message][data-seq]').nth(3).waitFor();
+        await page.locator('[data-testid=message][data-type=call]').nth(1).waitFor();
+        await expect.poll(() => page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
         await audit(page, `direct-${tag}`);
+        // Typing lasts 5 s unless renewed: renewed while the audit runs, as a typing client does.
+        const typing = () => bobHere.send({ type: 'typing', active: true });
+        typing();
+        const renew = setInterval(typing, 2000);
+        try {
+          await expect.poll(() => page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('typing…');
+          await audit(page, `direct-typing-${tag}`);
+        } finally {
+          clearInterval(renew);
+        }
+        await bobHere.close();
+        bobInbox.close();
+        await page.getByTestId('chat-info-button').click();
+        await page.getByTestId('chat-info').waitFor();
+        await audit(page, `direct-info-${tag}`);
 
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);
@@ -245,7 +279,7 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('remove-link-preview').click();
         await page.getByTestId('composer-input').fill('');
 
-        await page.getByTestId('group-settings-link').click();
+        await clickChatControl(page, 'group-settings-link');
         await page.getByTestId('group-settings').waitFor();
         await page.getByTestId('invite-links').waitFor();
         await audit(page, `group-settings-${tag}`);
@@ -285,7 +319,7 @@ describe('axe-core audit of every page and state', () => {
         // The call screen (Bob is not there: it rings, then ends unanswered or is cancelled).
         await page.goto(`${baseUrl}/chat/${direct}`);
         await connected(page);
-        await page.getByTestId('call-voice-button').click();
+        await clickChatControl(page, 'call-voice-button');
         await page.getByTestId('call-screen').waitFor({ timeout: 20_000 });
         await audit(page, `call-${tag}`);
         await page.getByTestId('call-hangup').click().catch(() => {});
@@ -322,7 +356,8 @@ describe('axe-core audit of the message actions (issue 21)', () => {
         await auditMessageActions(page, size, tag);
         await ctx.close();
         expect(found.slice(before).join('\n\n')).toBe('');
-      });
+        // Fourteen audited states, each settled, screenshotted and axe-run: more than the project's 3 minutes on a loaded machine.
+      }, 420_000);
     }
   }
 });

@@ -69,13 +69,13 @@ describe('deleting my account', () => {
     await bob.page.getByTestId('composer-input').fill('a draft that is never sent');
     await expect.poll(() => storedFor(bob.page, bob.id)).toContain(`edge-chat:draft:${bob.id}:${direct.id}`);
 
-    // Ann has the direct chat open: Bob, online, with call and block buttons.
+    // Ann has the direct chat open: Bob, online, with call buttons and contact info (where Block is).
     await ann.page.goto(`${env.baseUrl}/chat/${direct.id}`);
     await connected(ann.page);
     await expect.poll(() => ann.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
     await expect.poll(() => ann.page.getByTestId('chat-username').textContent()).toBe(` @${bob.username}`);
     expect(await ann.page.getByTestId('call-voice-button').count()).toBe(1);
-    expect(await ann.page.getByTestId('block-button').count()).toBe(1);
+    expect(await ann.page.getByTestId('chat-info-button').count()).toBe(1);
     expect(await ann.page.getByTestId('reply-button').count()).toBeGreaterThan(0);
 
     await bob.page.goto(`${env.baseUrl}/chat/account`);

@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eApi } from '../support/e2e';
-import { allowConsoleErrors, apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, settled, shot, signedIn, texts } from '../support/browser';
+import { allowConsoleErrors, apiAs, clickChatControl, closeAll, connected, browserPerFile, exchangeMessages, send, settled, shot, signedIn, texts } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -192,7 +192,7 @@ describe('details', () => {
     await connected(fay.page);
     await gil.page.getByTestId('me-name').waitFor();
     await expect.poll(() => fay.page.getByTestId('chat-subtitle').textContent(), { timeout: 15_000 }).toBe('online');
-    await fay.page.getByTestId('call-video-button').click();
+    await clickChatControl(fay.page, 'call-video-button');
     await gil.page.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
     await gil.page.getByRole('button', { name: 'Accept video call' }).click();
     // Connected with the other side's video: the name and timer move to the top (compact).

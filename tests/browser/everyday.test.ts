@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import type { TestUser } from '../support/api';
-import { allowConsoleErrors, apiAs, closeAll, connected, exchangeMessages, browserPerFile, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { allowConsoleErrors, apiAs, clickChatControl, closeAll, connected, exchangeMessages, browserPerFile, send, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import type { TestSocket } from '../support/ws-client';
 
@@ -141,7 +141,7 @@ describe('search', () => {
     // On a phone, within the chat.
     await ben.page.goto(`${appInfo().baseUrl}/chat/${room.id}`);
     await connected(ben.page);
-    await ben.page.getByTestId('chat-search-button').click();
+    await clickChatControl(ben.page, 'chat-search-button');
     expect(await ben.page.getByTestId('search-scope-room').getAttribute('aria-pressed')).toBe('true');
     await ben.page.getByTestId('search-input').fill(`${word} -today`);
     await expect.poll(() => ben.page.getByTestId('search-result').count(), { timeout: 10_000 }).toBe(1);

@@ -206,6 +206,25 @@ export async function openDirectInUi(from: Person, to: Person): Promise<string> 
   return from.page.url().split('/').pop()!;
 }
 
+/** The chat-info panel's copy of each secondary header control (a phone shows only the panel's). */
+const IN_CHAT_INFO: Record<string, string> = {
+  'call-voice-button': 'info-call-voice',
+  'call-video-button': 'info-call-video',
+  'chat-search-button': 'info-search',
+  'group-settings-link': 'info-group-settings',
+};
+
+/**
+ * Clicks a secondary control of the open chat's header: the header's own on a wide screen, the
+ * chat-info panel's (opened with ⓘ) on a phone, where the header keeps only the title.
+ */
+export async function clickChatControl(page: Page, testId: keyof typeof IN_CHAT_INFO & string): Promise<void> {
+  const inHeader = page.getByTestId(testId);
+  if (await inHeader.isVisible()) return inHeader.click();
+  await page.getByTestId('chat-info-button').click();
+  await page.getByTestId(IN_CHAT_INFO[testId]!).click();
+}
+
 /** REST as a person (their own API session). */
 export function apiAs(p: Person) {
   const api = e2eApi();

@@ -16,6 +16,8 @@ describe('invites', () => {
     expect(created.invite.url).toMatch(new RegExp(`/join/${created.invite.token}$`));
     const preview = await api.json('GET', `/api/invites/${created.invite.token}`, undefined, ben.token);
     expect(preview.room).toEqual({ id: roomId, name: 'Open house', members: 1 });
+    expect(preview.member).toBe(false);
+    expect((await api.json('GET', `/api/invites/${created.invite.token}`, undefined, ann.token)).member).toBe(true);
 
     const benInbox = await connectInbox(ben);
     const accepted = await api.json('POST', `/api/invites/${created.invite.token}/accept`, undefined, ben.token);

@@ -16,7 +16,7 @@ import {
   revokeInvite,
 } from '../../drizzle/queries/invites';
 import { countMembers } from '../../drizzle/queries/groups';
-import { listMembers } from '../../drizzle/queries/rooms';
+import { findMembership, listMembers } from '../../drizzle/queries/rooms';
 import { joinGroup } from '../../drizzle/queries/membership';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
@@ -79,7 +79,10 @@ inviteRoutes.get('/invites/:token', async (c) => {
   const token = parseWith(inviteToken, c.req.param('token'));
   const invite = await findUsableInvite(c.var.db(), await hashToken(token));
   if (!invite) throw notFound('this invite link is invalid, expired or revoked');
-  return c.json({ room: { id: invite.roomId, name: invite.name, members: await countMembers(c.var.db(), invite.roomId) } });
+  const db = c.var.db();
+  const [members, membership] = await Promise.all([countMembers(db, invite.roomId), findMembership(db, invite.roomId, c.var.user.userId)]);
+  // `member`: the page says "you're already in this group" (Open group) rather than inviting.
+  return c.json({ room: { id: invite.roomId, name: invite.name, members }, member: membership !== undefined });
 });
 
 inviteRoutes.post('/invites/:token/accept', async (c) => {

@@ -1,37 +1,47 @@
 /**
- * Blocks the other person of a direct chat (PUT /api/blocks/:username): no messages, calls or
- * presence between the two of you from then on. Two clicks, the second confirming, so a slip
- * of the finger blocks nobody; then back to the conversation list.
+ * Block or unblock the other person of a direct chat (PUT / DELETE /api/blocks/:username), in
+ * the chat-info panel. Blocking takes two clicks, the second confirming, so a slip of the finger
+ * blocks nobody; unblocking takes one (it only gives back what the person had).
  */
-import { useNavigate } from '@remix-run/react';
 import { useState } from 'react';
-import { api, ApiError } from '../services/api';
-import { AlertIcon } from './Icons';
 
-export function BlockButton({ username }: { username: string }) {
-  const navigate = useNavigate();
+interface Props {
+  username: string;
+  blockedByMe: boolean;
+  onBlock(): Promise<boolean>;
+  onUnblock(): Promise<boolean>;
+}
+
+export function BlockButton({ username, blockedByMe, onBlock, onUnblock }: Props) {
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
 
-  const onClick = () => {
-    if (!confirming) return setConfirming(true);
-    api
-      .blockUser(username)
-      .then(() => navigate('/chat'))
-      .catch((err: unknown) => setError(err instanceof ApiError ? err.message : 'could not block; try again'));
+  const run = (action: () => Promise<boolean>) => {
+    setBusy(true);
+    void action().finally(() => {
+      setBusy(false);
+      setConfirming(false);
+    });
   };
 
+  if (blockedByMe) {
+    return (
+      <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => run(onUnblock)} data-testid="unblock-button">
+        Unblock @{username}
+      </button>
+    );
+  }
   return (
     <button
       type="button"
-      className={confirming ? 'btn btn--danger' : 'icon-btn'}
-      aria-label={confirming ? `Confirm: block @${username}` : `Block @${username}`}
-      title={error ?? (confirming ? 'Click again to block' : `Block @${username}`)}
-      onClick={onClick}
+      className={confirming ? 'btn btn--danger' : 'btn btn--danger-outline'}
+      disabled={busy}
+      aria-label={confirming ? `Confirm: block @${username}` : undefined}
+      onClick={() => (confirming ? run(onBlock) : setConfirming(true))}
       onBlur={() => setConfirming(false)}
       data-testid={confirming ? 'block-confirm' : 'block-button'}
     >
-      {confirming ? 'Block' : <AlertIcon />}
+      {confirming ? `Block @${username}? Click again to confirm` : `Block @${username}`}
     </button>
   );
 }

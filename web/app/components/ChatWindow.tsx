@@ -14,10 +14,11 @@ import { lastSeenText, memberName, otherMember, pluralize, previewText, roomTitl
 import { isDeleted, liveMembers, othersAllDeleted, shownUsername } from '../lib/members';
 import { Avatar } from './Avatar';
 import { BlockButton } from './BlockButton';
+import { ChatInfo } from './ChatInfo';
 import { Composer, type ComposerHandle } from './Composer';
 import { api } from '../services/api';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, InfoIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
 import { SecretChatBar } from './SecretChatBar';
 import { MuteMenu } from './MuteMenu';
 import { useChatTools } from '../context/ChatTools';
@@ -31,6 +32,7 @@ import type { MessageAction } from './MessageMenu';
 
 // Only loaded when someone forwards a message.
 const ForwardDialog = lazy(() => import('./ForwardDialog'));
+import { useBlockedUsers } from '../hooks/useBlockedUsers';
 
 export interface ChatOutletContext {
   chat: RoomChat;
@@ -83,7 +85,17 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   // knew is stale: claim nothing, grey the dot out.
   const inboxUp = useOwnLinkUp();
   const meOffline = chat.connection.status !== 'open' && !inboxUp;
-  const otherOnline = meOffline ? undefined : (otherPresence?.online ?? (reachable?.online ? true : undefined));
+  const blockedUsers = useBlockedUsers(variant === 'full' && Boolean(reachable));
+  const blockedByMe = Boolean(reachable && blockedUsers.list?.some((b) => b.id === reachable.userId));
+  /** Blocked either way: nothing is sent, there is no presence, and the chat is not "offline" either. */
+  const blocked = Boolean(reachable) && (blockedByMe || chat.blocked);
+  const otherOnline = meOffline || blocked ? undefined : (otherPresence?.online ?? (reachable?.online ? true : undefined));
+  const [infoOpen, setInfoOpen] = useState(false);
+  const infoButton = useRef<HTMLButtonElement>(null);
+  const closeInfo = useCallback(() => {
+    setInfoOpen(false);
+    infoButton.current?.focus();
+  }, []);
 
   const typingNames = useMemo(
     () =>
@@ -99,6 +111,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       // I count too: connected, I am one of those online.
       const online = meOffline ? 0 : people.filter((m) => m.userId === me || (presence.get(m.userId)?.online ?? m.online)).length;
       subtitle = `${pluralize(people.length, 'member')}${online ? `, ${online} online` : ''}`;
+    } else if (username && blockedByMe) {
+      subtitle = 'Blocked';
     } else if (username) {
       subtitle = otherOnline ? 'online' : otherPresence?.lastSeen ? lastSeenText(otherPresence.lastSeen) : `@${username}`;
     }
@@ -178,6 +192,26 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const replyMsg = replyTo !== null ? chat.bySeq.get(replyTo) : undefined;
   const replyBar = replyTo !== null ? { name: replyMsg ? memberName(chat.members, replyMsg.senderId, me) : 'message', text: replyMsg ? previewText(replyMsg) : '' } : null;
 
+  const onUnblock = async () => {
+    if (!reachable || !(await blockedUsers.unblock(reachable.username))) return false;
+    // The room refused this socket while blocked: connect again now.
+    chat.reconnectNow();
+    return true;
+  };
+  const startCall = (kind: 'voice' | 'video') => {
+    if (reachable) calls?.start(roomId, reachable.userId, kind);
+  };
+  const avatar = (
+    <Avatar
+      id={other?.userId ?? roomId}
+      name={title}
+      avatarId={other?.avatarId}
+      online={isGroup || (other && !reachable) || blocked ? undefined : meOffline ? false : otherOnline}
+      stale={meOffline && !blocked}
+      group={isGroup}
+    />
+  );
+
   if (chat.gone) {
     return (
       <section className="chat chat--gone" aria-label="Conversation unavailable">
@@ -204,14 +238,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         )}
         {chat.info ? (
           <>
-            <Avatar
-              id={other?.userId ?? roomId}
-              name={title}
-              avatarId={other?.avatarId}
-              online={isGroup || (other && !reachable) ? undefined : meOffline ? false : otherOnline}
-              stale={meOffline}
-              group={isGroup}
-            />
+            {avatar}
             <div className="chat__title">
               <h1 data-testid="chat-title">
                 {title}
@@ -238,71 +265,87 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <span className="skeleton skeleton--line" />
           </div>
         )}
-        {calls && reachable && !isGroup && (
-          <span className="chat__calls">
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label={`Start a voice call with ${reachable.displayName}`}
-              title="Voice call"
-              disabled={calls.busy || meOffline}
-              onClick={() => calls.start(roomId, reachable.userId, 'voice')}
-              data-testid="call-voice-button"
-            >
-              <PhoneIcon />
-            </button>
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label={`Start a video call with ${reachable.displayName}`}
-              title="Video call"
-              disabled={calls.busy || meOffline}
-              onClick={() => calls.start(roomId, reachable.userId, 'video')}
-              data-testid="call-video-button"
-            >
-              <VideoIcon />
-            </button>
-          </span>
-        )}
-        {calls && isGroup && !readOnly && (
-          <span className="chat__calls">
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Start a group voice call"
-              title="Voice call"
-              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
-              onClick={() => calls.startGroup(roomId, 'voice')}
-              data-testid="group-call-voice-button"
-            >
-              <PhoneIcon />
-            </button>
-            <button
-              type="button"
-              className="icon-btn"
-              aria-label="Start a group video call"
-              title="Video call"
-              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
-              onClick={() => calls.startGroup(roomId, 'video')}
-              data-testid="group-call-video-button"
-            >
-              <VideoIcon />
-            </button>
-          </span>
-        )}
-        {tools && !chat.info?.secret && (
-          <>
-            <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
-              <SearchIcon />
-            </button>
-            <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
-          </>
-        )}
-        {variant === 'full' && reachable && !isGroup && <BlockButton username={reachable.username} />}
-        {variant === 'full' && isGroup && (
-          <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
-            <UsersIcon />
-          </Link>
+        {/* Secondary controls: beside the title on a wide screen, in the chat-info panel on a phone. */}
+        <span className="chat__header-extra">
+          {calls && reachable && !isGroup && !blocked && (
+            <span className="chat__calls">
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`Start a voice call with ${reachable.displayName}`}
+                title="Voice call"
+                disabled={calls.busy || meOffline}
+                onClick={() => startCall('voice')}
+                data-testid="call-voice-button"
+              >
+                <PhoneIcon />
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label={`Start a video call with ${reachable.displayName}`}
+                title="Video call"
+                disabled={calls.busy || meOffline}
+                onClick={() => startCall('video')}
+                data-testid="call-video-button"
+              >
+                <VideoIcon />
+              </button>
+            </span>
+          )}
+          {calls && isGroup && !readOnly && (
+            <span className="chat__calls">
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Start a group voice call"
+                title="Voice call"
+                disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+                onClick={() => calls.startGroup(roomId, 'voice')}
+                data-testid="group-call-voice-button"
+              >
+                <PhoneIcon />
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Start a group video call"
+                title="Video call"
+                disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+                onClick={() => calls.startGroup(roomId, 'video')}
+                data-testid="group-call-video-button"
+              >
+                <VideoIcon />
+              </button>
+            </span>
+          )}
+          {tools && !chat.info?.secret && (
+            <>
+              <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
+                <SearchIcon />
+              </button>
+              <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
+            </>
+          )}
+          {variant === 'full' && isGroup && (
+            <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
+              <UsersIcon />
+            </Link>
+          )}
+        </span>
+        {variant === 'full' && chat.info && (
+          <button
+            type="button"
+            ref={infoButton}
+            className="icon-btn"
+            aria-label={isGroup ? 'Group info' : 'Contact info'}
+            title={isGroup ? 'Group info' : 'Contact info'}
+            aria-expanded={infoOpen}
+            onClick={() => (infoOpen ? closeInfo() : setInfoOpen(true))}
+            data-testid="chat-info-button"
+          >
+            <InfoIcon />
+          </button>
         )}
         {headerActions}
       </header>
@@ -310,7 +353,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       <PinnedBar pins={chat.pins} bySeq={chat.bySeq} canUnpin={canPin && variant === 'full'} onJump={jumpToSeq} onUnpin={(seq) => chat.pin(seq, false)} />
       {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
-      <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />
+      {/* A blocked chat is not "offline": the composer's place says why nothing can be sent. */}
+      {!blocked && <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />}
 
       {calls && chat.groupCall && calls.groupCallId !== chat.groupCall.id && (
         <GroupCallBanner
@@ -360,7 +404,20 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         </div>
       )}
 
-      {readOnly ? (
+      {blocked && reachable ? (
+        <div className="chat__read-only chat__blocked" role="status" data-testid="blocked-notice">
+          {blockedByMe ? (
+            <>
+              <p>
+                You blocked @{reachable.username}. Neither of you can send messages or call here until you unblock them.
+              </p>
+              <BlockButton username={reachable.username} blockedByMe onBlock={async () => false} onUnblock={onUnblock} />
+            </>
+          ) : (
+            <p>You can't send messages or call in this conversation: @{reachable.username} has blocked you.</p>
+          )}
+        </div>
+      ) : readOnly ? (
         <p className="chat__read-only" role="status" data-testid="read-only-notice">
           {isGroup ? 'Everyone else in this group deleted their account.' : 'This account was deleted.'} You can still read this conversation.
         </p>
@@ -388,6 +445,32 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           }}
           onVoice={(file, durationMs, waveform) => chat.sendFile(file, { kind: 'voice', durationMs, waveform })}
           mentionCandidates={mentionCandidates}
+        />
+      )}
+
+      {infoOpen && chat.info && (
+        <ChatInfo
+          title={title}
+          username={username}
+          subtitle={subtitle}
+          isGroup={isGroup}
+          avatar={avatar}
+          onClose={closeInfo}
+          calls={calls && reachable && !isGroup && !blocked ? { voice: () => startCall('voice'), video: () => startCall('video'), disabled: calls.busy || meOffline } : null}
+          onSearch={tools && !chat.info.secret ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
+          mute={tools && !chat.info.secret ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
+          settingsHref={isGroup ? `/chat/${roomId}/settings` : null}
+          error={blockedUsers.error}
+          block={
+            reachable && !isGroup ? (
+              <BlockButton
+                username={reachable.username}
+                blockedByMe={blockedByMe}
+                onBlock={() => blockedUsers.block({ id: reachable.userId, username: reachable.username, displayName: reachable.displayName })}
+                onUnblock={onUnblock}
+              />
+            ) : null
+          }
         />
       )}
 

@@ -11,6 +11,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { searchEmoji, SKIN_TONES, withSkinTone, type SkinTone } from '../lib/emoji';
 import { recentEmoji, rememberEmoji, saveSkinTone, savedSkinTone } from '../lib/emoji-recents';
+import { useKeepInView } from '../hooks/useKeepInView';
 
 interface Props {
   onPick(emoji: string): void;
@@ -33,6 +34,8 @@ export default function EmojiPicker({ onPick, onClose, anchor, placement = 'mess
   const grid = useRef<HTMLDivElement>(null);
   const list = searchEmoji(q).map((e) => withSkinTone(e, tone));
   const recent = q.trim() ? [] : recents;
+  // Over a message near the top of the list it would open above the list's top edge.
+  useKeepInView(ref);
 
   useEffect(() => {
     ref.current?.querySelector('input')?.focus();

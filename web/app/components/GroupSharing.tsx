@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { api, errorMessage, type CreatedInvite, type Invite } from '../services/api';
-import { formatFull, formatListTime, pluralize } from '../lib/format';
+import { formatDateTime, formatFull, pluralize } from '../lib/format';
 import { CheckIcon, CopyIcon, LinkIcon } from './Icons';
 import { FormError } from './FormError';
 
@@ -133,10 +133,10 @@ export function InviteLinks({ roomId, onCreated }: { roomId: string; onCreated(i
               <li key={invite.id} className={`invite invite--${state}`} data-testid="invite" data-invite-id={invite.id} data-state={state} data-uses={invite.uses}>
                 <LinkIcon size={16} />
                 <span className="invite__text">
-                  <span title={formatFull(invite.createdAt)}>Created {formatListTime(invite.createdAt)}</span>
+                  <span title={formatFull(invite.createdAt)}>Created {formatDateTime(invite.createdAt)}</span>
                   <span className="muted">
                     {pluralize(invite.uses, 'use')}
-                    {state === 'revoked' ? ' · revoked' : state === 'expired' ? ' · expired' : invite.expiresAt ? ` · expires ${formatListTime(invite.expiresAt)}` : ''}
+                    {state === 'revoked' ? ' · revoked' : state === 'expired' ? ' · expired' : invite.expiresAt ? ` · expires ${formatDateTime(invite.expiresAt)}` : ''}
                   </span>
                 </span>
                 {state === 'active' && (

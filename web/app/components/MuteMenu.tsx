@@ -13,7 +13,14 @@ const CHOICES: { duration: MuteDuration; label: string }[] = [
 ];
 
 
-export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | undefined; onMute(d: MuteDuration): void }) {
+interface Props {
+  mutedUntil: string | null | undefined;
+  onMute(d: MuteDuration): void;
+  /** Shows the state as text beside the bell (the chat-info panel), not the header's bare icon. */
+  labelled?: boolean;
+}
+
+export function MuteMenu({ mutedUntil, onMute, labelled = false }: Props) {
   const { open, setOpen, ref, onKeyDown } = usePopupMenu();
   const muted = isMuted(mutedUntil);
 
@@ -28,8 +35,8 @@ export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | u
     <div className="mute-menu" ref={ref} onKeyDown={onKeyDown}>
       <button
         type="button"
-        className={`icon-btn${muted ? ' is-muted' : ''}`}
-        aria-label={label}
+        className={`${labelled ? 'btn btn--ghost' : 'icon-btn'}${muted ? ' is-muted' : ''}`}
+        aria-label={labelled ? undefined : label}
         title={label}
         aria-haspopup="menu"
         aria-expanded={open}
@@ -38,6 +45,7 @@ export function MuteMenu({ mutedUntil, onMute }: { mutedUntil: string | null | u
         data-muted={muted ? 'true' : 'false'}
       >
         {muted ? <BellOffIcon /> : <BellIcon />}
+        {labelled && (muted ? label : 'Mute notifications')}
       </button>
       {open && (
         <ul className="mute-menu__list" role="menu" aria-label="Mute notifications">

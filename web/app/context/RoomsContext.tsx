@@ -48,6 +48,49 @@ function listOrder(a: RoomSummary, b: RoomSummary) {
   return (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '');
 }
 
+/**
+ * The list once `message` is known in `roomId`. Idempotent: a message the list already counts
+ * (its seq not above the room's lastSeq) changes no count, so it can be applied again to a
+ * freshly loaded list.
+ */
+export function withMessage(
+  list: RoomSummary[],
+  roomId: string,
+  message: WireMessage,
+  opts: { mine: boolean; read: boolean },
+  myUsername: string,
+): RoomSummary[] {
+  const room = list.find((r) => r.id === roomId);
+  if (!room) return list;
+  const isNew = message.seq > room.lastSeq;
+  const isLast = message.seq >= (room.lastMessage?.seq ?? 0);
+  if (!isNew && !isLast) return list;
+  let updated: RoomSummary;
+  if (!isNew) {
+    // An edit/delete/reaction of the newest message, or a resend of what we have.
+    updated = { ...room, lastMessage: message };
+    if (opts.read) updated.unreadCount = 0;
+  } else {
+    const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
+    // The inbox coalesces a burst into one notice carrying its newest message (room/activity-
+    // notifier.ts): the seqs it skipped arrived too. Counting only the notice said 2 for 3.
+    const arrived = message.seq - room.lastSeq;
+    const mentionsMe = counts && message.type === 'text' && mentions(message.content, myUsername);
+    updated = {
+      ...room,
+      // A new message brings an archived chat back to the list.
+      archived: false,
+      unreadMentions: opts.read || opts.mine ? 0 : (room.unreadMentions ?? 0) + (mentionsMe ? 1 : 0),
+      lastSeq: message.seq,
+      lastMessage: message,
+      lastMessageAt: message.createdAt,
+      unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? arrived : 0),
+      lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
+    };
+  }
+  return list.map((r) => (r.id === roomId ? updated : r)).sort(listOrder);
+}
+
 export function RoomsProvider({ children }: { children: ReactNode }) {
   const presence = usePresenceUpdater();
   const { user, refresh } = useAuth();
@@ -64,21 +107,51 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   const roomsRef = useRef(rooms);
   roomsRef.current = rooms;
 
-  const reload = useCallback(() => {
+  /**
+   * What the open room and the inbox told us while a list request was in flight, as changes to
+   * re-apply to the list it returns: that list is a snapshot of the database, taken before some
+   * of it (and the database is written a moment after the rooms ack). Without this a message
+   * arriving during the load was lost: a new conversation's first messages counted one short.
+   */
+  const heard = useRef<((list: RoomSummary[]) => RoomSummary[])[] | null>(null);
+  /** A message for a room the loading list may not have yet: load once more when it lands without it. */
+  const unknownRooms = useRef(new Set<string>());
+
+  const load = useCallback((carried: ((list: RoomSummary[]) => RoomSummary[])[]): Promise<void> => {
     if (loading.current) return loading.current;
+    heard.current = [...carried];
     const run = api
       .rooms()
-      .then(({ rooms: list }) => {
+      .then(({ rooms: loaded }) => {
+        const changes = heard.current ?? [];
+        const list = changes.reduce((l, change) => change(l), loaded);
+        const missing = [...unknownRooms.current].some((id) => !list.some((r) => r.id === id));
+        unknownRooms.current.clear();
         setRooms(list);
         setFresh(true);
         setError(null);
+        return missing ? changes : null;
       })
-      .catch((err: unknown) => setError(errorMessage(err)))
-      .finally(() => {
+      .catch((err: unknown) => {
+        setError(errorMessage(err));
+        return null;
+      })
+      .then((retry) => {
+        heard.current = null;
         loading.current = null;
+        // Once (never in a loop): the new room was not in the database yet when it was read.
+        // Every change is idempotent, so what was heard is applied to that list as well.
+        if (retry && carried.length === 0) void load(retry);
       });
     loading.current = run;
     return run;
+  }, []);
+  const reload = useCallback(() => load([]), [load]);
+
+  /** Applies a change to the list now, and again to the list being loaded when it lands. */
+  const change = useCallback((fn: (list: RoomSummary[]) => RoomSummary[]) => {
+    heard.current?.push(fn);
+    setRooms((prev) => (prev ? fn(prev) : prev));
   }, []);
 
   useEffect(() => {
@@ -93,53 +166,31 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const applyMessage = useCallback((roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
-    for (const listener of messageListeners.current) listener(roomId, message);
-    setRooms((prev) => {
-      if (!prev) return prev;
-      const room = prev.find((r) => r.id === roomId);
-      if (!room) return prev;
-      const isNew = message.seq > room.lastSeq;
-      const isLast = message.seq >= (room.lastMessage?.seq ?? 0);
-      if (!isNew && !isLast) return prev;
-      let updated: RoomSummary;
-      if (!isNew) {
-        // An edit/delete/reaction of the newest message, or a resend of what we have.
-        updated = { ...room, lastMessage: message };
-        if (opts.read) updated.unreadCount = 0;
-      } else {
-        const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
-        const mentionsMe = counts && message.type === 'text' && mentions(message.content, myUsername.current);
-        updated = {
-          ...room,
-          // A new message brings an archived chat back to the list.
-          archived: false,
-          unreadMentions: opts.read || opts.mine ? 0 : (room.unreadMentions ?? 0) + (mentionsMe ? 1 : 0),
-          lastSeq: message.seq,
-          lastMessage: message,
-          lastMessageAt: message.createdAt,
-          unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? 1 : 0),
-          lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
-        };
-      }
-      return prev.map((r) => (r.id === roomId ? updated : r)).sort(listOrder);
-    });
-  }, []);
+  const applyMessage = useCallback(
+    (roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
+      for (const listener of messageListeners.current) listener(roomId, message);
+      change((prev) => withMessage(prev, roomId, message, opts, myUsername.current));
+    },
+    [change],
+  );
 
-  const markRead = useCallback((roomId: string, seq: number) => {
-    setRooms((prev) =>
-      prev?.map((r) =>
-        r.id === roomId && (r.lastReadSeq < seq || r.unreadCount > 0)
-          ? {
-              ...r,
-              lastReadSeq: Math.max(r.lastReadSeq, seq),
-              unreadCount: seq >= r.lastSeq ? 0 : r.unreadCount,
-              unreadMentions: seq >= r.lastSeq ? 0 : r.unreadMentions,
-            }
-          : r,
-      ) ?? prev,
-    );
-  }, []);
+  const markRead = useCallback(
+    (roomId: string, seq: number) => {
+      change((prev) =>
+        prev.map((r) =>
+          r.id === roomId && (r.lastReadSeq < seq || r.unreadCount > 0)
+            ? {
+                ...r,
+                lastReadSeq: Math.max(r.lastReadSeq, seq),
+                unreadCount: seq >= r.lastSeq ? 0 : r.unreadCount,
+                unreadMentions: seq >= r.lastSeq ? 0 : r.unreadMentions,
+              }
+            : r,
+        ),
+      );
+    },
+    [change],
+  );
 
   const patchRoom = useCallback((roomId: string, patch: Partial<RoomSummary>) => {
     setRooms((prev) => prev?.map((r) => (r.id === roomId ? { ...r, ...patch } : r)) ?? prev);
@@ -165,8 +216,13 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   const inbox = useInbox({
     reload,
     activity(roomId, message) {
-      if (!roomsRef.current?.some((r) => r.id === roomId)) void reload();
-      else applyMessage(roomId, message, { mine: message.senderId === me, read: false });
+      if (!roomsRef.current?.some((r) => r.id === roomId)) {
+        // A conversation new to me: load the list, then count this message on it (and every
+        // other one heard meanwhile) unless the loaded list already does.
+        unknownRooms.current.add(roomId);
+        void reload();
+      }
+      applyMessage(roomId, message, { mine: message.senderId === me, read: false });
     },
     presence: presence.fromInbox,
     setLive: presence.setInboxLive,

@@ -73,15 +73,17 @@ export function useNotifications(me: PublicUser, openRoomId: string | null) {
     () =>
       onMessage((roomId, m) => {
         const room = roomsRef.current?.find((r) => r.id === roomId);
-        if (!room) return;
-        const seen = announced.current.get(roomId) ?? room.lastSeq;
+        const seen = announced.current.get(roomId) ?? room?.lastSeq ?? 0;
         if (m.seq <= seen) return;
         announced.current.set(roomId, m.seq);
         if (m.senderId === me.id) {
-          // After my first message, offer desktop notifications (once, unless dismissed).
-          if (permissionNow() === 'default' && !localStorage.getItem(PROMPT_DISMISSED_KEY)) setPrompt(true);
+          // After my first message, offer desktop notifications (once, unless dismissed); a
+          // conversation I just started may not be in the list yet, and counts too.
+          const justSent = room !== undefined || Date.now() - Date.parse(m.createdAt) < 60_000;
+          if (justSent && permissionNow() === 'default' && !localStorage.getItem(PROMPT_DISMISSED_KEY)) setPrompt(true);
           return;
         }
+        if (!room) return;
         if (m.deletedAt || m.type === 'system' || m.senderId === null) return;
         const mentioned = m.type === 'text' && mentions(m.content, me.username);
         if (isMuted(room.mutedUntil) && !mentioned) return;

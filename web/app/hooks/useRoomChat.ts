@@ -11,8 +11,8 @@
  * connection waits for the newest REST page so that it can ask for exactly what came after it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type RoomDetail, type RoomMember } from '../services/api';
-import { IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type GroupCallState, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
+import { api, cleanMessage, type RoomDetail, type RoomMember } from '../services/api';
+import { BLOCKED_CONVERSATION_TEXT, IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type GroupCallState, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
 import { offlineStore } from '../lib/offline-store';
 import { useRooms } from '../context/RoomsContext';
@@ -64,6 +64,8 @@ export function useRoomChat(roomId: string, me: string) {
   const [groupCall, setGroupCall] = useState<GroupCallState | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [gone, setGone] = useState<string | null>(null);
+  /** The room told this socket the conversation is blocked (either way) and closed it. */
+  const [blockedByRoom, setBlockedByRoom] = useState(false);
 
   /** Set by the window: true while the newest messages are on screen and the tab is visible. */
   const viewingRef = useRef(false);
@@ -144,6 +146,7 @@ export function useRoomChat(roomId: string, me: string) {
         setGone(null);
         // A call in progress is said again right after `ready`; none said means none.
         setGroupCall(null);
+        setBlockedByRoom(false);
         firstReplayed.current = null;
         setLiveMembers(frame.members);
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
@@ -256,6 +259,11 @@ export function useRoomChat(roomId: string, me: string) {
           const text = frame.code === 'not_found' ? 'This conversation does not exist.' : REMOVED_TEXT;
           setGone(text);
           socket?.fail(text);
+          return;
+        }
+        if (frame.code === 'forbidden' && frame.message === BLOCKED_CONVERSATION_TEXT) {
+          // Said by the window (the composer gives way to an explanation), not as a passing toast.
+          setBlockedByRoom(true);
           return;
         }
         if (frame.code === 'rate_limited') {
@@ -501,6 +509,8 @@ export function useRoomChat(roomId: string, me: string) {
     synced,
     reconnectNow: socket.reconnectNow,
     gone,
+    /** A direct conversation blocked either way: nothing can be sent until it is unblocked. */
+    blocked: blockedByRoom || (socket.state.status === 'failed' && socket.state.reason === cleanMessage(BLOCKED_CONVERSATION_TEXT)),
     notice,
     clearNotice: () => setNotice(null),
     firstUnread,

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { describeCall, groupCreatedText, initials, previewText, roomPreview, roomTitle } from './format';
+import { describeCall, formatDateTime, groupCreatedText, initials, previewText, roomPreview, roomTitle } from './format';
 import type { RoomSummary } from '../services/api';
 import { backoffDelay } from '../services/socket';
 
 describe('format', () => {
+  it('gives a date with the time, so an expiry days away does not read as today', () => {
+    const at = new Date(2026, 11, 7, 14, 49).toISOString();
+    const text = formatDateTime(at);
+    expect(text).toContain(new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(new Date(at)));
+    expect(text).toContain(new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(at)));
+    expect(text).toMatch(/7/);
+  });
+
   it('takes initials from whole code points of words', () => {
     expect(initials('Alice Liddell')).toBe('AL');
     expect(initials('bob')).toBe('BO');

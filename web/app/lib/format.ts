@@ -23,6 +23,12 @@ export function formatFull(iso: string): string {
   return fullFmt.format(new Date(iso));
 }
 
+/** A date with its time, e.g. "7 Dec, 14:49": for moments that may be days away (an invite's expiry). */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return `${shortDateFmt.format(d)}, ${timeFmt.format(d)}`;
+}
+
 /** Time in the conversation list: today → 14:05, this week → Tue, older → 3 Mar. */
 export function formatListTime(iso: string | null | undefined, now = new Date()): string {
   if (!iso) return '';

@@ -7,6 +7,7 @@
 import './zod-jitless';
 
 export {
+  BLOCKED_CONVERSATION_TEXT,
   CALL_RING_TIMEOUT_MS,
   GROUP_CALL_MESH_LIMIT,
   GROUP_CALL_RING_MS,

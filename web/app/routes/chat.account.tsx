@@ -1,7 +1,7 @@
 /**
  * /chat/account: my account. My email (confirmed or not), two-step sign-in, passkeys. Change my password (every other session is signed out), see
  * and end my sessions (other browsers and devices where I am signed in), notifications on this
- * device (Web Push, private previews), delete my account.
+ * device (Web Push, private previews), unblock people I blocked, delete my account.
  */
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
@@ -15,12 +15,15 @@ import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
 import { DeleteAccount } from '../components/DeleteAccount';
 import { PushSettings } from '../components/PushSettings';
+import { BlockedList } from '../components/BlockedList';
 
 export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
 
 export default function AccountRoute() {
   const [sessions, setSessions] = useState<AccountSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The password form's own error: cleared as soon as either field changes, so it never sits beside a newer one. */
+  const [passwordError, setPasswordError] = useState<string | null>(null);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [busy, setBusy] = useState(false);
@@ -41,7 +44,7 @@ export default function AccountRoute() {
 
   const change = async () => {
     setBusy(true);
-    setError(null);
+    setPasswordError(null);
     setDone(null);
     try {
       const { signedOutSessions } = await api.changePassword(current, next);
@@ -50,7 +53,7 @@ export default function AccountRoute() {
       setDone(`Password changed. ${signedOutSessions === 1 ? '1 other session was' : `${signedOutSessions} other sessions were`} signed out.`);
       load();
     } catch (err) {
-      setError(errorMessage(err));
+      setPasswordError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -87,14 +90,14 @@ export default function AccountRoute() {
           <h3 className="section-title">Change password</h3>
           <label className="field">
             <span className="field__label">Current password</span>
-            <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required data-testid="current-password" />
+            <input type="password" autoComplete="current-password" value={current} onChange={(e) => (setCurrent(e.target.value), setPasswordError(null))} required data-testid="current-password" />
           </label>
           <label className="field">
             <span className="field__label">New password</span>
-            <input type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required data-testid="new-password" />
+            <input type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => (setNext(e.target.value), setPasswordError(null))} required data-testid="new-password" />
             <span className="field__hint">At least 8 characters. Your other sessions will be signed out.</span>
           </label>
-          <FormError message={error} testId="account-error" />
+          <FormError message={passwordError} testId="account-error" />
           {done && (
             <p role="status" data-testid="password-changed">
               {done}
@@ -124,6 +127,8 @@ export default function AccountRoute() {
             ))}
           </ul>
         </section>
+        <FormError message={error} testId="sessions-error" />
+        <BlockedList />
         <PushSettings />
         <DeleteAccount />
       </div>

@@ -16,7 +16,7 @@ import { FormError } from '../components/FormError';
 
 export const meta: MetaFunction = () => [{ title: 'Join a group · edge-chat' }];
 
-type Preview = { status: 'loading' } | { status: 'ready'; room: InvitePreview['room'] } | { status: 'error'; message: string; invalid: boolean };
+type Preview = { status: 'loading' } | { status: 'ready'; room: InvitePreview['room']; member: boolean } | { status: 'error'; message: string; invalid: boolean };
 
 export default function JoinRoute() {
   const { token = '' } = useParams();
@@ -33,7 +33,7 @@ export default function JoinRoute() {
     setPreview({ status: 'loading' });
     api
       .invitePreview(token)
-      .then(({ room }) => !cancelled && setPreview({ status: 'ready', room }))
+      .then(({ room, member }) => !cancelled && setPreview({ status: 'ready', room, member: member === true }))
       .catch((err: unknown) => {
         if (cancelled) return;
         const invalid = err instanceof ApiError && (err.status === 404 || err.status === 400);
@@ -109,16 +109,24 @@ export default function JoinRoute() {
             <span className="join__avatar">
               <Avatar id={preview.room.id} name={preview.room.name ?? 'Group'} size="lg" group />
             </span>
-            <p className="muted">You're invited to join</p>
+            <p className="muted" data-testid="join-lead">
+              {preview.member ? "You're already a member of" : "You're invited to join"}
+            </p>
             <h1 data-testid="join-group-name">{preview.room.name ?? 'a group'}</h1>
             <p className="muted" data-testid="join-members">
               {pluralize(preview.room.members, 'member')}
             </p>
             <FormError message={joinError} testId="join-error" />
             <div className="join__actions">
-              <button type="button" className="btn btn--primary btn--block" onClick={() => void join()} disabled={joining} data-testid="join-button">
-                {joining ? 'Joining…' : 'Join group'}
-              </button>
+              {preview.member ? (
+                <Link className="btn btn--primary btn--block" to={`/chat/${preview.room.id}`} data-testid="open-group">
+                  Open group
+                </Link>
+              ) : (
+                <button type="button" className="btn btn--primary btn--block" onClick={() => void join()} disabled={joining} data-testid="join-button">
+                  {joining ? 'Joining…' : 'Join group'}
+                </button>
+              )}
               <Link className="btn btn--ghost btn--block" to="/chat">
                 Not now
               </Link>

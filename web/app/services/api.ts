@@ -20,6 +20,13 @@ export interface PublicUser {
   createdAt: string;
 }
 
+export interface BlockedUser {
+  id: string;
+  username: string;
+  displayName: string;
+  blockedAt: string;
+}
+
 export interface Session {
   user: PublicUser;
   token: string;
@@ -153,6 +160,8 @@ export interface CreatedInvite extends Invite {
 
 export interface InvitePreview {
   room: { id: string; name: string | null; members: number };
+  /** I am in this group already: nothing to join. */
+  member: boolean;
 }
 
 /** One row of a room's call log. */
@@ -204,7 +213,8 @@ export class ApiError extends Error {
 }
 
 /** "✖ username must be at least 3 characters\n  → at username" → "Username must be at least 3 characters." */
-function cleanMessage(raw: string): string {
+/** A server error message as the app shows it (sentences, no validation arrows). */
+export function cleanMessage(raw: string): string {
   const lines = raw
     .split('\n')
     .map((l) => l.trim())
@@ -369,6 +379,8 @@ export const api = {
   /** No direct chat, calls or presence with this person, either way (docs/api.md). */
   blockUser: (username: string) => request<void>('PUT', `/api/blocks/${enc(username)}`),
   unblockUser: (username: string) => request<void>('DELETE', `/api/blocks/${enc(username)}`),
+  /** The people I blocked (not those who blocked me: that is theirs to know). */
+  blockedUsers: () => request<{ blocked: BlockedUser[] }>('GET', '/api/blocks'),
   searchMessages: (q: string, opts: { roomId?: string; cursor?: string | null; signal?: AbortSignal } = {}) =>
     request<{ results: SearchHit[]; nextCursor: string | null }>(
       'GET',

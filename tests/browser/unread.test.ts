@@ -1,0 +1,91 @@
+/**
+ * The unread count of a conversation new to me: its first messages arrive on the inbox while
+ * the list is being loaded to learn of the room. The list the server sends is a snapshot taken
+ * before the later messages; the badge and the tab title must still count all three (they used
+ * to say 2 where the server said 3, until a reload).
+ */
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from '../support/api';
+import { connectAs, e2eApi } from '../support/e2e';
+import { apiAs, browserPerFile, closeAll, signedIn } from '../support/browser';
+
+const env = browserPerFile();
+
+describe('unread count', () => {
+  it('counts every message of a new conversation that arrives while the list loads (badge, tab title and server agree)', async () => {
+    const ann = await signedIn(env.browser, 'ann', 'Ann');
+    const bob = await signedIn(env.browser, 'bob', 'Bob');
+    await ann.page.getByTestId('new-chat-button').waitFor({ timeout: 20_000 });
+
+    // Inbox frames Ann's page receives, from a fresh load (a socket is seen from its opening).
+    const frames: string[] = [];
+    let inboxReady!: () => void;
+    const ready = new Promise<void>((resolve) => (inboxReady = resolve));
+    const heard = new Set<() => void>();
+    ann.page.on('websocket', (ws) => {
+      if (!ws.url().includes('/ws/inbox')) return;
+      ws.on('framereceived', ({ payload }) => {
+        const text = String(payload);
+        frames.push(text);
+        if (text.includes('"inbox_ready"')) inboxReady();
+        for (const check of heard) check();
+      });
+    });
+    // The inbox coalesces a burst into one notice with its newest message: wait for the one with seq `n`.
+    const newestHeard = (roomId: string) =>
+      Math.max(0, ...frames.map((f) => JSON.parse(f) as { type: string; roomId?: string; message?: { seq: number } }).filter((f) => f.type === 'activity' && f.roomId === roomId).map((f) => f.message!.seq));
+    const whenActivities = (roomId: string, n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => newestHeard(roomId) >= n && (heard.delete(check), resolve());
+        heard.add(check);
+        check();
+      });
+
+    // The first list request after the inbox is up is answered with what the server said at
+    // once, but handed to the page only after the later messages reached it: the slow load.
+    let armed = false;
+    let snapshotTaken!: () => void;
+    const taken = new Promise<void>((resolve) => (snapshotTaken = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await ann.page.route('**/api/rooms', async (route: Route) => {
+      if (!armed || route.request().method() !== 'GET') return route.continue();
+      armed = false;
+      const response = await route.fetch();
+      snapshotTaken();
+      await released;
+      await route.fulfill({ response });
+    });
+    await ann.page.reload();
+    await ready;
+    await ann.page.getByTestId('new-chat-button').waitFor();
+    armed = true;
+
+    // Bob starts a conversation with Ann and writes once: Ann's list does not know the room yet.
+    const { room } = await apiAs(bob).post<{ room: { id: string } }>('/api/rooms/direct', { username: ann.username });
+    const bobUser = { id: bob.id, username: bob.username, token: bob.token } as TestUser;
+    const socket = await connectAs(e2eApi(), bobUser, room.id);
+    const say = async (content: string) => {
+      socket.send({ type: 'send', clientId: crypto.randomUUID(), content });
+      await socket.inbox.next('ack');
+    };
+    await say('one');
+    await taken;
+    // Two more, while Ann's list request is on its way back.
+    await say('two');
+    await say('three');
+    await whenActivities(room.id, 3);
+    release();
+
+    const item = ann.page.locator(`[data-testid=conversation-item][data-room-id="${room.id}"]`);
+    await item.waitFor({ timeout: 15_000 });
+    await expect.poll(() => item.getAttribute('data-unread'), { timeout: 15_000 }).toBe('3');
+    await expect.poll(() => ann.page.title()).toMatch(/^\(3\) /);
+    await expect
+      .poll(async () => (await apiAs(ann).get<{ rooms: { id: string; unreadCount: number }[] }>('/api/rooms')).rooms.find((r) => r.id === room.id)?.unreadCount, { timeout: 15_000 })
+      .toBe(3);
+    await socket.close();
+    await closeAll(ann, bob);
+  });
+});
