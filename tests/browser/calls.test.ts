@@ -11,7 +11,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { apiAs, closeAll, connected, exchangeMessages, browserPerFile, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, closeAll, recordPeerConnections, connected, exchangeMessages, browserPerFile, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import type { TestUser } from '../support/api';
 import { refusedUpgrade } from '../support/ws-client';
@@ -20,18 +20,9 @@ import type { CallState, ServerFrame } from '../../durable-objects/protocol';
 
 const files = browserPerFile();
 
-/** Runs in every page before the app: records peer connections and received call frames. */
+/** Runs in every page before the app: records the call frames its sockets receive. */
 function callProbes() {
   const w = window as unknown as Record<string, unknown>;
-  const pcs: RTCPeerConnection[] = [];
-  const NativePc = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends NativePc {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      pcs.push(this);
-    }
-  } as typeof RTCPeerConnection;
-  w.__pcs = pcs;
   const frames: unknown[] = [];
   w.__callFrames = frames;
   const NativeWs = window.WebSocket;
@@ -59,7 +50,7 @@ function relayOnly() {
   }
 }
 
-const probed: PersonOptions = { initScripts: [callProbes] };
+const probed: PersonOptions = { initScripts: [recordPeerConnections, callProbes] };
 
 /** The call screen's state attributes. */
 const screen = (p: Person) => p.page.getByTestId('call-screen');
@@ -365,7 +356,7 @@ describe('calls', () => {
   it('connects relay-only (iceTransportPolicy "relay") through the local coturn', async () => {
     const { turnError } = appInfo();
     if (turnError) throw new Error(`No local TURN server for this test (${turnError}). Install coturn: ${COTURN_INSTALL_HINT}`);
-    const options: PersonOptions = { initScripts: [callProbes, relayOnly] };
+    const options: PersonOptions = { initScripts: [recordPeerConnections, callProbes, relayOnly] };
     const { caller: lea, callee: max, roomId } = await pair(['Lea', 'Max'], options);
     await ring(lea, max, 'video');
     await max.page.getByRole('button', { name: 'Accept video call' }).click();

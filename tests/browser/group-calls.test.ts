@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { apiAs, browserPerFile, closeAll, connected, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, browserPerFile, recordPeerConnections, closeAll, connected, shot, signedIn, type Person, type PersonOptions } from '../support/browser';
 
 const files = browserPerFile();
 /** Several Chromium pages encoding and decoding each other's media: slow on a loaded 2-core machine. */
@@ -18,17 +18,9 @@ const CALL_TEST_TIMEOUT_MS = 900_000;
 /** How long one step may take there (a click waits for a renderer starved at a load average of 40). */
 const STEP_MS = 120_000;
 
-function probes() {
+/** Runs in every page before the app: the time of the last click on a call button. */
+function clickTimes() {
   const w = window as unknown as Record<string, unknown>;
-  const pcs: RTCPeerConnection[] = [];
-  const NativePc = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends NativePc {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      pcs.push(this);
-    }
-  } as typeof RTCPeerConnection;
-  w.__pcs = pcs;
   document.addEventListener(
     'click',
     (e) => {
@@ -41,7 +33,7 @@ function probes() {
 
 const started = Date.now();
 const step = (what: string) => console.log(`[group-calls +${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
-const probed: PersonOptions = { initScripts: [probes] };
+const probed: PersonOptions = { initScripts: [recordPeerConnections, clickTimes] };
 const callScreen = (p: Person) => p.page.getByTestId('group-call-screen');
 const tiles = (p: Person) => p.page.getByTestId('gcall-tile');
 

@@ -55,6 +55,19 @@ afterEach(() => {
   if (seen.length) throw new Error(`browser console errors during the test (${seen.length}):\n${seen.slice(0, 10).join('\n')}`);
 });
 
+/** An init script (PersonOptions.initScripts): every RTCPeerConnection the page makes, in window.__pcs. */
+export function recordPeerConnections() {
+  const pcs: RTCPeerConnection[] = [];
+  const NativePc = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePc {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      pcs.push(this);
+    }
+  } as typeof RTCPeerConnection;
+  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+}
+
 /** Headless Chromium; media flags give every page a fake camera, microphone and screen, all allowed. */
 export async function launchBrowser(): Promise<Browser> {
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -6,13 +6,12 @@
  *
  * Loaded on demand (React.lazy in context/CallContext.tsx): the chat page does not ship it.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { CallHandle, CallPeer } from '../context/CallContext';
 import { outcomeText } from '../lib/call-state';
 import { formatDuration } from '../lib/format';
 import { useCallStats, useElapsed } from '../hooks/useCallStats';
-import { useLocalMedia } from '../hooks/useLocalMedia';
-import { MediaError } from '../services/local-media';
+import { useCallScreen, useVideo } from '../hooks/useCallScreen';
 import { Avatar } from './Avatar';
 import { MicOffIcon, PhoneOffIcon, SignalIcon } from './Icons';
 import { CallMediaButtons } from './CallMediaButtons';
@@ -20,38 +19,20 @@ import { CallMediaButtons } from './CallMediaButtons';
 const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
 const ROUTE_TEXT: Record<string, string> = { host: 'Direct', srflx: 'Direct (NAT)', prflx: 'Direct (NAT)', relay: 'Relayed' };
 
-/** A ref for a <video> that plays `stream` (set on mount too, whenever the element appears). */
-function useVideo(stream: MediaStream | null) {
-  return useCallback(
-    (el: HTMLVideoElement | null) => {
-      if (el && el.srcObject !== stream) {
-        el.srcObject = stream;
-        if (stream) void el.play().catch(() => {});
-      }
-    },
-    [stream],
-  );
-}
-
 export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPeer }) {
   const { snapshot, client } = call;
   const v = snapshot.view;
-  const media = useLocalMedia(client.media);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { media, localStream, run, line, rootRef } = useCallScreen(client.media, snapshot);
   const live = v.phase === 'outgoing' || v.phase === 'accepting' || v.phase === 'active';
   const connected = v.phase === 'active' && snapshot.link === 'connected';
   const stats = useCallStats(client, v.phase === 'active' && snapshot.link !== 'new');
   const elapsed = useElapsed(v.phase === 'active' ? v.acceptedAt : null);
 
-  const [localStream, setLocalStream] = useState<MediaStream | null>(null);
-  useEffect(() => setLocalStream(media.videoTrack ? new MediaStream([media.videoTrack]) : null), [media.videoTrack]);
   const remoteRef = useVideo(snapshot.remoteStream);
   const localRef = useVideo(localStream);
 
-  // The dialog takes the focus when it opens; the outcome's Close button when it ends.
-  const rootRef = useRef<HTMLDivElement>(null);
+  // The outcome's Close button takes the focus when the call ends.
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => rootRef.current?.focus(), []);
   useEffect(() => {
     if (v.phase === 'ended') closeRef.current?.focus();
   }, [v.phase]);
@@ -72,14 +53,6 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
     if (v.outcome === 'ended' && v.durationMs) status += ` · ${formatDuration(v.durationMs)}`;
   }
 
-  const run = (fn: () => Promise<void> | void) => {
-    setNotice(null);
-    Promise.resolve()
-      .then(fn)
-      .catch((err) => setNotice(err instanceof MediaError ? err.message : 'That did not work.'));
-  };
-
-  const line = notice ?? snapshot.notice ?? media.notice ?? (snapshot.signaling === 'reconnecting' ? 'Reconnecting to the server…' : null);
   const quality = stats?.quality ?? 'unknown';
 
   return (

@@ -18,7 +18,8 @@ import { ChatInfo } from './ChatInfo';
 import { Composer, type ComposerHandle } from './Composer';
 import { api } from '../services/api';
 import { ConnectionBanner } from './ConnectionBanner';
-import { BackIcon, InfoIcon, LockIcon, PhoneIcon, SearchIcon, UsersIcon, VideoIcon } from './Icons';
+import { BackIcon, InfoIcon, LockIcon, SearchIcon, UsersIcon } from './Icons';
+import { CallButtons, type CallKind } from './CallButtons';
 import { SecretChatBar } from './SecretChatBar';
 import { MuteMenu } from './MuteMenu';
 import { useChatTools } from '../context/ChatTools';
@@ -198,7 +199,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
     chat.reconnectNow();
     return true;
   };
-  const startCall = (kind: 'voice' | 'video') => {
+  const startCall = (kind: CallKind) => {
     if (reachable) calls?.start(roomId, reachable.userId, kind);
   };
   const avatar = (
@@ -268,56 +269,20 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         {/* Secondary controls: beside the title on a wide screen, in the chat-info panel on a phone. */}
         <span className="chat__header-extra">
           {calls && reachable && !isGroup && !blocked && (
-            <span className="chat__calls">
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label={`Start a voice call with ${reachable.displayName}`}
-                title="Voice call"
-                disabled={calls.busy || meOffline}
-                onClick={() => startCall('voice')}
-                data-testid="call-voice-button"
-              >
-                <PhoneIcon />
-              </button>
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label={`Start a video call with ${reachable.displayName}`}
-                title="Video call"
-                disabled={calls.busy || meOffline}
-                onClick={() => startCall('video')}
-                data-testid="call-video-button"
-              >
-                <VideoIcon />
-              </button>
-            </span>
+            <CallButtons
+              label={(kind) => `Start a ${kind} call with ${reachable.displayName}`}
+              disabled={calls.busy || meOffline}
+              onStart={startCall}
+              testIdPrefix="call"
+            />
           )}
           {calls && isGroup && !readOnly && (
-            <span className="chat__calls">
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Start a group voice call"
-                title="Voice call"
-                disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
-                onClick={() => calls.startGroup(roomId, 'voice')}
-                data-testid="group-call-voice-button"
-              >
-                <PhoneIcon />
-              </button>
-              <button
-                type="button"
-                className="icon-btn"
-                aria-label="Start a group video call"
-                title="Video call"
-                disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
-                onClick={() => calls.startGroup(roomId, 'video')}
-                data-testid="group-call-video-button"
-              >
-                <VideoIcon />
-              </button>
-            </span>
+            <CallButtons
+              label={(kind) => `Start a group ${kind} call`}
+              disabled={calls.busy || meOffline || Boolean(chat.groupCall)}
+              onStart={(kind) => calls.startGroup(roomId, kind)}
+              testIdPrefix="group-call"
+            />
           )}
           {tools && !chat.info?.secret && (
             <>

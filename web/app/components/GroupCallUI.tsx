@@ -7,15 +7,14 @@
  *
  * Loaded on demand (React.lazy in context/CallContext.tsx): the chat page does not ship it.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { GroupCallClient, GroupCallSnapshot } from '../services/group-call-client';
 import { orderedParticipants } from '../services/group-call-client';
 import type { RoomSummary } from '../services/api';
 import type { GroupCallParticipant } from '../lib/protocol';
 import { formatDuration } from '../lib/format';
 import { useElapsed } from '../hooks/useCallStats';
-import { useLocalMedia } from '../hooks/useLocalMedia';
-import { MediaError } from '../services/local-media';
+import { useCallScreen, useVideo } from '../hooks/useCallScreen';
 import { Avatar } from './Avatar';
 import { MicIcon, MicOffIcon, PhoneOffIcon, VideoOffIcon } from './Icons';
 import { CallMediaButtons } from './CallMediaButtons';
@@ -46,15 +45,7 @@ function Tile({
   stage: boolean;
   link: string;
 }) {
-  const ref = useCallback(
-    (el: HTMLVideoElement | null) => {
-      if (el && el.srcObject !== stream) {
-        el.srcObject = stream;
-        if (stream) void el.play().catch(() => {});
-      }
-    },
-    [stream],
-  );
+  const ref = useVideo(stream);
   const showVideo = video && (participant.camera || participant.screen);
   const state = !participant.connected ? 'reconnecting' : mine ? 'you' : link;
   return (
@@ -84,20 +75,15 @@ function Tile({
 }
 
 export default function GroupCallUI({ client, snapshot, me, room }: Props) {
-  const media = useLocalMedia(client.media);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { media, localStream, run, line, rootRef } = useCallScreen(client.media, snapshot);
   const [listOpen, setListOpen] = useState(false);
   const live = snapshot.phase === 'joining' || snapshot.phase === 'in-call';
   const elapsed = useElapsed(snapshot.phase === 'in-call' ? snapshot.joinedAt : null);
-  const rootRef = useRef<HTMLDivElement>(null);
-  useEffect(() => rootRef.current?.focus(), []);
 
   const nameOf = useCallback(
     (userId: string) => room?.members.find((m) => m.userId === userId)?.displayName ?? 'Someone',
     [room],
   );
-  const [localStream, setLocalStream] = useState<MediaStream | null>(null);
-  useEffect(() => setLocalStream(media.videoTrack ? new MediaStream([media.videoTrack]) : null), [media.videoTrack]);
 
   const people = orderedParticipants(snapshot.call, me);
   const tiles = people.filter((p) => !p.blocked);
@@ -106,19 +92,12 @@ export default function GroupCallUI({ client, snapshot, me, room }: Props) {
   const sharer = tiles.find((p) => p.screen)?.userId ?? null;
   const stageId = sharer ?? snapshot.speaker;
 
-  const run = (fn: () => Promise<void> | void) => {
-    setNotice(null);
-    Promise.resolve()
-      .then(fn)
-      .catch((err) => setNotice(err instanceof MediaError ? err.message : 'That did not work.'));
-  };
 
   const title = room?.name ? `Call in ${room.name}` : 'Group call';
   let status: string;
   if (snapshot.phase === 'joining') status = 'Joining…';
   else if (snapshot.phase === 'in-call') status = `${formatDuration((elapsed ?? 0) * 1000)} · ${tiles.length} in the call`;
   else status = snapshot.error ?? 'You left the call';
-  const line = notice ?? snapshot.notice ?? media.notice ?? (snapshot.signaling === 'reconnecting' ? 'Reconnecting to the server…' : null);
 
   return (
     <div
