@@ -15,9 +15,18 @@ async function openDirect(from: Person, to: Person): Promise<string> {
   return room.id;
 }
 
-/** The service worker controls the page (it claims open pages once installed). */
-const controlled = (p: Person) =>
-  p.page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 30_000 });
+/** The service worker controls the page (it claims open pages once installed); a timeout says how far it got. */
+async function controlled(p: Person) {
+  try {
+    await p.page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 30_000 });
+  } catch (err) {
+    const state = await p.page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      return reg ? { installing: reg.installing?.state, waiting: reg.waiting?.state, active: reg.active?.state } : 'no registration';
+    });
+    throw new Error(`the service worker did not control the page within 30 s: ${JSON.stringify(state)}`, { cause: err });
+  }
+}
 
 /** The texts of a conversation's newest messages as the app saved them on the device (offline-store.ts). */
 const savedTexts = (p: Person, roomId: string) =>
@@ -49,10 +58,6 @@ describe('installable, offline-proof app', () => {
 
   it('offline: navigation stays in the app, presence greys out, a reload opens the last state with queued sends, sent when back', async () => {
     allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
-    // OPEN BUG (issue 19, item 8), not this test's intent: offline, the service worker answers an
-    // address it kept no copy of with the /chat page, and hydrating that HTML under another route
-    // throws React #418 (then #423). Remove these with the fix; every other error still fails the test.
-    allowConsoleErrors(/Minified React error #418/, /Minified React error #423/);
     // The offline page for an address the app cannot serve offline answers 503, on purpose.
     allowConsoleErrors(/status of 503 .*\/join\/never-seen-token$/);
     const amy = await signedIn(env.browser, 'amy', 'Amy Pond');
@@ -133,8 +138,6 @@ describe('installable, offline-proof app', () => {
 
   it('offline on a phone: list, new chat and a conversation open from the cache, and a reload too', async () => {
     allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
-    // OPEN BUG (issue 19, item 8), as in the test above: the offline /chat shell hydrated under another route.
-    allowConsoleErrors(/Minified React error #418/, /Minified React error #423/);
     const pia = await signedIn(env.browser, 'pia', 'Pia', { mobile: true });
     const quin = await signedIn(env.browser, 'quin', 'Quin');
     const room = await openDirect(pia, quin);

@@ -50,9 +50,26 @@ export function Layout({ children }: { children: ReactNode }) {
 function useServiceWorker() {
   useEffect(() => {
     if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
-    navigator.serviceWorker.register('/sw.js').catch(() => {
-      // Not available (private mode, partitioned frame): the app works online as before.
-    });
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const register = () => {
+      navigator.serviceWorker
+        .register('/sw.js')
+        .then((reg) => {
+          // An install that failed (the network dropped mid-way) leaves no worker: try again
+          // in a while rather than only on the next page load.
+          const watch = (worker: ServiceWorker | null) =>
+            worker?.addEventListener('statechange', () => {
+              if (worker.state === 'redundant' && !reg.active) retry = setTimeout(register, 15_000);
+            });
+          watch(reg.installing);
+          reg.addEventListener('updatefound', () => watch(reg.installing));
+        })
+        .catch(() => {
+          // Not available (private mode, partitioned frame): the app works online as before.
+        });
+    };
+    register();
+    return () => clearTimeout(retry);
   }, []);
 }
 

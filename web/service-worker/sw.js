@@ -23,9 +23,17 @@ const PRECACHE = __PRECACHE_FILES__;
 const ASSETS = `edge-chat-assets-${VERSION}`;
 // Pages name this build's files: they are kept per build too.
 const PAGES = `edge-chat-pages-${VERSION}`;
+/**
+ * A conversation's page for no conversation in particular: served offline for one never opened
+ * on this device. It matches the same routes as the real address (the /chat page would not:
+ * hydrating it there loads other route modules and React reports a mismatch, #418).
+ */
+const ROOM_SHELL = '/chat/00000000-0000-4000-8000-000000000000';
 /** Pages fetched at install time, so the app opens offline even before they were visited. */
-const SHELL_PAGES = ['/chat', '/login', '/register'];
+const SHELL_PAGES = ['/chat', '/chat/new', ROOM_SHELL, '/login', '/register'];
 const NAVIGATION_TIMEOUT_MS = 8000;
+/** A conversation's address (/chat/new and /chat/account are pages of their own). */
+const ROOM_PAGE = /^\/chat\/(?!new$|account$)[\w-]+$/;
 /** Pages kept for offline use: the app's own (not invite links, whose token is in the address). */
 const KEPT_PAGES = /^\/(chat|login|register)(\/|$)/;
 
@@ -33,7 +41,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const assets = await caches.open(ASSETS);
-      await assets.addAll(PRECACHE);
+      // Each file on its own, tried again after a hiccup: with addAll one dropped request among
+      // a hundred fails the install, and the app stays without offline use until a reload.
+      await Promise.all(PRECACHE.map((path) => precache(assets, path)));
       const pages = await caches.open(PAGES);
       await Promise.all(
         SHELL_PAGES.map(async (path) => {
@@ -147,6 +157,17 @@ self.addEventListener('pushsubscriptionchange', (event) => {
   if (options) event.waitUntil(self.registration.pushManager.subscribe(options).catch(() => undefined));
 });
 
+async function precache(cache, path) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cache.add(path);
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 function isPage(res) {
   return res.ok && (res.headers.get('content-type') || '').includes('text/html');
 }
@@ -183,11 +204,12 @@ async function offlinePage(url) {
   const pages = await caches.open(PAGES);
   const same = await pages.match(url.pathname);
   if (same) return fromCache(same, await same.text());
-  // Another address of the app: the shell, told which address it is for (Remix reloads a page
-  // whose server-rendered URL differs from the address bar).
-  const shell = url.pathname.startsWith('/chat') || url.pathname === '/' ? await pages.match('/chat') : null;
-  if (shell) {
-    return fromCache(shell, (await shell.text()).replace(/"url":"\/chat"/, `"url":${JSON.stringify(url.pathname)}`));
+  // Another address of the app: the shell of the same routes, told which address it is for
+  // (Remix reloads a page whose server-rendered URL differs from the address bar).
+  const shellPath = ROOM_PAGE.test(url.pathname) ? ROOM_SHELL : url.pathname.startsWith('/chat') || url.pathname === '/' ? '/chat' : null;
+  for (const path of shellPath ? [shellPath, '/chat'] : []) {
+    const shell = await pages.match(path);
+    if (shell) return fromCache(shell, (await shell.text()).replace(`"url":${JSON.stringify(path)}`, `"url":${JSON.stringify(url.pathname)}`));
   }
   return new Response(OFFLINE_HTML, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 }
