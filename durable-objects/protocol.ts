@@ -50,6 +50,8 @@ export const CLOSE_CODES = {
 /** Why a direct conversation refuses tickets, upgrades and uploads: one of its two people blocked the other. */
 export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock the person to write again';
 /** Why a room refuses a send or a call: everyone else in it deleted their account. */
+export const PLAIN_SEND_IN_SECRET_ROOM_TEXT =
+  'this is a secret chat: it only takes end-to-end encrypted messages (send_secret), never plain text';
 export const ACCOUNT_DELETED_TEXT = 'this account was deleted: messages and calls can no longer reach it';
 /**
  * People in system lines ("<@id|ann> added <@id|bob>") are named by id, so a renamed or
