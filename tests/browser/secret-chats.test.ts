@@ -50,11 +50,15 @@ describe('secret chats', () => {
     await expect.poll(() => bob.page.getByTestId('safety-number-button').isEnabled(), { timeout: 20_000 }).toBe(true);
 
     const numbers: string[] = [];
+    const qrCodes: string[] = [];
     for (const p of [ann, bob]) {
       await p.page.reload();
       await expect.poll(() => p.page.getByTestId('safety-number-button').isEnabled(), { timeout: 20_000 }).toBe(true);
       await p.page.getByTestId('safety-number-button').click();
       numbers.push((await p.page.getByTestId('safety-number').textContent())!);
+      // The same number as a QR code, drawn in the page (uqr), to compare or scan.
+      expect(await p.page.getByTestId('safety-qr').getAttribute('aria-label')).toMatch(/^QR code of the safety number with /);
+      qrCodes.push((await p.page.getByTestId('safety-qr').locator('path').getAttribute('d'))!);
       await shot(p.page, `secret-safety-number-${p.displayName.toLowerCase()}`);
       await p.page.getByTestId('safety-verify').click();
       await p.page.keyboard.press('Escape');
@@ -62,6 +66,8 @@ describe('secret chats', () => {
     }
     expect(numbers[0]).toMatch(/^(\d{5} ){11}\d{5}$/);
     expect(numbers[1]).toBe(numbers[0]);
+    expect(qrCodes[0]).toMatch(/^M\d+ \d+h1v1h-1z/);
+    expect(qrCodes[1]).toBe(qrCodes[0]);
 
     await connected(ann.page);
     await send(ann.page, 'Meet at noon, the usual place');
