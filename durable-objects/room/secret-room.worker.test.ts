@@ -20,7 +20,8 @@ describe('secret room', () => {
     expect(refusal).toMatchObject({ code: 'forbidden', clientId: 'plain', message: PLAIN_SEND_IN_SECRET_ROOM_TEXT });
 
     // Same socket, next frame: the ciphertext goes through.
-    a.send({ type: 'send_secret', clientId: 'sealed', sealed: '{"v":1,"from":"d","to":[]}' });
+    const sealed = '{"v":1,"from":"d","to":[]}';
+    a.send({ type: 'send_secret', clientId: 'sealed', sealed });
     const ack = await a.inbox.next('ack');
     expect(ack).toMatchObject({ clientId: 'sealed', seq: 1 });
     const received = await b.inbox.next('message');
@@ -28,7 +29,7 @@ describe('secret room', () => {
     expect(await b.inbox.none('message')).toHaveLength(0);
 
     const history = await api.history(alice, room.id);
-    expect(history.messages.map((m) => m.type)).toEqual(['secret']);
+    expect(history.messages.map((m) => m.content)).toEqual([sealed]);
   });
 
   it('still takes plain sends in the ordinary conversation of the same two people', async () => {

@@ -199,7 +199,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
     return true;
   };
   const startCall = (kind: 'voice' | 'video') => {
-    if (reachable) calls?.start(roomId, reachable.userId, kind);
+    if (reachable) calls?.start(roomId, reachable.userId, kind, chat.info?.secret === true);
   };
   const avatar = (
     <Avatar
