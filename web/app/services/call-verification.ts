@@ -6,7 +6,7 @@
  * that every fingerprint in the SDP the server relayed is one the other device sent end to
  * end. Until then no media goes out (PeerLink holdMedia) and none is played.
  */
-import { callBindingSchema, decodeCallBinding, dtlsFingerprints, encodeCallBinding, fingerprintsBound, type DtlsFingerprint } from '../lib/e2e/call-binding';
+import { decodeCallBinding, dtlsFingerprints, encodeCallBinding, fingerprintsBound, type CallBinding, type DtlsFingerprint } from '../lib/e2e/call-binding';
 import { secretChatsFor } from './secret-chats-lazy';
 import type { SecretChats } from './secret-chats';
 
@@ -99,7 +99,7 @@ export class CallVerification {
   }
 
   private sendMine() {
-    const binding = callBindingSchema.parse({ kind: 'call-fingerprints', callId: this.opts.callId, role: this.opts.role, fingerprints: this.mine });
+    const binding: CallBinding = { kind: 'call-fingerprints', callId: this.opts.callId, role: this.opts.role, fingerprints: this.mine };
     this.secrets
       .then((s) => s.sealControl([this.opts.peerId], encodeCallBinding(binding)))
       .then(

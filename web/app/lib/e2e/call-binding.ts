@@ -6,7 +6,7 @@
  * No new cryptography: the fingerprints are the browser's, the channel is the ratchet's.
  */
 import { z } from 'zod';
-import { utf8 } from './bytes';
+import { decodeJson, encodeJson } from './json-bytes';
 
 export interface DtlsFingerprint {
   /** Hash function as SDP names it, lower case: "sha-256". */
@@ -50,15 +50,10 @@ export function fingerprintsBound(relayed: DtlsFingerprint[], sentEndToEnd: Dtls
 }
 
 export function encodeCallBinding(binding: CallBinding): Uint8Array {
-  return utf8.encode(JSON.stringify(callBindingSchema.parse(binding)));
+  return encodeJson(callBindingSchema, binding);
 }
 
 /** The binding in an opened control message, or undefined when it is not one. */
 export function decodeCallBinding(bytes: Uint8Array): CallBinding | undefined {
-  try {
-    const parsed = callBindingSchema.safeParse(JSON.parse(utf8.decode(bytes)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJson(callBindingSchema, bytes);
 }
