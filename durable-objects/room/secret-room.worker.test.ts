@@ -1,6 +1,7 @@
 /**
  * A secret chat's room (docs/e2e.md) takes only ciphertext: a plain `send` is refused with
  * an error frame that says why, the socket stays open, and `send_secret` on it still works.
+ * Its calls carry each side's sealed DTLS fingerprints as a `sealed` call signal, relayed as is.
  */
 import { describe, expect, it } from 'vitest';
 import { PLAIN_SEND_IN_SECRET_ROOM_TEXT } from '../protocol';
@@ -30,6 +31,27 @@ describe('secret room', () => {
 
     const history = await api.history(alice, room.id);
     expect(history.messages.map((m) => m.content)).toEqual([sealed]);
+  });
+
+  it('relays a call\'s sealed fingerprints to the other participant verbatim and stores nothing of them', async () => {
+    const alice = await api.register('alice');
+    const bob = await api.register('bob');
+    const { room } = await api.json<{ room: { id: string } }>('POST', '/api/rooms/secret', { username: bob.username }, alice.token);
+    const a = await connect(alice, room.id);
+    const b = await connect(bob, room.id);
+    const callId = crypto.randomUUID();
+    a.send({ type: 'call_start', callId, media: 'voice' });
+    await a.inbox.next('call_state', (f) => f.call.status === 'ringing');
+    b.send({ type: 'call_accept', callId });
+    await a.inbox.next('call_state', (f) => f.call.status === 'accepted');
+
+    const signal = { kind: 'sealed', sealed: '{"v":1,"from":"device","to":[{"d":"other","h":"aGVhZGVy","c":"Y2lwaGVy"}]}' } as const;
+    a.send({ type: 'call_signal', callId, signal });
+    expect(await b.inbox.next('call_signal')).toEqual({ type: 'call_signal', callId, fromUserId: alice.id, signal });
+    b.send({ type: 'call_hangup', callId });
+    await a.inbox.next('message', (f) => f.message.type === 'call');
+    const history = await api.history(alice, room.id);
+    expect(history.messages.map((m) => m.content).join('')).not.toContain('Y2lwaGVy');
   });
 
   it('still takes plain sends in the ordinary conversation of the same two people', async () => {
