@@ -7,7 +7,7 @@
  * page): the callee's browser ends the call with a warning.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiAs, browserPerFile, closeAll, connected, exchangeMessages, signedIn, shot, type Person, type PersonOptions } from '../support/browser';
+import { apiAs, browserPerFile, closeAll, connected, exchangeMessages, signedIn, shot, type Person } from '../support/browser';
 
 const run = browserPerFile();
 const people: Person[] = [];
@@ -39,14 +39,32 @@ function swapRelayedFingerprints() {
   } as typeof WebSocket;
 }
 
+/** Runs in the page before the app: records the kind of every track handed to a sender. */
+function recordSentTracks() {
+  const sent: string[] = [];
+  (window as unknown as { __sentTracks: string[] }).__sentTracks = sent;
+  const replaceTrack = RTCRtpSender.prototype.replaceTrack;
+  RTCRtpSender.prototype.replaceTrack = function (track: MediaStreamTrack | null) {
+    if (track) sent.push(track.kind);
+    return replaceTrack.call(this, track);
+  };
+  const addTransceiver = RTCPeerConnection.prototype.addTransceiver;
+  RTCPeerConnection.prototype.addTransceiver = function (trackOrKind: MediaStreamTrack | string, init?: RTCRtpTransceiverInit) {
+    if (typeof trackOrKind !== 'string') sent.push(trackOrKind.kind);
+    return addTransceiver.call(this, trackOrKind, init);
+  };
+}
+
+const sentTracks = (p: Person) => p.page.evaluate(() => (window as unknown as { __sentTracks: string[] }).__sentTracks);
+
 const screen = (p: Person) => p.page.getByTestId('call-screen');
 const e2eBadge = (p: Person) => screen(p).getByTestId('call-e2e');
 
 /** Two people with a secret chat both opened once (their devices are in the key directory); the caller has it open and sees the callee online. */
-async function secretPair(names: [string, string], calleeOptions: PersonOptions = {}) {
+async function secretPair(names: [string, string], calleeScripts: (() => void)[] = []) {
   const [caller, callee] = await Promise.all([
-    signedIn(run.browser, names[0].toLowerCase(), names[0]),
-    signedIn(run.browser, names[1].toLowerCase(), names[1], calleeOptions),
+    signedIn(run.browser, names[0].toLowerCase(), names[0], { initScripts: [recordSentTracks] }),
+    signedIn(run.browser, names[1].toLowerCase(), names[1], { initScripts: [recordSentTracks, ...calleeScripts] }),
   ]);
   people.push(caller, callee);
   // Presence (which calls wait for) is shared once both have written in their ordinary chat.
@@ -86,6 +104,7 @@ describe('calls in secret chats', () => {
     expect(await e2eBadge(bob).textContent()).toBe('End-to-end encrypted');
     // Media flows once verified: each side sends its microphone.
     for (const p of [ann, bob]) {
+      await expect.poll(() => sentTracks(p)).toContain('audio');
       await expect
         .poll(() => p.page.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=remote-video]')?.srcObject instanceof MediaStream), { timeout: 20_000 })
         .toBe(true);
@@ -99,11 +118,13 @@ describe('calls in secret chats', () => {
   });
 
   it('is ended with a warning when the relayed SDP carries another fingerprint than the one sent end to end', async () => {
-    const { caller: cal, callee: dee } = await secretPair(['Cal', 'Dee'], { initScripts: [swapRelayedFingerprints] });
+    const { caller: cal, callee: dee } = await secretPair(['Cal', 'Dee'], [swapRelayedFingerprints]);
     await voiceCall(cal, dee);
     await expect.poll(() => screen(dee).getByTestId('call-outcome').getAttribute('data-outcome'), { timeout: 30_000 }).toBe('failed');
     expect(await screen(dee).getByTestId('call-outcome').textContent()).toMatch(/^This call could not be verified: its encryption keys do not match .* someone may be listening in/);
     await shot(dee.page, 'secret-call-not-verified');
+    // Nothing of Dee's microphone ever went to a sender: media waits for the check.
+    expect(await sentTracks(dee)).toEqual([]);
     // Dee's browser hung up: the call is over for Cal too, and never showed as encrypted.
     await expect.poll(() => screen(cal).getByTestId('call-outcome').getAttribute('data-outcome'), { timeout: 15_000 }).toBe('ended');
   });
