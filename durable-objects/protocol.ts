@@ -50,6 +50,8 @@ export const CLOSE_CODES = {
 /** Why a direct conversation refuses tickets, upgrades and uploads: one of its two people blocked the other. */
 export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock the person to write again';
 /** Why a room refuses a send or a call: everyone else in it deleted their account. */
+export const PLAIN_SEND_IN_SECRET_ROOM_TEXT =
+  'this is a secret chat: it only takes end-to-end encrypted messages (send_secret), never plain text';
 export const ACCOUNT_DELETED_TEXT = 'this account was deleted: messages and calls can no longer reach it';
 /**
  * People in system lines ("<@id|ann> added <@id|bob>") are named by id, so a renamed or
@@ -174,6 +176,17 @@ export const callSignalSchema = z.discriminatedUnion('kind', [
 ]);
 export type CallSignal = z.infer<typeof callSignalSchema>;
 
+/**
+ * A 1-to-1 call's signals: the WebRTC ones, and in a secret chat `sealed`, a sealed message
+ * (docs/e2e.md) carrying the sender's DTLS fingerprints end to end, so each side can check the
+ * `a=fingerprint` of the SDP the server relayed. Relayed verbatim like the rest; never parsed.
+ */
+export const directCallSignalSchema = z.discriminatedUnion('kind', [
+  ...callSignalSchema.options,
+  z.object({ kind: z.literal('sealed'), sealed: z.string().min(1).max(MAX_SECRET_MESSAGE_CHARS) }),
+]);
+export type DirectCallSignal = z.infer<typeof directCallSignalSchema>;
+
 // ---------------------------------------------------------------- client → room
 
 // Unknown keys are dropped, not rejected: a `senderId` or `seq` a client adds is
@@ -234,8 +247,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_reject'), callId }),
   /** Either side: end the call (a caller hanging up while it rings makes it missed). */
   z.object({ type: z.literal('call_hangup'), callId }),
-  /** Participant: relay an offer, answer or ICE candidate to the other participant. */
-  z.object({ type: z.literal('call_signal'), callId, signal: callSignalSchema }),
+  /** Participant: relay an offer, answer, ICE candidate or (secret chats) sealed fingerprints to the other participant. */
+  z.object({ type: z.literal('call_signal'), callId, signal: directCallSignalSchema }),
   /** Participant whose socket reconnected: carry the call's signaling on this socket now. */
   z.object({ type: z.literal('call_rejoin'), callId }),
   /**
@@ -523,8 +536,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hidden'), seqs: z.array(positiveSeq) }),
   /** The call's state changed; sent to both participants. */
   z.object({ type: z.literal('call_state'), call: callStateSchema }),
-  /** An offer, answer or ICE candidate from the other participant. */
-  z.object({ type: z.literal('call_signal'), callId: z.string(), fromUserId: z.string(), signal: callSignalSchema }),
+  /** An offer, answer, ICE candidate or (secret chats) sealed fingerprints from the other participant. */
+  z.object({ type: z.literal('call_signal'), callId: z.string(), fromUserId: z.string(), signal: directCallSignalSchema }),
   /**
    * The room's group call: to every socket of the room whenever it changes (joins, leaves,
    * media state, end), and after `ready` while a call is on. Participants are as this viewer may

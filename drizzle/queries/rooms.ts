@@ -50,6 +50,12 @@ export async function listMembers(db: Database, roomId: string): Promise<RoomMem
     .orderBy(asc(users.username));
 }
 
+/** Whether the room is a secret chat (docs/e2e.md); it never changes after the room is made. */
+export async function roomIsSecret(db: Database, roomId: string): Promise<boolean> {
+  const [room] = await db.select({ secret: rooms.secret }).from(rooms).where(eq(rooms.id, roomId)).limit(1);
+  return room?.secret ?? false;
+}
+
 /** Same pair, same room: the key orders the two ids so either side opens the same room. */
 export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;

@@ -7,10 +7,11 @@
  * signaling. Connect and catch-up: catch-up.ts; calls: call-controller.ts.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { listMembers } from '../../drizzle/queries/rooms';
+import { listMembers, roomIsSecret } from '../../drizzle/queries/rooms';
 import {
   ACCOUNT_DELETED_TEXT,
   BLOCKED_CONVERSATION_TEXT,
+  PLAIN_SEND_IN_SECRET_ROOM_TEXT,
   CLOSE_CODES,
   DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES,
   PING_FRAME,
@@ -272,6 +273,8 @@ export class ChatRoom extends DurableObject<Env> {
     }
     switch (frame.type) {
       case 'send':
+        // The app never sends plain text here; the room makes it a guarantee, not a habit.
+        if (this.local.secret) return sendFrame(ws, errorFrame('forbidden', PLAIN_SEND_IN_SECRET_ROOM_TEXT, { clientId: frame.clientId }));
         return this.messages.send(ws, me, frame);
       case 'send_secret':
         // Stored as it came: the ordered, exactly-once path of every message, with no reading of it.
@@ -466,14 +469,15 @@ export class ChatRoom extends DurableObject<Env> {
   // ------------------------------------------------------------------ members and presence
 
   /**
-   * The members and the seq counter, from the room's storage; a room new to its
-   * storage loads both from Postgres once (together, shared by concurrent callers).
+   * The members, the seq counter and whether the room is secret, from the room's storage; a
+   * room new to its storage loads them from Postgres once (together, shared by concurrent callers).
    */
   private async ensureStarted(): Promise<void> {
-    if (this.local.membersLoaded && this.local.seqAuthoritative) return;
+    if (this.local.membersLoaded && this.local.seqAuthoritative && this.local.secrecyKnown) return;
     this.starting ??= Promise.all([
       this.local.membersLoaded ? undefined : this.reloadMembers(),
       this.messages.ensureSeqAuthority(),
+      this.local.secrecyKnown ? undefined : this.loadSecrecy(),
     ]).then(
       () => {
         this.starting = undefined;
@@ -484,6 +488,11 @@ export class ChatRoom extends DurableObject<Env> {
       },
     );
     await this.starting;
+  }
+
+  private async loadSecrecy(): Promise<void> {
+    const roomId = this.roomId;
+    this.local.secret = await this.database.run('reading whether the room is secret', (db) => roomIsSecret(db, roomId));
   }
 
   /** The member list (and blocked pairs) from Postgres; false (nothing applied) if a change was applied while it was read. */

@@ -57,6 +57,7 @@ export class RoomLocalState {
   // Cached parses of the meta values read per frame.
   private cachedLastSeq = 0;
   private cachedBlocked = false;
+  private cachedSecret = false;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
@@ -78,6 +79,7 @@ export class RoomLocalState {
     for (const { key, value } of sql.exec<{ key: string; value: string }>('select key, value from meta')) this.meta.set(key, value);
     this.cachedLastSeq = Number(this.meta.get('last_seq') ?? 0);
     this.cachedBlocked = this.meta.get('blocked') === '1';
+    this.cachedSecret = this.meta.get('secret') === '1';
     for (const row of sql.exec<MemberRow>('select * from members')) this.putInMemory(memberFromRow(row));
     for (const { user_id } of sql.exec<{ user_id: string }>('select user_id from writers')) this.writers.add(user_id);
   }
@@ -116,6 +118,21 @@ export class RoomLocalState {
 
   markSeqAuthoritative(): void {
     this.writeMeta('seq_authoritative', '1');
+  }
+
+  /** Whether the room's secrecy was read from Postgres yet (rooms older than the flag learn it once). */
+  get secrecyKnown(): boolean {
+    return this.meta.has('secret');
+  }
+
+  /** A secret chat (docs/e2e.md): only ciphertext (`send_secret`) is taken. Fixed when the room is made. */
+  get secret(): boolean {
+    return this.cachedSecret;
+  }
+
+  set secret(secret: boolean) {
+    this.cachedSecret = secret;
+    this.writeMeta('secret', secret ? '1' : '0');
   }
 
   /** A direct room whose two people are blocked (either way): no one connects or writes. */

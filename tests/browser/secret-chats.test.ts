@@ -50,11 +50,15 @@ describe('secret chats', () => {
     await expect.poll(() => bob.page.getByTestId('safety-number-button').isEnabled(), { timeout: 20_000 }).toBe(true);
 
     const numbers: string[] = [];
+    const qrCodes: string[] = [];
     for (const p of [ann, bob]) {
       await p.page.reload();
       await expect.poll(() => p.page.getByTestId('safety-number-button').isEnabled(), { timeout: 20_000 }).toBe(true);
       await p.page.getByTestId('safety-number-button').click();
       numbers.push((await p.page.getByTestId('safety-number').textContent())!);
+      // The same number as a QR code, drawn in the page (uqr), to compare or scan.
+      expect(await p.page.getByTestId('safety-qr').getAttribute('aria-label')).toMatch(/^QR code of the safety number with /);
+      qrCodes.push((await p.page.getByTestId('safety-qr').locator('path').getAttribute('d'))!);
       await shot(p.page, `secret-safety-number-${p.displayName.toLowerCase()}`);
       await p.page.getByTestId('safety-verify').click();
       await p.page.keyboard.press('Escape');
@@ -62,6 +66,8 @@ describe('secret chats', () => {
     }
     expect(numbers[0]).toMatch(/^(\d{5} ){11}\d{5}$/);
     expect(numbers[1]).toBe(numbers[0]);
+    expect(qrCodes[0]).toMatch(/^M\d+ \d+h1v1h-1z/);
+    expect(qrCodes[1]).toBe(qrCodes[0]);
 
     await connected(ann.page);
     await send(ann.page, 'Meet at noon, the usual place');
@@ -78,7 +84,8 @@ describe('secret chats', () => {
     await bob.page.reload();
     await expect.poll(() => secretTexts(bob.page), { timeout: 20_000 }).toEqual(['Meet at noon, the usual place', 'See you there']);
     await expect.poll(() => imageLoaded(bob.page), { timeout: 30_000 }).toBe(true);
-    expect(await bob.page.getByTestId('verified-badge').count()).toBe(1);
+    // The badge follows the safety number, which is worked out again after the reload.
+    await expect.poll(() => bob.page.getByTestId('verified-badge').count(), { timeout: 20_000 }).toBe(1);
     // The conversation list shows the lock and no text.
     const preview = await bob.page.locator(`[data-room-id="${roomId}"] .conversation__preview`).first().textContent();
     expect(preview).toContain('Encrypted message');

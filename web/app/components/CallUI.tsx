@@ -2,7 +2,9 @@
  * The call screen (full screen, over the app): the other person's video (or their avatar),
  * my own preview, the call's duration and connection quality, and the controls — mute,
  * camera on/off (or "switch to video" in a voice call), screen sharing, hang up. When the
- * call is over it says how (declined, no answer, busy, ended after 3:12) for a moment.
+ * call is over it says how (declined, no answer, busy, ended after 3:12) for a moment. In a
+ * secret chat it says whether the call is bound end to end to the other person's device
+ * ("End-to-end encrypted", "· verified" with a verified safety number; docs/e2e.md).
  *
  * Loaded on demand (React.lazy in context/CallContext.tsx): the chat page does not ship it.
  */
@@ -13,7 +15,7 @@ import { formatDuration } from '../lib/format';
 import { useCallStats, useElapsed } from '../hooks/useCallStats';
 import { useCallScreen, useVideo } from '../hooks/useCallScreen';
 import { Avatar } from './Avatar';
-import { MicOffIcon, PhoneOffIcon, SignalIcon } from './Icons';
+import { LockIcon, MicOffIcon, PhoneOffIcon, SignalIcon } from './Icons';
 import { CallMediaButtons } from './CallMediaButtons';
 
 const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
@@ -103,6 +105,14 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
                   {stats?.localCandidateType && ` · ${ROUTE_TEXT[stats.localCandidateType] ?? stats.localCandidateType}`}
                 </span>
               )}
+              {snapshot.e2e && snapshot.e2e.state !== 'failed' && (
+                <span className="call__badge" data-testid="call-e2e" data-state={snapshot.e2e.state} data-identity-verified={snapshot.e2e.identityVerified}>
+                  <LockIcon size={14} />
+                  {snapshot.e2e.state === 'verified'
+                    ? `End-to-end encrypted${snapshot.e2e.identityVerified ? ' · verified' : ''}`
+                    : 'Checking end-to-end encryption…'}
+                </span>
+              )}
               {snapshot.peerMedia?.muted && (
                 <span className="call__badge" data-testid="peer-muted">
                   <MicOffIcon size={14} /> {peer.name} is muted
@@ -142,7 +152,7 @@ export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPee
       ) : (
         <div className="call__controls">
           {v.direction === 'outgoing' && v.outcome !== 'ended' && v.roomId && (
-            <button type="button" className="btn call__btn" onClick={() => call.dial(v.roomId!, peer.id, v.media)} data-testid="call-again">
+            <button type="button" className="btn call__btn" onClick={() => call.dial(v.roomId!, peer.id, v.media, client.inSecretChat)} data-testid="call-again">
               Call again
             </button>
           )}

@@ -200,7 +200,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
     return true;
   };
   const startCall = (kind: CallKind) => {
-    if (reachable) calls?.start(roomId, reachable.userId, kind);
+    if (reachable) calls?.start(roomId, reachable.userId, kind, chat.info?.secret === true);
   };
   const avatar = (
     <Avatar

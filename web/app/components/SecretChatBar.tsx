@@ -9,6 +9,7 @@ import { useModalDialog } from '../hooks/useModalDialog';
 import { secretChatsFor } from '../services/secret-chats-lazy';
 import { errorMessage } from '../services/api';
 import { CloseIcon, LockIcon } from './Icons';
+import { QrCode } from './QrCode';
 
 interface Props {
   me: string;
@@ -66,10 +67,16 @@ function SafetyNumberDialog({ contactName, number, verified, onVerify, onClose }
           <CloseIcon size={20} />
         </button>
       </header>
-      <p>Compare these numbers with {contactName}, in person or on a call. If they match on both screens, no one is reading along.</p>
+      <p>
+        Compare these numbers with {contactName}, in person or on a call, or hold the two QR codes side by side (or scan one with a phone's
+        camera: it holds the same 60 digits). If they match on both screens, no one is reading along.
+      </p>
       <p className="secret-bar__number" data-testid="safety-number">
         {number}
       </p>
+      <div className="secret-bar__qr">
+        <QrCode text={number.replace(/ /g, '')} label={`QR code of the safety number with ${contactName}`} testId="safety-qr" />
+      </div>
       <button type="button" className={`btn ${verified ? 'btn--secondary' : 'btn--primary'}`} onClick={() => onVerify(!verified)} data-testid="safety-verify">
         {verified ? 'Clear verification' : 'Mark as verified'}
       </button>

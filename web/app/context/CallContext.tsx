@@ -97,7 +97,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     () => ({
       busy: isLive(v) || v.phase === 'incoming' || groupLive,
       roomId: groupLive ? group.snapshot.roomId : v.roomId,
-      start: (roomId, peerId, media) => call.dial(roomId, peerId, media),
+      start: (roomId, peerId, media, secret) => call.dial(roomId, peerId, media, secret),
       groupCallId: groupLive ? group.snapshot.callId : null,
       startGroup: (roomId, media) => {
         if (!isLive(v)) void group.client.join(roomId, null, media);
@@ -123,7 +123,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   const answer = (video: boolean) => {
     const roomId = v.roomId;
-    call.answer(video);
+    call.answer(video, room?.secret === true);
     if (roomId) navigate(`/chat/${roomId}`);
   };
 

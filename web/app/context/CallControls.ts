@@ -11,7 +11,8 @@ export interface CallControls {
   busy: boolean;
   /** The room of the current call, if any. */
   roomId: string | null;
-  start(roomId: string, peerId: string, media: CallMedia): void;
+  /** `secret`: the room is a secret chat, whose calls are bound to the other person's device (docs/e2e.md). */
+  start(roomId: string, peerId: string, media: CallMedia, secret: boolean): void;
   /** The group call I am in (or joining), if any. */
   groupCallId: string | null;
   /** Starts a group's call. */

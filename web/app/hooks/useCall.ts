@@ -11,8 +11,8 @@ import type { InboxFrame } from '../lib/protocol';
 export interface CallHandle {
   snapshot: CallSnapshot;
   client: CallClient;
-  dial(roomId: string, peerId: string, media: CallMedia): void;
-  answer(video: boolean): void;
+  dial(roomId: string, peerId: string, media: CallMedia, secret: boolean): void;
+  answer(video: boolean, secret: boolean): void;
   decline(): void;
   hangUp(): void;
   dismiss(): void;
@@ -27,8 +27,8 @@ export function useCall(me: string): CallHandle {
     () => ({
       snapshot,
       client,
-      dial: (roomId, peerId, media) => void client.dial(roomId, peerId, media),
-      answer: (video) => void client.answer(video),
+      dial: (roomId, peerId, media, secret) => void client.dial(roomId, peerId, media, secret),
+      answer: (video, secret) => void client.answer(video, secret),
       decline: () => client.decline(),
       hangUp: () => client.hangUp(),
       dismiss: () => client.dismiss(),

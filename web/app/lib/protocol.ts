@@ -34,6 +34,7 @@ export type {
   AttachmentKind,
   CallRecord,
   CallSignal,
+  DirectCallSignal,
   CallState,
   ClientFrame,
   LinkPreview,

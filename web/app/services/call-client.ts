@@ -20,7 +20,9 @@ import { LocalMedia, MediaError } from './local-media';
 import { CallStore } from './call-store';
 import { PeerLink, type LinkState, type LinkStats, type PeerMediaState } from './peer-link';
 import { callReducer, IDLE, isLive, type CallEvent, type CallMedia, type CallView } from '../lib/call-state';
-import type { CallSignal, InboxFrame, ServerFrame } from '../lib/protocol';
+import { CALL_VERIFICATION_FAILED, CallVerification, type CallVerificationView } from './call-verification';
+import { secretChatsFor } from './secret-chats-lazy';
+import type { DirectCallSignal, InboxFrame, ServerFrame } from '../lib/protocol';
 
 export const RELAY_ONLY_KEY = 'edge-chat:relay-only';
 
@@ -37,6 +39,8 @@ export interface CallSnapshot {
   peerMedia: PeerMediaState | null;
   /** A passing problem worth a line on the call screen. */
   notice: string | null;
+  /** A secret chat's call: whether its media is bound to the other person's device yet (null elsewhere). */
+  e2e: CallVerificationView | null;
 }
 
 const IDLE_SNAPSHOT: CallSnapshot = {
@@ -47,6 +51,7 @@ const IDLE_SNAPSHOT: CallSnapshot = {
   remoteVideo: false,
   peerMedia: null,
   notice: null,
+  e2e: null,
 };
 
 /** Long enough to read the outcome; a call that merely stopped ringing here vanishes at once. */
@@ -57,6 +62,8 @@ const SIGNALING_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 /** After `not_found` for a live call, how long its final `call_state` may take to arrive. */
 const NOT_FOUND_GRACE_MS = 3000;
+/** A secret chat's call whose fingerprints are not confirmed end to end by then is ended. */
+const VERIFY_TIMEOUT_MS = 30_000;
 
 export function relayOnlyPreferred(): boolean {
   try {
@@ -79,8 +86,16 @@ export class CallClient extends CallStore<CallSnapshot> {
   /** The room accepted call_start / call_accept on the current call's socket. */
   private joined = false;
   private rejoining = false;
-  private pendingSignals: CallSignal[] = [];
+  private pendingSignals: DirectCallSignal[] = [];
   private unsubscribeMedia: (() => void) | null = null;
+  /** The current call is in a secret chat (docs/e2e.md): its DTLS fingerprints are checked end to end. */
+  private secret = false;
+  get inSecretChat(): boolean {
+    return this.secret;
+  }
+  private verification: CallVerification | null = null;
+  /** The other side's media, kept back until the call is verified. */
+  private heldRemote: { stream: MediaStream | null; video: boolean } | null = null;
 
   constructor(private readonly me: string) {
     super(IDLE_SNAPSHOT);
@@ -103,21 +118,23 @@ export class CallClient extends CallStore<CallSnapshot> {
 
   // ---------------------------------------------------------------- actions
 
-  /** Calls the other member of a 1-to-1 room. */
-  async dial(roomId: string, peerId: string, media: CallMedia): Promise<void> {
+  /** Calls the other member of a 1-to-1 room (`secret`: a secret chat's room). */
+  async dial(roomId: string, peerId: string, media: CallMedia, secret = false): Promise<void> {
     if (this.view.phase !== 'idle' && this.view.phase !== 'ended') return;
     this.reset();
+    this.secret = secret;
     const callId = crypto.randomUUID();
     this.dispatch({ type: 'dial', callId, roomId, media, peerId });
     if (!(await this.prepare(media === 'video', callId))) return;
     this.openSignaling(roomId, callId);
   }
 
-  /** Picks up the call ringing here (optionally without my camera). */
-  async answer(video: boolean): Promise<void> {
+  /** Picks up the call ringing here (optionally without my camera; `secret`: it rings in a secret chat). */
+  async answer(video: boolean, secret = false): Promise<void> {
     const v = this.view;
     if (v.phase !== 'incoming' || !v.callId || !v.roomId) return;
     const { callId, roomId } = v;
+    this.secret = secret;
     this.dispatch({ type: 'answer' });
     if (!(await this.prepare(video && v.media === 'video', callId))) {
       // No microphone here: don't leave the caller ringing.
@@ -199,7 +216,8 @@ export class CallClient extends CallStore<CallSnapshot> {
   private async prepare(video: boolean, callId: string): Promise<boolean> {
     this.relayOnly = relayOnlyPreferred();
     try {
-      const [ice] = await Promise.all([api.iceServers(), this.media.acquire(video)]);
+      // A secret call's device must be in the key directory before the other side seals for it.
+      const [ice] = await Promise.all([api.iceServers(), this.media.acquire(video), this.secret ? secretChatsFor(this.me).then((s) => s.ready()) : undefined]);
       this.iceServers = ice.iceServers;
       if (this.relayOnly && !hasTurn(this.iceServers)) {
         throw new MediaError('Relay-only calling is on, but this server offers no TURN relay.');
@@ -282,12 +300,15 @@ export class CallClient extends CallStore<CallSnapshot> {
         const wasActive = v.phase === 'active';
         this.dispatch({ type: 'server', call: frame.call, now: Date.now() });
         // `accepted` again mid-call: one side rejoined after a drop; signals may have been lost.
-        if (wasActive && this.view.phase === 'active' && frame.call.status === 'accepted') this.link?.resync();
+        if (wasActive && this.view.phase === 'active' && frame.call.status === 'accepted') {
+          this.link?.resync();
+          this.verification?.resend();
+        }
         return;
       }
       case 'call_signal':
         if (frame.callId !== callId || frame.fromUserId !== v.peerId) return;
-        if (this.link) this.link.handleSignal(frame.signal);
+        if (this.link) this.route(frame.signal);
         else this.pendingSignals.push(frame.signal);
         return;
       case 'error':
@@ -331,16 +352,27 @@ export class CallClient extends CallStore<CallSnapshot> {
     }
   }
 
+  /** A signal from the other side: sealed fingerprints to the verification, the rest to the connection. */
+  private route(signal: DirectCallSignal) {
+    if (signal.kind === 'sealed') void this.verification?.receive(signal.sealed);
+    else this.link?.handleSignal(signal);
+  }
+
   private startLink() {
     const v = this.view;
     const callId = v.callId!;
+    const verification = this.secret ? this.startVerification(callId) : null;
     const link = new PeerLink({
       iceServers: this.iceServers,
       relayOnly: this.relayOnly,
       polite: v.direction === 'incoming',
+      holdMedia: verification !== null,
+      onDescription: verification ? (side, sdp) => verification.description(side, sdp) : undefined,
       send: (signal) => this.socket?.send({ type: 'call_signal', callId, signal }) ?? false,
       onRemote: (remoteStream, remoteVideo) => {
-        if (this.link === link) this.set({ remoteStream, remoteVideo });
+        if (this.link !== link) return;
+        if (verification && verification.state !== 'verified') this.heldRemote = { stream: remoteStream, video: remoteVideo };
+        else this.set({ remoteStream, remoteVideo });
       },
       onState: (state) => {
         if (this.link !== link) return;
@@ -366,7 +398,7 @@ export class CallClient extends CallStore<CallSnapshot> {
     };
     sync();
     this.unsubscribeMedia = this.media.subscribe(sync);
-    for (const s of this.pendingSignals.splice(0)) link.handleSignal(s);
+    for (const s of this.pendingSignals.splice(0)) this.route(s);
     this.later(CONNECT_TIMEOUT_MS, () => {
       if (this.link === link && this.snapshot.link !== 'connected' && this.snapshot.link !== 'reconnecting') {
         this.abandon(
@@ -376,6 +408,40 @@ export class CallClient extends CallStore<CallSnapshot> {
         );
       }
     });
+  }
+
+  /**
+   * A secret chat's call: my fingerprints go out sealed, the other side's are checked against
+   * the relayed SDP. Verified: media flows both ways. Not verified: the call ends, and says why.
+   */
+  private startVerification(callId: string): CallVerification {
+    const verification = new CallVerification({
+      me: this.me,
+      peerId: this.view.peerId!,
+      callId,
+      role: this.view.direction === 'outgoing' ? 'caller' : 'callee',
+      send: (sealed) => {
+        if (!this.socket?.send({ type: 'call_signal', callId, signal: { kind: 'sealed', sealed } }) && this.link) this.link.lostSignals = true;
+      },
+      onChange: (e2e) => {
+        if (this.verification !== verification) return;
+        const was = this.snapshot.e2e?.state;
+        this.set({ e2e });
+        if (e2e.state === 'verified' && was !== 'verified') {
+          this.link?.releaseMedia();
+          if (this.heldRemote) this.set({ remoteStream: this.heldRemote.stream, remoteVideo: this.heldRemote.video });
+          this.heldRemote = null;
+        } else if (e2e.state === 'failed' && was !== 'failed') {
+          this.abandon(e2e.failure ?? CALL_VERIFICATION_FAILED);
+        }
+      },
+    });
+    this.verification = verification;
+    this.set({ e2e: { state: 'verifying', identityVerified: false, failure: null } });
+    this.later(VERIFY_TIMEOUT_MS, () => {
+      if (this.verification === verification && verification.state === 'verifying') verification.fail(CALL_VERIFICATION_FAILED);
+    });
+    return verification;
   }
 
   /** The call is over here: release everything, show the outcome for a moment. */
@@ -391,6 +457,9 @@ export class CallClient extends CallStore<CallSnapshot> {
   private teardown() {
     this.unsubscribeMedia?.();
     this.unsubscribeMedia = null;
+    this.verification?.close();
+    this.verification = null;
+    this.heldRemote = null;
     this.link?.close();
     this.link = null;
     this.media.release();

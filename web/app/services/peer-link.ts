@@ -11,6 +11,10 @@
  * there is no sender of that kind yet (which renegotiates). The callee attaches its tracks when
  * the first offer arrives, so the first exchange never collides.
  *
+ * In a secret chat the senders carry no track until the other side's DTLS fingerprint is
+ * verified end to end (`holdMedia`, releaseMedia(); services/call-verification.ts), and every
+ * SDP set is reported (`onDescription`) so it can be checked.
+ *
  * A data channel ("control") carries the peers' own media state (muted, camera, sharing) so
  * each side can show it; it needs no server support.
  *
@@ -52,6 +56,13 @@ export interface PeerLinkOptions {
   onState(state: LinkState): void;
   onPeerMedia(state: PeerMediaState): void;
   onError(message: string): void;
+  /**
+   * Secret chats: send no media until releaseMedia() (the other side's DTLS fingerprint is
+   * verified end to end first). The transceivers are made as usual, only without tracks.
+   */
+  holdMedia?: boolean;
+  /** Every SDP this side set: its own (`local`) and the one relayed from the other side (`remote`). */
+  onDescription?(side: 'local' | 'remote', sdp: string): void;
 }
 
 const DISCONNECTED_GRACE_MS = 2500;
@@ -75,9 +86,11 @@ export class PeerLink {
   private lastInbound = { lost: 0, received: 0 };
   /** Did a signal fail to go out? Then the other side may lack candidates: resync() restarts ICE. */
   lostSignals = false;
+  private held: boolean;
 
   constructor(private readonly opts: PeerLinkOptions) {
     this.waitingForOffer = opts.polite;
+    this.held = opts.holdMedia ?? false;
     this.pc = new RTCPeerConnection({
       iceServers: opts.iceServers,
       iceTransportPolicy: opts.relayOnly ? 'relay' : 'all',
@@ -90,7 +103,7 @@ export class PeerLink {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
-        if (pc.localDescription) this.sendSignal({ kind: 'offer', sdp: pc.localDescription.sdp });
+        if (pc.localDescription) this.sendLocal('offer', pc.localDescription.sdp);
       } catch (err) {
         this.report('Could not renegotiate the call', err);
       } finally {
@@ -135,7 +148,15 @@ export class PeerLink {
     this.applyTrack('video', this.wanted.video);
   }
 
-  private applyTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null) {
+  /** Starts sending the tracks held back until now (holdMedia). */
+  releaseMedia() {
+    this.held = false;
+    if (!this.waitingForOffer) this.applyTracks();
+  }
+
+  private applyTrack(kind: 'audio' | 'video', wanted: MediaStreamTrack | null) {
+    // Held: the transceivers exist (no renegotiation on release), their senders carry nothing.
+    const track = this.held ? null : wanted;
     const transceivers = this.pc.getTransceivers().filter((t) => t.currentDirection !== 'stopped' && t.direction !== 'stopped' && t.receiver.track.kind === kind);
     // Prefer the transceiver already sending (or meant to send) this kind: replace in place.
     const sending = transceivers.find((t) => t.direction === 'sendrecv' || t.direction === 'sendonly');
@@ -143,15 +164,15 @@ export class PeerLink {
       if (sending.sender.track !== track) void sending.sender.replaceTrack(track).catch((err) => this.report('Could not switch the track', err));
       return;
     }
-    if (!track) return;
+    if (!wanted) return;
     // A transceiver the other side created (it sends, we only received): start sending on it.
     const receiving = transceivers.find((t) => t.sender.track === null);
     if (receiving) {
-      void receiving.sender.replaceTrack(track).catch((err) => this.report('Could not start sending', err));
+      if (track) void receiving.sender.replaceTrack(track).catch((err) => this.report('Could not start sending', err));
       receiving.direction = 'sendrecv';
       return;
     }
-    this.pc.addTransceiver(track, { direction: 'sendrecv' });
+    this.pc.addTransceiver(track ?? kind, { direction: 'sendrecv' });
   }
 
   /** Tells the other side whether I am muted, sending video, sharing my screen. */
@@ -197,6 +218,11 @@ export class PeerLink {
 
   // ---------------------------------------------------------------- signaling
 
+  private sendLocal(kind: 'offer' | 'answer', sdp: string) {
+    this.opts.onDescription?.('local', sdp);
+    this.sendSignal({ kind, sdp });
+  }
+
   private sendSignal(signal: CallSignal) {
     if (this.closed) return;
     if (!this.opts.send(signal)) this.lostSignals = true;
@@ -223,6 +249,7 @@ export class PeerLink {
     this.ignoreOffer = !this.opts.polite && collision;
     if (this.ignoreOffer) return;
     this.settingRemoteAnswer = signal.kind === 'answer';
+    this.opts.onDescription?.('remote', signal.sdp);
     try {
       await pc.setRemoteDescription({ type: signal.kind, sdp: signal.sdp });
     } finally {
@@ -234,7 +261,7 @@ export class PeerLink {
         this.applyTracks();
       }
       await pc.setLocalDescription();
-      if (pc.localDescription) this.sendSignal({ kind: 'answer', sdp: pc.localDescription.sdp });
+      if (pc.localDescription) this.sendLocal('answer', pc.localDescription.sdp);
     }
   }
 

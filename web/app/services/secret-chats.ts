@@ -6,7 +6,7 @@
  */
 import type { WireMessage } from '../lib/protocol';
 import { fromBase64Url } from '../lib/e2e/bytes';
-import { createDeviceState, openMessage, sealedMessageSchema, sealMessage, type DeviceState } from '../lib/e2e/device';
+import { createDeviceState, openMessage, sealedMessageSchema, sealMessage, type DeviceState, type OpenResult } from '../lib/e2e/device';
 import { DeviceStore, type StoredPlaintext } from '../lib/e2e/device-store';
 import { asRecipients, devicesOf, listDevices, registerDevice, type DirectoryTransport } from '../lib/e2e/directory';
 import { decodePayload, encodePayload, type SecretPayload } from '../lib/e2e/payload';
@@ -62,13 +62,40 @@ export class SecretChats {
   seal(userIds: string[], payload: SecretPayload, clientId: string): Promise<string> {
     return this.serial(async () => {
       const state = await this.device();
-      const devices = await devicesOf(transport, userIds);
-      const without = userIds.filter((id) => id !== this.userId && !devices.some((d) => d.userId === id));
-      if (without.length) throw new Error('they have not opened secret chats on any device yet: ask them to open this chat once');
-      const recipients = asRecipients(transport, devices);
-      const sealed = await sealMessage(state, encodePayload(payload), recipients);
+      const sealed = await this.sealFor(state, userIds, encodePayload(payload));
       await this.store.saveOpened(state, [sentKey(clientId)], { payload });
-      return JSON.stringify(sealed);
+      return sealed;
+    });
+  }
+
+  /**
+   * A control message (a call's fingerprints) for the devices of `userIds`, in the same
+   * sessions as the chat's messages; nothing of it is kept but the sessions' new state.
+   */
+  sealControl(userIds: string[], plaintext: Uint8Array): Promise<string> {
+    return this.serial(async () => {
+      const state = await this.device();
+      const sealed = await this.sealFor(state, userIds, plaintext);
+      await this.store.saveDevice(state);
+      return sealed;
+    });
+  }
+
+  private async sealFor(state: DeviceState, userIds: string[], plaintext: Uint8Array): Promise<string> {
+    const devices = await devicesOf(transport, userIds);
+    const without = userIds.filter((id) => id !== this.userId && !devices.some((d) => d.userId === id));
+    if (without.length) throw new Error('they have not opened secret chats on any device yet: ask them to open this chat once');
+    return JSON.stringify(await sealMessage(state, plaintext, asRecipients(transport, devices)));
+  }
+
+  /** Opens a control message `senderId` sent (only from one of their devices): its bytes, or undefined. */
+  openControl(senderId: string, sealedJson: string): Promise<Uint8Array | undefined> {
+    return this.serial(async () => {
+      const state = await this.device();
+      const opened = await this.openFrom(state, senderId, sealedJson);
+      if (!opened.ok) return undefined;
+      await this.store.saveDevice(state);
+      return opened.plaintext;
     });
   }
 
@@ -92,19 +119,24 @@ export class SecretChats {
   }
 
   private async openSealed(state: DeviceState, message: WireMessage): Promise<StoredPlaintext> {
-    let sealed;
-    try {
-      sealed = sealedMessageSchema.parse(JSON.parse(message.content));
-    } catch {
-      return { unreadable: 'undecryptable' };
-    }
     if (!message.senderId) return { unreadable: 'undecryptable' };
-    const sender = (await listDevices(transport, message.senderId)).find((d) => d.deviceId === sealed.from);
-    if (!sender) return { unreadable: 'undecryptable' };
-    const opened = await openMessage(state, sealed, { identityKey: fromBase64Url(sender.identityKey) });
+    const opened = await this.openFrom(state, message.senderId, message.content);
     if (!opened.ok) return { unreadable: opened.why };
     const payload = decodePayload(opened.plaintext);
     return payload ? { payload } : { unreadable: 'undecryptable' };
+  }
+
+  /** Opens sealed JSON whose sending device must be one the key directory lists for `senderId`. */
+  private async openFrom(state: DeviceState, senderId: string, sealedJson: string): Promise<OpenResult> {
+    let sealed;
+    try {
+      sealed = sealedMessageSchema.parse(JSON.parse(sealedJson));
+    } catch {
+      return { ok: false, why: 'undecryptable' };
+    }
+    const sender = (await listDevices(transport, senderId)).find((d) => d.deviceId === sealed.from);
+    if (!sender) return { ok: false, why: 'undecryptable' };
+    return openMessage(state, sealed, { identityKey: fromBase64Url(sender.identityKey) });
   }
 
   /** The safety number between me and `contactId`, over both people's current devices. */
@@ -113,6 +145,12 @@ export class SecretChats {
     const [mine, theirs] = await Promise.all([listDevices(transport, this.userId), listDevices(transport, contactId)]);
     const keys = (list: typeof mine) => list.map((d) => ({ identityKey: fromBase64Url(d.identityKey), signingKey: fromBase64Url(d.signingKey) }));
     return safetyNumber({ userId: this.userId, devices: keys(mine) }, { userId: contactId, devices: keys(theirs) });
+  }
+
+  /** Did I mark the safety number with `contactId` verified, and is it still the same? */
+  async isVerified(contactId: string): Promise<boolean> {
+    const [number, verified] = await Promise.all([this.safetyNumberWith(contactId), this.verifiedNumber(contactId)]);
+    return verified === number;
   }
 
   verifiedNumber(contactId: string): Promise<string | undefined> {

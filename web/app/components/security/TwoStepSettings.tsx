@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../../services/api';
 import { FormError } from '../FormError';
-import { QrCode } from './QrCode';
+import { QrCode } from '../QrCode';
 
 type Stage = { kind: 'idle' } | { kind: 'password'; then: 'setup' | 'disable' | 'codes' } | { kind: 'scan'; secret: string; uri: string } | { kind: 'codes'; codes: string[] };
 
@@ -114,7 +114,7 @@ export function TwoStepSettings({ onChange }: { onChange?(): void }) {
           }}
         >
           <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
-          <QrCode text={stage.uri} label="QR code to add edge-chat to an authenticator app" />
+          <QrCode text={stage.uri} label="QR code to add edge-chat to an authenticator app" testId="totp-qr" />
           <p className="muted">
             Cannot scan? Enter this key: <code data-testid="totp-secret">{stage.secret}</code>
           </p>

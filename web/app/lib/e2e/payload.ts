@@ -4,7 +4,8 @@
  * message. The server gets the encrypted bytes (an upload with sealed=1) under a neutral name and type.
  */
 import { z } from 'zod';
-import { fromBase64Url, toBase64Url, utf8 } from './bytes';
+import { fromBase64Url, toBase64Url } from './bytes';
+import { decodeJson, encodeJson } from './json-bytes';
 
 const b64 = z.string().regex(/^[A-Za-z0-9_-]*$/).max(100);
 
@@ -25,17 +26,12 @@ export const secretPayloadSchema = z.object({ text: z.string().max(4000), file: 
 export type SecretPayload = z.infer<typeof secretPayloadSchema>;
 
 export function encodePayload(payload: SecretPayload): Uint8Array {
-  return utf8.encode(JSON.stringify(secretPayloadSchema.parse(payload)));
+  return encodeJson(secretPayloadSchema, payload);
 }
 
 /** The opened payload, or undefined when it is not one (a sender's bug or a newer version). */
 export function decodePayload(bytes: Uint8Array): SecretPayload | undefined {
-  try {
-    const parsed = secretPayloadSchema.safeParse(JSON.parse(utf8.decode(bytes)));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeJson(secretPayloadSchema, bytes);
 }
 
 export async function encryptFile(bytes: Uint8Array): Promise<{ ciphertext: Uint8Array; key: string; iv: string }> {
