@@ -37,7 +37,10 @@ async function signInFrom(userAgent: string, login: string, password: string) {
   const res = await apiFrom(userAgent).request('POST', '/api/auth/login', { login, password });
   expect(res.status).toBe(200);
   const { token } = (await res.json()) as { token: string };
-  return { token, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! };
+  // A sign-in also sets the device cookie (login-limits.ts): take the refresh cookie.
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('edge_chat_refresh='));
+  expect(cookie).toBeDefined();
+  return { token, cookie: cookie!.split(';')[0]! };
 }
 
 const sessionsOf = async (token: string) => (await api.json<{ sessions: ListedSession[] }>('GET', '/api/account/sessions', undefined, token)).sessions;

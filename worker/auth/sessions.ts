@@ -41,6 +41,8 @@ export async function createSession(db: Database, userId: string, ttlSeconds: nu
       tokenHash: await hashToken(refreshToken),
       expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
       device,
+      // One clock for both: the session is active from the moment it begins.
+      createdAt: now,
       lastActiveAt: now,
     })
     .returning({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt });
