@@ -5,7 +5,7 @@
  * sign-in page without a reload.
  */
 import { describe, expect, it } from 'vitest';
-import { allowConsoleErrors, browserPerFile, closeAll, signedIn } from '../support/browser';
+import { allowConsoleErrors, browserPerFile, closeAll, settled, shot, signedIn } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -31,16 +31,23 @@ describe('sessions on the account page', () => {
     const sessions = sam.page.getByTestId('session');
     // This browser's session began through the API (signedIn): its first refresh from Chromium named it.
     await expect.poll(() => sessions.count(), { timeout: 20_000 }).toBe(2);
-    const mine = sam.page.locator('[data-testid=session][data-current=true]');
+    const mine = sessions.first();
+    expect(await mine.getAttribute('data-current')).toBe('true');
     expect(await mine.getByTestId('session-device').textContent()).toBe('Chrome on Linux');
     expect(await mine.textContent()).toContain('This device');
     expect(await sam.page.locator('[data-testid=session][data-current=false] [data-testid=session-device]').allTextContents()).toEqual(['Firefox on Windows']);
+
+    await sessions.first().scrollIntoViewIfNeeded();
+    await settled(sam.page);
+    await shot(sam.page, 'account-sessions');
 
     // The other browser's refreshes and sockets are refused from now on.
     allowConsoleErrors(/status of 401/);
     await sam.page.getByTestId('revoke-other-sessions').click();
     const confirm = sam.page.getByTestId('revoke-others-dialog');
     await confirm.waitFor();
+    await settled(sam.page);
+    await shot(sam.page, 'account-sessions-confirm');
     await sam.page.getByTestId('confirm-revoke-others').click();
     await expect.poll(() => sam.page.getByTestId('other-sessions-signed-out').textContent(), { timeout: 20_000 }).toBe('1 other session was signed out.');
     await expect.poll(() => sessions.count(), { timeout: 20_000 }).toBe(1);

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/api';
-import { apiAs, browserPerFile, closeAll, connected, PASSWORD, signedIn } from '../support/browser';
+import { apiAs, browserPerFile, closeAll, connected, PASSWORD, settled, shot, signedIn } from '../support/browser';
 import { e2eApi } from '../support/e2e';
 
 const env = browserPerFile();
@@ -58,6 +58,8 @@ describe('quick switcher', () => {
     await expect.poll(activeOption, { timeout: 15_000 }).toBe(secondId);
     expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
     expect(await options.nth(0).getAttribute('aria-selected')).toBe('false');
+    await settled(page);
+    await shot(page, 'quick-switcher');
 
     await page.keyboard.press('Enter');
     await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe(`/chat/${ids[1]}`);

@@ -2,7 +2,7 @@
  * /api/account: my login sessions (list with device names, revoke one, revoke all others),
  * changing my password, which ends every other session, and deleting my account.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { deleteAccount } from '../../drizzle/queries/account-deletion';
@@ -36,7 +36,9 @@ accountRoutes.get('/account/sessions', async (c) => {
     .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, device: sessions.device, lastActiveAt: sessions.lastActiveAt })
     .from(sessions)
     .where(activeSessionsOf(userId))
-    .orderBy(desc(sessions.createdAt));
+    .orderBy(sql`${sessions.lastActiveAt} desc nulls last`, desc(sessions.createdAt));
+  // This session first, then the most recently active.
+  rows.sort((a, b) => Number(b.id === sessionId) - Number(a.id === sessionId));
   return c.json({
     sessions: rows.map((s) => ({
       id: s.id,

@@ -72,8 +72,10 @@ export function SessionList({ reloadKey }: { reloadKey: number }) {
         {sessions?.map((s) => (
           <li key={s.id} className="member" data-testid="session" data-current={s.current ? 'true' : 'false'}>
             <span className="member__body session">
-              <strong data-testid="session-device">{s.device ?? 'Unknown browser'}</strong>
-              {s.current && <span className="session__this">This device</span>}
+              <span className="session__name">
+                <strong data-testid="session-device">{s.device ?? 'Unknown browser'}</strong>
+                {s.current && <span className="session__this">This device</span>}
+              </span>
               <span className="muted session__times">
                 Signed in {formatFull(s.createdAt)}
                 {s.lastActiveAt && ` · ${lastActiveText(s.lastActiveAt)}`}
