@@ -31,6 +31,10 @@ describe('sessions on the account page', () => {
     const sessions = sam.page.getByTestId('session');
     // This browser's session began through the API (signedIn): its first refresh from Chromium named it.
     await expect.poll(() => sessions.count(), { timeout: 20_000 }).toBe(2);
+    // One h1, and no level skipped below it (axe's heading-order).
+    const levels = await sam.page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((hs) => hs.filter((h) => h.getClientRects().length).map((h) => Number(h.tagName[1])));
+    expect(levels.filter((l) => l === 1)).toHaveLength(1);
+    levels.forEach((level, i) => expect(level - (levels[i - 1] ?? 0)).toBeLessThanOrEqual(1));
     const mine = sessions.first();
     expect(await mine.getAttribute('data-current')).toBe('true');
     expect(await mine.getByTestId('session-device').textContent()).toBe('Chrome on Linux');
