@@ -73,6 +73,11 @@ describe('quick switcher', () => {
     expect(await focusedTestId(page)).toBe('switcher-input');
     await page.keyboard.type('bru');
     await expect.poll(() => options.count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('switcher-status').textContent()).toBe('1 chat');
+    await page.keyboard.type('zzz');
+    await expect.poll(() => page.getByTestId('switcher-status').textContent(), { timeout: 15_000 }).toBe('No chat matches that name.');
+    expect(await input.getAttribute('aria-expanded')).toBe('false');
+    expect(await input.getAttribute('aria-activedescendant')).toBeNull();
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
     expect(await focusedTestId(page)).toBe('composer-input');

@@ -33,6 +33,12 @@ function detail(room: RoomSummary, me: string): string {
   return `Group · ${count} ${count === 1 ? 'member' : 'members'}`;
 }
 
+function status(count: number, loading: boolean, query: string): string {
+  if (count) return count === 1 ? '1 chat' : `${count} chats`;
+  if (loading) return 'Loading your chats…';
+  return query.trim() ? 'No chat matches that name.' : 'You have no chats yet.';
+}
+
 export function QuickSwitcher({ rooms, me, onOpen, onClose }: Props) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -72,7 +78,7 @@ export function QuickSwitcher({ rooms, me, onOpen, onClose }: Props) {
           aria-label="Chat or person’s name"
           aria-autocomplete="list"
           aria-expanded={hits.length > 0}
-          aria-controls={listId}
+          aria-controls={hits.length ? listId : undefined}
           aria-activedescendant={current ? optionId(current.room.id) : undefined}
           placeholder="Type a chat or person’s name"
           autoComplete="off"
@@ -82,48 +88,47 @@ export function QuickSwitcher({ rooms, me, onOpen, onClose }: Props) {
           onKeyDown={onKeyDown}
           data-testid="switcher-input"
         />
-        {/* Only while it has options (an empty listbox is an error); the collapsed box then points nowhere. */}
+        {/* Only while it has options (an empty listbox is an error). */}
         {hits.length > 0 && (
-        <ul id={listId} role="listbox" aria-label="Chats" className="switcher__list" data-testid="switcher-list">
-          {hits.map(({ room, title }) => {
-            const unread = room.unreadCount > 0 || Boolean(room.markedUnread);
-            const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
-            return (
-              <li
-                key={room.id}
-                id={optionId(room.id)}
-                role="option"
-                aria-selected={room.id === current?.room.id}
-                className="switcher__option"
-                data-testid="switcher-option"
-                data-room-id={room.id}
-                // The text box keeps focus: a click opens the chat without blurring it first.
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => onOpen(room.id)}
-              >
-                <Avatar id={other?.userId ?? room.id} name={title} size="sm" group={room.kind === 'group'} avatarId={other?.avatarId} />
-                <span className="switcher__names">
-                  <span className="switcher__title">{title}</span>
-                  <span className="switcher__detail">{detail(room, me)}</span>
-                </span>
-                {room.unreadCount > 0 ? (
-                  <span className="badge" aria-hidden="true">
-                    {room.unreadCount > 99 ? '99+' : room.unreadCount}
+          <ul id={listId} role="listbox" aria-label="Chats" className="switcher__list" data-testid="switcher-list">
+            {hits.map(({ room, title }) => {
+              const unread = room.unreadCount > 0 || Boolean(room.markedUnread);
+              const other = room.kind === 'direct' ? otherMember(room.members, me) : null;
+              return (
+                <li
+                  key={room.id}
+                  id={optionId(room.id)}
+                  role="option"
+                  aria-selected={room.id === current?.room.id}
+                  className="switcher__option"
+                  data-testid="switcher-option"
+                  data-room-id={room.id}
+                  // The text box keeps focus: a click opens the chat without blurring it first.
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => onOpen(room.id)}
+                >
+                  <Avatar id={other?.userId ?? room.id} name={title} size="sm" group={room.kind === 'group'} avatarId={other?.avatarId} />
+                  <span className="switcher__names">
+                    <span className="switcher__title">{title}</span>
+                    <span className="switcher__detail">{detail(room, me)}</span>
                   </span>
-                ) : (
-                  unread && <span className="badge badge--dot" aria-hidden="true" />
-                )}
-                {unread && <span className="visually-hidden">, unread</span>}
-              </li>
-            );
-          })}
-        </ul>
+                  {room.unreadCount > 0 ? (
+                    <span className="badge" aria-hidden="true">
+                      {room.unreadCount > 99 ? '99+' : room.unreadCount}
+                    </span>
+                  ) : (
+                    unread && <span className="badge badge--dot" aria-hidden="true" />
+                  )}
+                  {unread && <span className="visually-hidden">, unread</span>}
+                </li>
+              );
+            })}
+          </ul>
         )}
-        {hits.length === 0 && (
-          <p className="switcher__empty" role="status" data-testid="switcher-empty">
-            {rooms === null ? 'Loading your chats…' : query.trim() ? 'No chat matches that name.' : 'You have no chats yet.'}
-          </p>
-        )}
+        {/* Always present, so screen readers hear each change; the count is for them alone. */}
+        <p className={hits.length ? 'visually-hidden' : 'switcher__empty'} role="status" data-testid="switcher-status">
+          {status(hits.length, rooms === null, query)}
+        </p>
       </div>
     </ModalDialog>
   );
