@@ -212,6 +212,7 @@ describe('details', () => {
   });
 
   it('a burst of sends shows its progress', async () => {
+    allowConsoleErrors(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED /); // taken offline on purpose
     const abe = await signedIn(env.browser, 'abe', 'Abe');
     const bea = await signedIn(env.browser, 'bea', 'Bea');
     const { room } = await apiAs(abe).post<{ room: { id: string } }>('/api/rooms/direct', { username: bea.username });

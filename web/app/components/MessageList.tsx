@@ -204,13 +204,16 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
       }
       const el = document.getElementById(`msg-${seq}`);
       if (!el) return;
-      el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      // At once, not a glide: while a smooth scroll runs the list still counts as at the
+      // bottom, and a resize then (a phone's search panel closing) pinned it back down there.
+      el.scrollIntoView({ block: 'center' });
+      updateBottom();
       // Focus follows the eye: the keyboard and the screen reader continue from the message.
       el.focus({ preventScroll: true });
       setHighlight(seq);
       setTimeout(() => setHighlight((h) => (h === seq ? null : h)), 1600);
     },
-    [],
+    [updateBottom],
   );
 
   useEffect(() => {

@@ -65,6 +65,11 @@ function toStored(session: Session): StoredSession {
   return { user: session.user, token: session.token, expiresAt: Date.now() + session.expiresIn * 1000 };
 }
 
+/** The token while it has a few seconds left; an expired one would only earn a 401. */
+function validToken(session: StoredSession | null): string | null {
+  return session && session.expiresAt - Date.now() > 5_000 ? session.token : null;
+}
+
 function withLock<T>(fn: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   return locks ? (locks.request(LOCK, fn) as Promise<T>) : fn();
@@ -133,7 +138,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // The api service asks us for tokens.
   useEffect(() => {
-    setTokenSource({ getToken: () => sessionRef.current?.token ?? null, refresh });
+    setTokenSource({ getToken: () => validToken(sessionRef.current), refresh });
     return () => setTokenSource(null);
   }, [refresh]);
 
@@ -246,7 +251,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       user: session?.user ?? offlineUser,
       offline: !session && Boolean(offlineUser),
-      getToken: () => sessionRef.current?.token ?? null,
+      getToken: () => validToken(sessionRef.current),
       signIn,
       signOut,
       signOutDeletedAccount,

@@ -248,6 +248,7 @@ function statusMessage(status: number): string {
 
 /** Supplied by AuthContext: the current access token, and a way to get a fresh one. */
 export interface TokenSource {
+  /** The access token while it is valid; null when there is none (opened offline) or it expired. */
   getToken(): string | null;
   /** Returns a new token, or null when the session is over (the provider then signs out). */
   refresh(): Promise<string | null>;
@@ -258,11 +259,20 @@ export function setTokenSource(source: TokenSource | null) {
   tokenSource = source;
 }
 
-/** The current token and a way to renew it, for requests that cannot go through `request` (uploads, file downloads). */
-export const authTokens = {
-  current: () => tokenSource?.getToken() ?? null,
-  refresh: () => tokenSource?.refresh() ?? Promise.resolve(null),
-};
+/**
+ * Sends with the bearer token, for `request` and for what cannot go through it (uploads, file
+ * downloads). Without a valid token (opened offline, or it expired while the device slept) it
+ * refreshes first, so no request goes out with a token the server is known to refuse; a 401
+ * anyway (the session was ended elsewhere meanwhile) refreshes once and sends again.
+ */
+export async function withToken<R extends { status: number }>(sendWith: (token: string | null) => Promise<R>): Promise<R> {
+  if (!tokenSource) return sendWith(null);
+  const token = tokenSource.getToken() ?? (await tokenSource.refresh());
+  const reply = await sendWith(token);
+  if (reply.status !== 401) return reply;
+  const fresh = await tokenSource.refresh();
+  return fresh && fresh !== token ? sendWith(fresh) : reply;
+}
 
 /** The JSON error of a failed response as an ApiError (or one from its status). */
 export function apiErrorFrom(status: number, body: string): ApiError {
@@ -289,11 +299,7 @@ export const UNREACHABLE_EVENT = 'edge-chat:unreachable';
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const { auth = true } = options;
-  let response = await send(method, path, options, auth ? tokenSource?.getToken() ?? null : null);
-  if (response.status === 401 && auth && tokenSource) {
-    const fresh = await tokenSource.refresh();
-    if (fresh) response = await send(method, path, options, fresh);
-  }
+  const response = auth ? await withToken((token) => send(method, path, options, token)) : await send(method, path, options, null);
   if (response.status === 204) return undefined as T;
   const text = await response.text().catch(() => '');
   let json: unknown = undefined;

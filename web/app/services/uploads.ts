@@ -4,7 +4,7 @@
  * token and renew it once on 401, like `request` in api.ts.
  */
 import type { Attachment, AttachmentKind } from '../lib/protocol';
-import { ApiError, apiErrorFrom, authTokens, type PublicUser } from './api';
+import { ApiError, apiErrorFrom, withToken, type PublicUser } from './api';
 
 /** No progress for this long: the link is taken as dead (the upload is retried). */
 const STALL_MS = 30_000;
@@ -62,11 +62,7 @@ function sendOnce(options: PutOptions, token: string | null): Promise<{ status: 
 
 /** Sends a file; resolves to the parsed JSON reply (undefined for 204). */
 export async function putFile<T>(options: PutOptions): Promise<T> {
-  let reply = await sendOnce(options, authTokens.current());
-  if (reply.status === 401) {
-    const fresh = await authTokens.refresh();
-    if (fresh) reply = await sendOnce(options, fresh);
-  }
+  const reply = await withToken((token) => sendOnce(options, token));
   if (reply.status < 200 || reply.status >= 300) throw apiErrorFrom(reply.status, reply.body);
   return (reply.body ? JSON.parse(reply.body) : undefined) as T;
 }
@@ -143,11 +139,7 @@ async function fetchWithToken(path: string): Promise<Blob> {
     }).catch(() => {
       throw new ApiError(0, 'network', "Can't reach the server. Check your connection.");
     });
-  let res = await get(authTokens.current());
-  if (res.status === 401) {
-    const fresh = await authTokens.refresh();
-    if (fresh) res = await get(fresh);
-  }
+  const res = await withToken(get);
   if (!res.ok) throw apiErrorFrom(res.status, await res.text().catch(() => ''));
   return res.blob();
 }
