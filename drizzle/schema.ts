@@ -173,6 +173,11 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    // A short label of the browser and system ("Chrome on Linux") from the User-Agent at sign-in
+    // and refresh, to tell sessions apart in the account page; null when it says nothing known.
+    device: text('device'),
+    // The last sign-in or refresh: when the session was last used to get an access token.
+    lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
 );

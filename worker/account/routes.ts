@@ -1,8 +1,8 @@
 /**
- * /api/account: my login sessions (list, revoke one), changing my password, which
- * ends every other session, and deleting my account.
+ * /api/account: my login sessions (list with device names, revoke one, revoke all others),
+ * changing my password, which ends every other session, and deleting my account.
  */
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { deleteAccount } from '../../drizzle/queries/account-deletion';
@@ -15,34 +15,45 @@ import { requireUser } from '../auth/require-user';
 import { isGuessablePassword, passwordSchema } from '../auth/schemas';
 import { forgetLiveSession } from '../auth/live-sessions';
 import { clearRefreshCookie, revokeSession } from '../auth/sessions';
-import { deleteSessionsSubscriptions } from '../../drizzle/queries/push-subscriptions';
 import { findUserById } from '../auth/users';
 import { readConfig } from '../env';
 import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession, disconnectSessions } from '../realtime/disconnect';
+import { activeSessionsOf, signOutOtherSessions } from './other-sessions';
 import { avatarKey } from '../attachments/storage';
 import { announceProfileChange } from '../profile/announce';
-import { logFailure, logRejections } from '../../durable-objects/shared/log-failure';
+import { logRejections } from '../../durable-objects/shared/log-failure';
 
 export const accountRoutes = new Hono<AppEnv>();
 accountRoutes.use('/account', requireUser);
 accountRoutes.use('/account/*', requireUser);
 
-const activeSessionsOf = (userId: string) =>
-  and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()));
-
 accountRoutes.get('/account/sessions', async (c) => {
   const { userId, sessionId } = c.var.user;
   const rows = await c.var
     .db()
-    .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+    .select({ id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, device: sessions.device, lastActiveAt: sessions.lastActiveAt })
     .from(sessions)
     .where(activeSessionsOf(userId))
-    .orderBy(desc(sessions.createdAt));
+    .orderBy(sql`${sessions.lastActiveAt} desc nulls last`, desc(sessions.createdAt));
+  // This session first, then the most recently active.
+  rows.sort((a, b) => Number(b.id === sessionId) - Number(a.id === sessionId));
   return c.json({
-    sessions: rows.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(), current: s.id === sessionId })),
+    sessions: rows.map((s) => ({
+      id: s.id,
+      device: s.device,
+      createdAt: s.createdAt.toISOString(),
+      lastActiveAt: s.lastActiveAt?.toISOString() ?? null,
+      expiresAt: s.expiresAt.toISOString(),
+      current: s.id === sessionId,
+    })),
   });
+});
+
+/** Ends every session of mine but this one (see other-sessions.ts). */
+accountRoutes.post('/account/sessions/revoke-others', async (c) => {
+  return c.json({ signedOutSessions: await signOutOtherSessions(c) });
 });
 
 /** Ends one of my sessions: its refresh token stops working and its sockets close (4401). */
@@ -66,7 +77,7 @@ const passwordChange = z.strictObject({
 /** Changes my password and signs out every other session (this one stays). */
 accountRoutes.post('/account/password', async (c) => {
   const { currentPassword, newPassword } = await readJson(c, passwordChange);
-  const { userId, sessionId } = c.var.user;
+  const { userId } = c.var.user;
   const db = c.var.db();
   const user = await findUserById(db, userId);
   if (!user) throw notFound('user no longer exists');
@@ -74,18 +85,7 @@ accountRoutes.post('/account/password', async (c) => {
   if (isGuessablePassword(newPassword, user.username)) throw badRequest('password is too easy to guess', { newPassword: ['password is too easy to guess'] });
   if (newPassword === currentPassword) throw badRequest('the new password is the same as the current one');
   await db.update(users).set({ passwordHash: await hashPassword(newPassword, readConfig(c.env).BCRYPT_COST) }).where(eq(users.id, userId));
-  const others = await db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(activeSessionsOf(userId), ne(sessions.id, sessionId)))
-    .returning({ id: sessions.id });
-  for (const s of others) forgetLiveSession(s.id);
-  await deleteSessionsSubscriptions(db, others.map((s) => s.id));
-  // The password is changed either way; closing the other sessions' sockets is best effort.
-  await disconnectSessions(c.env, db, userId, others.map((s) => s.id)).catch((err: unknown) =>
-    logFailure('closing the signed-out sessions’ sockets failed', err, { user: userId, sessions: others.length }),
-  );
-  return c.json({ signedOutSessions: others.length });
+  return c.json({ signedOutSessions: await signOutOtherSessions(c) });
 });
 
 const accountDeletion = z.strictObject({

@@ -22,6 +22,7 @@ import {
   setRefreshCookie,
 } from './sessions';
 import { accessGrant, signIn, signInQuery } from './sign-in';
+import { deviceLabel } from './device-label';
 import { SECOND_STEP_TTL_SECONDS, signSecondStep } from '../two-step/second-step-token';
 import { forgetLiveSession } from './live-sessions';
 import { findUserById, findUserByLogin, publicUser } from './users';
@@ -89,7 +90,7 @@ authRoutes.post('/auth/refresh', async (c) => {
   const cookie = readRefreshCookieWithContext(c);
   if (!cookie) throw unauthorized('not signed in');
   const db = c.var.db();
-  const outcome = await rotateRefreshToken(db, cookie.token);
+  const outcome = await rotateRefreshToken(db, cookie.token, deviceLabel(c.req.header('user-agent')));
   if (outcome.kind === 'reused') {
     forgetLiveSession(outcome.session.id);
     await disconnectSession(c.env, db, outcome.session);

@@ -30,14 +30,20 @@ export interface SessionInfo {
   expiresAt: Date;
 }
 
-export async function createSession(db: Database, userId: string, ttlSeconds: number) {
+/** `device`: the short label of the browser signing in (device-label.ts), null when unknown. */
+export async function createSession(db: Database, userId: string, ttlSeconds: number, device: string | null) {
   const refreshToken = randomToken();
+  const now = new Date();
   const [row] = await db
     .insert(sessions)
     .values({
       userId,
       tokenHash: await hashToken(refreshToken),
-      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+      device,
+      // One clock for both: the session is active from the moment it begins.
+      createdAt: now,
+      lastActiveAt: now,
     })
     .returning({ id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt });
   return { session: row! satisfies SessionInfo, refreshToken };
@@ -93,14 +99,16 @@ export type RefreshOutcome =
  * Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP §4.14):
  * every refresh replaces the session's token, and the old one is remembered.
  * The swap is one statement, so two refreshes of one token cannot both rotate.
+ * It also notes the session active now and, when `device` names one (the
+ * browser updated, or the session began through the API), its device label.
  */
-export async function rotateRefreshToken(db: Database, refreshToken: string, now = new Date()): Promise<RefreshOutcome> {
+export async function rotateRefreshToken(db: Database, refreshToken: string, device: string | null, now = new Date()): Promise<RefreshOutcome> {
   const oldHash = await hashToken(refreshToken);
   const next = randomToken();
   const nextHash = await hashToken(next);
   const rotated = await db.execute<{ id: string; user_id: string; expires_at: string }>(sql`
     with rotated as (
-      update ${sessions} set token_hash = ${nextHash}
+      update ${sessions} set token_hash = ${nextHash}, last_active_at = ${now.toISOString()}, device = coalesce(${device}, device)
       where token_hash = ${oldHash} and revoked_at is null and expires_at > ${now.toISOString()}
       returning id, user_id, expires_at
     ), retired as (

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { readConfig } from '../env';
+import { deviceLabel } from './device-label';
 import { createSession, setRefreshCookie, type SessionContext, type SessionInfo } from './sessions';
 import { jwtKeys, signAccessToken } from './tokens';
 import type { PublicUser } from './users';
@@ -23,7 +24,8 @@ export const signInQuery = z.object({ context: z.enum(['app', 'embed']).default(
  * another site can keep.
  */
 export async function signIn(c: Context<AppEnv>, user: PublicUser, context: SessionContext) {
-  const { session, refreshToken } = await createSession(c.var.db(), user.id, readConfig(c.env).REFRESH_TOKEN_TTL_SECONDS);
+  const device = deviceLabel(c.req.header('user-agent'));
+  const { session, refreshToken } = await createSession(c.var.db(), user.id, readConfig(c.env).REFRESH_TOKEN_TTL_SECONDS, device);
   setRefreshCookie(c, refreshToken, session.expiresAt, context);
   return accessGrant(c, user, session);
 }

@@ -7,9 +7,9 @@ export function BlockedList() {
   const { list, error, unblock } = useBlockedUsers();
   return (
     <section className="stack" aria-labelledby="blocked-title">
-      <h3 id="blocked-title" className="section-title">
+      <h2 id="blocked-title" className="section-title">
         Blocked people
-      </h3>
+      </h2>
       <FormError message={error} testId="blocked-error" />
       {list && list.length === 0 && (
         <p className="muted" data-testid="blocked-empty">

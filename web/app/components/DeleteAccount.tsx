@@ -47,9 +47,9 @@ export function DeleteAccount() {
 
   return (
     <section className="danger-zone stack" aria-labelledby="delete-account-title" data-testid="delete-account-section">
-      <h3 id="delete-account-title" className="section-title">
+      <h2 id="delete-account-title" className="section-title">
         Delete account
-      </h3>
+      </h2>
       <p>
         Your messages stay in their conversations, shown as sent by “Deleted user”. Your name, picture and username are erased,
         you are signed out everywhere, and your username becomes free for someone else.

@@ -21,6 +21,8 @@ export function ModalDialog({ name, title, closeLabel, onClose, children }: Prop
     <dialog
       ref={ref}
       className="profile-dialog"
+      // Shown with showModal(): said explicitly too, for assistive technology that reads only the attribute.
+      aria-modal="true"
       aria-labelledby={`${name}-title`}
       data-testid={`${name}-dialog`}
       onCancel={(e) => {

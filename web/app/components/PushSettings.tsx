@@ -45,9 +45,9 @@ export function PushSettings() {
   const on = setting?.subscribed ?? false;
   return (
     <section className="stack" aria-labelledby="push-title" data-testid="push-settings">
-      <h3 id="push-title" className="section-title">
+      <h2 id="push-title" className="section-title">
         Notifications on this device
-      </h3>
+      </h2>
       <p className="muted" role="status" data-testid="push-state">
         {!supported
           ? 'This browser cannot notify you while the app is closed.'

@@ -5,6 +5,7 @@
 import { ModalDialog } from './ModalDialog';
 
 const SHORTCUTS: { keys: string[]; what: string }[] = [
+  { keys: ['Ctrl', 'K'], what: 'Go to a chat by name (⌘ K on a Mac)' },
   { keys: ['Alt', '↑'], what: 'Previous chat in the list' },
   { keys: ['Alt', '↓'], what: 'Next chat in the list' },
   { keys: ['↑', '↓', 'Home', 'End'], what: 'Move between messages, or between search results' },

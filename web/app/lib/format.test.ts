@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCall, formatDateTime, groupCreatedText, initials, previewText, roomPreview, roomTitle } from './format';
+import { describeCall, formatDateTime, groupCreatedText, initials, lastActiveText, previewText, roomPreview, roomTitle } from './format';
 import type { RoomSummary } from '../services/api';
 import { backoffDelay } from '../services/socket';
 
@@ -41,6 +41,15 @@ describe('format', () => {
     ];
     expect(roomTitle({ kind: 'direct', name: null }, members, 'me')).toBe('Bob');
     expect(roomTitle({ kind: 'group', name: 'Team' }, members, 'me')).toBe('Team');
+  });
+});
+
+describe('lastActiveText', () => {
+  it('says minutes for the last hour, then the date and time', () => {
+    const now = Date.parse('2026-12-06T22:00:00Z');
+    expect(lastActiveText('2026-12-06T21:59:30Z', now)).toBe('Active just now');
+    expect(lastActiveText('2026-12-06T21:55:00Z', now)).toBe('Active 5 min ago');
+    expect(lastActiveText('2026-12-06T20:00:00Z', now)).toBe(`Active ${formatDateTime('2026-12-06T20:00:00Z')}`);
   });
 });
 

@@ -60,6 +60,14 @@ export function lastSeenText(ms: number, now = Date.now()): string {
   return `last seen at ${timeFmt.format(new Date(ms))}`;
 }
 
+/** A session's last use: "Active just now", "Active 5 min ago", later "Active 7 Dec, 14:49". */
+export function lastActiveText(iso: string, now = Date.now()): string {
+  const mins = Math.floor((now - Date.parse(iso)) / 60_000);
+  if (mins < 1) return 'Active just now';
+  if (mins < 60) return `Active ${mins} min ago`;
+  return `Active ${formatDateTime(iso)}`;
+}
+
 export function initials(name: string): string {
   // Whole code points (emoji are two UTF-16 units), from words that start with a letter or digit.
   const words = name

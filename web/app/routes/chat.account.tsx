@@ -1,26 +1,25 @@
 /**
  * /chat/account: my account. My email (confirmed or not), two-step sign-in, passkeys. Change my password (every other session is signed out), see
- * and end my sessions (other browsers and devices where I am signed in), notifications on this
+ * and end my sessions (SessionList: each browser and device where I am signed in, by name), notifications on this
  * device (Web Push, private previews), unblock people I blocked, delete my account.
  */
 import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
-import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage, type AccountSession, type AccountStatus } from '../services/api';
+import { useEffect, useState } from 'react';
+import { api, errorMessage, type AccountStatus } from '../services/api';
 import { EmailStatus } from '../components/security/EmailStatus';
 import { TwoStepSettings } from '../components/security/TwoStepSettings';
 import { PasskeySettings } from '../components/security/PasskeySettings';
-import { formatFull } from '../lib/format';
 import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
 import { DeleteAccount } from '../components/DeleteAccount';
 import { PushSettings } from '../components/PushSettings';
 import { BlockedList } from '../components/BlockedList';
+import { SessionList } from '../components/SessionList';
 
 export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
 
 export default function AccountRoute() {
-  const [sessions, setSessions] = useState<AccountSession[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   /** The password form's own error: cleared as soon as either field changes, so it never sits beside a newer one. */
   const [passwordError, setPasswordError] = useState<string | null>(null);
@@ -28,19 +27,13 @@ export default function AccountRoute() {
   const [next, setNext] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  /** Bumped when a password change signed other sessions out: the session list reloads. */
+  const [sessionsChanged, setSessionsChanged] = useState(0);
 
   const [account, setAccount] = useState<AccountStatus | null>(null);
   useEffect(() => {
     api.me().then((r) => setAccount(r.account), (err: unknown) => setError(errorMessage(err)));
   }, []);
-
-  const load = useCallback(() => {
-    api
-      .sessions()
-      .then((r) => setSessions(r.sessions))
-      .catch((err: unknown) => setError(errorMessage(err)));
-  }, []);
-  useEffect(load, [load]);
 
   const change = async () => {
     setBusy(true);
@@ -51,7 +44,7 @@ export default function AccountRoute() {
       setCurrent('');
       setNext('');
       setDone(`Password changed. ${signedOutSessions === 1 ? '1 other session was' : `${signedOutSessions} other sessions were`} signed out.`);
-      load();
+      setSessionsChanged((n) => n + 1);
     } catch (err) {
       setPasswordError(errorMessage(err));
     } finally {
@@ -59,19 +52,10 @@ export default function AccountRoute() {
     }
   };
 
-  const revoke = async (id: string) => {
-    try {
-      await api.revokeSession(id);
-      load();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-
   return (
     <section className="side-panel account" aria-labelledby="account-title" data-testid="account-page">
       <header className="panel__header">
-        <h2 id="account-title">Your account</h2>
+        <h1 id="account-title">Account</h1>
         <Link to="/chat" className="icon-btn" aria-label="Close account settings">
           <CloseIcon />
         </Link>
@@ -87,7 +71,7 @@ export default function AccountRoute() {
             void change();
           }}
         >
-          <h3 className="section-title">Change password</h3>
+          <h2 className="section-title">Change password</h2>
           <label className="field">
             <span className="field__label">Current password</span>
             <input type="password" autoComplete="current-password" value={current} onChange={(e) => (setCurrent(e.target.value), setPasswordError(null))} required data-testid="current-password" />
@@ -107,27 +91,8 @@ export default function AccountRoute() {
             Change password
           </button>
         </form>
-        <section className="stack" aria-labelledby="sessions-title">
-          <h3 id="sessions-title" className="section-title">
-            Where you are signed in
-          </h3>
-          <ul className="member-list" data-testid="session-list">
-            {sessions?.map((s) => (
-              <li key={s.id} className="member" data-testid="session" data-current={s.current ? 'true' : 'false'}>
-                <span className="member__body">
-                  <strong>{s.current ? 'This browser' : 'Another browser or device'}</strong>
-                  <span className="muted"> since {formatFull(s.createdAt)}</span>
-                </span>
-                {!s.current && (
-                  <button type="button" className="btn btn--secondary btn--xs" onClick={() => void revoke(s.id)} data-testid="revoke-session">
-                    Sign out
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        </section>
-        <FormError message={error} testId="sessions-error" />
+        <SessionList reloadKey={sessionsChanged} />
+        <FormError message={error} testId="account-load-error" />
         <BlockedList />
         <PushSettings />
         <DeleteAccount />

@@ -3,7 +3,7 @@
  * at a time on phones (the list at /chat, the conversation at /chat/:roomId). Calls ring and
  * run here, whichever conversation is open (CallProvider).
  */
-import { Link, Outlet, useLocation, useParams } from '@remix-run/react';
+import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
@@ -21,6 +21,8 @@ import { isTyping, ShortcutsDialog } from '../components/ShortcutsDialog';
 import { ChatToolsContext, type ChatTools } from '../context/ChatTools';
 import { useNotifications } from '../hooks/useNotifications';
 import { useChatSwitchKeys } from '../hooks/useChatSwitchKeys';
+import { useQuickSwitcherKey } from '../hooks/useQuickSwitcherKey';
+import { QuickSwitcher } from '../components/QuickSwitcher';
 import { api, errorMessage, type MuteDuration } from '../services/api';
 import { roomTitle } from '../lib/format';
 import { useTheme } from '../lib/theme';
@@ -52,6 +54,14 @@ function ChatShell() {
   const notifications = useNotifications(me, roomId ?? null);
   useChatSwitchKeys(roomId);
   const [shortcuts, setShortcuts] = useState(false);
+  const [switcher, setSwitcher] = useState(false);
+  useQuickSwitcherKey(useCallback(() => setSwitcher(true), []));
+  const navigate = useNavigate();
+  // The dialog closes first (focus goes back where it was), then the chat opens and its composer takes focus.
+  const openFromSwitcher = (id: string) => {
+    setSwitcher(false);
+    if (id !== roomId) navigate(`/chat/${id}`);
+  };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === '?' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target)) {
@@ -241,6 +251,7 @@ function ChatShell() {
         </Suspense>
       )}
       {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
+      {switcher && <QuickSwitcher rooms={rooms} me={me.id} onOpen={openFromSwitcher} onClose={() => setSwitcher(false)} />}
       {notifications.prompt && <NotifyPrompt onEnable={() => void notifications.enable()} onDismiss={notifications.dismiss} />}
       {toolError && (
         <div className="toast" role="alert">

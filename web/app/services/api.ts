@@ -107,7 +107,11 @@ export interface ListStateChange {
 
 export interface AccountSession {
   id: string;
+  /** The browser and system it signed in from ("Chrome on Linux"); null when unknown. */
+  device: string | null;
   createdAt: string;
+  /** Its last sign-in or refresh; null for a session older than this field. */
+  lastActiveAt: string | null;
   expiresAt: string;
   /** The session this browser is signed in with. */
   current: boolean;
@@ -411,6 +415,8 @@ export const api = {
 
   sessions: () => request<{ sessions: AccountSession[] }>('GET', '/api/account/sessions'),
   revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${enc(id)}`),
+  /** Every session but this one ends (their sockets close too). */
+  revokeOtherSessions: () => request<{ signedOutSessions: number }>('POST', '/api/account/sessions/revoke-others'),
 
   /** Web Push (docs/web-push.md): the server's VAPID key, and this device's subscription. */
   pushConfig: () => request<{ publicKey: string }>('GET', '/api/push/config'),

@@ -15,9 +15,9 @@ export function EmailStatus({ account }: { account: AccountStatus | null }) {
   };
   return (
     <section className="stack" aria-labelledby="email-title" data-testid="email-status">
-      <h3 id="email-title" className="section-title">
+      <h2 id="email-title" className="section-title">
         Email
-      </h3>
+      </h2>
       <p>
         {account.email} ·{' '}
         {account.emailVerified ? <span data-testid="email-verified">confirmed</span> : <strong data-testid="email-unverified">not confirmed yet</strong>}

@@ -45,9 +45,9 @@ export function PasskeySettings() {
 
   return (
     <section className="stack" aria-labelledby="passkeys-title" data-testid="passkey-settings">
-      <h3 id="passkeys-title" className="section-title">
+      <h2 id="passkeys-title" className="section-title">
         Passkeys
-      </h3>
+      </h2>
       <p className="muted">Sign in with your fingerprint, face or screen lock instead of a password and code. A passkey works only on this site, so a fake page cannot use it.</p>
       <FormError message={error} testId="passkey-error" />
       <ul className="member-list" data-testid="passkey-list">

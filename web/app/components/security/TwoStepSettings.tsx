@@ -58,9 +58,9 @@ export function TwoStepSettings({ onChange }: { onChange?(): void }) {
 
   return (
     <section className="stack" aria-labelledby="two-step-title" data-testid="two-step-settings">
-      <h3 id="two-step-title" className="section-title">
+      <h2 id="two-step-title" className="section-title">
         Two-step sign-in
-      </h3>
+      </h2>
       <p className="muted" data-testid="two-step-status">
         {status === null ? 'Loading…' : status.enabled ? `On: a code from your authenticator app is asked after the password. ${status.recoveryCodesLeft} recovery codes left.` : 'Off: your password alone signs you in.'}
       </p>
