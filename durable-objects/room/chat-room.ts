@@ -40,7 +40,7 @@ import { readConnectRequest, refuseConnection } from './connect-request';
 import { RoomLocalState, type CachedMember, type MembershipDelta } from './local-state';
 import { MessageLog } from './message-log';
 import { Outbox, OUTBOX_DEADLINE } from './outbox';
-import { RoomMessages } from './room-messages';
+import { RoomMessages, type ForwardedCopy } from './room-messages';
 import { SerialQueue } from './serial-queue';
 import { Deadlines } from '../shared/deadlines';
 import { HibernatingSockets, echoClose, errorFrame, sendFrame, type SocketAttachment } from '../shared/sockets';
@@ -58,9 +58,9 @@ const GROUP_CALL_DEADLINE = 'group-call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
 
 export type ReadableMessage = { status: 'ok'; message: WireMessage } | { status: 'not_member' | 'not_found' };
-export type ForwardResult =
-  | { status: 'ok'; id: string; seq: number; createdAt: string }
-  | { status: 'not_member' | 'blocked' | 'deleted' };
+/** `failed`: a copied attachment could not be claimed (its reservation was swept meanwhile). */
+export type ForwardResult = ({ status: 'ok' } & ForwardedCopy) | { status: 'not_member' | 'blocked' | 'deleted' | 'failed' };
+export type ForwardReservation = ForwardResult | { status: 'reserved' };
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -430,14 +430,42 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Posts a forwarded copy of a text for `userId`, after the same checks a `send` gets.
-   * `clientId` is the forward's own (FORWARD_CLIENT_ID_PREFIX + the forwarder's id).
+   * Before a forwarded attachment's bytes are copied here: the copy is registered like an
+   * upload of `userId`'s (not sent yet, so the day's sweep deletes its bytes if the forward
+   * never completes), or, when this forward was posted here already, its message.
    */
-  async forwardHere(roomId: string, userId: string, clientId: string, content: string): Promise<ForwardResult> {
+  async reserveForwardCopy(roomId: string, userId: string, clientId: string, attachment: Attachment): Promise<ForwardReservation> {
     const access = await this.access(roomId, userId);
     if (access !== 'member') return { status: access };
     if (this.local.othersAllDeleted(userId)) return { status: 'deleted' };
-    return { status: 'ok', ...this.messages.forward(userId, clientId, content) };
+    const posted = this.local.findRecentSend(userId, clientId);
+    if (posted) return { status: 'ok', ...posted, repeated: true };
+    this.attachments.register(userId, attachment);
+    await this.uploadSweep.schedule();
+    return { status: 'reserved' };
+  }
+
+  /**
+   * Posts a forwarded copy for `userId`, after the same checks a `send` gets. `clientId` is
+   * the forward's own (FORWARD_CLIENT_ID_PREFIX + the forwarder's id). `copy` names an
+   * attachment copied into this room's files after reserveForwardCopy, and whether its
+   * thumbnail was copied too.
+   */
+  async forwardHere(
+    roomId: string,
+    userId: string,
+    clientId: string,
+    content: string,
+    copy?: { attachmentId: string; thumbnail: boolean },
+  ): Promise<ForwardResult> {
+    const access = await this.access(roomId, userId);
+    if (access !== 'member') return { status: access };
+    if (this.local.othersAllDeleted(userId)) return { status: 'deleted' };
+    if (copy?.thumbnail && this.attachments.reserveThumbnail(userId, copy.attachmentId) === 'ok') {
+      this.attachments.thumbnailStored(userId, copy.attachmentId);
+    }
+    const posted = this.messages.forward(userId, clientId, content, copy?.attachmentId);
+    return posted ? { status: 'ok', ...posted } : { status: 'failed' };
   }
 
   /**
