@@ -101,7 +101,7 @@ describe('forwarding attachments', () => {
   });
 
   it('refuses non-members of the source or a target, and forwards nothing then', async () => {
-    const [alice, bob, carol, eve] = await Promise.all(['alice', 'bob', 'carol', 'eve'].map((n) => api.register(n)));
+    const [alice, bob, carol, eve] = [await api.register('alice'), await api.register('bob'), await api.register('carol'), await api.register('eve')];
     const source = await api.openDirect(alice, bob);
     const withCarol = await api.openDirect(alice, carol);
     const notHers = await api.openDirect(bob, eve);
@@ -121,7 +121,7 @@ describe('forwarding attachments', () => {
   });
 
   it('counts each copy against the daily upload allowance, all or nothing', async () => {
-    const [alice, bob, carol, dan] = await Promise.all(['alice', 'bob', 'carol', 'dan'].map((n) => api.register(n)));
+    const [alice, bob, carol, dan] = [await api.register('alice'), await api.register('bob'), await api.register('carol'), await api.register('dan')];
     const source = await api.openDirect(alice, bob);
     const withCarol = await api.openDirect(alice, carol);
     const withDan = await api.openDirect(alice, dan);
