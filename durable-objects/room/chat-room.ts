@@ -21,6 +21,7 @@ import {
   type ClientFrame,
   type MemberState,
   type Pin,
+  type ServerFrame,
   type WireMessage,
 } from '../protocol';
 import type { Env } from '../../worker/env';
@@ -56,6 +57,9 @@ const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
 const CALL_DEADLINE = 'call';
 const GROUP_CALL_DEADLINE = 'group-call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
+
+/** What a user's own sockets alone are told of: their private marks on messages. */
+export type OwnDevicesFrame = Extract<ServerFrame, { type: 'hidden' | 'starred' }>;
 
 export type ReadableMessage = { status: 'ok'; message: WireMessage } | { status: 'not_member' | 'not_found' };
 /** `failed`: a copied attachment could not be claimed (its reservation was swept meanwhile). */
@@ -479,10 +483,13 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets.broadcast({ type: 'pins', pins });
   }
 
-  /** `userId` deleted these messages for themselves: their other tabs and devices here stop showing them. */
-  async hiddenFor(roomId: string, userId: string, seqs: number[]): Promise<void> {
+  /**
+   * `userId` deleted messages for themselves (`hidden`) or starred them (`starred`): their
+   * other tabs and devices with the room open follow at once. Nobody else hears of it.
+   */
+  async toOwnDevices(roomId: string, userId: string, frame: OwnDevicesFrame): Promise<void> {
     this.local.roomId ??= roomId;
-    for (const ws of this.sockets.socketsOf(userId)) sendFrame(ws, { type: 'hidden', seqs });
+    for (const ws of this.sockets.socketsOf(userId)) sendFrame(ws, frame);
   }
 
   /** Resolves once everything the room holds is in Postgres (or a flush failed); for tests and shutdown. */

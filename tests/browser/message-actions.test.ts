@@ -2,7 +2,8 @@
  * Issue 21's composer emoji and message actions in a real browser: the emoji button's picker
  * (search, recents kept on the device, skin tones, keyboard), `:shortcode` autocomplete, and a
  * message's "More actions": forward to several chats (a picture too, copied into the chat),
- * copy text, pin (the pinned bar, live for the other person), star (the starred list, which opens the chat at the message), and
+ * copy text, pin (the pinned bar, live for the other person), star (live in my other tab; the
+ * starred list, which opens the chat at the message), and
  * delete for me (gone for me after a reload, still there for the other person).
  */
 import type { Locator, Page } from 'playwright-core';
@@ -171,10 +172,16 @@ describe('message actions', () => {
     await ben.page.getByTestId('pinned-bar-jump').click();
     await expect.poll(() => messageWith(ben.page, 'bring the passports').getAttribute('class')).toContain('msg--highlight');
 
-    // Star: marked, and listed in the starred panel, which opens the chat at the message.
+    // Star: marked, at once in Ann's other tab too, and listed in the starred panel, which opens the chat at the message.
+    const annOtherTab = await ann.ctx.newPage();
+    await annOtherTab.goto(`${appInfo().baseUrl}/chat/${direct.id}`);
+    await connected(annOtherTab);
+    await messageWith(annOtherTab, 'and snacks').waitFor({ timeout: 15_000 });
     await openMenu(ann.page, 'and snacks');
     await ann.page.getByTestId('message-action-star').click();
     await messageWith(ann.page, 'and snacks').getByTestId('starred-mark').waitFor();
+    await messageWith(annOtherTab, 'and snacks').getByTestId('starred-mark').waitFor({ timeout: 15_000 });
+    await annOtherTab.close();
     await ann.page.goto(`${appInfo().baseUrl}/chat/${group.id}`);
     await connected(ann.page);
     await ann.page.getByTestId('starred-button').click();

@@ -234,6 +234,9 @@ export function useRoomChat(roomId: string, me: string) {
       case 'hidden':
         actions.onHidden(frame.seqs);
         return;
+      case 'starred':
+        actions.onStarred(frame.seqs, frame.on);
+        return;
       case 'call_state':
       case 'call_signal':
         // A call has its own socket to this room (services/call-client.ts), bound to the call by
