@@ -1,5 +1,5 @@
 /** Room and membership queries shared by the Worker and the room Durable Object. */
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import type { WireMessage } from '../../durable-objects/protocol';
 import { hiddenMessages, messages, roomMembers, rooms, userBlocks, users } from '../schema';
@@ -240,6 +240,12 @@ export async function contactsOf(db: Database, userId: string): Promise<Contact[
 }
 
 /** The direct room of a pair, if they have one. */
+/** Which of `roomIds` are secret chats (docs/e2e.md). */
+export async function secretRoomsAmong(db: Database, roomIds: string[]): Promise<string[]> {
+  const rows = await db.select({ id: rooms.id }).from(rooms).where(and(inArray(rooms.id, roomIds), eq(rooms.secret, true)));
+  return rows.map((r) => r.id);
+}
+
 export async function findDirectRoom(db: Database, a: string, b: string): Promise<string | undefined> {
   const [row] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.directKey, directKey(a, b))).limit(1);
   return row?.id;

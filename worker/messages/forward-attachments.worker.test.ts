@@ -3,7 +3,7 @@
  * the R2 simulation: each target room gets its own copy of the bytes (and thumbnail), posted
  * on its ordered path and marked forwarded; only its members can download it; a retry with
  * the same clientId stores nothing twice; the copy counts against the daily upload allowance;
- * non-members and secret chats' messages are refused.
+ * non-members, secret chats' messages and secret chats as targets are refused.
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -142,7 +142,7 @@ describe('forwarding attachments', () => {
     expect(history.messages[0]).toMatchObject({ type: 'file', content: 'the report', forwarded: true, attachment: { name: 'report.pdf', size: 40_000 } });
   });
 
-  it('refuses a secret chat\'s messages', async () => {
+  it('refuses a secret chat\'s messages, and secret chats as targets', async () => {
     const [alice, bob, carol] = [await api.register('alice'), await api.register('bob'), await api.register('carol')];
     const source = await api.openDirect(alice, bob);
     const a = await connectRoom(alice, source);
@@ -151,5 +151,13 @@ describe('forwarding attachments', () => {
     const res = await forward(alice, { roomId: source, seq, to: [await api.openDirect(alice, carol)], clientId: 's' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/end-to-end encrypted/);
+
+    // Nor does a secret chat take a forwarded copy: only what its devices encrypt goes in.
+    const image = await sent(alice, source, PNG, 'kind=image&name=p.png', 'image/png');
+    const { room: secret } = await api.json<{ room: { id: string } }>('POST', '/api/rooms/secret', { username: carol.username }, alice.token);
+    const into = await forward(alice, { roomId: source, seq: image.seq, to: [secret.id], clientId: 'into-secret' });
+    expect(into.status).toBe(400);
+    expect(((await into.json()) as { error: { message: string } }).error.message).toMatch(/secret chat/);
+    expect(await storedUnder(secret.id)).toEqual([]);
   });
 });

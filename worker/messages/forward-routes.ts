@@ -13,6 +13,7 @@ import { badRequest, forbidden } from '../http/errors';
 import { enforceRateLimit } from '../http/rate-limit';
 import { readJson, uuidParam } from '../http/validate';
 import { roomObject } from '../rooms/queries';
+import { secretRoomsAmong } from '../../drizzle/queries/rooms';
 import { forwardAttachment } from './forward-attachment';
 import { requireReadableMessage, seqParam } from './readable';
 
@@ -60,6 +61,10 @@ forwardRoutes.post('/forward', async (c) => {
   const refused = body.to.filter((_, i) => access[i] !== 'member');
   if (refused.length > 0) {
     throw forbidden(`you cannot write in ${refused.length === 1 ? 'one of those chats' : `${refused.length} of those chats`}`);
+  }
+  // A secret chat takes only what its members' devices encrypt: a copy from the server would be plain text.
+  if ((await secretRoomsAmong(c.var.db(), body.to)).length > 0) {
+    throw badRequest('a secret chat cannot take forwarded messages: only what your device encrypts goes in');
   }
   const results = source.attachment
     ? await forwardAttachment(c, { source, attachment: source.attachment, userId, clientId }, body.to)
