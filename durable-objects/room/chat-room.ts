@@ -62,7 +62,7 @@ const GROUP_CALL_DEADLINE = 'group-call';
 export type OwnDevicesFrame = Extract<ServerFrame, { type: 'hidden' | 'starred' }>;
 
 export type ReadableMessage = { status: 'ok'; message: WireMessage } | { status: 'not_member' | 'not_found' };
-/** `failed`: a copied attachment could not be claimed (its reservation was swept meanwhile). */
+/** `failed`: a forwarded attachment could not be copied here, or its copy not claimed (swept meanwhile). */
 export type ForwardResult = ({ status: 'ok' } & ForwardedCopy) | { status: 'not_member' | 'blocked' | 'deleted' | 'failed' };
 export type ForwardReservation = ForwardResult | { status: 'reserved' };
 
