@@ -534,6 +534,8 @@ export const serverFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pins'), pins: z.array(pinSchema) }),
   /** Only to my own sockets: I deleted these messages for me (on any of my devices); stop showing them. */
   z.object({ type: z.literal('hidden'), seqs: z.array(positiveSeq) }),
+  /** Only to my own sockets: I starred (`on`) or unstarred these messages (on any of my devices). */
+  z.object({ type: z.literal('starred'), seqs: z.array(positiveSeq), on: z.boolean() }),
   /** The call's state changed; sent to both participants. */
   z.object({ type: z.literal('call_state'), call: callStateSchema }),
   /** An offer, answer, ICE candidate or (secret chats) sealed fingerprints from the other participant. */

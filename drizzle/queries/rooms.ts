@@ -1,8 +1,8 @@
 /** Room and membership queries shared by the Worker and the room Durable Object. */
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import type { WireMessage } from '../../durable-objects/protocol';
-import { messages, roomMembers, rooms, userBlocks, users } from '../schema';
+import { hiddenMessages, messages, roomMembers, rooms, userBlocks, users } from '../schema';
 
 export interface RoomMemberView {
   userId: string;
@@ -120,6 +120,15 @@ export interface RoomSummary {
   secret: boolean;
 }
 
+/**
+ * The message `m` of room `r` counts as unread for `userId` (member row `me`): after my read
+ * cursor, someone else's, not deleted, and not deleted by me for me (hidden_messages; its
+ * primary key answers the lookup).
+ */
+const unreadFor = (userId: string) => sql`m.room_id = r.id and m.seq > me.last_read_seq
+  and m.sender_id is distinct from ${userId} and m.deleted_at is null
+  and not exists (select 1 from ${hiddenMessages} h where h.user_id = ${userId} and h.room_id = m.room_id and h.seq = m.seq)`;
+
 export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
   const rows = await db.execute<{
     id: string;
@@ -142,15 +151,12 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
   }>(sql`
     select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq, r.created_at, r.created_by, r.secret,
       case when me.muted_until > now() then ${mutedUntilSql(sql.raw('me.muted_until'))} end as muted_until,
-      (select count(*) from ${messages} m
-        where m.room_id = r.id and m.seq > me.last_read_seq
-          and m.sender_id is distinct from ${userId} and m.deleted_at is null) as unread_count,
+      (select count(*) from ${messages} m where ${unreadFor(userId)}) as unread_count,
       me.pinned_at, me.marked_unread,
       (me.archived_at is not null and coalesce(r.last_message_at, r.created_at) <= me.archived_at) as archived,
       -- A mention as the app reads one (web/app/lib/mentions.ts): @name not after a word character or @.
       (select count(*) from ${messages} m
-        where m.room_id = r.id and m.seq > me.last_read_seq
-          and m.sender_id is distinct from ${userId} and m.deleted_at is null
+        where ${unreadFor(userId)}
           and m.content ~* ('(^|[^[:alnum:]_@])@' || mu.username || '($|[^[:alnum:]_])')) as unread_mentions,
       (select json_build_object('id', m.id, 'roomId', m.room_id, 'seq', m.seq::text, 'senderId', m.sender_id,
           'clientId', m.client_id, 'type', m.message_type,
@@ -240,6 +246,12 @@ export async function contactsOf(db: Database, userId: string): Promise<Contact[
 }
 
 /** The direct room of a pair, if they have one. */
+/** Which of `roomIds` are secret chats (docs/e2e.md). */
+export async function secretRoomsAmong(db: Database, roomIds: string[]): Promise<string[]> {
+  const rows = await db.select({ id: rooms.id }).from(rooms).where(and(inArray(rooms.id, roomIds), eq(rooms.secret, true)));
+  return rows.map((r) => r.id);
+}
+
 export async function findDirectRoom(db: Database, a: string, b: string): Promise<string | undefined> {
   const [row] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.directKey, directKey(a, b))).limit(1);
   return row?.id;

@@ -22,6 +22,7 @@ import {
   type ClientFrame,
   type MemberState,
   type Pin,
+  type ServerFrame,
   type WireMessage,
 } from '../protocol';
 import type { Env } from '../../worker/env';
@@ -41,7 +42,7 @@ import { readConnectRequest, refuseConnection } from './connect-request';
 import { RoomLocalState, type CachedMember, type MembershipDelta } from './local-state';
 import { MessageLog } from './message-log';
 import { Outbox, OUTBOX_DEADLINE } from './outbox';
-import { RoomMessages } from './room-messages';
+import { RoomMessages, type ForwardedCopy } from './room-messages';
 import { SerialQueue } from './serial-queue';
 import { Deadlines } from '../shared/deadlines';
 import { HibernatingSockets, echoClose, errorFrame, sendFrame, type SocketAttachment } from '../shared/sockets';
@@ -58,10 +59,13 @@ const CALL_DEADLINE = 'call';
 const GROUP_CALL_DEADLINE = 'group-call';
 /** An upload not sent within a day is taken as abandoned (the tab closed, the send cancelled) and deleted. */
 
+/** What a user's own sockets alone are told of: their private marks on messages. */
+export type OwnDevicesFrame = Extract<ServerFrame, { type: 'hidden' | 'starred' }>;
+
 export type ReadableMessage = { status: 'ok'; message: WireMessage } | { status: 'not_member' | 'not_found' };
-export type ForwardResult =
-  | { status: 'ok'; id: string; seq: number; createdAt: string }
-  | { status: 'not_member' | 'blocked' | 'deleted' };
+/** `failed`: a forwarded attachment could not be copied here, or its copy not claimed (swept meanwhile). */
+export type ForwardResult = ({ status: 'ok' } & ForwardedCopy) | { status: 'not_member' | 'blocked' | 'deleted' | 'failed' };
+export type ForwardReservation = ForwardResult | { status: 'reserved' };
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
 export interface TailPage {
@@ -433,14 +437,42 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Posts a forwarded copy of a text for `userId`, after the same checks a `send` gets.
-   * `clientId` is the forward's own (FORWARD_CLIENT_ID_PREFIX + the forwarder's id).
+   * Before a forwarded attachment's bytes are copied here: the copy is registered like an
+   * upload of `userId`'s (not sent yet, so the day's sweep deletes its bytes if the forward
+   * never completes), or, when this forward was posted here already, its message.
    */
-  async forwardHere(roomId: string, userId: string, clientId: string, content: string): Promise<ForwardResult> {
+  async reserveForwardCopy(roomId: string, userId: string, clientId: string, attachment: Attachment): Promise<ForwardReservation> {
     const access = await this.access(roomId, userId);
     if (access !== 'member') return { status: access };
     if (this.local.othersAllDeleted(userId)) return { status: 'deleted' };
-    return { status: 'ok', ...this.messages.forward(userId, clientId, content) };
+    const posted = this.local.findRecentSend(userId, clientId);
+    if (posted) return { status: 'ok', ...posted, repeated: true };
+    this.attachments.register(userId, attachment);
+    await this.uploadSweep.schedule();
+    return { status: 'reserved' };
+  }
+
+  /**
+   * Posts a forwarded copy for `userId`, after the same checks a `send` gets. `clientId` is
+   * the forward's own (FORWARD_CLIENT_ID_PREFIX + the forwarder's id). `copy` names an
+   * attachment copied into this room's files after reserveForwardCopy, and whether its
+   * thumbnail was copied too.
+   */
+  async forwardHere(
+    roomId: string,
+    userId: string,
+    clientId: string,
+    content: string,
+    copy?: { attachmentId: string; thumbnail: boolean },
+  ): Promise<ForwardResult> {
+    const access = await this.access(roomId, userId);
+    if (access !== 'member') return { status: access };
+    if (this.local.othersAllDeleted(userId)) return { status: 'deleted' };
+    if (copy?.thumbnail && this.attachments.reserveThumbnail(userId, copy.attachmentId) === 'ok') {
+      this.attachments.thumbnailStored(userId, copy.attachmentId);
+    }
+    const posted = this.messages.forward(userId, clientId, content, copy?.attachmentId);
+    return posted ? { status: 'ok', ...posted } : { status: 'failed' };
   }
 
   /**
@@ -454,10 +486,13 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets.broadcast({ type: 'pins', pins });
   }
 
-  /** `userId` deleted these messages for themselves: their other tabs and devices here stop showing them. */
-  async hiddenFor(roomId: string, userId: string, seqs: number[]): Promise<void> {
+  /**
+   * `userId` deleted messages for themselves (`hidden`) or starred them (`starred`): their
+   * other tabs and devices with the room open follow at once. Nobody else hears of it.
+   */
+  async toOwnDevices(roomId: string, userId: string, frame: OwnDevicesFrame): Promise<void> {
     this.local.roomId ??= roomId;
-    for (const ws of this.sockets.socketsOf(userId)) sendFrame(ws, { type: 'hidden', seqs });
+    for (const ws of this.sockets.socketsOf(userId)) sendFrame(ws, frame);
   }
 
   /** Resolves once everything the room holds is in Postgres (or a flush failed); for tests and shutdown. */

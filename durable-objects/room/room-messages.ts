@@ -60,6 +60,14 @@ const REFUSALS: Record<ChangeRefusal, string> = {
   too_many_reactions: 'that message has as many different reactions as it can take; add to an existing one',
 };
 
+/** A forwarded copy as posted; `repeated` when it had been posted before (a retry). */
+export interface ForwardedCopy {
+  id: string;
+  seq: number;
+  createdAt: string;
+  repeated: boolean;
+}
+
 interface QueuedSend {
   input: NewLogMessage & { senderId: string };
   /** Sockets to acknowledge: a resend that arrives while its first copy is queued joins it. */
@@ -170,16 +178,28 @@ export class RoomMessages {
   }
 
   /**
-   * A forwarded copy of a text, posted for its forwarder (POST /api/forward): the same
-   * ordered, exactly-once step as a `send`. Sends received before it are ordered first;
-   * the same forward asked again (a retry after a lost answer) returns the first copy.
+   * A forwarded copy, posted for its forwarder (POST /api/forward): the same ordered,
+   * exactly-once step as a `send`. Sends received before it are ordered first; the same
+   * forward asked again (a retry after a lost answer) returns the first copy, `repeated`.
+   * A copied attachment was registered here beforehand (ChatRoom.reserveForwardCopy) and is
+   * claimed like an upload named by a send; undefined when that claim is refused.
    */
-  forward(senderId: string, clientId: string, content: string): { id: string; seq: number; createdAt: string } {
+  forward(senderId: string, clientId: string, content: string, attachmentId?: string): ForwardedCopy | undefined {
     const stored = this.deps.local.findRecentSend(senderId, clientId);
-    if (stored) return stored;
+    if (stored) return { ...stored, repeated: true };
+    const claim = attachmentId === undefined ? undefined : this.deps.attachments.claim(senderId, attachmentId, clientId);
+    if (claim && !claim.ok) return undefined;
+    const attachment = claim?.attachment;
     this.commitPending();
-    const message = this.append({ senderId, type: 'text', clientId, content, replyToSeq: null });
-    return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+    const message = this.append({
+      senderId,
+      type: attachment?.kind ?? 'text',
+      clientId,
+      content,
+      replyToSeq: null,
+      ...(attachment ? { attachment } : {}),
+    });
+    return { id: message.id, seq: message.seq, createdAt: message.createdAt, repeated: false };
   }
 
   /** A message as its room holds it: in the tail, or in Postgres when older. */

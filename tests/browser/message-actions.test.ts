@@ -1,11 +1,12 @@
 /**
  * Issue 21's composer emoji and message actions in a real browser: the emoji button's picker
  * (search, recents kept on the device, skin tones, keyboard), `:shortcode` autocomplete, and a
- * message's "More actions": forward to several chats, copy text, pin (the pinned bar, live
- * for the other person), star (the starred list, which opens the chat at the message), and
+ * message's "More actions": forward to several chats (a picture too, copied into the chat),
+ * copy text, pin (the pinned bar, live for the other person), star (live in my other tab; the
+ * starred list, which opens the chat at the message), and
  * delete for me (gone for me after a reload, still there for the other person).
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import { apiAs, browserPerFile, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
@@ -14,9 +15,12 @@ const files = browserPerFile();
 
 const messageWith = (page: Page, text: string) => page.locator('[data-testid=message][data-seq]', { hasText: text });
 
+/** A 1×1 PNG: a picture the browser decodes. */
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 /** Opens a message's "More actions" menu (hover shows the actions on a desktop, a tap on a phone). */
-async function openMenu(page: Page, text: string, phone = false) {
-  const message = messageWith(page, text);
+async function openMenu(page: Page, which: string | Locator, phone = false) {
+  const message = typeof which === 'string' ? messageWith(page, which) : which;
   await message.waitFor({ timeout: 15_000 });
   if (phone) await message.getByTestId('message-bubble').click();
   else await message.hover();
@@ -168,10 +172,16 @@ describe('message actions', () => {
     await ben.page.getByTestId('pinned-bar-jump').click();
     await expect.poll(() => messageWith(ben.page, 'bring the passports').getAttribute('class')).toContain('msg--highlight');
 
-    // Star: marked, and listed in the starred panel, which opens the chat at the message.
+    // Star: marked, at once in Ann's other tab too, and listed in the starred panel, which opens the chat at the message.
+    const annOtherTab = await ann.ctx.newPage();
+    await annOtherTab.goto(`${appInfo().baseUrl}/chat/${direct.id}`);
+    await connected(annOtherTab);
+    await messageWith(annOtherTab, 'and snacks').waitFor({ timeout: 15_000 });
     await openMenu(ann.page, 'and snacks');
     await ann.page.getByTestId('message-action-star').click();
     await messageWith(ann.page, 'and snacks').getByTestId('starred-mark').waitFor();
+    await messageWith(annOtherTab, 'and snacks').getByTestId('starred-mark').waitFor({ timeout: 15_000 });
+    await annOtherTab.close();
     await ann.page.goto(`${appInfo().baseUrl}/chat/${group.id}`);
     await connected(ann.page);
     await ann.page.getByTestId('starred-button').click();
@@ -198,6 +208,29 @@ describe('message actions', () => {
     await messageWith(ann.page, 'and snacks').waitFor({ timeout: 15_000 });
     expect(await messageWith(ann.page, 'Gate B12').count()).toBe(0);
     expect(await messageWith(ben.page, 'Gate B12').count()).toBe(1);
+
+    // A picture forwards too: the chat with Cat gets a copy of its own, which Cat's browser shows.
+    await ann.page.getByTestId('attach-input').setInputFiles({ name: 'boarding-pass.png', mimeType: 'image/png', buffer: PIXEL_PNG });
+    const picture = ann.page.locator('[data-testid=message][data-seq][data-type=image]');
+    await expect.poll(() => picture.count(), { timeout: 30_000 }).toBe(1);
+    await openMenu(ann.page, picture);
+    await ann.page.getByTestId('message-action-forward').click();
+    await dialog.waitFor();
+    await dialog.locator(`[data-testid=forward-choice][data-room-id="${withCat.id}"]`).check();
+    await dialog.getByTestId('forward-send').click();
+    await expect.poll(() => ann.page.getByTestId('action-notice').textContent(), { timeout: 30_000 }).toBe('Forwarded to 1 chat.');
+    await cat.page.goto(`${appInfo().baseUrl}/chat/${withCat.id}`);
+    await connected(cat.page);
+    const copy = cat.page.locator('[data-testid=message][data-seq][data-type=image]');
+    await copy.getByTestId('forwarded-label').waitFor({ timeout: 15_000 });
+    const shown = () =>
+      copy.locator('[data-testid=attachment-preview]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false);
+    await expect.poll(shown, { timeout: 20_000 }).toBe(true);
+    const { messages: catSees } = await apiAs(cat).get<{ messages: { type: string; forwarded?: true; attachment?: { name: string } }[] }>(
+      `/api/rooms/${withCat.id}/messages`,
+    );
+    expect(catSees.map((m) => [m.type, m.forwarded, m.attachment?.name])).toEqual([['image', true, 'boarding-pass.png'], ['text', true, undefined]]);
+    await shot(cat.page, 'forwarded-picture');
     await closeAll(ann, ben, cat);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Message actions end to end, over REST and the room sockets against `wrangler dev` and
  * PostgreSQL: forwarding to several chats (and its refusals), pins synced to every member
- * and permission-checked, stars per user, and "delete for me".
+ * and permission-checked, stars per user (live on my other devices), and "delete for me"
+ * (across my devices, and out of my unread count).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../durable-objects/protocol';
@@ -130,11 +131,14 @@ describe('pins', () => {
 });
 
 describe('stars', () => {
-  it('are per user and listed with the message', async () => {
+  it('are per user, listed with the message, and live on my other devices', async () => {
     const { alice, bob, roomId } = await directPair(api);
     const aliceSocket = await connectAs(api, alice, roomId);
     const said = await say(aliceSocket, 'flight LH 123 on Friday');
+    const bobOtherDevice = await connectAs(api, bob, roomId);
     await api.json('PUT', `/api/rooms/${roomId}/messages/${said.seq}/star`, undefined, bob.token);
+    // Bob's other open device marks it at once; Alice hears nothing of Bob's stars.
+    expect(await bobOtherDevice.inbox.next('starred')).toEqual({ type: 'starred', seqs: [said.seq], on: true });
 
     const listed = async (user: TestUser) =>
       (await api.json<{ starred: { roomId: string; seq: number; message: { content: string } | null }[] }>('GET', '/api/starred', undefined, user.token)).starred;
@@ -147,6 +151,8 @@ describe('stars', () => {
     expect(text).toBe('flight LH 123 on Friday');
 
     await api.json('DELETE', `/api/rooms/${roomId}/messages/${said.seq}/star`, undefined, bob.token);
+    expect(await bobOtherDevice.inbox.next('starred')).toEqual({ type: 'starred', seqs: [said.seq], on: false });
+    await aliceSocket.inbox.none('starred');
     expect(await listed(bob)).toEqual([]);
     const outsider = await api.register('outsider');
     await expectError(await api.request('PUT', `/api/rooms/${roomId}/messages/${said.seq}/star`, undefined, outsider.token), 403);
@@ -155,6 +161,32 @@ describe('stars', () => {
 });
 
 describe('delete for me', () => {
+  it('takes what I deleted for me out of my unread count and unread mentions, not anyone else\'s', async () => {
+    const [ann, ben, cat] = [await api.register('ann'), await api.register('ben'), await api.register('cat')];
+    const group = await api.createGroup(ann, 'Unread', [ben, cat]);
+    const annSocket = await connectAs(api, ann, group);
+    await say(annSocket, 'first');
+    const mention = await say(annSocket, `@${ben.username} are you in?`);
+    const spam = await say(annSocket, 'buy now');
+    type Listed = { id: string; unreadCount: number; unreadMentions: number };
+    const unread = async (user: TestUser) => {
+      const { rooms } = await api.json<{ rooms: Listed[] }>('GET', '/api/rooms', undefined, user.token);
+      const room = rooms.find((r) => r.id === group)!;
+      return [room.unreadCount, room.unreadMentions];
+    };
+    // Postgres is written behind the room: wait until all three are there.
+    await expect.poll(() => unread(ben), { timeout: 20_000, interval: 250 }).toEqual([3, 1]);
+
+    // Ben deletes two of them for himself without reading them: they no longer count for him.
+    await api.json('PUT', `/api/rooms/${group}/messages/${spam.seq}/hidden`, undefined, ben.token);
+    expect(await unread(ben)).toEqual([2, 1]);
+    await api.json('PUT', `/api/rooms/${group}/messages/${mention.seq}/hidden`, undefined, ben.token);
+    expect(await unread(ben)).toEqual([1, 0]);
+    // Cat still has all three; Ann wrote them.
+    expect(await unread(cat)).toEqual([3, 0]);
+    expect(await unread(ann)).toEqual([0, 0]);
+  });
+
   it('hides a message from me on every device and survives a reload; others still see it', async () => {
     const { alice, bob, roomId } = await directPair(api);
     const aliceSocket = await connectAs(api, alice, roomId);

@@ -4,11 +4,11 @@
  */
 import { Hono } from 'hono';
 import { hiddenSeqs, hideMessage } from '../../drizzle/queries/message-actions';
-import { logFailure } from '../../durable-objects/shared/log-failure';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { parseWith, uuidParam } from '../http/validate';
-import { requireMembership, roomObject } from '../rooms/queries';
+import { requireMembership } from '../rooms/queries';
+import { tellOwnDevices } from './own-devices';
 import { messageParams, requireReadableMessage } from './readable';
 
 export const hiddenRoutes = new Hono<AppEnv>();
@@ -28,8 +28,6 @@ hiddenRoutes.put('/rooms/:roomId/messages/:seq/hidden', async (c) => {
   await requireReadableMessage(c, roomId, seq);
   await hideMessage(c.var.db(), userId, roomId, seq);
   // My other tabs and devices with the room open hide it at once; the rest read the list when they open it.
-  await roomObject(c.env, roomId)
-    .hiddenFor(roomId, userId, [seq])
-    .catch((err: unknown) => logFailure('telling my devices of a hidden message failed', err, { room: roomId }));
+  await tellOwnDevices(c, roomId, { type: 'hidden', seqs: [seq] });
   return c.json({ roomId, seq, hidden: true });
 });

@@ -5,6 +5,7 @@ import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { messageParams, requireReadableMessage } from './readable';
 import { requireMembership } from '../rooms/queries';
+import { tellOwnDevices } from './own-devices';
 
 export const starRoutes = new Hono<AppEnv>();
 starRoutes.use('/starred', requireUser);
@@ -16,6 +17,8 @@ starRoutes.put('/rooms/:roomId/messages/:seq/star', async (c) => {
   const { roomId, seq } = messageParams(c);
   await requireReadableMessage(c, roomId, seq);
   await setStar(c.var.db(), c.var.user.userId, roomId, seq, true);
+  // My other tabs and devices with the room open mark it at once.
+  await tellOwnDevices(c, roomId, { type: 'starred', seqs: [seq], on: true });
   return c.json({ roomId, seq, starred: true });
 });
 
@@ -24,5 +27,6 @@ starRoutes.delete('/rooms/:roomId/messages/:seq/star', async (c) => {
   // Unstarring needs no message: one deleted since can still leave the list.
   await requireMembership(c.var.db(), roomId, c.var.user.userId);
   await setStar(c.var.db(), c.var.user.userId, roomId, seq, false);
+  await tellOwnDevices(c, roomId, { type: 'starred', seqs: [seq], on: false });
   return c.json({ roomId, seq, starred: false });
 });

@@ -35,6 +35,8 @@ export default function ForwardDialog({ me, message, onClose, onDone }: Props) {
   const choices = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (rooms ?? [])
+      // A secret chat only takes what this device encrypts: the server's copy would be plain.
+      .filter((r) => !r.secret)
       .map((r) => ({ id: r.id, title: roomTitle(r, r.members, me) }))
       .filter((r) => !needle || r.title.toLowerCase().includes(needle));
   }, [rooms, q, me]);

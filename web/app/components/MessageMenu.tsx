@@ -7,6 +7,9 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { WireMessage } from '../lib/protocol';
 import { CopyIcon, ForwardIcon, MoreIcon, PinIcon, StarIcon, TrashIcon } from './Icons';
 
+/** What the server forwards: text, and pictures, files and voice notes (copied into each chat); never a secret chat's. */
+const FORWARDABLE: ReadonlySet<WireMessage['type']> = new Set(['text', 'image', 'file', 'voice']);
+
 export type MessageAction = 'forward' | 'copy' | 'pin' | 'unpin' | 'star' | 'unstar' | 'hide';
 
 interface Props {
@@ -33,7 +36,7 @@ export function MessageMenu({ message: m, pinned, starred, canPin, onAction }: P
   }, [open]);
 
   const items: { action: MessageAction; label: string; icon: JSX.Element }[] = [
-    ...(m.type === 'text' ? [{ action: 'forward' as const, label: 'Forward…', icon: <ForwardIcon size={16} /> }] : []),
+    ...(FORWARDABLE.has(m.type) ? [{ action: 'forward' as const, label: 'Forward…', icon: <ForwardIcon size={16} /> }] : []),
     ...(m.content ? [{ action: 'copy' as const, label: 'Copy text', icon: <CopyIcon size={16} /> }] : []),
     ...(canPin ? [{ action: pinned ? ('unpin' as const) : ('pin' as const), label: pinned ? 'Unpin' : 'Pin', icon: <PinIcon size={16} /> }] : []),
     { action: starred ? 'unstar' : 'star', label: starred ? 'Unstar' : 'Star', icon: <StarIcon size={16} /> },

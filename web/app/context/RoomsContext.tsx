@@ -12,6 +12,7 @@ import { usePresenceUpdater } from './PresenceContext';
 import { useAuth } from './AuthContext';
 import type { ConnectionState } from '../services/socket';
 import { offlineStore } from '../lib/offline-store';
+import { withoutHidden } from '../lib/unread-hidden';
 
 interface RoomsValue {
   /** null until the first load. */
@@ -22,6 +23,8 @@ interface RoomsValue {
   applyMessage(roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }): void;
   /** My read cursor moved in this room. */
   markRead(roomId: string, seq: number): void;
+  /** I deleted these messages of the room for me: those unread count no more. */
+  uncountHidden(roomId: string, hidden: WireMessage[]): void;
   patchRoom(roomId: string, patch: Partial<RoomSummary>): void;
   removeRoom(roomId: string): void;
   /** Pins, archives or marks a room unread for me (stored server-side, on every device). */
@@ -192,6 +195,12 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
     [change],
   );
 
+  // Not re-applied to a list being loaded (as `change` would): the server's count already leaves them out.
+  const uncountHidden = useCallback(
+    (roomId: string, hidden: WireMessage[]) => setRooms((prev) => prev && withoutHidden(prev, roomId, hidden, me, myUsername.current)),
+    [me],
+  );
+
   const patchRoom = useCallback((roomId: string, patch: Partial<RoomSummary>) => {
     setRooms((prev) => prev?.map((r) => (r.id === roomId ? { ...r, ...patch } : r)) ?? prev);
   }, []);
@@ -242,8 +251,8 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   }, [inbox.status, fresh, reload]);
 
   const value = useMemo(
-    () => ({ rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage }),
-    [rooms, error, reload, applyMessage, markRead, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage],
+    () => ({ rooms, error, reload, applyMessage, markRead, uncountHidden, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage }),
+    [rooms, error, reload, applyMessage, markRead, uncountHidden, patchRoom, removeRoom, organise, inbox, onCallFrame, onMessage],
   );
   return <RoomsContext.Provider value={value}>{children}</RoomsContext.Provider>;
 }

@@ -1,7 +1,7 @@
 /**
  * What one user did to a room's messages besides writing them, kept on the server: the
- * room's pins (shared, live through `pins` frames), my stars, and what I deleted for me
- * (live across my devices through `hidden` frames). Loaded when the room opens.
+ * room's pins (shared, live through `pins` frames), my stars and what I deleted for me
+ * (live across my devices through `starred` and `hidden` frames). Loaded when the room opens.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type Pin } from '../services/api';
@@ -35,25 +35,31 @@ export function useMessageActions(roomId: string, say: (text: string) => void) {
     [roomId, say],
   );
 
+  const onStarred = useCallback(
+    (seqs: number[], on: boolean) =>
+      setStarred((cur) => {
+        const next = new Set(cur);
+        for (const seq of seqs) {
+          if (on) next.add(seq);
+          else next.delete(seq);
+        }
+        return next;
+      }),
+    [],
+  );
+
   const star = useCallback(
     (seq: number, on: boolean) => {
-      const apply = (yes: boolean) =>
-        setStarred((cur) => {
-          const next = new Set(cur);
-          if (yes) next.add(seq);
-          else next.delete(seq);
-          return next;
-        });
-      apply(on);
+      onStarred([seq], on);
       api.star(roomId, seq, on).then(
         () => say(on ? 'Added to starred messages.' : 'Removed from starred messages.'),
         (err: unknown) => {
-          apply(!on);
+          onStarred([seq], !on);
           say(errorMessage(err));
         },
       );
     },
-    [roomId, say],
+    [roomId, say, onStarred],
   );
 
   const hide = useCallback(
@@ -70,5 +76,5 @@ export function useMessageActions(roomId: string, say: (text: string) => void) {
     [roomId, say, onHidden],
   );
 
-  return { pins, hidden, starred, onPins, onHidden, pin, star, hide };
+  return { pins, hidden, starred, onPins, onHidden, onStarred, pin, star, hide };
 }

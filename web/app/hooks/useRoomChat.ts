@@ -56,6 +56,8 @@ export function useRoomChat(roomId: string, me: string) {
   const uploads = useUploads(roomId, dispatch);
 
   const summary = rooms.rooms?.find((r) => r.id === roomId) ?? null;
+  /** `room:seq` of messages I deleted for me whose unread count was taken off already. */
+  const uncounted = useRef(new Set<string>());
   const [detail, setDetail] = useState<RoomDetail | null>(null);
   const [liveMembers, setLiveMembers] = useState<MemberState[] | null>(null);
   const [liveName, setLiveName] = useState<string | null | undefined>(undefined);
@@ -231,8 +233,16 @@ export function useRoomChat(roomId: string, me: string) {
       case 'pins':
         actions.onPins(frame.pins);
         return;
-      case 'hidden':
+      case 'hidden': {
+        // Each seq once: this tab hears of its own deletions too, and a message leaves the count once.
+        const fresh = frame.seqs.filter((seq) => !uncounted.current.has(`${roomId}:${seq}`));
+        for (const seq of fresh) uncounted.current.add(`${roomId}:${seq}`);
+        rooms.uncountHidden(roomId, fresh.flatMap((seq) => stateRef.current.bySeq.get(seq) ?? []));
         actions.onHidden(frame.seqs);
+        return;
+      }
+      case 'starred':
+        actions.onStarred(frame.seqs, frame.on);
         return;
       case 'call_state':
       case 'call_signal':
