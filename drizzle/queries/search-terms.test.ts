@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSearchQuery, PREFIX_MIN, PREFIX_MIN_LAST } from './search-terms';
+import { matchesSearchQuery, parseSearchQuery, PREFIX_MIN, PREFIX_MIN_LAST } from './search-terms';
 
 const pieces = (q: string) => parseSearchQuery(q).clauses;
 
@@ -50,5 +50,30 @@ describe('parseSearchQuery', () => {
       { exclude: false, anyOf: [{ kind: 'word', word: 'y', prefix: false }] },
       { exclude: false, anyOf: [{ kind: 'word', word: 'lisb', prefix: true }] },
     ]);
+  });
+});
+
+describe('matchesSearchQuery', () => {
+  const matches = (text: string, query: string) => matchesSearchQuery(text, parseSearchQuery(query));
+
+  it('needs every word, the last one as a prefix, in any case', () => {
+    expect(matches('See you in Lisbon on Friday', 'lisb')).toBe(true);
+    expect(matches('See you in Lisbon on Friday', 'friday LISB')).toBe(true);
+    expect(matches('See you in Lisbon on Friday', 'porto lisb')).toBe(false);
+    // A short word before the last is whole: "fr" is not a prefix there.
+    expect(matches('See you in Lisbon on Friday', 'fr lisbon')).toBe(false);
+  });
+
+  it('reads phrases in a row, exclusions and or as the server does', () => {
+    expect(matches('the quick brown fox', '"quick brown"')).toBe(true);
+    expect(matches('the brown quick fox', '"quick brown"')).toBe(false);
+    expect(matches('lunch at noon', 'lunch -dinner')).toBe(true);
+    expect(matches('lunch and dinner', 'lunch -dinner')).toBe(false);
+    expect(matches('dinner tonight', 'lunch or dinner')).toBe(true);
+    expect(matches('breakfast', 'lunch or dinner')).toBe(false);
+  });
+
+  it('matches nothing for a query without words', () => {
+    expect(matches('anything at all', '?!')).toBe(false);
   });
 });

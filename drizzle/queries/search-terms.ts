@@ -108,3 +108,19 @@ export function matchesTerm(word: string, terms: readonly HighlightTerm[]): bool
   const w = word.toLowerCase();
   return terms.some((t) => (t.prefix ? w.startsWith(t.word) : w === t.word));
 }
+
+/**
+ * Whether a text matches the query, read as the server's tsquery reads it: every clause holds
+ * (an excluded one must not), a clause holds when any of its pieces does, a word is one of the
+ * text's words (or starts one, for a prefix), a phrase is its words in a row. For what only the
+ * device can read (secret chats, docs/e2e.md), searched where it is kept.
+ */
+export function matchesSearchQuery(text: string, query: SearchQuery): boolean {
+  if (!query.clauses.length) return false;
+  const words = wordsOf(text);
+  const has = (piece: SearchPiece) => {
+    if (piece.kind === 'word') return words.some((w) => (piece.prefix ? w.startsWith(piece.word) : w === piece.word));
+    return words.some((_, i) => piece.words.every((p, j) => words[i + j] === p));
+  };
+  return query.clauses.every((clause) => clause.anyOf.some(has) !== clause.exclude);
+}

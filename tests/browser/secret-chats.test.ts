@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserPerFile, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
+import { browserPerFile, clickChatControl, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
 
 const run = browserPerFile();
 let ann: Person;
@@ -33,7 +33,7 @@ const imageLoaded = (page: Page) =>
   page.locator('[data-testid=secret-image]').last().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 120).catch(() => false);
 
 describe('secret chats', () => {
-  it('two people start one, verify safety numbers, exchange text and a picture, and read it again after a reload', async () => {
+  it('two people start one, verify safety numbers, exchange text and a picture, read it again after a reload, and search it on the device', async () => {
     [ann, bob] = await Promise.all([signedIn(run.browser, 'ann', 'Ann'), signedIn(run.browser, 'bob', 'Bob')]);
 
     await ann.page.getByTestId('new-secret-chat-button').click();
@@ -89,5 +89,22 @@ describe('secret chats', () => {
     // The conversation list shows the lock and no text.
     const preview = await bob.page.locator(`[data-room-id="${roomId}"] .conversation__preview`).first().textContent();
     expect(preview).toContain('Encrypted message');
+
+    // Search within the chat runs on the device over its own copy (the server has ciphertext):
+    // a prefix finds Ann's message, with her name, and opens the chat there.
+    await clickChatControl(bob.page, 'chat-search-button');
+    await bob.page.getByTestId('search-on-device').waitFor();
+    await bob.page.getByTestId('search-input').fill('usual pla');
+    await expect.poll(() => bob.page.getByTestId('search-result').count(), { timeout: 15_000 }).toBe(1);
+    const hit = bob.page.getByTestId('search-result');
+    expect(await hit.locator('mark').allTextContents()).toEqual(['usual', 'place']);
+    const seq = Number(await hit.getAttribute('data-seq'));
+    await hit.click();
+    await expect.poll(() => bob.page.evaluate(() => document.activeElement?.getAttribute('data-seq'))).toBe(String(seq));
+    // Across all chats the server is asked, and it cannot read secret messages.
+    await clickChatControl(bob.page, 'chat-search-button');
+    await bob.page.getByTestId('search-scope-all').click();
+    await bob.page.getByTestId('search-input').fill('usual');
+    await bob.page.getByText('No messages match').waitFor({ timeout: 15_000 });
   });
 });

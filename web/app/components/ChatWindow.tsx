@@ -284,7 +284,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               testIdPrefix="group-call"
             />
           )}
-          {tools && !chat.info?.secret && (
+          {tools && (
             <>
               <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
                 <SearchIcon />
@@ -422,8 +422,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           avatar={avatar}
           onClose={closeInfo}
           calls={calls && reachable && !isGroup && !blocked ? { voice: () => startCall('voice'), video: () => startCall('video'), disabled: calls.busy || meOffline } : null}
-          onSearch={tools && !chat.info.secret ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
-          mute={tools && !chat.info.secret ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
+          onSearch={tools ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
+          mute={tools ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
           settingsHref={isGroup ? `/chat/${roomId}/settings` : null}
           error={blockedUsers.error}
           block={

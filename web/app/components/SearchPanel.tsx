@@ -12,6 +12,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, errorMessage, type PublicUser, type RoomSummary, type SearchHit } from '../services/api';
 import { formatFull, formatListTime, roomTitle } from '../lib/format';
 import { queryTerms, snippet } from '../lib/search-text';
+import { searchOnDevice } from '../services/device-search';
 import { Avatar } from './Avatar';
 import { RichText } from './RichText';
 import { CloseIcon, SearchIcon } from './Icons';
@@ -42,6 +43,9 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
   const body = useRef<HTMLDivElement>(null);
 
   useEffect(() => input.current?.focus(), []);
+  const scopeRoom = scope ? rooms?.find((r) => r.id === scope) : undefined;
+  // A secret chat's messages are ciphertext to the server: searched on this device.
+  const onDevice = Boolean(scopeRoom?.secret);
 
   useEffect(() => {
     const query = q.trim();
@@ -56,15 +60,17 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
     const ctrl = new AbortController();
     const t = setTimeout(() => {
       setBusy(true);
-      const messages = api.searchMessages(query, { roomId: scope ?? undefined, signal: ctrl.signal }).then((r) => {
+      const found = onDevice && scopeRoom ? searchOnDevice(me, scopeRoom, query).then((results) => ({ results, nextCursor: null })) : api.searchMessages(query, { roomId: scope ?? undefined, signal: ctrl.signal });
+      const messages = found.then((r) => {
+        if (ctrl.signal.aborted) return;
         setHits(r.results);
         setCursor(r.nextCursor);
         setSearched(query);
       });
       // People only for a plain word or two (not a phrase or an exclusion), and only across all chats.
       const plain = !scope && /^[^"\-][^"]{0,31}$/.test(query);
-      const found = plain ? api.searchUsers(query.toLowerCase(), ctrl.signal).then((r) => setPeople(r.users)) : Promise.resolve(setPeople([]));
-      Promise.all([messages, found])
+      const users = plain ? api.searchUsers(query.toLowerCase(), ctrl.signal).then((r) => setPeople(r.users)) : Promise.resolve(setPeople([]));
+      Promise.all([messages, users])
         .catch((err: unknown) => !ctrl.signal.aborted && setError(errorMessage(err)))
         .finally(() => !ctrl.signal.aborted && setBusy(false));
     }, DEBOUNCE_MS);
@@ -72,7 +78,7 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
       clearTimeout(t);
       ctrl.abort();
     };
-  }, [q, scope]);
+  }, [q, scope, onDevice]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const more = async () => {
     if (!cursor) return;
@@ -124,7 +130,6 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
     if (room) return roomTitle(room, room.members, me);
     return hit.roomName ?? hit.senderDisplayName ?? 'Conversation';
   };
-  const scopeRoom = scope ? rooms?.find((r) => r.id === scope) : undefined;
 
   return (
     <div
@@ -165,6 +170,11 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
             All chats
           </button>
         </div>
+      )}
+      {onDevice && (
+        <p className="muted search-panel__note" data-testid="search-on-device">
+          Secret chat: searched on this device only, over what it can read.
+        </p>
       )}
       <p id="search-keys-hint" className="visually-hidden">
         Down arrow moves to the results, Enter opens the first.
@@ -217,9 +227,11 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
                   >
                     <span className="search-hit__top">
                       <strong className="search-hit__room">{titleOf(hit)}</strong>
-                      <time dateTime={hit.createdAt} title={formatFull(hit.createdAt)}>
-                        {formatListTime(hit.createdAt)}
-                      </time>
+                      {hit.createdAt && (
+                        <time dateTime={hit.createdAt} title={formatFull(hit.createdAt)}>
+                          {formatListTime(hit.createdAt)}
+                        </time>
+                      )}
                     </span>
                     <div className="search-hit__text" data-testid="search-snippet">
                       {hit.senderId && hit.senderId !== me && hit.roomKind === 'group' && <span className="search-hit__sender">{hit.senderDisplayName ?? 'Deleted user'}: </span>}

@@ -12,6 +12,16 @@ import { asRecipients, devicesOf, listDevices, registerDevice, type DirectoryTra
 import { decodePayload, encodePayload, type SecretPayload } from '../lib/e2e/payload';
 import { safetyNumber } from '../lib/e2e/safety-number';
 import { request } from './api';
+import { matchesSearchQuery, type SearchQuery } from '../../../drizzle/queries/search-terms';
+
+/** A match in a secret room, from this device's store. */
+export interface DeviceSearchHit {
+  seq: number;
+  content: string;
+  senderId: string | null;
+  /** Unknown for what was opened before the device kept it. */
+  createdAt: string | null;
+}
 
 const transport: DirectoryTransport = {
   request: (method, path, body) => request(method, path, body === undefined ? {} : { body }),
@@ -106,13 +116,9 @@ export class SecretChats {
       const stored = await this.store.plaintext(key);
       if (stored) return stored;
       const state = await this.device();
-      let result: StoredPlaintext;
       const mine = message.senderId === this.userId ? await this.store.plaintext(sentKey(message.clientId)) : undefined;
-      if (mine) {
-        result = mine;
-      } else {
-        result = await this.openSealed(state, message);
-      }
+      // Who and when are kept beside the text, for searching on the device.
+      const result: StoredPlaintext = { ...(mine ?? (await this.openSealed(state, message))), senderId: message.senderId, createdAt: message.createdAt };
       await this.store.saveOpened(state, [key], result);
       return result;
     });
@@ -139,6 +145,22 @@ export class SecretChats {
     return openMessage(state, sealed, { identityKey: fromBase64Url(sender.identityKey) });
   }
 
+  /**
+   * The messages of a secret room this device has opened that match `query`, newest first: the
+   * server holds only ciphertext, so a secret chat is searched here, over the device's own copy.
+   */
+  async search(roomId: string, query: SearchQuery, limit = 100): Promise<DeviceSearchHit[]> {
+    const prefix = openedPrefix(roomId);
+    const hits: DeviceSearchHit[] = [];
+    for (const { key, value } of await this.store.withPrefix(prefix)) {
+      if (!('payload' in value)) continue;
+      const { text, file } = value.payload;
+      if (!matchesSearchQuery(`${text} ${file?.name ?? ''}`, query)) continue;
+      hits.push({ seq: Number(key.slice(prefix.length)), content: text || file?.name || '', senderId: value.senderId ?? null, createdAt: value.createdAt ?? null });
+    }
+    return hits.sort((a, b) => b.seq - a.seq).slice(0, limit);
+  }
+
   /** The safety number between me and `contactId`, over both people's current devices. */
   async safetyNumberWith(contactId: string): Promise<string> {
     await this.ready();
@@ -163,4 +185,5 @@ export class SecretChats {
 }
 
 const sentKey = (clientId: string) => `sent:${clientId}`;
-const openedKey = (roomId: string, seq: number) => `seq:${roomId}:${seq}`;
+const openedPrefix = (roomId: string) => `seq:${roomId}:`;
+const openedKey = (roomId: string, seq: number) => `${openedPrefix(roomId)}${seq}`;

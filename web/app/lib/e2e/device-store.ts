@@ -38,8 +38,14 @@ function read<T>(db: IDBDatabase, store: string, key: string): Promise<T | undef
   });
 }
 
+/** Who sent a stored message and when (kept since search on the device; older entries lack it). */
+export interface StoredMeta {
+  senderId?: string | null;
+  createdAt?: string;
+}
+
 /** A stored secret message as this device knows it. */
-export type StoredPlaintext = { payload: SecretPayload } | { unreadable: 'not_for_this_device' | 'undecryptable' };
+export type StoredPlaintext = ({ payload: SecretPayload } | { unreadable: 'not_for_this_device' | 'undecryptable' }) & StoredMeta;
 
 export class DeviceStore {
   private constructor(private readonly db: IDBDatabase) {}
@@ -60,6 +66,21 @@ export class DeviceStore {
 
   plaintext(key: string): Promise<StoredPlaintext | undefined> {
     return read<StoredPlaintext>(this.db, 'plaintext', key);
+  }
+
+  /** Every stored message whose key starts with `prefix` (one room's), in no particular order. */
+  withPrefix(prefix: string): Promise<{ key: string; value: StoredPlaintext }[]> {
+    return new Promise((resolve, reject) => {
+      const found: { key: string; value: StoredPlaintext }[] = [];
+      const request = this.db.transaction('plaintext').objectStore('plaintext').openCursor(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (!cursor) return resolve(found);
+        found.push({ key: String(cursor.key), value: cursor.value as StoredPlaintext });
+        cursor.continue();
+      };
+      request.onerror = () => reject(request.error);
+    });
   }
 
   /** The device's new state and what it opened, in one transaction: a message is never opened twice. */
