@@ -16,6 +16,7 @@ import { newDevice, open, seal, type TestDevice } from '../support/secret-device
 import { closeAllSockets } from '../support/ws-client';
 import type { TestUser } from '../support/api';
 import { decryptFile, encryptFile } from '../../web/app/lib/e2e/payload';
+import { INITIAL_PREKEYS, topUpPrekeys } from '../../web/app/lib/e2e/directory';
 
 const api = e2eApi();
 const MARKER = `${PRIVATE_MARKER}-secret-${crypto.randomUUID().slice(0, 8)}`;
@@ -177,6 +178,29 @@ describe('secret chats', () => {
     const b = await api.json<{ bundle: { oneTimePrekey?: { id: number } } }>('POST', `/api/e2e/devices/${bobPhone.state.deviceId}/claim`, undefined, ann.token);
     expect(a.bundle.oneTimePrekey!.id).not.toBe(b.bundle.oneTimePrekey!.id);
     await expectError(await api.request('POST', '/api/e2e/devices', { identityKey: 'short' }, ann.token), 400);
+  });
+
+  it('a device whose one-time prekeys ran out publishes new ones, and a first message sealed with one opens', async () => {
+    const [cam, dee] = await Promise.all([api.register('cam'), api.register('dee')]);
+    await api.openDirect(cam, dee);
+    const deePhone = await newDevice(api, dee);
+    const path = `/api/e2e/devices/${deePhone.state.deviceId}/prekeys`;
+    // Every one handed out: first messages would fall back to the signed prekey alone.
+    for (let i = 0; i < INITIAL_PREKEYS; i++) await api.json('POST', `/api/e2e/devices/${deePhone.state.deviceId}/claim`, undefined, cam.token);
+    expect((await api.json<{ count: number }>('GET', path, undefined, dee.token)).count).toBe(0);
+    await expectError(await api.request('GET', path, undefined, cam.token), 404); // only the owner asks
+
+    let saved = 0;
+    expect(await topUpPrekeys(deePhone.transport, deePhone.state, async () => void saved++)).toBe(INITIAL_PREKEYS);
+    expect(saved).toBe(1);
+    expect((await api.json<{ count: number }>('GET', path, undefined, dee.token)).count).toBe(INITIAL_PREKEYS);
+    expect(await topUpPrekeys(deePhone.transport, deePhone.state, async () => void saved++)).toBe(0); // enough left
+
+    const camLaptop = await newDevice(api, cam);
+    const sealed = await seal(camLaptop, [dee.id], { text: 'first words after the top-up' });
+    const envelope = (JSON.parse(sealed) as { to: { d: string; i?: { opk?: number } }[] }).to.find((e) => e.d === deePhone.state.deviceId)!;
+    expect(envelope.i?.opk).toBeDefined(); // X3DH used one of the new one-time prekeys
+    expect(await open(deePhone, { content: sealed, senderId: cam.id })).toEqual({ text: 'first words after the top-up' });
   });
 
   it('an oversized sealed message gets an error frame and the socket stays usable', async () => {

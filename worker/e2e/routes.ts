@@ -50,6 +50,14 @@ e2eRoutes.post('/e2e/devices', async (c) => {
   return c.json({ deviceId }, 201);
 });
 
+/** How many one-time prekeys a device has left (its owner only): it tops them up when few are. */
+e2eRoutes.get('/e2e/devices/:deviceId/prekeys', async (c) => {
+  const deviceId = parseWith(uuidParam, c.req.param('deviceId'));
+  const db = c.var.db();
+  if ((await deviceOwner(db, deviceId)) !== c.var.user.userId) throw notFound('no such device of yours');
+  return c.json({ count: await countOneTimePrekeys(db, deviceId) });
+});
+
 /** Tops up a device's one-time prekeys (its owner only). */
 e2eRoutes.post('/e2e/devices/:deviceId/prekeys', async (c) => {
   const deviceId = parseWith(uuidParam, c.req.param('deviceId'));

@@ -8,7 +8,7 @@ import type { WireMessage } from '../lib/protocol';
 import { fromBase64Url } from '../lib/e2e/bytes';
 import { createDeviceState, openMessage, sealedMessageSchema, sealMessage, type DeviceState, type OpenResult } from '../lib/e2e/device';
 import { DeviceStore, type StoredPlaintext } from '../lib/e2e/device-store';
-import { asRecipients, devicesOf, listDevices, registerDevice, type DirectoryTransport } from '../lib/e2e/directory';
+import { asRecipients, devicesOf, listDevices, registerDevice, topUpPrekeys, type DirectoryTransport } from '../lib/e2e/directory';
 import { decodePayload, encodePayload, type SecretPayload } from '../lib/e2e/payload';
 import { safetyNumber } from '../lib/e2e/safety-number';
 import { request } from './api';
@@ -23,6 +23,9 @@ export interface DeviceSearchHit {
   createdAt: string | null;
 }
 
+/** How often this device asks how many one-time prekeys it has left. */
+const PREKEY_CHECK_MS = 10 * 60_000;
+
 const transport: DirectoryTransport = {
   request: (method, path, body) => request(method, path, body === undefined ? {} : { body }),
 };
@@ -30,6 +33,7 @@ const transport: DirectoryTransport = {
 export class SecretChats {
   private static instances = new Map<string, Promise<SecretChats>>();
   private queue: Promise<unknown> = Promise.resolve();
+  private prekeysCheckedAt = 0;
 
   private constructor(
     readonly userId: string,
@@ -65,7 +69,24 @@ export class SecretChats {
 
   /** Registers this device now (opening a secret chat does), so that messages can be sealed for it. */
   ready(): Promise<void> {
-    return this.serial(async () => void (await this.device()));
+    return this.serial(async () => {
+      const state = await this.device();
+      void this.topUpPrekeys(state);
+    });
+  }
+
+  /**
+   * Now and then (when a secret chat opens), publishes new one-time prekeys if few are left. In
+   * the background: only saving the new private keys waits its turn in the queue.
+   */
+  private async topUpPrekeys(state: DeviceState): Promise<void> {
+    if (Date.now() - this.prekeysCheckedAt < PREKEY_CHECK_MS) return;
+    this.prekeysCheckedAt = Date.now();
+    try {
+      await topUpPrekeys(transport, state, (s) => this.serial(() => this.store.saveDevice(s)));
+    } catch {
+      this.prekeysCheckedAt = 0; // offline or refused: try again next time
+    }
   }
 
   /** The sealed JSON of `payload` for every device of these people; its plaintext stays on this device. */

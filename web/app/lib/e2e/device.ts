@@ -51,19 +51,24 @@ export async function makePrekeys(state: DeviceState, count: number): Promise<Pu
   const spk = generateDhKeyPair();
   state.signedPrekeys[spkId] = spk;
   const signature = await identitySign(state.identity, signedPrekeyMessage(state.identity.identityKey, spkId, spk.publicKey));
-  const oneTimePrekeys = [];
-  for (let i = 0; i < count; i++) {
-    const id = state.nextPrekeyId++;
-    const pair = generateDhKeyPair();
-    state.oneTimePrekeys[id] = pair;
-    oneTimePrekeys.push({ id, publicKey: toBase64Url(pair.publicKey) });
-  }
   return {
     identityKey: toBase64Url(state.identity.identityKey),
     signingKey: toBase64Url(state.identity.signingKey),
     signedPrekey: { id: spkId, publicKey: toBase64Url(spk.publicKey), signature: toBase64Url(signature) },
-    oneTimePrekeys,
+    oneTimePrekeys: makeOneTimePrekeys(state, count),
   };
+}
+
+/** `count` new one-time prekeys: the private halves go into `state` (save it before publishing). */
+export function makeOneTimePrekeys(state: DeviceState, count: number): { id: number; publicKey: string }[] {
+  const published = [];
+  for (let i = 0; i < count; i++) {
+    const id = state.nextPrekeyId++;
+    const pair = generateDhKeyPair();
+    state.oneTimePrekeys[id] = pair;
+    published.push({ id, publicKey: toBase64Url(pair.publicKey) });
+  }
+  return published;
 }
 
 // ------------------------------------------------------------------ the wire form

@@ -4,7 +4,7 @@
  * browser (with its token refresh) and the tests share this code.
  */
 import { fromBase64Url } from './bytes';
-import { makePrekeys, type DeviceState, type RecipientDevice } from './device';
+import { makeOneTimePrekeys, makePrekeys, type DeviceState, type RecipientDevice } from './device';
 import type { PrekeyBundle } from './x3dh';
 import type { ListedDevice } from '../../../../drizzle/queries/e2e-devices';
 
@@ -21,8 +21,10 @@ interface WireBundle {
   oneTimePrekey?: { id: number; publicKey: string };
 }
 
-/** One-time prekeys a device publishes when it registers. */
+/** One-time prekeys a device publishes when it registers, and tops up to. */
 export const INITIAL_PREKEYS = 50;
+/** Below this many left, a device publishes more (each first message from a new device takes one). */
+export const LOW_PREKEYS = 20;
 
 /** Publishes this device's keys; sets and returns its id. */
 export async function registerDevice(transport: DirectoryTransport, state: DeviceState): Promise<string> {
@@ -30,6 +32,23 @@ export async function registerDevice(transport: DirectoryTransport, state: Devic
   const { deviceId } = await transport.request<{ deviceId: string }>('POST', '/api/e2e/devices', keys);
   state.deviceId = deviceId;
   return deviceId;
+}
+
+/**
+ * Publishes new one-time prekeys when few are left, so that first messages keep getting the
+ * one-time key X3DH adds (without one it runs on the signed prekey alone). The private halves
+ * are saved before the public ones go out: a key someone may claim is never one this device lost.
+ * Resolves to how many were added.
+ */
+export async function topUpPrekeys(transport: DirectoryTransport, state: DeviceState, save: (state: DeviceState) => Promise<void>): Promise<number> {
+  if (!state.deviceId) return 0;
+  const path = `/api/e2e/devices/${state.deviceId}/prekeys`;
+  const { count } = await transport.request<{ count: number }>('GET', path);
+  if (count >= LOW_PREKEYS) return 0;
+  const oneTimePrekeys = makeOneTimePrekeys(state, INITIAL_PREKEYS - count);
+  await save(state);
+  await transport.request('POST', path, { oneTimePrekeys });
+  return oneTimePrekeys.length;
 }
 
 export async function listDevices(transport: DirectoryTransport, userId: string): Promise<ListedDevice[]> {
