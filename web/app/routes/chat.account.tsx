@@ -9,6 +9,7 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage, type AccountStatus } from '../services/api';
 import { EmailStatus } from '../components/security/EmailStatus';
 import { TwoStepSettings } from '../components/security/TwoStepSettings';
+import { SecretDevices } from '../components/security/SecretDevices';
 import { PasskeySettings } from '../components/security/PasskeySettings';
 import { FormError } from '../components/FormError';
 import { CloseIcon } from '../components/Icons';
@@ -64,6 +65,7 @@ export default function AccountRoute() {
         <EmailStatus account={account} />
         <TwoStepSettings />
         <PasskeySettings />
+        <SecretDevices />
         <form
           className="stack"
           onSubmit={(e) => {

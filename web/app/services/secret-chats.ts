@@ -182,6 +182,20 @@ export class SecretChats {
     return hits.sort((a, b) => b.seq - a.seq).slice(0, limit);
   }
 
+  /** This browser's device in the key directory (none until it opened a secret chat). */
+  thisDevice(): string | undefined {
+    return this.state?.deviceId ?? undefined;
+  }
+
+  /**
+   * Takes another of my devices (a lost phone) out of the directory: nothing new is sealed for
+   * it. This browser's own device stays: removing it would leave its store unable to read on.
+   */
+  async removeDevice(deviceId: string): Promise<void> {
+    if (deviceId === this.state?.deviceId) throw new Error('This browser is the device in use here.');
+    await transport.request('DELETE', `/api/e2e/devices/${deviceId}`);
+  }
+
   /** The safety number between me and `contactId`, over both people's current devices. */
   async safetyNumberWith(contactId: string): Promise<string> {
     await this.ready();
