@@ -119,6 +119,41 @@ describe('keyboard', () => {
     await closeAll(kim, lee);
   });
 
+  it('the chat list is one tab stop: arrow keys between chats, the options button of the focused one, then out', async () => {
+    const pat = await signedIn(env.browser, 'pat', 'Pat');
+    const friends = await Promise.all(['quinn', 'ray', 'sue', 'tom'].map((n) => e2eApi().register(n)));
+    for (const f of friends) await apiAs(pat).post('/api/rooms/direct', { username: f.username });
+    await pat.page.reload();
+    const items = pat.page.getByTestId('conversation-item');
+    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(4);
+    const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')));
+    const at = () => pat.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.roomId ?? null);
+
+    // Into the list from the search box above it: the first chat, the only stop among the four.
+    await pat.page.getByTestId('conversation-search').focus();
+    await pat.page.keyboard.press('Tab');
+    expect(await at()).toBe(ids[0]);
+    await pat.page.keyboard.press('ArrowDown');
+    await pat.page.keyboard.press('ArrowDown');
+    expect(await at()).toBe(ids[2]);
+    await pat.page.keyboard.press('End');
+    expect(await at()).toBe(ids[3]);
+    await pat.page.keyboard.press('ArrowUp');
+    expect(await at()).toBe(ids[2]);
+    // Tab: that chat's options, then out of the list (not through the other chats).
+    await pat.page.keyboard.press('Tab');
+    expect((await focused(pat.page)).label).toMatch(/options/i);
+    await pat.page.keyboard.press('Tab');
+    expect(await pat.page.evaluate(() => document.activeElement?.closest('[data-testid=conversation-list]') === null)).toBe(true);
+    // Back in: the chat focused last.
+    await pat.page.keyboard.press('Shift+Tab');
+    if ((await focused(pat.page)).label.match(/options/i)) await pat.page.keyboard.press('Shift+Tab');
+    expect(await at()).toBe(ids[2]);
+    await pat.page.keyboard.press('Enter');
+    await pat.page.waitForURL(`**/chat/${ids[2]}`);
+    await closeAll(pat);
+  });
+
   it('Escape closes new chat and group settings and returns focus; confirmations for removing a member and signing out', async () => {
     const max = await signedIn(env.browser, 'max', 'Max');
     const ned = await signedIn(env.browser, 'ned', 'Ned');

@@ -4,7 +4,7 @@
  * new message brings them back), and each row's options (ConversationMenu).
  */
 import { NavLink } from '@remix-run/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, type ListStateChange, type RoomSummary } from '../services/api';
 import { usePresenceMap } from '../context/PresenceContext';
 import { useRooms } from '../context/RoomsContext';
@@ -14,6 +14,18 @@ import { Avatar } from './Avatar';
 import { ArchiveIcon, BackIcon, BellOffIcon, LockIcon, PinIcon, SearchIcon } from './Icons';
 import { isMuted } from '../lib/mute';
 import { ConversationMenu } from './ConversationMenu';
+import { useRovingRows, type RovingRows } from '../hooks/useRovingRows';
+
+/**
+ * The list is one tab stop (the open chat, else the first), ArrowUp/ArrowDown between chats; a
+ * row's options button joins the tab order while focus is in that row.
+ */
+const CHAT_ROWS: RovingRows = {
+  item: '[data-testid="conversation-item"]',
+  group: '.conversation-row',
+  keyOf: (item) => item.getAttribute('data-room-id') ?? '',
+  start: (items) => items.find((a) => a.getAttribute('aria-current') === 'page') ?? items[0],
+};
 
 interface Props {
   rooms: RoomSummary[] | null;
@@ -31,6 +43,8 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
   // Say so once the link is really down (not during the first connection attempt).
   const offline = inbox.status === 'offline' || inbox.status === 'waiting' || inbox.status === 'failed' || (inbox.status === 'connecting' && inbox.attempt > 0);
   const [filter, setFilter] = useState('');
+  const listRef = useRef<HTMLUListElement>(null);
+  const roving = useRovingRows(listRef, CHAT_ROWS);
 
   const items = useMemo(() => {
     const q = filter.trim().toLowerCase();
@@ -122,7 +136,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
         </div>
       )}
       {rooms && items.length > 0 && (
-        <ul className="conversations__list" data-testid="conversation-list">
+        <ul className="conversations__list" data-testid="conversation-list" ref={listRef} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus} onBlur={roving.onBlur}>
           {items.map(({ room, other, title, online }) => {
             const unread = room.unreadCount;
             const markedUnread = Boolean(room.markedUnread) && unread === 0;

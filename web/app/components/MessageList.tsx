@@ -13,7 +13,7 @@ import { liveMembers } from '../lib/members';
 import { MessageBubble, PendingBubble, type DeliveryStatus, type ReplyPreview } from './MessageBubble';
 import { ArrowDownIcon } from './Icons';
 import type { MessageAction } from './MessageMenu';
-import { useRovingMessages } from '../hooks/useRovingMessages';
+import { useRovingRows, type RovingRows } from '../hooks/useRovingRows';
 
 interface Props {
   chat: RoomChat;
@@ -35,6 +35,15 @@ const RUN_GAP_MS = 5 * 60_000;
 const BURST = 5;
 const BOTTOM_SLACK_PX = 80;
 
+
+/** The message list is one tab stop: the newest message, until another was focused. */
+const MESSAGE_ROWS: RovingRows = {
+  item: '[data-testid="message"]',
+  group: '[data-testid="message"]',
+  keyOf: (row) => row.getAttribute('data-seq') ?? `c:${row.getAttribute('data-client-id')}`,
+  start: (rows) => rows[rows.length - 1],
+};
+
 export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, onJumped, onAction, canPin }: Props) {
   const pinnedSeqs = useMemo(() => new Set(chat.pins.map((p) => p.seq)), [chat.pins]);
   const { messages, pending, members, bySeq, loaded, hasOlder, loadOlder, loadingOlder, firstUnread } = chat;
@@ -47,7 +56,7 @@ export function MessageList({ chat, me, isGroup, onReply, onEdit, jumpTarget, on
   /** The message whose actions are shown on a touch screen (one at a time). */
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
-  const roving = useRovingMessages(listRef);
+  const roving = useRovingRows(listRef, MESSAGE_ROWS);
   const visible = useDocumentVisible();
   const connected = chat.connection.status === 'open';
 
