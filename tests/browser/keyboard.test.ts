@@ -113,6 +113,15 @@ describe('keyboard', () => {
     expect((await focused(kim.page)).label).toBe('Add reaction');
     await kim.page.keyboard.press('Enter');
     await kim.page.locator('.reaction-picker').waitFor();
+    // The row of reactions: arrow keys move along it and wrap; Home and End go to its ends.
+    expect((await focused(kim.page)).label).toBe('React with 👍');
+    await kim.page.keyboard.press('ArrowRight');
+    expect((await focused(kim.page)).label).toBe('React with ❤️');
+    await kim.page.keyboard.press('ArrowLeft');
+    await kim.page.keyboard.press('ArrowLeft');
+    expect((await focused(kim.page)).label).toBe('More emoji');
+    await kim.page.keyboard.press('Home');
+    expect((await focused(kim.page)).label).toBe('React with 👍');
     await kim.page.keyboard.press('Escape');
     await expect.poll(() => kim.page.locator('.reaction-picker').count()).toBe(0);
     expect((await focused(kim.page)).label).toBe('Add reaction');

@@ -306,7 +306,21 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
                 </button>
               ))}
             {picker && (
-              <div className="reaction-picker" ref={pickerRef} role="group" aria-label="Choose a reaction">
+              <div
+                className="reaction-picker"
+                ref={pickerRef}
+                role="group"
+                aria-label="Choose a reaction"
+                onKeyDown={(e) => {
+                  // Left and right move along the row (Home and End to its ends), as in a toolbar.
+                  const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+                  const at = buttons.indexOf(e.target as HTMLButtonElement);
+                  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[e.key];
+                  if (at < 0 || to === undefined) return;
+                  e.preventDefault();
+                  buttons[(to + buttons.length) % buttons.length]?.focus();
+                }}
+              >
                 {QUICK_REACTIONS.map((emoji) => (
                   <button
                     key={emoji}
