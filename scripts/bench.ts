@@ -51,7 +51,7 @@ import { measureLoginCpu } from './bench/login-cpu';
 import { appProcesses, postgresPids, rssKb } from './bench/processes';
 import { ratio, round, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
-import { measureColdRooms } from './bench/cold-room';
+import { describeOpens, measureColdRooms } from './bench/cold-room';
 import { measureDbDistance } from './bench/distance';
 import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
@@ -90,7 +90,7 @@ const plan = {
   history: { depths: quick ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000], requests: 50 },
   /** One-way delays of the fault proxy in front of Postgres; rooms of 10 sockets, the fan-out's message counts. */
   distance: { delays: [0, 20, 80] },
-  coldRoom: { runs: quick ? 3 : 5 },
+  coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 30 : 60 },
   flushLag: { perSecond: 1000, durationMs: flushLagSeconds > 0 ? flushLagSeconds * 1000 : quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
   search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50 },
@@ -290,6 +290,7 @@ async function main(): Promise<number> {
       messages: plan.fanout.messages,
       warmup: plan.fanout.warmup,
       coldRuns: plan.coldRoom.runs,
+      warmRuns: plan.coldRoom.warmRuns,
       window: plan.throughput.window,
       throughputMs: plan.throughput.durationMs,
       log,
@@ -318,6 +319,7 @@ async function main(): Promise<number> {
         const rooms = [await distantClient.createGroup(members[0]!, 'cold a', members), await distantClient.createGroup(members[0]!, 'cold b', members)];
         const result = await measureColdRooms({
           runs: plan.coldRoom.runs,
+          warmRuns: plan.coldRoom.warmRuns,
           restart: () => distant.app.restart(),
           rooms: rooms as [string, string],
           // As the web app opens a room: ticket, then the upgrade.
@@ -326,6 +328,7 @@ async function main(): Promise<number> {
         });
         const ticket = summarize(distantClient.ticketTimings);
         log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
+        log(`warm opens: ${describeOpens(result.warmOpens)}`);
         return { ...result, ticket };
       })
     : undefined;
