@@ -51,7 +51,7 @@ import { measureLoginCpu } from './bench/login-cpu';
 import { appProcesses, postgresPids, rssKb } from './bench/processes';
 import { ratio, round, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
-import { describeOpens, measureColdRooms } from './bench/cold-room';
+import { describeOpens, measureColdRooms, profileWarmOpens } from './bench/cold-room';
 import { measureDbDistance } from './bench/distance';
 import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
@@ -72,6 +72,8 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const skipBuild = args.has('--skip-build') || process.env.SKIP_WEB_BUILD === '1';
 const keepDb = args.has('--keep-db');
+/** --profile-opens: after the cold-room phase, a CPU profile of the app's isolate over 100 warm opens (top functions by self time). */
+const profileOpens = args.has('--profile-opens');
 /** --only=a,b runs just those phases (names as in the JSON); for iterating on one figure. */
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
@@ -329,7 +331,10 @@ async function main(): Promise<number> {
         const ticket = summarize(distantClient.ticketTimings);
         log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
         log(`warm opens: ${describeOpens(result.warmOpens)}`);
-        return { ...result, ticket };
+        const openProfile = profileOpens
+          ? await profileWarmOpens(distant.app.persistTo, () => distantClient.openSocketWithTicket(members[1]!, rooms[0]!), log)
+          : undefined;
+        return { ...result, ticket, openProfile };
       })
     : undefined;
   await distant?.stop();
