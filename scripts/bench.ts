@@ -92,7 +92,7 @@ const plan = {
   history: { depths: quick ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000], requests: 50 },
   /** One-way delays of the fault proxy in front of Postgres; rooms of 10 sockets, the fan-out's message counts. */
   distance: { delays: [0, 20, 80] },
-  coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 30 : 60, idleTickets: quick ? 5 : 10 },
+  coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 100 : 200, idleTickets: quick ? 5 : 10 },
   flushLag: { perSecond: 1000, durationMs: flushLagSeconds > 0 ? flushLagSeconds * 1000 : quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
   search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50 },

@@ -16,7 +16,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { requireLiveSession } from '../auth/live-sessions';
+import { requireLiveSession, sawLiveInInbox } from '../auth/live-sessions';
 import { bearerToken } from '../auth/require-user';
 import { jwtKeys, verifyAccessToken, type AccessClaims } from '../auth/tokens';
 import { readConfig } from '../env';
@@ -30,6 +30,7 @@ async function sessionExpiry(c: Context<AppEnv>, claims: AccessClaims): Promise<
   if (Date.now() >= expiresAt) throw unauthorized(SESSION_ENDED);
   const inbox = c.env.INBOXES.get(c.env.INBOXES.idFromName(claims.userId));
   if (!(await inbox.sessionLive(claims.sessionId))) throw unauthorized(SESSION_ENDED);
+  sawLiveInInbox(claims.sessionId, claims.userId, expiresAt);
   return expiresAt;
 }
 
