@@ -49,9 +49,9 @@ import { measureHistory } from './bench/history';
 import { measureIdleMemory } from './bench/idle-memory';
 import { measureLoginCpu } from './bench/login-cpu';
 import { appProcesses, postgresPids, rssKb } from './bench/processes';
-import { ratio, round, summarize } from './bench/stats';
+import { ratio, round, sleep, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
-import { measureColdRooms } from './bench/cold-room';
+import { describeOpens, measureColdRooms, profileWarmOpens } from './bench/cold-room';
 import { measureDbDistance } from './bench/distance';
 import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
@@ -72,6 +72,8 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const skipBuild = args.has('--skip-build') || process.env.SKIP_WEB_BUILD === '1';
 const keepDb = args.has('--keep-db');
+/** --profile-opens: after the cold-room phase, a CPU profile of the app's isolate over 100 warm opens (top functions by self time). */
+const profileOpens = args.has('--profile-opens');
 /** --only=a,b runs just those phases (names as in the JSON); for iterating on one figure. */
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
@@ -90,7 +92,7 @@ const plan = {
   history: { depths: quick ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000], requests: 50 },
   /** One-way delays of the fault proxy in front of Postgres; rooms of 10 sockets, the fan-out's message counts. */
   distance: { delays: [0, 20, 80] },
-  coldRoom: { runs: quick ? 3 : 5 },
+  coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 100 : 200, idleTickets: quick ? 5 : 10 },
   flushLag: { perSecond: 1000, durationMs: flushLagSeconds > 0 ? flushLagSeconds * 1000 : quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
   search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50 },
@@ -290,6 +292,7 @@ async function main(): Promise<number> {
       messages: plan.fanout.messages,
       warmup: plan.fanout.warmup,
       coldRuns: plan.coldRoom.runs,
+      warmRuns: plan.coldRoom.warmRuns,
       window: plan.throughput.window,
       throughputMs: plan.throughput.durationMs,
       log,
@@ -318,6 +321,7 @@ async function main(): Promise<number> {
         const rooms = [await distantClient.createGroup(members[0]!, 'cold a', members), await distantClient.createGroup(members[0]!, 'cold b', members)];
         const result = await measureColdRooms({
           runs: plan.coldRoom.runs,
+          warmRuns: plan.coldRoom.warmRuns,
           restart: () => distant.app.restart(),
           rooms: rooms as [string, string],
           // As the web app opens a room: ticket, then the upgrade.
@@ -326,7 +330,22 @@ async function main(): Promise<number> {
         });
         const ticket = summarize(distantClient.ticketTimings);
         log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
-        return { ...result, ticket };
+        log(`warm opens: ${describeOpens(result.warmOpens)}`);
+        // A ticket after the Worker's 5-second live-session cache has run out, as when someone
+        // switches to a room after reading one: the REST check would ask Postgres here.
+        const idleTicket: number[] = [];
+        for (let i = 0; i < plan.coldRoom.idleTickets; i++) {
+          await sleep(5_500);
+          const t0 = performance.now();
+          await distantClient.json('POST', `/api/rooms/${rooms[0]}/ws-ticket`, undefined, members[1]!.token);
+          idleTicket.push(performance.now() - t0);
+        }
+        const ticketAfterIdle = summarize(idleTicket);
+        log(`ticket after 5.5 s idle: p50 ${ticketAfterIdle.p50} ms, max ${ticketAfterIdle.max} ms (n=${ticketAfterIdle.n})`);
+        const openProfile = profileOpens
+          ? await profileWarmOpens(distant.app.persistTo, () => distantClient.openSocketWithTicket(members[1]!, rooms[0]!), log)
+          : undefined;
+        return { ...result, ticket, ticketAfterIdle, openProfile };
       })
     : undefined;
   await distant?.stop();

@@ -19,6 +19,7 @@ import { securityHeaders } from './http/security-headers';
 import { ConfigError, readConfig } from './env';
 import { inviteRoutes } from './invites/routes';
 import { realtimeRoutes } from './realtime/routes';
+import { ticketRoutes } from './realtime/ticket-routes';
 import { attachmentRoutes } from './attachments/routes';
 import { linkPreviewRoutes } from './link-previews/routes';
 import { callRoutes } from './calls/routes';
@@ -56,6 +57,8 @@ app.get('/api/health', (c) => {
   }
   return c.json({ ok: true });
 });
+// First: its routes answer without requireUser's Postgres check (see ticket-routes.ts).
+app.route('/api', ticketRoutes);
 app.route('/api', authRoutes);
 app.route('/api', emailLinkRoutes);
 app.route('/api', twoStepRoutes);

@@ -33,7 +33,7 @@ export class UserInbox extends DurableObject<Env> {
     super(ctx, env);
     this.db = lazyObjectDatabase(env);
     this.sockets = new HibernatingSockets(ctx);
-    this.tickets = new UsedTickets(ctx.storage.sql);
+    this.tickets = UsedTickets.of(ctx.storage.sql, env);
     ctx.storage.sql.exec('create table if not exists call_claim (call_id text primary key, room_id text not null)');
     this.push = new PushDispatcher({ env, db: this.db, sql: ctx.storage.sql, liveSessions: () => this.liveSessions() });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -176,6 +176,15 @@ export class UserInbox extends DurableObject<Env> {
   /** A group call that rang here ended, or I joined it: stop ringing. */
   groupCallUpdate(call: GroupCallState): void {
     this.sockets.broadcast({ type: 'group_call_state', call });
+  }
+
+  /**
+   * Has this session not ended, as far as this inbox was told? Asked by a ticket request
+   * instead of Postgres: every ended session is told here (worker/realtime/disconnect.ts),
+   * and remembered longer than any of its access tokens lives. Reads only.
+   */
+  sessionLive(sessionId: string): boolean {
+    return !this.tickets.remembersEnded(sessionId);
   }
 
   disconnectSession(sessionId: string): number {

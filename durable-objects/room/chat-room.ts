@@ -113,7 +113,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.blocks = new RoomBlockList(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
-    this.tickets = new UsedTickets(sql);
+    this.tickets = UsedTickets.of(sql, env);
     this.deadlines = new Deadlines(sql, ctx.storage);
     this.uploadSweep = new UploadSweep(this.attachments, this.deadlines, (ids) => this.deleteFiles(ids));
     this.queue = new SerialQueue((err) => logFailure('room job failed', err, { room: this.local.roomId }));

@@ -281,18 +281,15 @@ export class MessageLog {
 
   /** Changes Postgres has not confirmed yet, oldest message first. */
   pendingFlush(maxMessages: number): FlushBatch {
-    const dirty = this.sql
-      .exec<{ seq: number; version: number }>('select seq, version from outbox_messages order by seq limit ?', maxMessages)
+    // One statement for the batch and its versions. CROSS JOIN keeps the outbox as the outer
+    // loop: a plain join let SQLite scan the whole log on every flush.
+    const rows = this.sql
+      .exec<MessageRow & { outbox_version: number }>(
+        'select m.*, o.version as outbox_version from outbox_messages o cross join log_messages m on m.seq = o.seq order by o.seq limit ?',
+        maxMessages,
+      )
       .toArray();
-    const versions = new Map(dirty.map((d) => [d.seq, d.version]));
-    const rows = dirty.length
-      ? this.sql
-          .exec<MessageRow>(
-            'select m.* from log_messages m join outbox_messages o on o.seq = m.seq order by m.seq limit ?',
-            maxMessages,
-          )
-          .toArray()
-      : [];
+    const versions = new Map(rows.map((r) => [r.seq, r.outbox_version]));
     const messages = this.toWire(rows).map((message) => ({ message, version: versions.get(message.seq)! }));
     const reads = this.sql
       .exec<{ user_id: string; seq: number; version: number }>('select user_id, seq, version from outbox_reads')

@@ -9,32 +9,72 @@
  *   of the user and their inbox when it closes a session's sockets; remembering it
  *   here is what lets a ticket upgrade skip the database: a ticket minted before
  *   the session ended (or by an isolate whose live-session answer was stale) is
- *   refused by the object it names, with no Postgres round trip.
+ *   refused by the object it names, with no Postgres round trip. The inbox's memory
+ *   is also what a ticket request asks instead of Postgres (worker/realtime/ticket-caller.ts).
  */
+import { WS_TICKET_TTL_SECONDS } from '../../worker/auth/tokens';
+import { readConfig, type Env } from '../../worker/env';
 
 /**
- * How long an ended session is remembered. A ticket for it can exist for the ticket's
- * lifetime (60 s) after the last moment any isolate still took the session for live:
- * at most the live-session cache (5 s), or the outage grace (60 s) while Postgres is
- * down. 10 minutes covers both with room to spare (worker/auth/live-sessions.worker.test.ts
+ * The shortest time an ended session is remembered. A ticket for it can exist for the
+ * ticket's lifetime (60 s) after the last moment any isolate still took the session for
+ * live: at most the live-session cache (5 s), or the outage grace (60 s) while Postgres
+ * is down. 10 minutes covers both with room to spare (worker/auth/live-sessions.worker.test.ts
  * checks the sum).
  */
 export const ENDED_SESSION_MEMORY_MS = 10 * 60_000;
+/** Clocks of the isolates that mint and check may differ a little. */
+const CLOCK_MARGIN_MS = 60_000;
+
+/**
+ * How long an ended session is remembered: also longer than any access token of it
+ * can still be presented (its lifetime) plus a ticket minted with it at the last moment,
+ * because a ticket request asks the inbox's memory instead of Postgres.
+ */
+export function endedSessionMemoryMs(accessTokenTtlSeconds: number): number {
+  return Math.max(ENDED_SESSION_MEMORY_MS, (accessTokenTtlSeconds + WS_TICKET_TTL_SECONDS) * 1000 + CLOCK_MARGIN_MS);
+}
 
 export type Admission = 'ok' | 'ticket_used' | 'session_ended';
 
+const PURGE_EVERY_MS = 60_000;
+
 export class UsedTickets {
-  constructor(private readonly sql: SqlStorage) {
+  private purgedAt = 0;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    /** endedSessionMemoryMs() of the configured access-token lifetime. */
+    private readonly endedSessionMemory: number,
+  ) {
     sql.exec('create table if not exists used_tickets (ticket_id text primary key, expires_at integer not null)');
     sql.exec('create table if not exists ended_sessions (session_id text primary key, forget_at integer not null)');
   }
 
-  /** Marks a ticket used; false when it already was (a replayed upgrade URL). */
+  /** An object's: remembers ended sessions as long as the configured access tokens require. */
+  static of(sql: SqlStorage, env: Env): UsedTickets {
+    return new UsedTickets(sql, endedSessionMemoryMs(readConfig(env).ACCESS_TOKEN_TTL_SECONDS));
+  }
+
+  /** Marks a ticket used; false when it already was (a replayed upgrade URL). One statement: an open's hot path. */
   consume(ticketId: string, expiresAtMs: number, nowMs = Date.now()): boolean {
+    this.purgeExpired(nowMs);
+    const inserted = this.sql
+      .exec('insert into used_tickets (ticket_id, expires_at) values (?, ?) on conflict do nothing returning 1', ticketId, expiresAtMs)
+      .toArray();
+    return inserted.length > 0;
+  }
+
+  /**
+   * Forgets expired tickets and sessions, at most once a minute: a row kept a little
+   * longer changes no answer (an expired ticket fails its signature check first, and
+   * remembersEnded reads forget_at), and every statement costs an open time.
+   */
+  private purgeExpired(nowMs: number): void {
+    if (nowMs - this.purgedAt < PURGE_EVERY_MS) return;
+    this.purgedAt = nowMs;
     this.sql.exec('delete from used_tickets where expires_at < ?', nowMs);
-    if (this.sql.exec('select 1 from used_tickets where ticket_id = ?', ticketId).toArray().length > 0) return false;
-    this.sql.exec('insert into used_tickets (ticket_id, expires_at) values (?, ?)', ticketId, expiresAtMs);
-    return true;
+    this.sql.exec('delete from ended_sessions where forget_at < ?', nowMs);
   }
 
   /** The session's sockets are being closed: no new one of it opens here. */
@@ -42,18 +82,18 @@ export class UsedTickets {
     this.sql.exec(
       'insert into ended_sessions (session_id, forget_at) values (?, ?) on conflict (session_id) do update set forget_at = excluded.forget_at',
       sessionId,
-      nowMs + ENDED_SESSION_MEMORY_MS,
+      nowMs + this.endedSessionMemory,
     );
   }
 
-  sessionEnded(sessionId: string, nowMs = Date.now()): boolean {
-    this.sql.exec('delete from ended_sessions where forget_at < ?', nowMs);
-    return this.sql.exec('select 1 from ended_sessions where session_id = ?', sessionId).toArray().length > 0;
+  /** Whether this session ended within the memory. Reads only: no storage commit for the caller to wait on. */
+  remembersEnded(sessionId: string, nowMs = Date.now()): boolean {
+    return this.sql.exec('select 1 from ended_sessions where session_id = ? and forget_at >= ?', sessionId, nowMs).toArray().length > 0;
   }
 
   /** Whether a connection may open: its session has not ended here, and its ticket (if any) is unused, which it now consumes. */
   admit(connect: { sessionId: string; ticketId?: string; ticketExpiresAt?: number }, nowMs = Date.now()): Admission {
-    if (this.sessionEnded(connect.sessionId, nowMs)) return 'session_ended';
+    if (this.remembersEnded(connect.sessionId, nowMs)) return 'session_ended';
     if (connect.ticketId && !this.consume(connect.ticketId, connect.ticketExpiresAt ?? nowMs, nowMs)) return 'ticket_used';
     return 'ok';
   }

@@ -27,10 +27,19 @@ export interface BenchSocket {
   roomId: string;
   /** The `ready` frame: lastSeq, members. */
   ready: Frame;
+  /** performance.now() marks of the open: its start, the ticket's answer (ticketed opens), the 101, the `ready` frame. */
+  opening: OpenMarks;
   /** Replaced by each phase; `at` is performance.now() when the frame arrived, before parsing. */
   onFrame: (frame: Frame, at: number) => void;
   send(frame: unknown): void;
   close(): Promise<void>;
+}
+
+export interface OpenMarks {
+  startedAt: number;
+  ticketAt?: number;
+  upgradedAt: number;
+  readyAt: number;
 }
 
 export class AppClient {
@@ -87,8 +96,11 @@ export class AppClient {
   async openSocketWithTicket(user: BenchUser, roomId: string, timeoutMs = 30_000): Promise<BenchSocket> {
     const t0 = performance.now();
     const { ticket } = await this.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, user.token);
-    this.ticketTimings.push(performance.now() - t0);
-    return this.openSocket(user, roomId, timeoutMs, ticket);
+    const ticketAt = performance.now();
+    this.ticketTimings.push(ticketAt - t0);
+    const socket = await this.openSocket(user, roomId, timeoutMs, ticket);
+    socket.opening = { ...socket.opening, startedAt: t0, ticketAt };
+    return socket;
   }
 
   /**
@@ -100,7 +112,10 @@ export class AppClient {
     const url = new URL(`/ws/rooms/${roomId}`, this.baseUrl.replace(/^http/, 'ws'));
     if (ticket) url.searchParams.set('ticket', ticket);
     else url.searchParams.set('token', user.token);
+    const startedAt = performance.now();
     const ws = new WebSocket(url, { origin: this.origin, perMessageDeflate: false, handshakeTimeout: timeoutMs });
+    let upgradedAt = Number.NaN;
+    ws.once('upgrade', () => (upgradedAt = performance.now()));
     return new Promise<BenchSocket>((resolve, reject) => {
       const timer = setTimeout(() => {
         ws.terminate();
@@ -111,6 +126,7 @@ export class AppClient {
         user,
         roomId,
         ready: { type: 'pending' },
+        opening: { startedAt, upgradedAt, readyAt: Number.NaN },
         onFrame: () => {},
         send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
         close: () =>
@@ -129,6 +145,7 @@ export class AppClient {
         const frame = JSON.parse(data.toString()) as Frame;
         if (socket.ready.type === 'pending' && frame.type === 'ready') {
           socket.ready = frame;
+          socket.opening = { startedAt, upgradedAt, readyAt: at };
           clearTimeout(timer);
           resolve(socket);
           return;

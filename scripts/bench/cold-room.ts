@@ -7,7 +7,8 @@
  * Rooms are created and used once before the first restart, so every object has state to load.
  */
 import { performance } from 'node:perf_hooks';
-import type { BenchSocket } from './app-client';
+import type { BenchSocket, OpenMarks } from './app-client';
+import { HeapInspector, inspectorPort } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface ColdRoomResult {
@@ -20,6 +21,20 @@ export interface ColdRoomResult {
   coldRoomOverWarmP50: number | null;
   /** The open → ready part of afterRestart (the rest is the first send). */
   afterRestartReady: Summary;
+  /** `warmRuns` opens of the warm room one after another, split into their parts. */
+  warmOpens: OpenBreakdown;
+}
+
+/**
+ * A warm open in parts, ms: the ticket request (ticketed opens only), the upgrade
+ * (request → 101), the 101 → `ready` frame, and `ready` → send → own message back.
+ */
+export interface OpenBreakdown {
+  total: Summary;
+  ticket: Summary | null;
+  upgrade: Summary;
+  ready: Summary;
+  echo: Summary;
 }
 
 /** open → ready → send → own message back, in ms; `readyMs` is the open → ready part. */
@@ -41,7 +56,7 @@ export async function firstDelivery(open: () => Promise<BenchSocket>, clientId: 
       };
       socket.send({ type: 'send', clientId, content: 'first message in a cold room' });
     });
-    return { totalMs: deliveredAt - t0, readyMs };
+    return { totalMs: deliveredAt - t0, readyMs, marks: socket.opening, deliveredAt };
   } finally {
     await socket.close();
   }
@@ -54,6 +69,8 @@ export async function measureColdRooms(opts: {
   rooms: [string, string];
   open: (room: string) => Promise<BenchSocket>;
   tag: string;
+  /** Warm opens measured in parts after the cold runs. */
+  warmRuns: number;
 }): Promise<ColdRoomResult> {
   const [a, b] = opts.rooms;
   let n = 0;
@@ -72,6 +89,8 @@ export async function measureColdRooms(opts: {
     coldRoom.push((await firstDelivery(() => opts.open(b), id())).totalMs);
     warm.push((await firstDelivery(() => opts.open(a), id())).totalMs);
   }
+  const parts: { marks: OpenMarks; deliveredAt: number }[] = [];
+  for (let i = 0; i < opts.warmRuns; i++) parts.push(await firstDelivery(() => opts.open(a), id()));
   const summary = { afterRestart: summarize(afterRestart), coldRoomWarmIsolate: summarize(coldRoom), warm: summarize(warm) };
   return {
     runs: opts.runs,
@@ -79,5 +98,46 @@ export async function measureColdRooms(opts: {
     afterRestartOverWarmP50: ratio(summary.afterRestart.p50, summary.warm.p50),
     coldRoomOverWarmP50: ratio(summary.coldRoomWarmIsolate.p50, summary.warm.p50),
     afterRestartReady: summarize(afterRestartReady),
+    warmOpens: breakdown(parts),
   };
+}
+
+function breakdown(opens: { marks: OpenMarks; deliveredAt: number }[]): OpenBreakdown {
+  const ticketed = opens.every((o) => o.marks.ticketAt !== undefined);
+  return {
+    total: summarize(opens.map((o) => o.deliveredAt - o.marks.startedAt)),
+    ticket: ticketed ? summarize(opens.map((o) => o.marks.ticketAt! - o.marks.startedAt)) : null,
+    upgrade: summarize(opens.map((o) => o.marks.upgradedAt - (o.marks.ticketAt ?? o.marks.startedAt))),
+    ready: summarize(opens.map((o) => o.marks.readyAt - o.marks.upgradedAt)),
+    echo: summarize(opens.map((o) => o.deliveredAt - o.marks.readyAt)),
+  };
+}
+
+/** One log line: p50 / p95 of each part. */
+export function describeOpens(b: OpenBreakdown): string {
+  const part = (name: string, s: Summary | null) => (s ? `${name} ${s.p50} / ${s.p95}` : undefined);
+  return [part('total', b.total), part('ticket', b.ticket), part('upgrade', b.upgrade), part('ready', b.ready), part('echo', b.echo)]
+    .filter(Boolean)
+    .join(', ')
+    .concat(` ms p50 / p95 (n=${b.total.n})`);
+}
+
+/** Where the app isolate's CPU goes over `opens` warm opens (ticket, upgrade, ready, one send echoed). */
+export async function profileWarmOpens(persistTo: string, open: () => Promise<BenchSocket>, log: (m: string) => void, opens = 100) {
+  const port = inspectorPort(persistTo);
+  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
+  const inspector = await HeapInspector.connect(port);
+  try {
+    let n = 0;
+    const profile = await inspector.selfTimes(async () => {
+      for (let i = 0; i < opens; i++) await firstDelivery(open, `profiled-${n++}`);
+    });
+    log(`open profile: ${profile.busyMs} ms busy over ${opens} opens (${(profile.busyMs / opens).toFixed(2)} ms each); top: ${profile.top
+      .slice(0, 30)
+      .map((t) => `${t.fn} ${t.share}%`)
+      .join('; ')}`);
+    return { opens, ...profile };
+  } finally {
+    inspector.close();
+  }
 }

@@ -9,7 +9,7 @@ import { startApp, type AppServer } from '../lib/app-server';
 import { projectRoot } from '../lib/paths';
 import { performance } from 'node:perf_hooks';
 import { AppClient, closeAll, type BenchSocket, type BenchUser } from './app-client';
-import { measureColdRooms, type ColdRoomResult } from './cold-room';
+import { describeOpens, measureColdRooms, type ColdRoomResult } from './cold-room';
 import { probeFanout, type FanoutResult } from './fanout-probe';
 import { mapLimit, round, summarize, type Summary } from './stats';
 
@@ -69,6 +69,7 @@ export async function measurePlainChat(opts: {
   messages: number;
   warmup: number;
   coldRuns: number;
+  warmRuns: number;
   /** Sends in flight per sender and how long, for the throughput figure. */
   window: number;
   throughputMs: number;
@@ -99,8 +100,10 @@ export async function measurePlainChat(opts: {
       rooms: ['cold-a', 'cold-b'],
       open: (room) => client.openSocket(ANONYMOUS, room),
       tag: 'plaincold',
+      warmRuns: opts.warmRuns,
     });
     opts.log(`plain DO chat, cold room: after restart p50 ${coldRoom.afterRestart.p50} ms, warm p50 ${coldRoom.warm.p50} ms`);
+    opts.log(`plain DO chat, warm opens: ${describeOpens(coldRoom.warmOpens)}`);
     return { fanout10, coldRoom, throughput };
   } finally {
     await app.stop();

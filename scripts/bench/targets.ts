@@ -78,6 +78,9 @@ export function edgeDurableTargets(r: EdgeDurableInputs) {
           ackP50Ratio: ratio(app10?.ack?.p50 ?? NaN, plain.fanout10.ack?.p50 ?? NaN),
           coldRoomAfterRestartP50Ratio: ratio(r.coldRoom?.afterRestart.p50 ?? NaN, plain.coldRoom.afterRestart.p50),
           warmRoomP50Ratio: ratio(r.coldRoom?.warm.p50 ?? NaN, plain.coldRoom.warm.p50),
+          /** The same over the warm-open series (many samples): ticket + upgrade → own message, target ≤ 1.5. */
+          warmOpenP50Ratio: ratio(r.coldRoom?.warmOpens.total.p50 ?? NaN, plain.coldRoom.warmOpens.total.p50),
+          warmOpenP95Ratio: ratio(r.coldRoom?.warmOpens.total.p95 ?? NaN, plain.coldRoom.warmOpens.total.p95),
           throughputRatio: ratio(r.throughputPerSecond ?? NaN, plain.throughput.ackedPerSecond),
         }
       : null,

@@ -172,7 +172,7 @@ describe('workerd killed during an outage and restarted while Postgres is away',
 
     const healthMs = await untilAnswered(stack.api, '/api/health');
     const roomsMs = await untilAnswered(stack.api, '/api/rooms', group.users[0]!.token);
-    // Every client gets its socket back (ticket and upgrade need Postgres) and resends what was unacked.
+    // Every client gets its socket back and resends what was unacked.
     while (clients.some((c) => !c.connected) && performance.now() - upAt < 30_000) await sleep(20);
     const reconnectedMs = performance.now() - upAt;
     await sending;

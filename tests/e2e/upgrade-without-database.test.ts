@@ -1,9 +1,10 @@
 /**
- * Opening a socket with a ticket asks no database: the ticket was minted after a
- * live-session check, and a session ended since is refused by the room itself
- * (worker/realtime/authenticate-upgrade.worker.test.ts). Here the database is
- * unreachable (frozen behind the fault proxy, every connection dropped) from the
- * moment the ticket is minted: the upgrade must open, dial nothing and send no
+ * Opening a socket asks no database, neither the ticket request nor the upgrade: the
+ * access token carries its session's expiry, the user's inbox answers whether the
+ * session ended, the room answers membership, and a session ended after its ticket
+ * was minted is refused by the room itself (worker/realtime/authenticate-upgrade.worker.test.ts).
+ * Here the database is unreachable (frozen behind the fault proxy, every connection
+ * dropped): the ticket request and the upgrade must succeed, dial nothing and send no
  * query, and the user's own message must come back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,20 +22,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('a ticket upgrade while Postgres is unreachable', () => {
-  it('opens without dialling or querying the database, and echoes the sender’s message', async () => {
+describe('opening a room while Postgres is unreachable', () => {
+  it('mints the ticket and opens without dialling or querying the database, and echoes the sender’s message', async () => {
     const { api, proxy } = stack;
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
     const roomId = await api.openDirect(ann, ben);
     // The room has started once (members and seq loaded), as any room in use has.
     await (await connectSocket(api.baseUrl, roomId, { ticket: await api.ticket(ann, roomId), origin: api.origin })).close();
-    const ticket = await api.ticket(ann, roomId);
+    // A second sign-in: a session no isolate has checked yet, so no cached answer can stand in for Postgres.
+    const login = await api.json<{ token: string }>('POST', '/api/auth/login', { login: ann.username, password: ann.password });
+    const annAgain = { ...ann, token: login.token };
 
     proxy.freeze();
     proxy.killAll();
     const dialled = proxy.accepted;
     const queried = proxy.recentQueries.length;
 
+    const ticket = await api.ticket(annAgain, roomId);
     const socket = await connectSocket(api.baseUrl, roomId, { ticket, origin: api.origin });
     expect(proxy.accepted - dialled, 'connections to Postgres while opening').toBe(0);
     expect(proxy.recentQueries.slice(queried), 'queries while opening').toEqual([]);

@@ -30,10 +30,12 @@ const GRACE_CHECK_WAIT_MS = 2_000;
 const MAX_CACHED = 10_000;
 
 interface SeenLive {
-  /** When the database last said the session was live (epoch ms). */
+  /** When the database (or the user's inbox, see sawLiveInInbox) last said the session was live (epoch ms). */
   checkedAt: number;
   /** The session's own expiry (epoch ms). */
   expiresAt: number;
+  /** The answer came from the database: only such answers stand in for it (the cache); both count for the outage grace. */
+  fromDatabase: boolean;
 }
 
 const seenLive = new Map<string, SeenLive>();
@@ -56,7 +58,7 @@ export async function requireLiveSession(
 ): Promise<number> {
   const key = cacheKey(sessionId, userId);
   const seen = seenLive.get(key);
-  if (!fresh && seen && now - seen.checkedAt < LIVE_SESSION_CACHE_MS && now < seen.expiresAt) return seen.expiresAt;
+  if (!fresh && seen?.fromDatabase && now - seen.checkedAt < LIVE_SESSION_CACHE_MS && now < seen.expiresAt) return seen.expiresAt;
   const graced = seen !== undefined && now - seen.checkedAt < LIVE_SESSION_OUTAGE_GRACE_MS && now < seen.expiresAt;
   let session: Awaited<ReturnType<typeof findActiveSession>>;
   try {
@@ -75,8 +77,22 @@ export async function requireLiveSession(
     throw unauthorized('session ended; sign in again');
   }
   if (seenLive.size >= MAX_CACHED) seenLive.clear();
-  seenLive.set(key, { checkedAt: now, expiresAt: session.expiresAt.getTime() });
+  seenLive.set(key, { checkedAt: now, expiresAt: session.expiresAt.getTime(), fromDatabase: true });
   return session.expiresAt.getTime();
+}
+
+/**
+ * A ticket request found the session live in the user's inbox (worker/realtime/ticket-caller.ts),
+ * which is told of every ended session: during an outage this counts as having seen it live,
+ * so the user's REST calls get the grace as they did when tickets asked the database.
+ * It never stands in for the database outside an outage.
+ */
+export function sawLiveInInbox(sessionId: string, userId: string, expiresAt: number, now = Date.now()): void {
+  const key = cacheKey(sessionId, userId);
+  const seen = seenLive.get(key);
+  if (seen?.fromDatabase && now - seen.checkedAt < LIVE_SESSION_CACHE_MS) return;
+  if (seenLive.size >= MAX_CACHED) seenLive.clear();
+  seenLive.set(key, { checkedAt: now, expiresAt, fromDatabase: false });
 }
 
 /** Called where a session is revoked: this isolate refuses its tokens from the next request. */

@@ -12,7 +12,7 @@ import type { PublicUser } from './users';
 export async function accessGrant(c: Context<AppEnv>, user: PublicUser, session: SessionInfo) {
   const config = readConfig(c.env);
   const ttl = config.ACCESS_TOKEN_TTL_SECONDS;
-  const token = await signAccessToken(jwtKeys(config), { ...user, sessionId: session.id }, ttl);
+  const token = await signAccessToken(jwtKeys(config), { ...user, sessionId: session.id, sessionExpiresAt: session.expiresAt.getTime() }, ttl);
   return { user, token, expiresIn: ttl };
 }
 

@@ -23,6 +23,11 @@ export interface AccessClaims {
   /** The login session the token was minted from: logout revokes it. */
   sessionId: string;
   issuedAt: number;
+  /**
+   * The session's own expiry (epoch ms) when the token was minted: a ticket request
+   * passes it on without asking the database. Absent from tokens minted before it existed.
+   */
+  sessionExpiresAt?: number;
 }
 
 export interface TokenSubject {
@@ -56,19 +61,27 @@ export function jwtKeys(config: { JWT_SECRET: string; JWT_SECRET_PREVIOUS?: stri
 
 interface SigningKey {
   kid: string;
-  key: Uint8Array;
+  key: CryptoKey;
 }
 
 const derived = new Map<string, Promise<SigningKey>>();
-/** The key bytes and their id: 16 hex digits of SHA-256 over a label and the secret (names the key, reveals nothing usable). */
+/**
+ * The HMAC key and its id: 16 hex digits of SHA-256 over a label and the secret (names
+ * the key, reveals nothing usable). Imported once per isolate: given raw bytes, jose
+ * would import them again on every sign and verify.
+ */
 export function signingKey(secret: string): Promise<SigningKey> {
   let entry = derived.get(secret);
   if (!entry) {
-    const key = new TextEncoder().encode(secret);
-    entry = crypto.subtle.digest('SHA-256', new TextEncoder().encode(`edge-chat jwt kid\n${secret}`)).then((digest) => ({
+    const bytes = new TextEncoder().encode(secret);
+    entry = Promise.all([
+      crypto.subtle.digest('SHA-256', new TextEncoder().encode(`edge-chat jwt kid\n${secret}`)),
+      crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+    ]).then(([digest, key]) => ({
       kid: [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(''),
       key,
     }));
+    entry.catch(() => derived.delete(secret));
     derived.set(secret, entry);
   }
   return entry;
@@ -86,8 +99,9 @@ async function sign(keys: JwtKeys, audience: Audience, subject: string, ttlSecon
     .sign(key);
 }
 
-export function signAccessToken(keys: JwtKeys, user: TokenSubject, ttlSeconds: number) {
-  return sign(keys, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId });
+/** `sessionExpiresAt` (epoch ms) lets a ticket be minted without asking the database (worker/realtime/ticket-user.ts). */
+export function signAccessToken(keys: JwtKeys, user: TokenSubject & { sessionExpiresAt?: number }, ttlSeconds: number) {
+  return sign(keys, 'access', user.id, ttlSeconds, { name: user.username, sid: user.sessionId, sexp: user.sessionExpiresAt });
 }
 
 /**
@@ -109,7 +123,7 @@ export function signWsTicket(keys: JwtKeys, user: TokenSubject & { sessionExpire
  * The keys a token may have been signed with: the one its `kid` names (none
  * if it names neither), or - tokens minted before key ids - current, then previous.
  */
-async function candidateKeys(keys: JwtKeys, token: string): Promise<Uint8Array[]> {
+async function candidateKeys(keys: JwtKeys, token: string): Promise<CryptoKey[]> {
   const all = await Promise.all([keys.current, keys.previous].filter((s): s is string => !!s).map(signingKey));
   let kid: string | undefined;
   try {
@@ -150,7 +164,17 @@ async function verify(keys: JwtKeys, token: string, audience: Audience) {
 
 export async function verifyAccessToken(keys: JwtKeys, token: string): Promise<AccessClaims> {
   const payload = await verify(keys, token, 'access');
-  return { userId: payload.sub!, username: payload.name as string, sessionId: payload.sid as string, issuedAt: payload.iat! };
+  return {
+    userId: payload.sub!,
+    username: payload.name as string,
+    sessionId: payload.sid as string,
+    issuedAt: payload.iat!,
+    sessionExpiresAt: sessionExpiry(payload.sexp),
+  };
+}
+
+function sessionExpiry(claim: unknown): number | undefined {
+  return Number.isSafeInteger(claim) && (claim as number) > 0 ? (claim as number) : undefined;
 }
 
 export async function verifyWsTicket(keys: JwtKeys, token: string): Promise<TicketClaims> {
@@ -164,6 +188,6 @@ export async function verifyWsTicket(keys: JwtKeys, token: string): Promise<Tick
     roomId: payload.room,
     ticketId: payload.jti,
     expiresAt: payload.exp!,
-    sessionExpiresAt: Number.isSafeInteger(payload.sexp) && (payload.sexp as number) > 0 ? (payload.sexp as number) : undefined,
+    sessionExpiresAt: sessionExpiry(payload.sexp),
   };
 }

@@ -77,6 +77,22 @@ describe('ticket upgrades without a database round trip', () => {
     await expectRefused(minted.inbox);
   });
 
+  it('mints no ticket for an ended session, not even for a room it was never told of', async () => {
+    const [ann, ben] = [await api.register('ann'), await api.register('ben')];
+    const other = await signInAgain(ann);
+    expect((await api.request('POST', '/api/auth/logout', undefined, undefined, ann.cookie)).status).toBe(204);
+    // Opened after the logout, so its room never heard of the ended session: the inbox answers for it.
+    const roomId = await api.openDirect(ben, other);
+    for (const path of [`/api/rooms/${roomId}/ws-ticket`, '/api/inbox/ws-ticket']) {
+      const res = await api.request('POST', path, undefined, ann.token);
+      expect(res.status, path).toBe(401);
+      expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'session ended; sign in again' } });
+    }
+    // The session that goes on still gets both.
+    (await connectRoom(other, roomId)).ws.close(1000);
+    (await connectInbox(other)).ws.close(1000);
+  });
+
   it('still opens a fresh ticket of a live session, once', async () => {
     const [ann, ben] = [await api.register('ann'), await api.register('ben')];
     const roomId = await api.openDirect(ann, ben);

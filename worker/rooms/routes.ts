@@ -1,4 +1,4 @@
-/** /api/rooms: conversations, history and WebSocket tickets. */
+/** /api/rooms: conversations and history (WebSocket tickets: worker/realtime/ticket-routes.ts). */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
@@ -10,8 +10,7 @@ import { parseWith, readJson, readQuery, uuidParam } from '../http/validate';
 import { messagesBefore } from '../../drizzle/queries/messages';
 import { listMembers, listRoomsOf, openDirectRoom } from '../../drizzle/queries/rooms';
 import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
-import { ticketResponse } from '../realtime/tickets';
-import { blockedConversation, notAMember, requireMembership, roomObject } from './queries';
+import { notAMember, requireMembership, roomObject } from './queries';
 import { logFailure } from '../../durable-objects/shared/log-failure';
 
 export const roomRoutes = new Hono<AppEnv>();
@@ -73,11 +72,3 @@ roomRoutes.get('/rooms/:roomId/messages', async (c) => {
   return c.json({ messages, nextBefore: messages.length === limit && oldest && oldest > 1 ? oldest : null });
 });
 
-// Membership from the room's own cache: a reconnect storm never reaches Postgres.
-roomRoutes.post('/rooms/:roomId/ws-ticket', async (c) => {
-  const roomId = parseWith(uuidParam, c.req.param('roomId'));
-  const access = await roomObject(c.env, roomId).access(roomId, c.var.user.userId);
-  if (access === 'not_member') throw notAMember();
-  if (access === 'blocked') throw blockedConversation();
-  return ticketResponse(c, roomId);
-});

@@ -1,4 +1,4 @@
-/** /api/users: finding people to talk to, blocking them, and the inbox socket's ticket. */
+/** /api/users: finding people to talk to and blocking them (the inbox socket's ticket: worker/realtime/ticket-routes.ts). */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { blockUser, listBlocked, unblockUser } from '../../drizzle/queries/blocks';
@@ -12,12 +12,9 @@ import { badRequest, notFound } from '../http/errors';
 import { enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readQuery } from '../http/validate';
 import { applyBlock, liftBlock } from './blocking';
-import { INBOX_AUDIENCE } from '../realtime/inbox-audience';
-import { ticketResponse } from '../realtime/tickets';
 
 export const userRoutes = new Hono<AppEnv>();
 userRoutes.use('/users', requireUser);
-userRoutes.use('/inbox/*', requireUser);
 userRoutes.use('/blocks', requireUser);
 userRoutes.use('/blocks/*', requireUser);
 
@@ -63,4 +60,3 @@ userRoutes.delete('/blocks/:username', async (c) => {
   return c.body(null, 204);
 });
 
-userRoutes.post('/inbox/ws-ticket', (c) => ticketResponse(c, INBOX_AUDIENCE));
