@@ -10,6 +10,7 @@ import { appInfo } from '../support/app';
 import { apiAs, browserPerFile, closeAll, connected, exchangeMessages, settled, shot, signedIn, type Person } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 import { seriousAxeViolations } from '../support/axe';
+import { answeredCall, unansweredCall } from '../support/call-steps';
 
 const files = browserPerFile();
 const api = e2eApi();
@@ -28,18 +29,8 @@ describe('the Calls screen', () => {
     // Ben rings Ann for a video call and gives up (missed); then Ann calls Ben, who answers (completed).
     const a = await connectAs(api, asUser(ann), room.id);
     const b = await connectAs(api, asUser(ben), room.id);
-    const missed = crypto.randomUUID();
-    b.send({ type: 'call_start', callId: missed, media: 'video' });
-    await a.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'ringing');
-    b.send({ type: 'call_hangup', callId: missed });
-    await a.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'missed');
-    const answered = crypto.randomUUID();
-    a.send({ type: 'call_start', callId: answered, media: 'voice' });
-    await b.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'ringing');
-    b.send({ type: 'call_accept', callId: answered });
-    await a.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'accepted');
-    a.send({ type: 'call_hangup', callId: answered });
-    await b.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'ended');
+    const missed = await unansweredCall(b, a, 'video');
+    const answered = await answeredCall(a, b, 'voice');
     await Promise.all([a.close(), b.close()]);
 
     // Both pages load after the calls (their inboxes then know each other online).

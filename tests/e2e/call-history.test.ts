@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../support/api';
 import { connectAs, e2eApi, expectError } from '../support/e2e';
+import { answeredCall, declinedCall, unansweredCall } from '../support/call-steps';
 
 const api = e2eApi();
 
@@ -44,33 +45,13 @@ describe('my calls (GET /api/calls)', () => {
     const direct = await api.openDirect(ann, ben);
     const a = await connectAs(api, ann, direct);
     const b = await connectAs(api, ben, direct);
-    const ids: string[] = [];
+    // Ann gives up while it rings (missed for Ben); Ben declines a video call; Ben calls back and Ann answers.
+    const missed = await unansweredCall(a, b, 'voice');
+    const declined = await declinedCall(a, b, 'video');
+    const answered = await answeredCall(b, a, 'voice');
+    const ids = [missed, declined, answered];
 
-    // 1. Ann gives up while it rings: missed for Ben, no answer for Ann.
-    const missed = crypto.randomUUID();
-    a.send({ type: 'call_start', callId: missed, media: 'voice' });
-    await b.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'ringing');
-    a.send({ type: 'call_hangup', callId: missed });
-    await a.inbox.next('call_state', (f) => f.call.id === missed && f.call.status === 'missed');
-    ids.push(missed);
-    // 2. Ben declines a video call.
-    const declined = crypto.randomUUID();
-    a.send({ type: 'call_start', callId: declined, media: 'video' });
-    await b.inbox.next('call_state', (f) => f.call.id === declined && f.call.status === 'ringing');
-    b.send({ type: 'call_reject', callId: declined });
-    await a.inbox.next('call_state', (f) => f.call.id === declined && f.call.status === 'rejected');
-    ids.push(declined);
-    // 3. Ben calls back, Ann picks up, Ben hangs up.
-    const answered = crypto.randomUUID();
-    b.send({ type: 'call_start', callId: answered, media: 'voice' });
-    await a.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'ringing');
-    a.send({ type: 'call_accept', callId: answered });
-    await b.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'accepted');
-    b.send({ type: 'call_hangup', callId: answered });
-    await a.inbox.next('call_state', (f) => f.call.id === answered && f.call.status === 'ended');
-    ids.push(answered);
-
-    // 4. A group call of Ann, Ben and Cat that Ann starts and nobody joins; Dan joins the group after it.
+    // A group call of Ann, Ben and Cat that Ann starts and nobody joins; Dan joins the group after it.
     const group = await api.createGroup(ann, 'Call history club', [ben, cat]);
     const g = await connectAs(api, ann, group);
     const groupCall = crypto.randomUUID();

@@ -2,12 +2,11 @@
  * /chat/calls: my calls across every chat, newest first (GET /api/calls), like a phone's call
  * log. Older calls load a page at a time.
  */
-import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type CallHistoryEntry } from '../services/api';
 import { CallHistoryRow } from '../components/CallHistoryRow';
-import { CloseIcon } from '../components/Icons';
+import { PagePanel } from '../components/PagePanel';
 
 export const meta: MetaFunction = () => [{ title: 'Calls · edge-chat' }];
 
@@ -36,13 +35,7 @@ export default function CallsRoute() {
   }, [load]);
 
   return (
-    <section className="side-panel calls-page" aria-labelledby="calls-title" data-testid="calls-page">
-      <header className="panel__header">
-        <h1 id="calls-title">Calls</h1>
-        <Link to="/chat" className="icon-btn" aria-label="Close calls">
-          <CloseIcon />
-        </Link>
-      </header>
+    <PagePanel name="calls-page" title="Calls" closeLabel="Close calls" testId="calls-page">
       <div className="calls-page__body" aria-busy={loading}>
         {error && (
           <p className="messages__error" role="alert">
@@ -64,6 +57,6 @@ export default function CallsRoute() {
           </button>
         )}
       </div>
-    </section>
+    </PagePanel>
   );
 }
