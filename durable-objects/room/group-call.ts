@@ -358,7 +358,10 @@ export class GroupCallController {
     this.deps.sql.exec('delete from group_call');
     await this.deps.storage.deleteAlarm();
     const joined = Object.keys(call.attendance);
-    const people: GroupCallPerson[] = this.deps.memberIds().map((userId) => {
+    // Everyone who joined, and the members it rang: not those separated from its starter by a block.
+    const rung = (userId: string) => userId === call.startedBy || !this.deps.separated(userId, call.startedBy);
+    const logged = this.deps.memberIds().filter((userId) => call.attendance[userId] !== undefined || rung(userId));
+    const people: GroupCallPerson[] = logged.map((userId) => {
       const a = call.attendance[userId];
       return a
         ? { userId, joinedAt: new Date(a.firstJoinedAt), leftAt: new Date(a.lastLeftAt ?? endedAt), durationMs: a.totalMs }

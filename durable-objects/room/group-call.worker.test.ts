@@ -267,6 +267,26 @@ describe('group calls', () => {
     expect(benInbox.inbox.all('group_call_ring')).toHaveLength(0);
   });
 
+  it('logs no "missed" for a member the call never rang (blocked by its starter): it is not in their calls', async () => {
+    const { people, roomId } = await group(['ann', 'ben', 'cat']);
+    const [ann, ben, cat] = people as [TestUser, TestUser, TestUser];
+    expect((await api.request('PUT', `/api/blocks/${ben.username}`, undefined, ann.token)).status).toBe(204);
+    const [a, c] = [await connectRoom(ann, roomId), await connectRoom(cat, roomId)];
+    const callId = crypto.randomUUID();
+    a.send({ type: 'group_call_join', callId, media: 'voice' });
+    await c.inbox.next('group_call_state');
+    c.send({ type: 'group_call_join', callId, media: 'voice' });
+    await a.inbox.next('group_call_state', stateWith(2));
+    c.send({ type: 'group_call_leave', callId });
+    a.send({ type: 'group_call_leave', callId });
+    await a.inbox.next('group_call_state', (f) => f.call.id === callId && f.call.status === 'ended');
+    const logged = (await callLog(cat, roomId)).find((x) => x.id === callId)!;
+    expect(logged.participants!.map((p) => p.userId).sort()).toEqual([ann.id, cat.id].sort());
+    const mine = (u: TestUser) => api.json<{ calls: { id: string }[] }>('GET', '/api/calls', undefined, u.token);
+    expect((await mine(ben)).calls.map((x) => x.id)).not.toContain(callId);
+    expect((await mine(cat)).calls.map((x) => x.id)).toContain(callId);
+  });
+
   it('limits how often a group is rung, and keeps group calls out of 1-to-1 conversations', async () => {
     const { people, roomId } = await group(['ann', 'ben']);
     const [ann, ben] = people as [TestUser, TestUser];
