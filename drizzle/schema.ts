@@ -265,7 +265,12 @@ export const calls = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
-  (t) => [index('calls_room_created_idx').on(t.roomId, t.createdAt)],
+  (t) => [
+    index('calls_room_created_idx').on(t.roomId, t.createdAt),
+    // A person's calls across rooms (GET /api/calls): made, or rung for (group calls: call_participants).
+    index('calls_caller_created_idx').on(t.callerId, t.createdAt),
+    index('calls_receiver_created_idx').on(t.receiverId, t.createdAt),
+  ],
 );
 
 /**

@@ -252,6 +252,11 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   /** Participant whose socket reconnected: carry the call's signaling on this socket now. */
   z.object({ type: z.literal('call_rejoin'), callId }),
   /**
+   * Participant of an accepted call: my camera is on. A voice call someone turned video on in
+   * is a video call from then on (its log, its timeline record); it never goes back to voice.
+   */
+  z.object({ type: z.literal('call_video'), callId }),
+  /**
    * Group rooms: start the room's call (a new `callId`, rings every member) or join the call in
    * progress (its `callId`), on this socket; sent again after a reconnect, it rebinds the call
    * to the new socket.

@@ -35,7 +35,7 @@ export async function updateCall(
   db: Database,
   roomId: string,
   id: string,
-  change: { status?: CallOutcome; startedAt?: Date; endedAt?: Date },
+  change: { status?: CallOutcome; media?: 'video'; startedAt?: Date; endedAt?: Date },
 ): Promise<void> {
   await db
     .update(calls)

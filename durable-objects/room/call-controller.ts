@@ -23,7 +23,7 @@ import { logFailure } from '../shared/log-failure';
 
 export type CallFrame = Extract<
   ClientFrame,
-  { type: 'call_start' | 'call_accept' | 'call_reject' | 'call_hangup' | 'call_signal' | 'call_rejoin' }
+  { type: 'call_start' | 'call_accept' | 'call_reject' | 'call_hangup' | 'call_signal' | 'call_rejoin' | 'call_video' }
 >;
 
 interface ActiveCall {
@@ -112,6 +112,8 @@ export class CallController {
         return this.relay(ws, me, frame);
       case 'call_rejoin':
         return this.rejoin(ws, me, frame.callId);
+      case 'call_video':
+        return this.switchToVideo(ws, me, frame.callId);
       default:
         return assertNever(frame);
     }
@@ -210,6 +212,17 @@ export class CallController {
     else call.calleeSocketId = me.socketId;
     const bothBound = [call.callerSocketId, call.calleeSocketId].every((id) => this.isOpen(id));
     await this.setDeadline(call, bothBound ? null : call.deadline);
+    this.announce(call.state);
+  }
+
+  /** Someone turned their camera on: the call is a video call now, in the log and its record. */
+  private async switchToVideo(ws: WebSocket, me: SocketAttachment, callId: string): Promise<void> {
+    const call = this.participantCall(ws, me, callId);
+    if (!call || call.state.media === 'video') return;
+    if (call.state.status !== 'accepted') return sendFrame(ws, errorFrame('forbidden', 'the call has not started yet'));
+    call.state = { ...call.state, media: 'video' };
+    this.save(call);
+    await updateCall(this.deps.db(), call.state.roomId, callId, { media: 'video' });
     this.announce(call.state);
   }
 

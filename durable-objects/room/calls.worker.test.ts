@@ -16,7 +16,7 @@ async function dm() {
 }
 
 async function callLog(user: TestUser, roomId: string) {
-  return (await api.json<{ calls: { id: string; status: string; startedAt: string | null; endedAt: string | null }[] }>(
+  return (await api.json<{ calls: { id: string; media: string; status: string; startedAt: string | null; endedAt: string | null }[] }>(
     'GET',
     `/api/rooms/${roomId}/calls`,
     undefined,
@@ -88,6 +88,29 @@ describe('calls', () => {
     await a.inbox.next('message', (f) => f.message.type === 'call');
     expect((await callLog(ann, roomId))[0]).toMatchObject({ id: callId, status: 'rejected', startedAt: null });
     expect(await timelineRecord(ben, roomId)).toMatchObject({ status: 'rejected', durationMs: null });
+  });
+
+  it('logs a voice call someone turned their camera on in as a video call', async () => {
+    const { ann, ben, roomId } = await dm();
+    const a = await connectRoom(ann, roomId);
+    const b = await connectRoom(ben, roomId);
+    const callId = crypto.randomUUID();
+    a.send({ type: 'call_start', callId, media: 'voice' });
+    await b.inbox.next('call_state', (f) => f.call.status === 'ringing');
+    // Not before it is answered.
+    a.send({ type: 'call_video', callId });
+    expect(await a.inbox.next('error')).toMatchObject({ code: 'forbidden' });
+    b.send({ type: 'call_accept', callId });
+    await a.inbox.next('call_state', (f) => f.call.status === 'accepted');
+    // The callee turns video on: both sides' state says video, and so does the log at once.
+    b.send({ type: 'call_video', callId });
+    expect((await a.inbox.next('call_state', (f) => f.call.media === 'video')).call).toMatchObject({ id: callId, status: 'accepted' });
+    expect((await callLog(ann, roomId))[0]).toMatchObject({ id: callId, media: 'video', status: 'accepted' });
+    a.send({ type: 'call_hangup', callId });
+    await b.inbox.next('call_state', (f) => f.call.status === 'ended');
+    await a.inbox.next('message', (f) => f.message.type === 'call');
+    expect((await callLog(ben, roomId))[0]).toMatchObject({ id: callId, media: 'video', status: 'accepted' });
+    expect(await timelineRecord(ann, roomId)).toMatchObject({ callId, media: 'video', status: 'accepted' });
   });
 
   it('keeps call records the server’s: no pre-empting them, no editing or deleting them', async () => {

@@ -311,6 +311,7 @@ export class ChatRoom extends DurableObject<Env> {
       case 'call_reject':
       case 'call_hangup':
       case 'call_rejoin':
+      case 'call_video':
         return void this.queue.run(() => this.calls.handle(ws, me, frame as CallFrame).catch(reportTo(ws)).then(() => {}));
       case 'group_call_signal':
         // Relayed at once, like 1-to-1 signals.

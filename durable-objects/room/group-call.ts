@@ -14,7 +14,7 @@
  * hibernation). Each participant holds their inbox's call claim while in the call, which is
  * how "busy" works across rooms, for 1-to-1 and group calls alike.
  */
-import { finishGroupCall, recordCall, roomKind, type GroupCallPerson } from '../../drizzle/queries/calls';
+import { finishGroupCall, recordCall, roomKind, updateCall, type GroupCallPerson } from '../../drizzle/queries/calls';
 import type { Database } from '../../drizzle/connection';
 import type { UserInbox } from '../inbox/user-inbox';
 import {
@@ -288,7 +288,15 @@ export class GroupCallController {
     const mine = call.participants.find((p) => p.userId === me.userId)!;
     if (mine.muted === frame.muted && mine.camera === frame.camera && mine.screen === frame.screen) return;
     Object.assign(mine, { muted: frame.muted, camera: frame.camera, screen: frame.screen });
+    // A camera turned on makes a voice call a video call, in the log too (never back to voice).
+    const toVideo = frame.camera && call.media === 'voice';
+    if (toVideo) call.media = 'video';
     await this.save(call);
+    if (toVideo) {
+      await updateCall(this.deps.db(), call.roomId, call.id, { media: 'video' }).catch((err: unknown) =>
+        logFailure('recording a group call as video failed', err, { room: call.roomId, call: call.id }),
+      );
+    }
     this.announce(call);
   }
 
@@ -350,7 +358,10 @@ export class GroupCallController {
     this.deps.sql.exec('delete from group_call');
     await this.deps.storage.deleteAlarm();
     const joined = Object.keys(call.attendance);
-    const people: GroupCallPerson[] = this.deps.memberIds().map((userId) => {
+    // Everyone who joined, and the members it rang: not those separated from its starter by a block.
+    const rung = (userId: string) => userId === call.startedBy || !this.deps.separated(userId, call.startedBy);
+    const logged = this.deps.memberIds().filter((userId) => call.attendance[userId] !== undefined || rung(userId));
+    const people: GroupCallPerson[] = logged.map((userId) => {
       const a = call.attendance[userId];
       return a
         ? { userId, joinedAt: new Date(a.firstJoinedAt), leftAt: new Date(a.lastLeftAt ?? endedAt), durationMs: a.totalMs }

@@ -34,7 +34,7 @@ const stateWith = (n: number) => (f: { call: GroupCallState }) => f.call.status 
 async function callLog(user: TestUser, roomId: string) {
   return (
     await api.json<{
-      calls: { id: string; kind: string; status: string; participants?: { userId: string; status: string; durationMs: number; joinedAt: string | null }[] }[];
+      calls: { id: string; kind: string; media: string; status: string; participants?: { userId: string; status: string; durationMs: number; joinedAt: string | null }[] }[];
     }>('GET', `/api/rooms/${roomId}/calls`, undefined, user.token)
   ).calls;
 }
@@ -112,6 +112,27 @@ describe('group calls', () => {
     expect(byUser.get(ben.id)).toMatchObject({ status: 'joined' });
     expect(byUser.get(cat.id)).toMatchObject({ status: 'missed', joinedAt: null, durationMs: 0 });
     expect(byUser.get(dan.id)).toMatchObject({ status: 'missed' });
+  });
+
+  it('logs a voice call as video once someone turns a camera on', async () => {
+    const { people, roomId } = await group(['ann', 'ben', 'cat']);
+    const [ann, ben] = people as [TestUser, TestUser];
+    const [a, b] = [await connectRoom(ann, roomId), await connectRoom(ben, roomId)];
+    const callId = crypto.randomUUID();
+    a.send({ type: 'group_call_join', callId, media: 'voice' });
+    await b.inbox.next('group_call_state');
+    b.send({ type: 'group_call_join', callId, media: 'voice' });
+    await a.inbox.next('group_call_state', stateWith(2));
+    b.send({ type: 'group_call_media', callId, muted: false, camera: true, screen: false });
+    expect((await a.inbox.next('group_call_state', (f) => f.call.media === 'video')).call.participants.find((p) => p.userId === ben.id)!.camera).toBe(true);
+    expect((await callLog(ann, roomId)).find((c) => c.id === callId)).toMatchObject({ media: 'video' });
+    // The camera off again does not make it a voice call.
+    b.send({ type: 'group_call_media', callId, muted: false, camera: false, screen: false });
+    await a.inbox.next('group_call_state', (f) => f.call.participants.every((p) => !p.camera));
+    b.send({ type: 'group_call_leave', callId });
+    a.send({ type: 'group_call_leave', callId });
+    await a.inbox.next('message', (f) => f.message.type === 'system' && f.message.content.startsWith('The video call ended'));
+    expect((await callLog(ben, roomId)).find((c) => c.id === callId)).toMatchObject({ media: 'video', status: 'accepted' });
   });
 
   it('gives joins distinct seqs one at a time, so exactly one side of each pair offers (glare rule)', async () => {
@@ -244,6 +265,26 @@ describe('group calls', () => {
     expect(b.inbox.all('group_call_signal').map((f) => f.fromUserId)).toEqual([cat.id]);
     // Ann's call never rang Ben, who blocked nobody but is blocked by her.
     expect(benInbox.inbox.all('group_call_ring')).toHaveLength(0);
+  });
+
+  it('logs no "missed" for a member the call never rang (blocked by its starter): it is not in their calls', async () => {
+    const { people, roomId } = await group(['ann', 'ben', 'cat']);
+    const [ann, ben, cat] = people as [TestUser, TestUser, TestUser];
+    expect((await api.request('PUT', `/api/blocks/${ben.username}`, undefined, ann.token)).status).toBe(204);
+    const [a, c] = [await connectRoom(ann, roomId), await connectRoom(cat, roomId)];
+    const callId = crypto.randomUUID();
+    a.send({ type: 'group_call_join', callId, media: 'voice' });
+    await c.inbox.next('group_call_state');
+    c.send({ type: 'group_call_join', callId, media: 'voice' });
+    await a.inbox.next('group_call_state', stateWith(2));
+    c.send({ type: 'group_call_leave', callId });
+    a.send({ type: 'group_call_leave', callId });
+    await a.inbox.next('group_call_state', (f) => f.call.id === callId && f.call.status === 'ended');
+    const logged = (await callLog(cat, roomId)).find((x) => x.id === callId)!;
+    expect(logged.participants!.map((p) => p.userId).sort()).toEqual([ann.id, cat.id].sort());
+    const mine = (u: TestUser) => api.json<{ calls: { id: string }[] }>('GET', '/api/calls', undefined, u.token);
+    expect((await mine(ben)).calls.map((x) => x.id)).not.toContain(callId);
+    expect((await mine(cat)).calls.map((x) => x.id)).toContain(callId);
   });
 
   it('limits how often a group is rung, and keeps group calls out of 1-to-1 conversations', async () => {

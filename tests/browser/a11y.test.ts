@@ -4,12 +4,10 @@
  * with missed and declined call lines), its contact-info panel, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page (with its
  * notifications section) with the deletion confirmation open, "sign out all other sessions" asking, and with two-step enrolment's QR code, the quick switcher, forgot/reset password, email
- * confirmation, the second step of a two-step sign-in, invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
+ * confirmation, the second step of a two-step sign-in, the Calls screen (a missed and a declined call), invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
  * (1440×900), and fails on any serious or critical violation. Each audited state is also
  * screenshotted (test-results/screenshots/a11y-*).
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
@@ -20,19 +18,11 @@ import { clickChatControl, launchBrowser, settled, shot } from '../support/brows
 import { startPreviewSite, type PreviewSite } from '../support/preview-site';
 import { inject } from 'vitest';
 import { totpCode } from '../support/totp';
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { seriousAxeViolations } from '../support/axe';
 
 let browser: Browser;
 let baseUrl: string;
 const api = () => e2eApi();
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
 
 async function named(prefix: string, displayName: string): Promise<TestUser> {
   const username = uniqueName(prefix);
@@ -68,15 +58,7 @@ async function audit(page: Page, state: string) {
   // Let transitions finish: contrast is measured on what is painted.
   await settled(page);
   await shot(page, `a11y-${state}`);
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  });
-  for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-    found.push(`${state}: ${v.id} (${v.impact}) ${v.help}\n${v.nodes.slice(0, 6).map((n) => `    ${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1, 2).join(' ').trim()}`).join('\n')}`);
-  }
+  found.push(...(await seriousAxeViolations(page, state)));
 }
 
 let me: TestUser;
@@ -316,6 +298,11 @@ describe('axe-core audit of every page and state', () => {
         await page.getByTestId('two-step-password-submit').click();
         await page.getByTestId('totp-qr').waitFor();
         await audit(page, `account-two-step-${tag}`);
+
+        // The Calls screen, with the missed and the declined call of the setup.
+        await page.goto(`${baseUrl}/chat/calls`);
+        await page.locator('[data-testid=call-history-item][data-outcome=missed]').waitFor({ timeout: 20_000 });
+        await audit(page, `calls-${tag}`);
 
         await page.goto(`${baseUrl}/join/${inviteToken}`);
         await page.waitForFunction(() => {

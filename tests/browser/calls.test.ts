@@ -302,8 +302,8 @@ describe('calls', () => {
     await closeAll(gil, hal);
   });
 
-  it('voice call: either side switches to video (renegotiation); the call survives its signaling socket reconnecting (call_rejoin)', async () => {
-    const { caller: jo, callee: kim } = await pair(['Jo', 'Kim']);
+  it('voice call: either side switches to video (renegotiation; logged as a video call); the call survives its signaling socket reconnecting (call_rejoin)', async () => {
+    const { caller: jo, callee: kim, roomId } = await pair(['Jo', 'Kim']);
     await ring(jo, kim, 'voice');
     await kim.page.getByRole('button', { name: 'Accept call' }).click();
     await waitConnected(jo, kim);
@@ -328,6 +328,8 @@ describe('calls', () => {
     await expect.poll(() => remoteVideoWidth(jo), { timeout: 20_000 }).toBeGreaterThan(0);
     expect((await pcState(jo.page))!.transceivers).toBe(transceivers + 1);
     expect((await callFrames(jo.page, 'call_signal')).some((f) => f.signal.kind === 'offer')).toBe(true);
+    // From now on it is a video call, in the log too (call_video).
+    await expect.poll(async () => (await callLog(jo, roomId))[0]?.media, { timeout: 20_000 }).toBe('video');
     // Then the caller: it sends on the transceiver Kim's offer created.
     await jo.page.getByRole('button', { name: 'Switch to video' }).click();
     await expect.poll(() => remoteVideoWidth(kim), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -350,6 +352,7 @@ describe('calls', () => {
     expect((await pcState(jo.page))?.connectionState).toBe('connected');
     await jo.page.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => screen(kim).getByTestId('call-outcome').getAttribute('data-outcome')).toBe('ended');
+    await expect.poll(() => callRecords(jo), { timeout: 10_000 }).toEqual([expect.stringMatching(/^Video call, \d+:\d\d$/)]);
     await closeAll(jo, kim);
   });
 

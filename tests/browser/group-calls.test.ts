@@ -1,6 +1,7 @@
 /**
  * Group calls in real browsers (headless Chromium, fake camera, microphone and screen): a
- * 3-person video mesh where every page receives RTP (audio and video) from both others, one
+ * 3-person video mesh where every page receives RTP (audio and video) from both others and
+ * shows its connection quality to each on their tile, one
  * person leaving and joining again from the "Call in progress — Join" banner, a screen shared
  * in the group (shown large), and a 4-person voice call whose joins are timed (click → remote
  * audio from everyone already in) before a fifth person is told the call is full.
@@ -137,6 +138,14 @@ describe('group calls', () => {
       step(`${p.displayName} has 3 tiles`);
       await hearsEveryone(p, 2, true);
       step(`${p.displayName} hears everyone`);
+    }
+    // Each remote tile shows my connection's quality to that person (getStats), with a text alternative; mine shows none.
+    for (const p of people) {
+      const quality = p.page.locator(`[data-testid=gcall-tile]:not([data-user-id="${p.id}"]) [data-testid=gcall-quality]`);
+      await expect
+        .poll(() => quality.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-quality')}: ${e.getAttribute('role')} ${e.getAttribute('aria-label')}`)), { timeout: STEP_MS })
+        .toEqual([expect.stringMatching(/^(good|fair|poor): img (Good|Fair|Poor) connection$/), expect.stringMatching(/^(good|fair|poor): img (Good|Fair|Poor) connection$/)]);
+      expect(await p.page.locator(`[data-testid=gcall-tile][data-user-id="${p.id}"] [data-testid=gcall-quality]`).count()).toBe(0);
     }
     await shot(ann.page, 'group-call-3');
 

@@ -115,6 +115,8 @@ export interface PersonOptions {
   dark?: boolean;
   /** Scripts run in every page before the app (see `callProbes`). */
   initScripts?: (() => void)[];
+  /** Lets a test inject scripts such as axe (support/axe.ts) past the app's CSP. */
+  bypassCSP?: boolean;
 }
 
 async function newContext(browser: Browser, options: PersonOptions): Promise<BrowserContext> {
@@ -122,6 +124,7 @@ async function newContext(browser: Browser, options: PersonOptions): Promise<Bro
     viewport: options.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 },
     colorScheme: options.dark ? 'dark' : 'light',
     ...(options.mobile ? { isMobile: true, hasTouch: true } : {}),
+    ...(options.bypassCSP ? { bypassCSP: true } : {}),
   });
   for (const script of options.initScripts ?? []) await ctx.addInitScript(script);
   return ctx;

@@ -1,6 +1,7 @@
-/** /api/calls/ice-servers and /api/rooms/:roomId/calls (the call log). */
+/** /api/calls/ice-servers, /api/calls (my calls across chats) and /api/rooms/:roomId/calls (a room's call log). */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { listMyCalls } from '../../drizzle/queries/call-history';
 import { listCalls } from '../../drizzle/queries/calls';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
@@ -10,6 +11,7 @@ import { requireMembership } from '../rooms/queries';
 import { iceServersFor } from './ice-servers';
 
 export const callRoutes = new Hono<AppEnv>();
+callRoutes.use('/calls', requireUser);
 callRoutes.use('/calls/*', requireUser);
 callRoutes.use('/rooms/:roomId/calls', requireUser);
 
@@ -38,4 +40,27 @@ callRoutes.get('/rooms/:roomId/calls', async (c) => {
   const db = c.var.db();
   await requireMembership(db, roomId, c.var.user.userId);
   return c.json({ calls: await listCalls(db, roomId, before ? new Date(before) : undefined, limit) });
+});
+
+/** `nextCursor` of the previous page: "<epoch ms>.<call id>", opaque to clients. */
+const historyCursor = z
+  .string()
+  .regex(/^\d{1,15}\.[0-9a-f-]{36}$/i, { error: 'before must be the nextCursor of a previous page' })
+  .transform((s) => {
+    const [ms, id] = s.split('.') as [string, string];
+    return { createdAt: new Date(Number(ms)), id };
+  })
+  .refine((c) => !Number.isNaN(c.createdAt.getTime()) && z.uuid().safeParse(c.id).success, {
+    error: 'before must be the nextCursor of a previous page',
+  });
+
+const historyQuery = z.object({
+  before: historyCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+callRoutes.get('/calls', async (c) => {
+  const { before, limit } = readQuery(c, historyQuery);
+  const { calls, nextCursor } = await listMyCalls(c.var.db(), c.var.user.userId, before, limit);
+  return c.json({ calls, nextCursor: nextCursor && `${nextCursor.createdAt.getTime()}.${nextCursor.id}` });
 });

@@ -12,13 +12,12 @@ import { useEffect, useRef } from 'react';
 import type { CallHandle, CallPeer } from '../context/CallContext';
 import { outcomeText } from '../lib/call-state';
 import { formatDuration } from '../lib/format';
-import { useCallStats, useElapsed } from '../hooks/useCallStats';
+import { QUALITY_TEXT, useCallStats, useElapsed } from '../hooks/useCallStats';
 import { useCallScreen, useVideo } from '../hooks/useCallScreen';
 import { Avatar } from './Avatar';
 import { LockIcon, MicOffIcon, PhoneOffIcon, SignalIcon } from './Icons';
 import { CallMediaButtons } from './CallMediaButtons';
 
-const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
 const ROUTE_TEXT: Record<string, string> = { host: 'Direct', srflx: 'Direct (NAT)', prflx: 'Direct (NAT)', relay: 'Relayed' };
 
 export default function CallUI({ call, peer }: { call: CallHandle; peer: CallPeer }) {

@@ -13,10 +13,10 @@ import { orderedParticipants } from '../services/group-call-client';
 import type { RoomSummary } from '../services/api';
 import type { GroupCallParticipant } from '../lib/protocol';
 import { formatDuration } from '../lib/format';
-import { useElapsed } from '../hooks/useCallStats';
+import { QUALITY_TEXT, useCallStats, useElapsed, type StatsSource } from '../hooks/useCallStats';
 import { useCallScreen, useVideo } from '../hooks/useCallScreen';
 import { Avatar } from './Avatar';
-import { MicIcon, MicOffIcon, PhoneOffIcon, VideoOffIcon } from './Icons';
+import { MicIcon, MicOffIcon, PhoneOffIcon, SignalIcon, VideoOffIcon } from './Icons';
 import { CallMediaButtons } from './CallMediaButtons';
 
 interface Props {
@@ -35,6 +35,7 @@ function Tile({
   speaking,
   stage,
   link,
+  statsSource,
 }: {
   participant: GroupCallParticipant;
   name: string;
@@ -44,10 +45,14 @@ function Tile({
   speaking: boolean;
   stage: boolean;
   link: string;
+  /** My connection to this participant (null on my own tile). */
+  statsSource: StatsSource | null;
 }) {
   const ref = useVideo(stream);
   const showVideo = video && (participant.camera || participant.screen);
   const state = !participant.connected ? 'reconnecting' : mine ? 'you' : link;
+  const stats = useCallStats(statsSource ?? NO_STATS, statsSource !== null && state === 'connected');
+  const quality = stats ? QUALITY_TEXT[stats.quality] : null;
   return (
     <li
       className={`gcall__tile${speaking ? ' gcall__tile--speaking' : ''}${stage ? ' gcall__tile--stage' : ''}`}
@@ -55,7 +60,7 @@ function Tile({
       data-user-id={participant.userId}
       data-speaking={speaking || undefined}
       data-link={state}
-      aria-label={`${name}${mine ? ' (you)' : ''}${participant.muted ? ', muted' : ''}${participant.camera ? '' : ', camera off'}${participant.screen ? ', sharing their screen' : ''}${speaking ? ', speaking' : ''}`}
+      aria-label={`${name}${mine ? ' (you)' : ''}${participant.muted ? ', muted' : ''}${participant.camera ? '' : ', camera off'}${participant.screen ? ', sharing their screen' : ''}${speaking ? ', speaking' : ''}${quality ? `, ${quality.toLowerCase()}` : ''}`}
     >
       {/* Remote audio plays through this element even while the video is hidden; mine is muted. */}
       {stream && <video ref={ref} className={`gcall__video${mine && !participant.screen ? ' gcall__video--mirror' : ''}`} hidden={!showVideo} autoPlay playsInline muted={mine} />}
@@ -69,10 +74,25 @@ function Tile({
         {!participant.camera && <VideoOffIcon size={14} aria-hidden />}
         <span>{mine ? `${name} (you)` : name}</span>
         {state === 'reconnecting' || state === 'connecting' ? <span className="gcall__state"> · {state === 'connecting' ? 'connecting…' : 'reconnecting…'}</span> : null}
+        {stats && quality && (
+          <span
+            className={`gcall__quality gcall__quality--${stats.quality}`}
+            role="img"
+            aria-label={quality}
+            title={stats.rttMs != null ? `${quality} · round trip ${stats.rttMs} ms` : quality}
+            data-testid="gcall-quality"
+            data-quality={stats.quality}
+          >
+            <SignalIcon size={14} />
+          </span>
+        )}
       </span>
     </li>
   );
 }
+
+/** My own tile samples nothing. */
+const NO_STATS: StatsSource = { stats: async () => null };
 
 export default function GroupCallUI({ client, snapshot, me, room }: Props) {
   const { media, localStream, run, line, rootRef } = useCallScreen(client.media, snapshot);
@@ -140,6 +160,7 @@ export default function GroupCallUI({ client, snapshot, me, room }: Props) {
                 speaking={!mine && snapshot.speaker === p.userId}
                 stage={p.userId === stageId}
                 link={remote?.link ?? 'connecting'}
+                statsSource={mine ? null : client.statsOf(p.userId)}
               />
             );
           })}

@@ -1,15 +1,22 @@
 /**
- * The call's connection quality, sampled from RTCPeerConnection.getStats() every two seconds
- * while the media path is up: round-trip time, packet loss and the kind of route
- * (direct, via STUN, or relayed through TURN).
+ * A connection's quality, sampled from RTCPeerConnection.getStats() every two seconds while the
+ * media path is up: round-trip time, packet loss and the kind of route (direct, via STUN, or
+ * relayed through TURN). The source is a 1-to-1 call (CallClient) or one participant of a group
+ * call (GroupCallClient.statsOf).
  */
 import { useEffect, useState } from 'react';
-import type { CallClient } from '../services/call-client';
 import type { LinkStats } from '../services/peer-link';
 
 const EVERY_MS = 2000;
 
-export function useCallStats(client: CallClient, active: boolean): LinkStats | null {
+/** The words for a quality, on the 1-to-1 call's badge and as a group tile's text alternative. */
+export const QUALITY_TEXT = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection', unknown: 'Connected' } as const;
+
+export interface StatsSource {
+  stats(): Promise<LinkStats | null>;
+}
+
+export function useCallStats(client: StatsSource, active: boolean): LinkStats | null {
   const [stats, setStats] = useState<LinkStats | null>(null);
   useEffect(() => {
     if (!active) {

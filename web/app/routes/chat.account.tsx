@@ -3,7 +3,6 @@
  * and end my sessions (SessionList: each browser and device where I am signed in, by name), notifications on this
  * device (Web Push, private previews), unblock people I blocked, delete my account.
  */
-import { Link } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type AccountStatus } from '../services/api';
@@ -12,7 +11,7 @@ import { TwoStepSettings } from '../components/security/TwoStepSettings';
 import { SecretDevices } from '../components/security/SecretDevices';
 import { PasskeySettings } from '../components/security/PasskeySettings';
 import { FormError } from '../components/FormError';
-import { CloseIcon } from '../components/Icons';
+import { PagePanel } from '../components/PagePanel';
 import { DeleteAccount } from '../components/DeleteAccount';
 import { PushSettings } from '../components/PushSettings';
 import { BlockedList } from '../components/BlockedList';
@@ -54,13 +53,7 @@ export default function AccountRoute() {
   };
 
   return (
-    <section className="side-panel account" aria-labelledby="account-title" data-testid="account-page">
-      <header className="panel__header">
-        <h1 id="account-title">Account</h1>
-        <Link to="/chat" className="icon-btn" aria-label="Close account settings">
-          <CloseIcon />
-        </Link>
-      </header>
+    <PagePanel name="account" title="Account" closeLabel="Close account settings" testId="account-page">
       <div className="panel__body stack">
         <EmailStatus account={account} />
         <TwoStepSettings />
@@ -99,6 +92,6 @@ export default function AccountRoute() {
         <PushSettings />
         <DeleteAccount />
       </div>
-    </section>
+    </PagePanel>
   );
 }

@@ -3,7 +3,7 @@
  * at a time on phones (the list at /chat, the conversation at /chat/:roomId). Calls ring and
  * run here, whichever conversation is open (CallProvider).
  */
-import { Link, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
+import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from '@remix-run/react';
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RequireAuth } from '../components/RequireAuth';
@@ -13,7 +13,7 @@ import { useAuth, useMe } from '../context/AuthContext';
 import { ConversationList } from '../components/ConversationList';
 import { Avatar } from '../components/Avatar';
 import { Logo } from '../components/Logo';
-import { LockIcon, LogoutIcon, MoonIcon, PlusIcon, SearchIcon, SettingsIcon, StarIcon } from '../components/Icons';
+import { LockIcon, LogoutIcon, MoonIcon, PhoneIcon, PlusIcon, SearchIcon, SettingsIcon, StarIcon } from '../components/Icons';
 import { SearchPanel } from '../components/SearchPanel';
 import { NotifyPrompt } from '../components/NotifyPrompt';
 import { EmailReminder } from '../components/security/EmailReminder';
@@ -133,6 +133,9 @@ function ChatShell() {
           <button type="button" className="icon-btn" aria-label="Starred messages" title="Starred messages" onClick={() => setStarredOpen(true)} data-testid="starred-button">
             <StarIcon />
           </button>
+          <NavLink to="/chat/calls" className="icon-btn" aria-label="Calls" title="Calls" data-testid="calls-button">
+            <PhoneIcon />
+          </NavLink>
           <Link to="/chat/new?tab=secret" className="icon-btn" aria-label="Start secret chat" title="Start secret chat" data-testid="new-secret-chat-button">
             <LockIcon />
           </Link>

@@ -7,6 +7,7 @@
 import type { CallState, LinkPreview, MemberState, WireMessage } from '../lib/protocol';
 import type { SearchHit } from '../../../drizzle/queries/search';
 import type { StarredMessage } from '../../../drizzle/queries/message-actions';
+import type { CallHistoryEntry } from '../../../drizzle/queries/call-history';
 import type { Pin } from '../lib/protocol';
 
 // ------------------------------------------------------------------ response shapes
@@ -122,6 +123,7 @@ export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
 /** One search result, as drizzle/queries/search.ts returns it. */
 export type { SearchHit } from '../../../drizzle/queries/search';
 export type { StarredMessage } from '../../../drizzle/queries/message-actions';
+export type { CallHistoryEntry } from '../../../drizzle/queries/call-history';
 export type { Pin } from '../lib/protocol';
 
 export type ForwardOutcome = { roomId: string; ok: true; seq: number; id: string } | { roomId: string; ok: false; reason: string };
@@ -408,6 +410,9 @@ export const api = {
   pin: (roomId: string, seq: number, on: boolean) =>
     request<{ pins: Pin[] }>(on ? 'PUT' : 'DELETE', `/api/rooms/${enc(roomId)}/pins/${seq}`),
   starred: () => request<{ starred: StarredMessage[] }>('GET', '/api/starred'),
+  /** My calls across chats, newest first; `before`: the previous page's nextCursor. */
+  callHistory: (before?: string | null) =>
+    request<{ calls: CallHistoryEntry[]; nextCursor: string | null }>('GET', `/api/calls${before ? `?before=${enc(before)}` : ''}`),
   star: (roomId: string, seq: number, on: boolean) =>
     request<unknown>(on ? 'PUT' : 'DELETE', `/api/rooms/${enc(roomId)}/messages/${seq}/star`),
   hidden: (roomId: string) => request<{ seqs: number[] }>('GET', `/api/rooms/${enc(roomId)}/hidden`),

@@ -391,10 +391,13 @@ export class CallClient extends CallStore<CallSnapshot> {
       },
     });
     this.link = link;
+    // A voice call I turn my camera on in is logged as a video call: the room is told once.
+    let toldVideo = v.media === 'video';
     const sync = () => {
       const m = this.media.state;
       link.setTracks(m.audioTrack, m.videoTrack);
       link.setMediaState({ muted: m.muted, video: m.videoTrack !== null, sharing: m.sharing });
+      if (m.cameraOn && !toldVideo) toldVideo = this.socket?.send({ type: 'call_video', callId }) ?? false;
     };
     sync();
     this.unsubscribeMedia = this.media.subscribe(sync);

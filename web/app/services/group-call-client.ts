@@ -13,6 +13,7 @@ import { MeshTransport, type CallTransport, type RemoteMedia } from './call-tran
 import { relayOnlyPreferred, sentence, type SignalingState } from './call-client';
 import type { GroupCallParticipant, GroupCallState, ServerFrame } from '../lib/protocol';
 import type { CallMedia } from '../lib/call-state';
+import type { StatsSource } from '../hooks/useCallStats';
 
 export type GroupCallPhase = 'idle' | 'joining' | 'in-call' | 'ended';
 
@@ -65,6 +66,7 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
   /** The room confirmed my join at least once (a state listing me). */
   private joined = false;
   private reconnected = false;
+  private readonly statsSources = new Map<string, StatsSource>();
 
   constructor(private readonly me: string) {
     super(IDLE);
@@ -110,6 +112,16 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
 
   dismiss(): void {
     if (this.snapshot.phase === 'ended') this.reset();
+  }
+
+  /** One participant's connection, to sample its quality (useCallStats): the same source each time, for a stable hook. */
+  statsOf(userId: string): StatsSource {
+    let source = this.statsSources.get(userId);
+    if (!source) {
+      source = { stats: async () => (this.transport ? this.transport.stats(userId) : null) };
+      this.statsSources.set(userId, source);
+    }
+    return source;
   }
 
   dispose(): void {

@@ -1,0 +1,2 @@
+CREATE INDEX "calls_caller_created_idx" ON "calls" USING btree ("caller_id","created_at");--> statement-breakpoint
+CREATE INDEX "calls_receiver_created_idx" ON "calls" USING btree ("receiver_id","created_at");
