@@ -34,10 +34,12 @@ function roomResponse(roomId: string, name: string | null, members: RoomMemberVi
 
 /** Users by username, all of them or a 400 naming the missing. */
 async function usersNamed(c: Context<AppEnv>, usernames: string[]) {
-  const found = await findUsersByUsernames(c.var.db(), usernames);
-  const missing = usernames.filter((u) => !found.some((f) => f.username === u));
+  const found = new Map((await findUsersByUsernames(c.var.db(), usernames)).map((f) => [f.username, f]));
+  const missing = usernames.filter((u) => !found.has(u));
   if (missing.length > 0) throw badRequest(`no such users: ${missing.join(', ')}`);
-  return found;
+  // Each once, in the order they were asked for (the "added" line names them so), not in
+  // whatever order Postgres returned them.
+  return [...new Set(usernames)].map((u) => found.get(u)!);
 }
 
 /** "<@a|ann> added <@b|bob>, <@c|cat>": one line however many were added. */
