@@ -5,6 +5,7 @@
  * in `pending`, keyed by clientId, until the ack (or the broadcast of the same message) arrives.
  */
 import type { Attachment, AttachmentKind, WireMessage } from './protocol';
+import { offlineStore } from './offline-store';
 
 /** `uploading`: its file is still on its way to R2; the outbox waits for it, so the order is kept. */
 export type PendingStatus = 'sending' | 'failed' | 'uploading';
@@ -262,6 +263,7 @@ export const outboxStore = {
     }
   },
   save(userId: string, roomId: string, pending: readonly PendingMessage[]) {
+    if (offlineStore.ended(userId)) return; // signed out: the outbox went with the rest
     try {
       const key = this.key(userId, roomId);
       if (pending.length) localStorage.setItem(key, JSON.stringify(pending));

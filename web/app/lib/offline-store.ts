@@ -52,21 +52,33 @@ export function newestContiguous(messages: readonly WireMessage[]): CachedPage {
   return { messages: out, nextBefore: first > 1 ? first : null };
 }
 
+/**
+ * Users whose session ended in this page: a save already under way for them (a timer set a
+ * moment before signing out) must not put back what `forget` just removed.
+ */
+const ended = new Set<string>();
+
 export const offlineStore = {
+  /** Whether `userId`'s session ended here (nothing more of theirs is written). */
+  ended: (userId: string) => ended.has(userId),
+
   /** Someone signed in on this device before (no personal data: kept after signing out). */
   returning: () => read<boolean>('returning') === true,
   lastUser: () => read<PublicUser>('last-user'),
   setLastUser(user: PublicUser | null) {
     write('last-user', user);
+    if (user) ended.delete(user.id);
     if (user) write('returning', true);
   },
 
   rooms: (userId: string) => read<RoomSummary[]>(`rooms:${userId}`),
-  setRooms: (userId: string, rooms: RoomSummary[]) => write(`rooms:${userId}`, rooms),
+  setRooms(userId: string, rooms: RoomSummary[]) {
+    if (!ended.has(userId)) write(`rooms:${userId}`, rooms);
+  },
 
   messages: (userId: string, roomId: string) => read<CachedPage>(`messages:${userId}:${roomId}`),
   setMessages(userId: string, roomId: string, page: CachedPage) {
-    if (!page.messages.length) return;
+    if (!page.messages.length || ended.has(userId)) return;
     write(`messages:${userId}:${roomId}`, page);
     // Least recently saved conversations drop out first.
     const order = (read<string[]>(`messages-order:${userId}`) ?? []).filter((id) => id !== roomId);
@@ -78,14 +90,17 @@ export const offlineStore = {
   /** The newest message seen on this device, per conversation. */
   readCursor: (userId: string, roomId: string) => read<number>(`read:${userId}:${roomId}`) ?? 0,
   setReadCursor(userId: string, roomId: string, seq: number) {
-    if (seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
+    if (!ended.has(userId) && seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
   },
 
   draft: (userId: string, roomId: string) => read<string>(`draft:${userId}:${roomId}`) ?? '',
-  setDraft: (userId: string, roomId: string, text: string) => write(`draft:${userId}:${roomId}`, text.trim() ? text : null),
+  setDraft(userId: string, roomId: string, text: string) {
+    if (!ended.has(userId)) write(`draft:${userId}:${roomId}`, text.trim() ? text : null);
+  },
 
   /** Signing out: nothing of this user stays on the device (unsent messages included). */
   forget(userId: string) {
+    ended.add(userId);
     try {
       const keys: string[] = [];
       for (let i = 0; i < localStorage.length; i++) {
