@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import {
+  allowConsoleErrors,
   connected as connectedPage,
   launchBrowser,
   openDirectInUi,
@@ -103,6 +104,8 @@ describe('web app', () => {
   });
 
   it('loses no message across going offline and back', async () => {
+    // Taken offline on purpose: a socket (or a request) caught on its way out fails.
+    allowConsoleErrors(/ERR_INTERNET_DISCONNECTED/);
     const ann = await person('ann', 'Ann');
     const ben = await person('ben', 'Ben', { mobile: true });
     const roomId = await openDirect(ann, ben);

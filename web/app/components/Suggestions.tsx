@@ -39,12 +39,16 @@ export function useSuggestionList<T>(box: TextBox, o: Options<T>) {
   const pick = (item: T) => {
     if (!token) return;
     const insert = o.insertOf(item);
-    box.setText(box.text.slice(0, token.start) + insert + box.text.slice(box.caret));
+    const text = box.text.slice(0, token.start) + insert + box.text.slice(box.caret);
+    box.setText(text);
     setActive(0);
     const pos = token.start + insert.length;
     requestAnimationFrame(() => {
-      box.area.current?.focus();
-      box.area.current?.setSelectionRange(pos, pos);
+      const area = box.area.current;
+      if (!area) return;
+      area.focus();
+      // Only if nothing was typed since: a fast typist's next letters must not be moved.
+      if (area.value === text) area.setSelectionRange(pos, pos);
     });
   };
 
