@@ -6,7 +6,7 @@
  * out once the network is back. Drafts are kept per conversation across switches and reloads.
  */
 import { describe, expect, it } from 'vitest';
-import { allowConsoleErrors, apiAs, closeAll, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, closeAll, serviceWorkerControls, connected, browserPerFile, exchangeMessages, send, shot, signedIn, texts, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -15,18 +15,7 @@ async function openDirect(from: Person, to: Person): Promise<string> {
   return room.id;
 }
 
-/** The service worker controls the page (it claims open pages once installed); a timeout says how far it got. */
-async function controlled(p: Person) {
-  try {
-    await p.page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: 30_000 });
-  } catch (err) {
-    const state = await p.page.evaluate(async () => {
-      const reg = await navigator.serviceWorker.getRegistration();
-      return reg ? { installing: reg.installing?.state, waiting: reg.waiting?.state, active: reg.active?.state } : 'no registration';
-    });
-    throw new Error(`the service worker did not control the page within 30 s: ${JSON.stringify(state)}`, { cause: err });
-  }
-}
+const controlled = (p: Person) => serviceWorkerControls(p.page);
 
 /** The texts of a conversation's newest messages as the app saved them on the device (offline-store.ts). */
 const savedTexts = (p: Person, roomId: string) =>

@@ -7,12 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { e2eApi } from '../support/e2e';
-import { allowConsoleErrors, apiAs, browserPerFile, closeAll, connected, exchangeMessages, signedIn, type Person } from '../support/browser';
+import { allowConsoleErrors, apiAs, browserPerFile, serviceWorkerControls, closeAll, connected, exchangeMessages, signedIn, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
-const controlled = (p: Person) =>
-  p.page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 });
+const controlled = (p: Person) => serviceWorkerControls(p.page);
 
 /** The user's keys in localStorage (offline-store.ts keeps them per user under `edge-chat:`). */
 const storedKeys = (p: Person) =>

@@ -9,7 +9,7 @@ import type { CDPSession } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { callEndPayload, callPayload, messagePayload } from '../../durable-objects/push/push-payload';
 import type { CallState, WireMessage } from '../../durable-objects/protocol';
-import { browserPerFile, closeAll, signedIn, type Person } from '../support/browser';
+import { browserPerFile, closeAll, serviceWorkerControls, signedIn, type Person } from '../support/browser';
 
 const env = browserPerFile();
 
@@ -23,7 +23,7 @@ interface Shown {
 /** The service worker's registration id, as the DevTools protocol names it, once it is active. */
 async function pushTo(person: Person): Promise<{ cdp: CDPSession; deliver: (payload: unknown) => Promise<void> }> {
   await person.ctx.grantPermissions(['notifications'], { origin: env.baseUrl });
-  await person.page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await serviceWorkerControls(person.page);
   const cdp = await person.ctx.newCDPSession(person.page);
   const registrationId = new Promise<string>((resolve) => {
     cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {

@@ -55,6 +55,22 @@ afterEach(() => {
   if (seen.length) throw new Error(`browser console errors during the test (${seen.length}):\n${seen.slice(0, 10).join('\n')}`);
 });
 
+/**
+ * Waits until the service worker controls the page (it claims open pages once installed); a
+ * timeout says how far the worker got (installing, waiting, active, or no registration at all).
+ */
+export async function serviceWorkerControls(page: Page, timeout = 30_000): Promise<void> {
+  try {
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout });
+  } catch (err) {
+    const state = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      return reg ? { installing: reg.installing?.state, waiting: reg.waiting?.state, active: reg.active?.state, controller: Boolean(navigator.serviceWorker.controller) } : 'no registration';
+    });
+    throw new Error(`the service worker did not control the page within ${timeout / 1000} s: ${JSON.stringify(state)}`, { cause: err });
+  }
+}
+
 /** An init script (PersonOptions.initScripts): every RTCPeerConnection the page makes, in window.__pcs. */
 export function recordPeerConnections() {
   const pcs: RTCPeerConnection[] = [];

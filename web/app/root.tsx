@@ -69,6 +69,10 @@ function useServiceWorker() {
         });
     };
     register();
+    // Loaded while the worker was activating, this page can miss its claim: ask for it.
+    void navigator.serviceWorker.ready.then((reg) => {
+      if (!navigator.serviceWorker.controller) reg.active?.postMessage({ type: 'claim' });
+    });
     return () => clearTimeout(retry);
   }, []);
 }

@@ -71,6 +71,12 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// A page that loaded while this worker was activating can miss its claim (the page did not
+// exist yet as a client): it asks again once it sees an active worker and no controller.
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'claim') event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
