@@ -213,7 +213,7 @@ async function offlinePage(url) {
   // Another address of the app: the shell of the same routes, told which address it is for
   // (Remix reloads a page whose server-rendered URL differs from the address bar).
   const shellPath = ROOM_PAGE.test(url.pathname) ? ROOM_SHELL : url.pathname.startsWith('/chat') || url.pathname === '/' ? '/chat' : null;
-  for (const path of shellPath ? [shellPath, '/chat'] : []) {
+  for (const path of shellPath ? new Set([shellPath, '/chat']) : []) {
     const shell = await pages.match(path);
     if (shell) return fromCache(shell, (await shell.text()).replace(`"url":${JSON.stringify(path)}`, `"url":${JSON.stringify(url.pathname)}`));
   }

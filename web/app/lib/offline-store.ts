@@ -14,6 +14,12 @@ export const CACHED_MESSAGES = 50;
 /** Conversations whose messages are kept (the most recently opened). */
 const CACHED_ROOMS = 30;
 
+/**
+ * Users whose session ended in this page: a save already under way for them (a timer set a
+ * moment before signing out) must not put back what `forget` just removed.
+ */
+const ended = new Set<string>();
+
 function read<T>(key: string): T | null {
   try {
     const raw = localStorage.getItem(PREFIX + key);
@@ -24,6 +30,9 @@ function read<T>(key: string): T | null {
 }
 
 function write(key: string, value: unknown) {
+  // A user whose session ended here gets nothing written back (removals still go through):
+  // the same rule `forget` uses to find their keys.
+  if (value !== null && value !== undefined && [...ended].some((id) => key.includes(id))) return;
   try {
     if (value === null || value === undefined) localStorage.removeItem(PREFIX + key);
     else localStorage.setItem(PREFIX + key, JSON.stringify(value));
@@ -52,12 +61,6 @@ export function newestContiguous(messages: readonly WireMessage[]): CachedPage {
   return { messages: out, nextBefore: first > 1 ? first : null };
 }
 
-/**
- * Users whose session ended in this page: a save already under way for them (a timer set a
- * moment before signing out) must not put back what `forget` just removed.
- */
-const ended = new Set<string>();
-
 export const offlineStore = {
   /** Whether `userId`'s session ended here (nothing more of theirs is written). */
   ended: (userId: string) => ended.has(userId),
@@ -72,13 +75,11 @@ export const offlineStore = {
   },
 
   rooms: (userId: string) => read<RoomSummary[]>(`rooms:${userId}`),
-  setRooms(userId: string, rooms: RoomSummary[]) {
-    if (!ended.has(userId)) write(`rooms:${userId}`, rooms);
-  },
+  setRooms: (userId: string, rooms: RoomSummary[]) => write(`rooms:${userId}`, rooms),
 
   messages: (userId: string, roomId: string) => read<CachedPage>(`messages:${userId}:${roomId}`),
   setMessages(userId: string, roomId: string, page: CachedPage) {
-    if (!page.messages.length || ended.has(userId)) return;
+    if (!page.messages.length) return;
     write(`messages:${userId}:${roomId}`, page);
     // Least recently saved conversations drop out first.
     const order = (read<string[]>(`messages-order:${userId}`) ?? []).filter((id) => id !== roomId);
@@ -90,13 +91,11 @@ export const offlineStore = {
   /** The newest message seen on this device, per conversation. */
   readCursor: (userId: string, roomId: string) => read<number>(`read:${userId}:${roomId}`) ?? 0,
   setReadCursor(userId: string, roomId: string, seq: number) {
-    if (!ended.has(userId) && seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
+    if (seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
   },
 
   draft: (userId: string, roomId: string) => read<string>(`draft:${userId}:${roomId}`) ?? '',
-  setDraft(userId: string, roomId: string, text: string) {
-    if (!ended.has(userId)) write(`draft:${userId}:${roomId}`, text.trim() ? text : null);
-  },
+  setDraft: (userId: string, roomId: string, text: string) => write(`draft:${userId}:${roomId}`, text.trim() ? text : null),
 
   /** Signing out: nothing of this user stays on the device (unsent messages included). */
   forget(userId: string) {
