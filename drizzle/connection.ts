@@ -128,5 +128,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code && (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code))) return true;
   // Over fetch: the endpoint could not be reached, or answered that the database could not (5xx).
   if (/^Error connecting to database|^Server error \(HTTP status 5\d\d\)/.test(message)) return true;
-  return /timeout|timed out|terminated|ECONNREFUSED|ECONNRESET|WebSocket|Connection terminated|closed/i.test(message);
+  // "Client has encountered a connection error and is not queryable": what the driver says to
+  // the next query (a rollback, say) on a connection that dropped under the previous one.
+  return /timeout|timed out|terminated|ECONNREFUSED|ECONNRESET|WebSocket|Connection terminated|closed|not queryable/i.test(message);
 }

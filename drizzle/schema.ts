@@ -9,6 +9,7 @@ import {
   bigint,
   boolean,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -81,6 +82,10 @@ export const rooms = pgTable(
     // A secret chat (docs/e2e.md): a direct room whose messages are end-to-end encrypted; the
     // server stores their ciphertext and never reads it. Its directKey starts with "secret:".
     secret: boolean('secret').notNull().default(false),
+    // A group's picture (R2 key groups/<room id>/<avatar id>, a new id per picture) and
+    // description, set by its admins; null when none (direct rooms never have them).
+    avatarId: uuid('avatar_id'),
+    description: text('description'),
   },
   (t) => [uniqueIndex('rooms_direct_key_key').on(t.directKey)],
 );
@@ -128,6 +133,14 @@ export const messages = pgTable(
     // The preview of the first link, fetched by the Worker when the sender composed it (docs/security.md).
     linkPreview: jsonb('link_preview').$type<LinkPreview>(),
     replyToSeq: bigint('reply_to_seq', { mode: 'number' }),
+    // A thread reply: the seq of its root in the same room (the room checks it exists, is live
+    // and is no reply itself). Null for the main timeline.
+    threadRootSeq: bigint('thread_root_seq', { mode: 'number' }),
+    // A root's live replies and the newest one's time, so a history page shows "N replies"
+    // without reading them: written from the room's log for roots in its tail, counted here
+    // by the flush for older roots (drizzle/queries/messages.ts, writeRoomLog).
+    threadReplyCount: integer('thread_reply_count').notNull().default(0),
+    threadLastReplyAt: timestamp('thread_last_reply_at', { withTimezone: true }),
     createdAt: createdAt(),
     editedAt: timestamp('edited_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -147,6 +160,8 @@ export const messages = pgTable(
     // Full-text search. The room is a key too (btree_gin), so a rare word is found in one
     // room without reading its other matches (common words: docs/performance.md).
     index('messages_search_idx').using('gin', t.roomId, t.searchVector),
+    // A thread's replies in order (GET /api/rooms/:roomId/threads/:rootSeq, and the flush's recount).
+    index('messages_thread_idx').on(t.roomId, t.threadRootSeq, t.seq).where(sql`${t.threadRootSeq} is not null`),
   ],
 );
 
@@ -208,6 +223,25 @@ export const roomBans = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+
+/**
+ * People who left a group or were removed from it, as WhatsApp keeps them: the chat stays in
+ * their list, read-only, with its history up to `untilSeq` (the line saying they left or were
+ * removed) and nothing after, until they delete it from their list (or are added back).
+ * `untilSeq` is null between the membership change and the room telling its line's seq: no
+ * history is readable then.
+ */
+export const formerMembers = pgTable(
+  'former_members',
+  {
+    roomId: roomRef(),
+    userId: userRef('user_id'),
+    reason: text('reason', { enum: ['left', 'removed'] }).notNull(),
+    untilSeq: bigint('until_seq', { mode: 'number' }),
+    leftAt: timestamp('left_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('former_members_user_idx').on(t.userId)],
 );
 
 /** A user blocking another: no direct messages or calls between them, no presence either way. */
@@ -418,6 +452,7 @@ export const schema = {
   sessions,
   retiredRefreshTokens,
   roomBans,
+  formerMembers,
   userBlocks,
   roomInvites,
   roomEmbedOrigins,
@@ -494,4 +529,37 @@ export const webauthnChallenges = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('webauthn_challenges_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A person's privacy settings (docs/api.md, "Privacy"). No row means the defaults:
+ * last seen and online visible to everyone, read receipts on, anyone may add me to groups.
+ */
+export const privacySettings = pgTable('privacy_settings', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  lastSeen: text('last_seen', { enum: ['everyone', 'contacts', 'nobody'] }).notNull().default('everyone'),
+  readReceipts: boolean('read_receipts').notNull().default(true),
+  groupAdd: text('group_add', { enum: ['everyone', 'contacts', 'nobody'] }).notNull().default('everyone'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Where each member's reading of each thread got to (its newest reply seen), so a thread's unread
+ * dot clears on every device once read on one. Goes with the membership (leaving drops it).
+ */
+export const threadReads = pgTable(
+  'thread_reads',
+  {
+    roomId: uuid('room_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    rootSeq: bigint('root_seq', { mode: 'number' }).notNull(),
+    seenSeq: bigint('seen_seq', { mode: 'number' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId, t.rootSeq] }),
+    foreignKey({ columns: [t.roomId, t.userId], foreignColumns: [roomMembers.roomId, roomMembers.userId] }).onDelete('cascade'),
+  ],
 );

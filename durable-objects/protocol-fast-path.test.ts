@@ -45,7 +45,7 @@ const strings = [
 ];
 const numbers = [0, -0, 1, 2, -1, 1.5, 42, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1e300, -1e300, 0.1];
 const types = ['send', 'typing', 'read', 'received', 'edit', 'delete', 'react', 'call_start', 'ping', 'Send', '', 'toString', '__proto__'];
-const keys = ['clientId', 'content', 'replyToSeq', 'attachmentId', 'linkPreviewUrl', 'seq', 'active', 'emoji', 'on', 'senderId', 'extra', '__proto__', 'constructor'];
+const keys = ['clientId', 'content', 'replyToSeq', 'threadRootSeq', 'attachmentId', 'albumId', 'linkPreviewUrl', 'seq', 'active', 'emoji', 'on', 'senderId', 'extra', '__proto__', 'constructor'];
 
 function anyValue(next: () => number, depth = 0): unknown {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
@@ -76,7 +76,9 @@ function generatedFrame(next: () => number): unknown {
     base.clientId = next() < 0.8 ? `c${Math.floor(next() * 1e6)}` : pick(strings);
     base.content = next() < 0.7 ? `message ${Math.floor(next() * 1000)}` : pick(strings);
     if (next() < 0.3) base.replyToSeq = pick(numbers);
+    if (next() < 0.3) base.threadRootSeq = pick(numbers);
     if (next() < 0.1) base.attachmentId = pick(strings);
+    if (next() < 0.1) base.albumId = next() < 0.5 ? '3f2a1c4e-0000-4000-8000-000000000002' : pick(strings);
     if (next() < 0.1) base.linkPreviewUrl = next() < 0.5 ? 'https://example.com/a' : pick(strings);
   } else if (type === 'typing') {
     base.active = next() < 0.8 ? next() < 0.5 : anyValue(next);
@@ -140,12 +142,21 @@ describe('parseClientFrameFast', () => {
       clientId: 'a1',
       content: 'hi',
     });
+    expect(fastClientFrame({ type: 'send', clientId: 'a1', content: 'in a thread', threadRootSeq: 7 })).toStrictEqual({
+      type: 'send',
+      clientId: 'a1',
+      content: 'in a thread',
+      threadRootSeq: 7,
+    });
+    expect(fastClientFrame({ type: 'send', clientId: 'a1', content: 'x', threadRootSeq: 0 })).toBeUndefined();
     expect(fastClientFrame({ type: 'read', seq: 3 })).toStrictEqual({ type: 'read', seq: 3 });
     expect(fastClientFrame({ type: 'typing', active: true })).toStrictEqual({ type: 'typing', active: true });
     expect(fastClientFrame({ type: 'received', seq: 0 })).toStrictEqual({ type: 'received', seq: 0 });
     // Attachments, empty text and non-hot frames go to zod.
     expect(fastClientFrame({ type: 'send', clientId: 'a1', content: '', attachmentId: '3f2a1c4e-0000-4000-8000-000000000001' })).toBeUndefined();
     expect(fastClientFrame({ type: 'send', clientId: 'a1', content: '   ' })).toBeUndefined();
+    // An album names a file: a text with an albumId is the schema's to refuse, not the fast path's to accept.
+    expect(fastClientFrame({ type: 'send', clientId: 'a1', content: 'hi', albumId: '3f2a1c4e-0000-4000-8000-000000000002' })).toBeUndefined();
     expect(fastClientFrame({ type: 'edit', seq: 1, content: 'x' })).toBeUndefined();
     expect(parseClientFrameFast('{"type":"send","clientId":"bad id","content":"x"}')).toMatchObject({
       ok: false,

@@ -51,15 +51,23 @@ export function fastClientFrame(json: unknown): ClientFrame | undefined {
 }
 
 function fastSend(f: Record<string, unknown>): ClientFrame | undefined {
-  // Attachments, link previews and empty or defaulted content take the schema's path.
-  if (f.attachmentId !== undefined || f.linkPreviewUrl !== undefined || typeof f.content !== 'string') return undefined;
-  const { clientId, replyToSeq } = f;
+  // Attachments, albums, link previews and empty or defaulted content take the schema's path.
+  if (f.attachmentId !== undefined || f.albumId !== undefined || f.linkPreviewUrl !== undefined || typeof f.content !== 'string') return undefined;
+  const { clientId, replyToSeq, threadRootSeq } = f;
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_CHARS) return undefined;
   if (!CLIENT_ID_PATTERN.test(clientId)) return undefined;
   const content = f.content.trim();
   if (content.length === 0 || content.length > MAX_MESSAGE_CHARS || !isStorableText(content)) return undefined;
-  if (replyToSeq === undefined) return { type: 'send', clientId, content };
-  return isSeq(replyToSeq, 1) ? { type: 'send', clientId, content, replyToSeq } : undefined;
+  if (replyToSeq !== undefined && !isSeq(replyToSeq, 1)) return undefined;
+  if (threadRootSeq !== undefined && !isSeq(threadRootSeq, 1)) return undefined;
+  // The schema's key order: clientId, content, replyToSeq, threadRootSeq.
+  return {
+    type: 'send',
+    clientId,
+    content,
+    ...(replyToSeq === undefined ? {} : { replyToSeq }),
+    ...(threadRootSeq === undefined ? {} : { threadRootSeq }),
+  };
 }
 
 function isSeq(value: unknown, min: number): value is number {

@@ -25,6 +25,9 @@ describe('system lines', () => {
     expect(systemParts(line)).toEqual([{ userId: id, label: 'ann' }, { text: ' renamed the group to "x"' }]);
     expect(systemParts('ann left')).toEqual([{ text: 'ann left' }]);
   });
+  it('keeps a display name with token characters inside its token', () => {
+    expect(systemParts(`${personToken(id, 'Ann <3 | >')} left`)).toEqual([{ userId: id, label: 'Ann <3 ¦ ›' }, { text: ' left' }]);
+  });
   it('keeps typed text from reading as a person', () => {
     const typed = quotedInSystemLine(`${personToken(id, 'ann')} rules`);
     expect(systemParts(`"${typed}"`).every((p) => 'text' in p)).toBe(true);

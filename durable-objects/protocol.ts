@@ -52,15 +52,20 @@ export const BLOCKED_CONVERSATION_TEXT = 'this conversation is blocked: unblock 
 /** Why a room refuses a send or a call: everyone else in it deleted their account. */
 export const PLAIN_SEND_IN_SECRET_ROOM_TEXT =
   'this is a secret chat: it only takes end-to-end encrypted messages (send_secret), never plain text';
+/** Why a secret chat refuses a thread reply: its messages are sealed, and threads are not part of its protocol (docs/e2e.md). */
+export const THREADS_IN_SECRET_ROOM_TEXT = 'secret chats have no threads: send the message to the chat itself';
 export const ACCOUNT_DELETED_TEXT = 'this account was deleted: messages and calls can no longer reach it';
 /**
- * People in system lines ("<@id|ann> added <@id|bob>") are named by id, so a renamed or
+ * People in system lines ("<@id|Ann Lee> added <@id|Bob>") are named by id, so a renamed or
  * deleted account, or a username someone else registered later, never changes who a line
- * names. The label is the username when the line was written: clients show it only for
- * someone no longer in the room (see systemParts).
+ * names. The label is the name people saw when the line was written (the display name, else
+ * the username): clients show it only for someone no longer in the room (see systemParts),
+ * such as the person a "left" or "removed" line is about. A display name's ">" and "|" would
+ * end the token, so they become look-alikes here.
  */
-export function personToken(userId: string, username: string): string {
-  return `<@${userId}|${username}>`;
+export function personToken(userId: string, name: string): string {
+  const label = name.replaceAll('>', '\u203a').replaceAll('|', '\u00a6').slice(0, 64);
+  return `<@${userId}|${label}>`;
 }
 
 /** Text a person typed, quoted in a system line (a group name): it can never read as a person token. */
@@ -120,6 +125,8 @@ const clientId = z
   .min(1)
   .max(MAX_CLIENT_ID_CHARS)
   .regex(CLIENT_ID_PATTERN, 'clientId may contain only letters, digits, "-" and "_"');
+/** Names the files sent together as one album (made by the sender's client, like a clientId). */
+const albumId = z.uuid({ error: 'albumId must be a UUID' });
 const messageText = z
   .string()
   .trim()
@@ -139,8 +146,13 @@ export const CALL_RING_TIMEOUT_MS = 30_000;
 /** How long an accepted call waits for a participant whose socket dropped to rejoin. */
 export const CALL_REJOIN_GRACE_MS = 20_000;
 
-/** Most people in one group call: a full mesh of browser-to-browser connections up to this size. */
+/** Most people in a group call over a full mesh of browser-to-browser connections. */
 export const GROUP_CALL_MESH_LIMIT = 4;
+/**
+ * Most people in a group call over the SFU (Cloudflare Realtime): each browser publishes its
+ * tracks once and pulls the others'. The call screen's grid is made for up to 9 tiles.
+ */
+export const GROUP_CALL_SFU_LIMIT = 9;
 /** How long a group call keeps a participant whose call socket closed before dropping them. */
 export const GROUP_CALL_DROP_GRACE_MS = 15_000;
 /** How long a group call rings each member's inbox (clients stop ringing then). */
@@ -203,7 +215,17 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
       clientId,
       content: captionText.default(''),
       replyToSeq: positiveSeq.optional(),
+      /**
+       * Post it as a reply in the thread of message `threadRootSeq` (docs/protocol.md, "Threads"):
+       * the root must be a live message of this room that is not itself a thread reply.
+       */
+      threadRootSeq: positiveSeq.optional(),
       attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
+      /**
+       * Files sent together (an album): each is its own `send`, with its own clientId, naming
+       * the same client-made id; the room stores it in the message's `attachment.albumId`.
+       */
+      albumId: albumId.optional(),
       /**
        * Attach the preview of this link (one the Worker fetched for this room with
        * POST /api/rooms/:roomId/link-previews). It must appear in `content`; a link
@@ -211,7 +233,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
        */
       linkPreviewUrl: z.string().min(1).max(MAX_LINK_PREVIEW_URL_CHARS).optional(),
     })
-    .refine((f) => f.attachmentId !== undefined || f.content.length > 0, { message: 'message is empty', path: ['content'] }),
+    .refine((f) => f.attachmentId !== undefined || f.content.length > 0, { message: 'message is empty', path: ['content'] })
+    .refine((f) => f.albumId === undefined || f.attachmentId !== undefined, { message: 'only a file can be part of an album', path: ['albumId'] }),
   /**
    * Post a message of a secret chat: `sealed` is the JSON of a sealed message (docs/e2e.md),
    * stored and relayed as it is. The server never parses it: its only check is its size.
@@ -222,6 +245,8 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
     sealed: z.string().min(1).max(MAX_SECRET_MESSAGE_CHARS).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
     /** An upload of encrypted bytes whose key is inside `sealed`: claimed as a send's attachment is. */
     attachmentId: z.uuid({ error: 'attachmentId must be the id an upload returned' }).optional(),
+    /** Secret chats have no threads: a `send_secret` naming one is refused (THREADS_IN_SECRET_ROOM_TEXT). */
+    threadRootSeq: positiveSeq.optional(),
   }),
   /** Replace the text of one of my messages. */
   z.object({ type: z.literal('edit'), seq: positiveSeq, content: messageText }),
@@ -281,6 +306,8 @@ export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 /** Largest thumbnail (made by the sender's browser) and avatar image. */
 export const MAX_THUMBNAIL_BYTES = 512 * 1024;
 export const MAX_AVATAR_BYTES = 512 * 1024;
+/** Longest group description (characters, after trimming). */
+export const MAX_GROUP_DESCRIPTION_CHARS = 500;
 /** Most peaks a voice note's waveform carries. */
 export const MAX_WAVEFORM_POINTS = 64;
 /** Longest file name kept, in characters (sanitised on upload). */
@@ -320,6 +347,11 @@ export const attachmentSchema = z.object({
    * peaks of 0–100, drawn by players (absent on notes recorded before it existed).
    */
   waveform: z.array(z.number()).nullable().optional(),
+  /**
+   * Files sent together share this id (the sender's `send.albumId`): consecutive pictures of one
+   * album are shown as one grid. Absent on files sent alone and on forwarded copies.
+   */
+  albumId: z.string().optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -361,6 +393,10 @@ export function previewKeyOf(link: string): string | undefined {
   return url.href;
 }
 
+/** What the main timeline shows under a thread's root: "3 replies · last reply 10:42". */
+export const threadSummarySchema = z.object({ replyCount: z.int().min(1), lastReplyAt: z.string() });
+export type ThreadSummary = z.infer<typeof threadSummarySchema>;
+
 export const wireMessageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
@@ -384,6 +420,10 @@ export const wireMessageSchema = z.object({
   reactions: z.array(reactionSchema),
   /** A copy forwarded from another chat (shown "Forwarded"); absent on everything else. */
   forwarded: z.literal(true).optional(),
+  /** A thread reply: the seq of its thread's root. Absent on messages of the main timeline. */
+  threadRootSeq: positiveSeq.optional(),
+  /** A thread root's summary (its live replies and the newest one's time); absent while it has none. */
+  thread: threadSummarySchema.optional(),
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
 
@@ -454,6 +494,11 @@ export const groupCallParticipantSchema = z.object({
   connected: z.boolean(),
   /** This viewer and the participant blocked each other: no signaling or media between them, no tile. */
   blocked: z.boolean(),
+  /**
+   * Over the SFU: the tracks this participant publishes, which the others pull (by name, through
+   * the Worker: docs/api.md "Group calls over the SFU"). Empty on a mesh, and to a blocked viewer.
+   */
+  tracks: z.array(z.object({ trackName: z.string(), kind: z.enum(['audio', 'video']) })),
 });
 export type GroupCallParticipant = z.infer<typeof groupCallParticipantSchema>;
 
@@ -466,9 +511,13 @@ export const groupCallStateSchema = z.object({
   /** `ended` once the last participant left. */
   status: z.enum(['active', 'ended']),
   endedAt: z.string().nullable(),
-  /** Most participants this call takes (GROUP_CALL_MESH_LIMIT for a mesh). */
+  /** Most participants this call takes (GROUP_CALL_SFU_LIMIT when the SFU is configured, else GROUP_CALL_MESH_LIMIT). */
   limit: z.int(),
-  /** How the browsers carry media: `mesh` (peer to peer); `sfu` is reserved for larger calls. */
+  /**
+   * How the browsers carry media: `mesh` (peer to peer), or `sfu` (each publishes to Cloudflare
+   * Realtime and pulls the others'). A call starts as a mesh and moves to the SFU for good when
+   * it reaches the room's threshold (more than GROUP_CALL_MESH_LIMIT people by default).
+   */
   transport: z.enum(['mesh', 'sfu']),
   participants: z.array(groupCallParticipantSchema),
 });
@@ -492,7 +541,7 @@ export const errorCodeSchema = z.enum([
   'forbidden',
   'rate_limited',
   'busy',
-  /** A group call already has GROUP_CALL_MESH_LIMIT participants. */
+  /** A group call already has as many participants as it takes (its `limit`). */
   'call_full',
   'unavailable',
   'internal',
@@ -569,8 +618,8 @@ export type ServerFrameType = ServerFrame['type'];
 // ---------------------------------------------------------------- inbox → client
 // The inbox (/ws/inbox) is one socket per signed-in tab for everything outside
 // the open room: presence of the people I share rooms with, activity in rooms
-// I do not have open, and changes to my room list. Clients send it nothing but
-// the keepalive ping.
+// I do not have open, and changes to my room list. Clients send it the keepalive
+// ping and `ticket` requests (inboxClientFrameSchema below).
 
 export const contactPresenceSchema = z.object({
   userId: z.string(),
@@ -580,13 +629,20 @@ export const contactPresenceSchema = z.object({
 });
 export type ContactPresence = z.infer<typeof contactPresenceSchema>;
 
+/** The client's name for one `ticket` request, echoed in its answer (same rules as a clientId). */
+const ticketRequestId = clientId;
+
 export const inboxFrameSchema = z.discriminatedUnion('type', [
   /** First frame: presence of every contact. */
   z.object({ type: z.literal('inbox_ready'), userId: z.string(), contacts: z.array(contactPresenceSchema) }),
   /** A contact came online (first tab) or went offline (last tab closed). */
   z.object({ type: z.literal('contact_presence'), contact: contactPresenceSchema }),
-  /** The newest message of a room I do not have open (coalesced: not every message). */
-  z.object({ type: z.literal('activity'), roomId: z.string(), message: wireMessageSchema }),
+  /**
+   * The newest message of a room I do not have open (coalesced: not every message). `count`: how
+   * many messages this notice stands for that count as unread for me (the main timeline's, or
+   * one thread's replies that are for me), the skipped ones included; absent from older rooms.
+   */
+  z.object({ type: z.literal('activity'), roomId: z.string(), message: wireMessageSchema, count: z.number().int().min(0).optional() }),
   /** Someone is calling me: ring, wherever I am in the app. */
   z.object({ type: z.literal('incoming_call'), call: callStateSchema }),
   /** A call of mine changed state (answered elsewhere, ended): stop ringing. */
@@ -595,16 +651,62 @@ export const inboxFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('group_call_ring'), call: groupCallStateSchema }),
   /** A group call that rang here ended, or I joined it (here or in another tab): stop ringing. */
   z.object({ type: z.literal('group_call_state'), call: groupCallStateSchema }),
-  /** I was added to or removed from a room, or it was renamed: refetch the room list. */
+  /** I was added to or removed from a room, or its name, picture or description changed: refetch the room list. */
   z.object({ type: z.literal('rooms_changed'), roomId: z.string(), change: z.enum(['added', 'removed', 'updated']) }),
+  /**
+   * The answer to my `ticket` request: a single-use, 60-second ticket for that room's
+   * upgrade, exactly as POST /api/rooms/:roomId/ws-ticket would have returned it.
+   */
+  z.object({ type: z.literal('ticket'), requestId: ticketRequestId, roomId: z.string(), ticket: z.string(), expiresIn: z.number() }),
   z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('error'), code: errorCodeSchema, message: z.string() }),
+  /** Something went wrong with one frame; `requestId` names the `ticket` request it refuses. */
+  z.object({ type: z.literal('error'), code: errorCodeSchema, message: z.string(), requestId: ticketRequestId.optional() }),
 ]);
 export type InboxFrame = z.infer<typeof inboxFrameSchema>;
 export type InboxFrameType = InboxFrame['type'];
 
 export function encodeInboxFrame(frame: InboxFrame): string {
   return JSON.stringify(frame);
+}
+
+// ---------------------------------------------------------------- client → inbox
+
+export const inboxClientFrameSchema = z.discriminatedUnion('type', [
+  /**
+   * A ticket for a room, minted by my inbox over this socket instead of a POST to
+   * /api/rooms/:roomId/ws-ticket: opening a room then costs no HTTP round trip. The
+   * inbox checks this socket's session (not ended, not expired) and my membership;
+   * it answers `ticket` or an `error` with the same requestId.
+   */
+  z.object({ type: z.literal('ticket'), requestId: ticketRequestId, roomId: z.uuid() }),
+]);
+export type InboxClientFrame = z.infer<typeof inboxClientFrameSchema>;
+
+export type ParsedInboxFrame =
+  | { ok: true; frame: InboxClientFrame }
+  | { ok: false; error: Extract<InboxFrame, { type: 'error' }> };
+
+/** Validates one raw message to the inbox (already within the platform's frame limit). Never throws. */
+export function parseInboxClientFrame(raw: string | ArrayBuffer): ParsedInboxFrame {
+  if (typeof raw !== 'string' || raw.length > MAX_FRAME_BYTES) {
+    return { ok: false, error: { type: 'error', code: 'bad_frame', message: 'the inbox accepts small JSON text frames only' } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { type: 'error', code: 'bad_json', message: 'frame is not valid JSON' } };
+  }
+  const parsed = inboxClientFrameSchema.safeParse(json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const requestId = readRequestId(json);
+  return { ok: false, error: { type: 'error', code: 'bad_frame', message: z.prettifyError(parsed.error), ...(requestId ? { requestId } : {}) } };
+}
+
+function readRequestId(json: unknown): string | undefined {
+  if (!json || typeof json !== 'object' || !('requestId' in json)) return undefined;
+  const parsed = ticketRequestId.safeParse((json as { requestId: unknown }).requestId);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export type ParsedFrame =

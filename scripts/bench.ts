@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30]`: a load
+ * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load]`: a load
  * generator against the real stack, self-contained like `npm test`: the
  * project's local PostgreSQL (or DATABASE_URL's server), a fresh migrated
  * `edge_chat_bench` database, the WebSocket relay, and `wrangler dev`, all
@@ -24,7 +24,8 @@
  *   loginCpu      workerd CPU per sign-in at bcrypt cost 10 vs 4 (the free plan's 10 ms question)
  *   search        message search p50/p99 over 1M messages (--quick: 100k), by kind of query
  *   webList       the web message list in Chromium: scrolling 5,000 messages (frame times), click →
- *                 newest message, Lighthouse (mobile) on a chat of 500 (bench/web-list.ts)
+ *                 newest message, Lighthouse (mobile) on a chat of 500 (bench/web-list.ts) and the
+ *                 main thread's CPU time loading it (bench/web-load-cpu.ts)
  * A failing phase is reported in `errors` and the others still run.
  * Nothing here is a pass/fail test of speed: the machine is shared and noisy.
  */
@@ -44,6 +45,7 @@ import { buildWebToStderr, measureBundle } from './bench/bundle-size';
 import { CpuMeter, processTicks, type ProcessGroup } from './bench/cpu';
 import { measureDbRoundTrips } from './bench/db-roundtrip';
 import { measureFanout } from './bench/fanout';
+import { measureBigRoom } from './bench/big-room';
 import { spawnHelper } from './bench/helper-process';
 import { measureHistory } from './bench/history';
 import { measureIdleMemory } from './bench/idle-memory';
@@ -52,9 +54,11 @@ import { appProcesses, postgresPids, rssKb } from './bench/processes';
 import { ratio, round, sleep, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
 import { describeOpens, measureColdRooms, profileWarmOpens } from './bench/cold-room';
+import { InboxTickets } from './bench/inbox-tickets';
 import { measureDbDistance } from './bench/distance';
 import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
+import { measureGroupCreate } from './bench/group-create';
 import { measureHistoryLoad } from './bench/history-load';
 import { measurePlainChat } from './bench/plain-chat';
 import { measureSearch } from './bench/search';
@@ -74,11 +78,15 @@ const skipBuild = args.has('--skip-build') || process.env.SKIP_WEB_BUILD === '1'
 const keepDb = args.has('--keep-db');
 /** --profile-opens: after the cold-room phase, a CPU profile of the app's isolate over 100 warm opens (top functions by self time). */
 const profileOpens = args.has('--profile-opens');
+/** --profile-big-room: after the big-room phase's figures, a CPU profile of the app's isolate over 100 more messages. */
+const profileBigRoom = args.has('--profile-big-room');
+/** --web-load-only: webList measures only the chat page's load (CPU time, Lighthouse), not scrolling or opens. */
+/** --profile-web-load: webList also writes a CPU profile of one load to bench-results/chat-load.cpuprofile. */
 /** --only=a,b runs just those phases (names as in the JSON); for iterating on one figure. */
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
   'bundle', 'dbRoundTrips', 'idleMemory', 'transport', 'fanout', 'throughput', 'history',
-  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search', 'webList',
+  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search', 'webList', 'groupCreate', 'bigRoom',
 ];
 /** --flush-lag-seconds=30: the flush-lag phase's length (issue 18's target is stated for 30 s). */
 const flushLagSeconds = Number([...args].find((a) => a.startsWith('--flush-lag-seconds='))?.split('=')[1] ?? NaN);
@@ -95,11 +103,23 @@ const plan = {
   coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 100 : 200, idleTickets: quick ? 5 : 10 },
   flushLag: { perSecond: 1000, durationMs: flushLagSeconds > 0 ? flushLagSeconds * 1000 : quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
   historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
-  search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50 },
+  search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50, planRequests: quick ? 3 : 5 },
   db: { count: quick ? 100 : 300, batchSizes: [1, 10, 50, 256], batchReps: quick ? 10 : 30 },
+  /** Groups of 10 and 256 created alternately (issue 19); members never online but for `onlineMembers`. */
+  /** 1,000 sockets in one room (issue 18): 100 members × 10 sockets. */
+  bigRoom: { members: 100, socketsPerMember: 10, messages: quick ? 100 : 300, warmup: 20, profileMessages: profileBigRoom ? 100 : 0 },
+  groupCreate: { runs: quick ? 3 : 5, onlineMembers: 8 },
   users: 100,
   loginCpu: { logins: quick ? 20 : 50 },
-  webList: { messages: 5_000, lighthouseMessages: 500, scrollBudgetMs: quick ? 60_000 : 180_000, opens: quick ? 6 : 10 },
+  webList: {
+    messages: 5_000,
+    lighthouseMessages: 500,
+    scrollBudgetMs: quick ? 60_000 : 180_000,
+    opens: quick ? 6 : 10,
+    loadCpuRuns: quick ? 3 : 5,
+    loadProfile: args.has('--profile-web-load'),
+    loadOnly: args.has('--web-load-only'),
+  },
 };
 
 const t0 = performance.now();
@@ -221,6 +241,8 @@ async function main(): Promise<number> {
     REGISTER_RATE_LIMIT: UNTHROTTLED,
     LOGIN_RATE_LIMIT: UNTHROTTLED,
     ROOM_RATE_LIMIT: UNTHROTTLED,
+    // The warm-open series asks the inbox for 100–200 tickets back to back.
+    INBOX_TICKET_RATE_LIMIT: UNTHROTTLED,
     // Fan-out rooms of growing size reuse the same users: each is added to one group per size.
     GROUP_ADD_RATE_LIMIT: UNTHROTTLED,
     // The search phase times hundreds of queries from one user (issue 20's per-user search limit).
@@ -280,12 +302,14 @@ async function main(): Promise<number> {
   const fanout = await phase('fanout', () =>
     measureFanout(client, users, { ...plan.fanout, deadline: performance.now() + plan.fanout.maxMs, log }),
   );
+  const bigRoom = await phase('bigRoom', () => measureBigRoom(client, users, app, { ...plan.bigRoom, log }));
   const throughput = await phase('throughput', () =>
     measureThroughput(client, users, databaseUrl, { ...plan.throughput, workerdPids, log }),
   );
   const history = await phase('history', () => measureHistory(client, users[0]!, databaseUrl, { ...plan.history, log }));
   const historyLoad = await phase('historyLoad', () => measureHistoryLoad(client, users.slice(0, 10), databaseUrl, { ...plan.historyLoad, log }));
   const search = await phase('search', () => measureSearch(client, users[0]!, databaseUrl, { ...plan.search, log }));
+  const groupCreate = await phase('groupCreate', () => measureGroupCreate(client, users, databaseUrl, { ...plan.groupCreate, log }));
   const flushLag = await phase('flushLag', () => measureFlushLag(client, users, databaseUrl, { ...plan.flushLag, log }));
   const plainChat = await phase('plainChat', () =>
     measurePlainChat({
@@ -319,18 +343,28 @@ async function main(): Promise<number> {
         const distantClient = new AppClient(distant.app.baseUrl);
         const members = users.slice(0, 2);
         const rooms = [await distantClient.createGroup(members[0]!, 'cold a', members), await distantClient.createGroup(members[0]!, 'cold b', members)];
+        // A warm app holds its inbox socket: it asks that for each room's ticket (opened after the restarts).
+        let inbox: InboxTickets | undefined;
         const result = await measureColdRooms({
           runs: plan.coldRoom.runs,
           warmRuns: plan.coldRoom.warmRuns,
           restart: () => distant.app.restart(),
           rooms: rooms as [string, string],
-          // As the web app opens a room: ticket, then the upgrade.
+          // A cold start: the REST ticket, then the upgrade (the inbox socket is reconnecting too).
           open: (room) => distantClient.openSocketWithTicket(members[1]!, room),
+          openWarm: async (room) => {
+            inbox ??= await InboxTickets.open(distantClient, members[1]!);
+            return distantClient.openSocketWithTicket(members[1]!, room, (r) => inbox!.mint(r));
+          },
+          // The way before: the REST ticket (POST ws-ticket), open for open in turn with the inbox's.
+          compareWarm: (room) => distantClient.openSocketWithTicket(members[1]!, room),
           tag: 'cold',
         });
         const ticket = summarize(distantClient.ticketTimings);
         log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
-        log(`warm opens: ${describeOpens(result.warmOpens)}`);
+        log(`warm opens, ticket over the inbox socket: ${describeOpens(result.warmOpens)}`);
+        log(`warm opens, REST ticket (in turn with those): ${describeOpens(result.warmOpensCompared!)}`);
+        inbox?.close();
         // A ticket after the Worker's 5-second live-session cache has run out, as when someone
         // switches to a room after reading one: the REST check would ask Postgres here.
         const idleTicket: number[] = [];
@@ -397,11 +431,15 @@ async function main(): Promise<number> {
       : null,
     chatPageJsGzipKB: bundle ? { measured: round(bundle.totalGzipBytes / 1024, 1), budget: 200, withinBudget: bundle.withinBudget } : null,
     loginCpuMs: loginCpu ? { workerdCost10: loginCpu.workerdCpuMsPerLogin.cost10, freePlanLimit: 10 } : null,
+    bigRoom: bigRoom ? { sockets: bigRoom.sockets, deliveryP50Ms: bigRoom.all.p50, deliveryP99Ms: bigRoom.all.p99, targetP99Ms: 500, rssKbPerSocket: bigRoom.rssKbPerSocket, jsHeapBytesPerSocket: bigRoom.jsHeapBytesPerSocket } : null,
+    groupCreate: groupCreate
+      ? { create256P50Ms: groupCreate.createMs['256'].p50, ratio256To10: groupCreate.createRatio256To10, registerDuring256OverAlone: groupCreate.registerRatio }
+      : null,
     fanout100P99OverTransportP99: ratio(fanout?.['100']?.all.p99 ?? NaN, transport?.['100']?.all.p99 ?? NaN),
     webList: webList
       ? {
-          scrollFrameP95Ms: { target: 20, back: webList.scroll.scrollBack.frames.p95, forward: webList.scroll.scrollForward?.frames.p95 ?? null },
-          clickToNewestP50Ms: { target: 300, measured: webList.openNewestMs.p50 },
+          scrollFrameP95Ms: webList.scroll && { target: 20, back: webList.scroll.scrollBack.frames.p95, forward: webList.scroll.scrollForward?.frames.p95 ?? null },
+          clickToNewestP50Ms: webList.openNewestMs && { target: 300, measured: webList.openNewestMs.p50 },
           lighthouse: 'scores' in webList.lighthouse ? { ...webList.lighthouse.scores, totalBlockingTimeMs: webList.lighthouse.metricsMs.totalBlockingTime, targets: 'performance ≥ 90, TBT ≤ 200 ms, accessibility and best-practices 100' } : webList.lighthouse,
         }
       : null,
@@ -442,6 +480,8 @@ async function main(): Promise<number> {
     coldRoom: coldRoom ?? null,
     loginCpu: loginCpu ?? null,
     webList: webList ?? null,
+    groupCreate: groupCreate ?? null,
+    bigRoom: bigRoom ?? null,
   };
   const outDir = path.join(projectRoot, 'bench-results');
   fs.mkdirSync(outDir, { recursive: true });

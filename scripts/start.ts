@@ -5,11 +5,14 @@
  * - DATABASE_URL unset (env and .dev.vars): starts the project's PostgreSQL in
  *   .data/, migrates it and relays the Neon driver's WebSockets to it;
  *   DATABASE_URL set: migrates that database over TCP, no relay;
+ * - REALTIME_APP_ID unset (or `standin`): starts the local Realtime stand-in, the SFU of group
+ *   calls beyond the mesh (scripts/lib/realtime-standin), and points the app at it;
  * - builds the web app, then runs `wrangler dev` in the foreground.
  * On exit the relay closes; the local PostgreSQL keeps running so the next start
  * and `npm test` are fast (`npm run db:stop` stops it).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { assertDevPortFree, devPort } from './lib/dev-port';
 import { ensureDevVars } from './lib/dev-vars';
 import { ensureLocalPostgres } from './lib/local-postgres';
@@ -18,6 +21,10 @@ import { projectRoot, wranglerBin } from './lib/paths';
 import { hostPort, startPgRelay, type PgRelay } from './lib/pg-relay';
 import { buildWeb } from './lib/web-build';
 import { offlineWranglerEnv } from './lib/wrangler-env';
+import { spawnRealtimeStandin, type StandinProcess } from './lib/realtime-standin/spawn';
+
+/** REALTIME_APP_ID naming the stand-in (or unset): `npm start` runs it. */
+const STANDIN_APP_ID = 'standin';
 
 const log = (m: string) => console.log(`[start] ${m}`);
 
@@ -40,6 +47,19 @@ async function prepareDatabase(devVars: Record<string, string>): Promise<{ vars:
   const relay = await startPgRelay({ allow: [hostPort(local.url)] });
   log(`local PostgreSQL ${local.url}, migrated; relay ws://${relay.relayUrl}`);
   return { vars: { DATABASE_URL: local.url, PG_RELAY_URL: relay.relayUrl }, relay };
+}
+
+/** The SFU of large group calls: the Cloudflare Realtime app of .dev.vars or the environment, else the local stand-in. */
+async function prepareSfu(devVars: Record<string, string>): Promise<{ vars: Record<string, string>; standin?: StandinProcess }> {
+  const appId = process.env.REALTIME_APP_ID || devVars.REALTIME_APP_ID;
+  if (appId && appId !== STANDIN_APP_ID) {
+    log('group calls beyond the mesh use the Cloudflare Realtime app of REALTIME_APP_ID');
+    const fromEnv = Object.fromEntries(['REALTIME_APP_ID', 'REALTIME_APP_TOKEN', 'REALTIME_API_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+    return { vars: fromEnv };
+  }
+  const standin = await spawnRealtimeStandin({ appId: STANDIN_APP_ID, token: randomBytes(24).toString('base64url') });
+  log(`group calls beyond the mesh use the local Realtime stand-in at ${standin.url} (docs/deploy.md, "The SFU")`);
+  return { vars: { REALTIME_APP_ID: standin.appId, REALTIME_APP_TOKEN: standin.token, REALTIME_API_URL: standin.url }, standin };
 }
 
 function runWrangler(port: number, vars: Record<string, string>): Promise<number> {
@@ -65,11 +85,13 @@ async function main(): Promise<number> {
   await assertDevPortFree(port);
   const devVars = ensureDevVars({ log });
   const { vars, relay } = await prepareDatabase(devVars);
+  const sfu = await prepareSfu(devVars);
   try {
     await buildWeb(log);
-    return await runWrangler(port, vars);
+    return await runWrangler(port, { ...vars, ...sfu.vars });
   } finally {
     await relay?.close();
+    await sfu.standin?.stop();
   }
 }
 

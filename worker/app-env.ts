@@ -1,6 +1,6 @@
 import type { Database } from '../drizzle/connection';
-import type { AccessClaims } from './auth/tokens';
-import type { Env } from './env';
+import type { AccessClaims } from '../durable-objects/shared/tokens';
+import type { Env } from '../durable-objects/shared/env';
 
 /** Hono's type parameter for every route: bindings plus per-request variables. */
 export interface AppEnv {

@@ -1,13 +1,15 @@
 /**
  * My calls across every chat, newest first (the Calls screen, GET /api/calls). A call is mine
  * when I made it, was rung for it (a direct call's receiver, not for "busy": that never rang),
- * or have a row of my own in a group call's log; and only while I am a member of its room,
+ * have a row of my own in a group call's log, or it is a group call still going on in my room
+ * (its log rows are written when it ends; until then every member it rang sees it: not one
+ * separated from its starter by a block, whom it did not ring); and only while I am a member of its room,
  * since before the call: a call of a room I have left, or joined after, is not shown.
  * Paged by (created_at, id), which is unique, so a page boundary never skips or repeats a call.
  */
 import { and, desc, eq, isNotNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { callParticipants, calls, roomMembers, rooms, users } from '../schema';
+import { callParticipants, calls, roomMembers, rooms, userBlocks, users } from '../schema';
 import { myCallOutcome, type CallDirection, type MyCallOutcome } from './call-outcome';
 
 export interface CallHistoryCursor {
@@ -38,6 +40,11 @@ export async function listMyCalls(
   before: CallHistoryCursor | undefined,
   limit: number,
 ): Promise<{ calls: CallHistoryEntry[]; nextCursor: CallHistoryCursor | null }> {
+  const ringingGroupCall = and(
+    eq(calls.kind, 'group'),
+    eq(calls.status, 'ringing'),
+    sql`not exists (select 1 from ${userBlocks} where (${userBlocks.blockerId} = ${me} and ${userBlocks.blockedId} = ${calls.callerId}) or (${userBlocks.blockerId} = ${calls.callerId} and ${userBlocks.blockedId} = ${me}))`,
+  );
   const otherPerson = sql`case when ${calls.callerId} = ${me} then ${calls.receiverId} else ${calls.callerId} end`;
   const rows = await db
     .select({
@@ -67,7 +74,7 @@ export async function listMyCalls(
     .leftJoin(users, and(eq(calls.kind, 'direct'), eq(users.id, otherPerson)))
     .where(
       and(
-        or(eq(calls.callerId, me), and(eq(calls.receiverId, me), ne(calls.status, 'busy')), isNotNull(callParticipants.userId)),
+        or(eq(calls.callerId, me), and(eq(calls.receiverId, me), ne(calls.status, 'busy')), isNotNull(callParticipants.userId), ringingGroupCall),
         before ? sql`(${calls.createdAt}, ${calls.id}) < (${before.createdAt.toISOString()}::timestamptz, ${before.id}::uuid)` : undefined,
       ),
     )

@@ -1,4 +1,4 @@
-/** Group rooms: creation, renaming and lookups. Membership changes are in membership.ts (under the group's lock). */
+/** Group rooms: creation, renaming, picture and description, and lookups. Membership changes are in membership.ts (under the group's lock). */
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { roomMembers, rooms, users } from '../schema';
@@ -19,6 +19,17 @@ export async function createGroup(db: Database, name: string, creatorId: string,
 
 export async function renameGroup(db: Database, roomId: string, name: string): Promise<void> {
   await db.update(rooms).set({ name }).where(and(eq(rooms.id, roomId), eq(rooms.kind, 'group')));
+}
+
+/**
+ * Sets a group's picture and/or description (null clears); `replacedAvatarId` is the picture
+ * a new one replaced or a removal cleared, whose R2 object the caller deletes.
+ */
+export async function updateGroupProfile(db: Database, roomId: string, change: { avatarId?: string | null; description?: string | null }) {
+  const group = and(eq(rooms.id, roomId), eq(rooms.kind, 'group'));
+  const [before] = await db.select({ avatarId: rooms.avatarId }).from(rooms).where(group).limit(1);
+  await db.update(rooms).set(change).where(group);
+  return { replacedAvatarId: change.avatarId !== undefined ? (before?.avatarId ?? null) : null };
 }
 
 export async function countMembers(db: Database, roomId: string, role?: Role): Promise<number> {

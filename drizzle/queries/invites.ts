@@ -56,3 +56,19 @@ export async function replaceEmbedOrigins(db: Database, roomId: string, origins:
     if (origins.length > 0) await tx.insert(roomEmbedOrigins).values(origins.map((origin) => ({ roomId, origin })));
   });
 }
+
+/** A group's name when its admins let it be embedded on some site (it has an embed origin). */
+export async function embeddableGroupName(db: Database, roomId: string): Promise<{ name: string | null } | undefined> {
+  const [row] = await db
+    .select({ name: rooms.name })
+    .from(rooms)
+    .where(
+      and(
+        eq(rooms.id, roomId),
+        eq(rooms.kind, 'group'),
+        sql`exists (select 1 from ${roomEmbedOrigins} where ${roomEmbedOrigins.roomId} = ${rooms.id})`,
+      ),
+    )
+    .limit(1);
+  return row;
+}

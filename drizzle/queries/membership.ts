@@ -9,7 +9,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { roomBans, roomMembers, rooms, users } from '../schema';
+import { formerMembers, roomBans, roomMembers, rooms, users } from '../schema';
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Role = 'admin' | 'member';
@@ -45,6 +45,17 @@ async function keepAnAdmin(tx: Transaction, roomId: string, remaining: LockedMem
   return successor;
 }
 
+/**
+ * Inside a leave or a removal: the person keeps the chat in their list, read-only (see
+ * formerMembers); its history limit is set once the room has posted the line (setFormerUntil).
+ */
+async function keepAsFormer(tx: Transaction, roomId: string, userId: string, reason: 'left' | 'removed'): Promise<void> {
+  await tx
+    .insert(formerMembers)
+    .values({ roomId, userId, reason })
+    .onConflictDoUpdate({ target: [formerMembers.roomId, formerMembers.userId], set: { reason, untilSeq: null, leftAt: sql`now()` } });
+}
+
 export type LeaveResult = { ok: true; promoted?: string } | { ok: false; reason: 'not_a_member' };
 
 /** The user leaves; if they were the last admin, the longest-standing member takes over. */
@@ -53,6 +64,7 @@ export async function leaveGroup(db: Database, roomId: string, userId: string): 
     const members = await lockGroup(tx, roomId);
     if (!members?.some((m) => m.userId === userId)) return { ok: false, reason: 'not_a_member' };
     await tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    await keepAsFormer(tx, roomId, userId, 'left');
     const promoted = await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
     return { ok: true, promoted };
   });
@@ -74,6 +86,7 @@ export async function removeFromGroup(db: Database, roomId: string, adminId: str
     if (!members.some((m) => m.userId === userId)) return { ok: false, reason: 'not_a_member' };
     await tx.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
     await tx.insert(roomBans).values({ roomId, userId, bannedBy: adminId }).onConflictDoNothing();
+    await keepAsFormer(tx, roomId, userId, 'removed');
     const promoted = await keepAnAdmin(tx, roomId, members.filter((m) => m.userId !== userId));
     return { ok: true, promoted };
   });
@@ -134,6 +147,8 @@ export async function joinGroup(
     // A newcomer has read nothing new yet: the history before they joined is not "unread" to them
     // (nor, for someone removed and added back, what they missed while away).
     const lastSeq = sql<number>`(select last_seq from ${rooms} where id = ${roomId})`;
+    // Back in: the read-only copy of the chat gives way to the chat itself.
+    await tx.delete(formerMembers).where(and(eq(formerMembers.roomId, roomId), inArray(formerMembers.userId, newcomers)));
     await tx.insert(roomMembers).values(newcomers.map((userId) => ({ roomId, userId, role: 'member' as const, lastReadSeq: lastSeq })));
     return { ok: true, joined: newcomers };
   });

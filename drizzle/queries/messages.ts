@@ -8,6 +8,7 @@ import type { Database } from '../connection';
 import { messageReactions, messages, roomMembers, rooms } from '../schema';
 import { forwardMark, type WireMessage } from '../../durable-objects/protocol';
 import { checkReaction } from '../../durable-objects/room/reaction-limits';
+import { threadSummaryOf } from '../../durable-objects/room/thread-summary';
 
 // Every column but search_vector: it is for search alone, and as text it is longer
 // than the message itself, which every history page would carry for nothing.
@@ -45,6 +46,8 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
     ...(row.linkPreview && !deleted ? { linkPreview: row.linkPreview } : {}),
     ...forwardMark(row.clientId),
     replyToSeq: row.replyToSeq,
+    ...(row.threadRootSeq === null ? {} : { threadRootSeq: row.threadRootSeq }),
+    ...threadSummaryOf(row.threadReplyCount, row.threadLastReplyAt?.toISOString() ?? null),
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
@@ -52,7 +55,7 @@ export function toWireMessage(row: MessageRow, reactions: Reaction[] = []): Wire
   };
 }
 
-async function selectMessages(db: Database, where: SQL | undefined, order: 'asc' | 'desc', limit: number) {
+export async function selectMessages(db: Database, where: SQL | undefined, order: 'asc' | 'desc', limit: number) {
   const rows = await db
     .select({ message: messageColumns, reactions: reactionsOf })
     .from(messages)
@@ -121,22 +124,47 @@ export async function writeRoomLog(db: Database, roomId: string, batch: WireMess
                            ${column((m) => m.replyToSeq)}::bigint[], ${column((m) => m.createdAt)}::timestamptz[],
                            ${column((m) => m.editedAt)}::timestamptz[], ${column((m) => m.deletedAt)}::timestamptz[],
                            ${column((m) => (m.attachment ? JSON.stringify(m.attachment) : null))}::jsonb[],
-                           ${column((m) => (m.linkPreview ? JSON.stringify(m.linkPreview) : null))}::jsonb[])
-        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview)
+                           ${column((m) => (m.linkPreview ? JSON.stringify(m.linkPreview) : null))}::jsonb[],
+                           ${column((m) => m.threadRootSeq ?? null)}::bigint[],
+                           ${column((m) => m.thread?.replyCount ?? 0)}::integer[],
+                           ${column((m) => m.thread?.lastReplyAt ?? null)}::timestamptz[])
+        as m(id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview,
+             thread_root_seq, thread_reply_count, thread_last_reply_at)
     ),
     upserted as (
-      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview)
+      insert into ${messages} (id, room_id, seq, sender_id, client_id, message_type, content, reply_to_seq, created_at, edited_at, deleted_at, attachment, link_preview,
+        thread_root_seq, thread_reply_count, thread_last_reply_at)
       select i.id, ${roomId}::uuid, i.seq, i.sender_id,
         case when exists (
           select 1 from ${messages} s
           where s.room_id = ${roomId}::uuid and s.sender_id = i.sender_id and s.client_id = i.client_id and s.seq <> i.seq
         ) then i.client_id || ':seq' || i.seq else i.client_id end,
-        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at, i.attachment, i.link_preview
+        i.message_type, i.content, i.reply_to_seq, i.created_at, i.edited_at, i.deleted_at, i.attachment, i.link_preview,
+        i.thread_root_seq, i.thread_reply_count, i.thread_last_reply_at
       from input i
       on conflict (room_id, seq) do update
         set content = excluded.content, edited_at = excluded.edited_at, deleted_at = excluded.deleted_at,
-          attachment = excluded.attachment, link_preview = excluded.link_preview
+          attachment = excluded.attachment, link_preview = excluded.link_preview,
+          thread_reply_count = excluded.thread_reply_count, thread_last_reply_at = excluded.thread_last_reply_at
       returning seq
+    ),
+    -- Roots older than the room's tail (not in this batch: a tail root's summary comes with it,
+    -- counted by the room) are counted here over the replies stored and those in this batch,
+    -- which one statement's snapshot cannot see in the table yet.
+    thread_counts as (
+      update ${messages} root set thread_reply_count = c.n, thread_last_reply_at = c.last
+      from (
+        select t.seq, count(*) filter (where r.deleted_at is null) as n, max(r.created_at) filter (where r.deleted_at is null) as last
+        from (select distinct thread_root_seq as seq from input where thread_root_seq is not null and thread_root_seq not in (select seq from input)) t
+        cross join lateral (
+          select s.deleted_at, s.created_at from ${messages} s
+          where s.room_id = ${roomId}::uuid and s.thread_root_seq = t.seq and s.seq not in (select seq from input)
+          union all
+          select i.deleted_at, i.created_at from input i where i.thread_root_seq = t.seq
+        ) r
+        group by t.seq
+      ) c
+      where root.room_id = ${roomId}::uuid and root.seq = c.seq
     ),
     reactions_now as (
       select * from unnest(${reaction((r) => r.seq)}::bigint[], ${reaction((r) => r.userId)}::uuid[], ${reaction((r) => r.emoji)}::text[])

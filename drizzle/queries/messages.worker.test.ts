@@ -8,26 +8,11 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { api } from '../../tests/support/workerd-client';
-import type { WireMessage } from '../../durable-objects/protocol';
+import { wireMessage } from '../../tests/support/wire-messages';
 import { drizzleOver, openPool } from '../connection';
 import { messagesAfter, writeRoomLog } from './messages';
 
-function message(roomId: string, seq: number, senderId: string, clientId = `c${seq}`): WireMessage {
-  return {
-    id: crypto.randomUUID(),
-    roomId,
-    seq,
-    senderId,
-    clientId,
-    type: 'text',
-    content: `text ${seq}`,
-    replyToSeq: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-  };
-}
+const message = (roomId: string, seq: number, senderId: string, clientId = `c${seq}`) => wireMessage(roomId, seq, senderId, { clientId });
 
 describe('writeRoomLog', () => {
   it('is idempotent, applies the latest state of each message, and keeps seqs gapless', async () => {

@@ -15,17 +15,19 @@ export interface RoomMemberView {
   deleted: boolean;
 }
 
-/** The member's role and the room's kind, name and creation, or undefined for non-members. */
+/** What a room's details say about it, whoever asks (a member, or someone who left). */
+export const roomColumns = {
+  kind: rooms.kind,
+  name: rooms.name,
+  createdAt: rooms.createdAt,
+  createdBy: rooms.createdBy,
+  secret: rooms.secret,
+};
+
+/** The member's role and the room's kind, name, creation, picture and description, or undefined for non-members. */
 export async function findMembership(db: Database, roomId: string, userId: string) {
   const [member] = await db
-    .select({
-      role: roomMembers.role,
-      kind: rooms.kind,
-      name: rooms.name,
-      createdAt: rooms.createdAt,
-      createdBy: rooms.createdBy,
-      secret: rooms.secret,
-    })
+    .select({ role: roomMembers.role, ...roomColumns, avatarId: rooms.avatarId, description: rooms.description })
     .from(roomMembers)
     .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
     .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)))
@@ -118,16 +120,38 @@ export interface RoomSummary {
   createdBy: string | null;
   /** A secret chat: lastMessage.content is ciphertext only its members' devices can open. */
   secret: boolean;
+  /** A group's picture (GET /api/groups/:id/avatar/:avatarId, members only) and description; null when none, or not a member. */
+  avatarId: string | null;
+  description: string | null;
+  /**
+   * I left this group or was removed from it (former-members.ts): read-only, its history up
+   * to `untilSeq` (null: not readable yet), until I delete it from my list. Null for my rooms.
+   */
+  former: FormerMembership | null;
 }
 
+export interface FormerMembership {
+  reason: 'left' | 'removed';
+  untilSeq: number | null;
+  leftAt: string;
+}
+
+/** `m` @mentions me (user row `mu`), as the app reads one (web/app/lib/mentions.ts): @name not after a word character or @. */
+const mentionsMe = sql`m.content ~* ('(^|[^[:alnum:]_@])@' || mu.username || '($|[^[:alnum:]_])')`;
+
 /**
- * The message `m` of room `r` counts as unread for `userId` (member row `me`): after my read
- * cursor, someone else's, not deleted, and not deleted by me for me (hidden_messages; its
- * primary key answers the lookup).
+ * The message `m` of room `r` counts as unread for `userId` (member row `me`, user row `mu`):
+ * after my read cursor, someone else's, not deleted, and not deleted by me for me
+ * (hidden_messages; its primary key answers the lookup). A thread reply counts only if it is
+ * for me, as the room's thread audience decides who hears of it (room/thread-audience.ts): it
+ * mentions me, or I wrote its root or an earlier reply (messages_room_seq_key, messages_thread_idx).
  */
 const unreadFor = (userId: string) => sql`m.room_id = r.id and m.seq > me.last_read_seq
   and m.sender_id is distinct from ${userId} and m.deleted_at is null
-  and not exists (select 1 from ${hiddenMessages} h where h.user_id = ${userId} and h.room_id = m.room_id and h.seq = m.seq)`;
+  and not exists (select 1 from ${hiddenMessages} h where h.user_id = ${userId} and h.room_id = m.room_id and h.seq = m.seq)
+  and (m.thread_root_seq is null or ${mentionsMe}
+    or exists (select 1 from ${messages} t where t.room_id = m.room_id and t.seq = m.thread_root_seq and t.sender_id = ${userId})
+    or exists (select 1 from ${messages} t where t.room_id = m.room_id and t.thread_root_seq = m.thread_root_seq and t.seq < m.seq and t.sender_id = ${userId}))`;
 
 export async function listRoomsOf(db: Database, userId: string): Promise<RoomSummary[]> {
   const rows = await db.execute<{
@@ -138,7 +162,7 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     last_message_at: string | null;
     last_read_seq: string;
     unread_count: string;
-    last_message: (Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null }) | null;
+    last_message: LastMessageRow | null;
     members: RoomMemberView[];
     muted_until: string | null;
     pinned_at: string | null;
@@ -148,27 +172,18 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     created_at: string;
     created_by: string | null;
     secret: boolean;
+    avatar_id: string | null;
+    description: string | null;
   }>(sql`
     select r.id, r.kind, r.name, r.last_seq, r.last_message_at, me.last_read_seq, r.created_at, r.created_by, r.secret,
+      r.avatar_id, r.description,
       case when me.muted_until > now() then ${mutedUntilSql(sql.raw('me.muted_until'))} end as muted_until,
       (select count(*) from ${messages} m where ${unreadFor(userId)}) as unread_count,
       me.pinned_at, me.marked_unread,
       (me.archived_at is not null and coalesce(r.last_message_at, r.created_at) <= me.archived_at) as archived,
-      -- A mention as the app reads one (web/app/lib/mentions.ts): @name not after a word character or @.
-      (select count(*) from ${messages} m
-        where ${unreadFor(userId)}
-          and m.content ~* ('(^|[^[:alnum:]_@])@' || mu.username || '($|[^[:alnum:]_])')) as unread_mentions,
-      (select json_build_object('id', m.id, 'roomId', m.room_id, 'seq', m.seq::text, 'senderId', m.sender_id,
-          'clientId', m.client_id, 'type', m.message_type,
-          'content', case when m.deleted_at is null then m.content else '' end,
-          'replyToSeq', m.reply_to_seq::text, 'createdAt', m.created_at, 'editedAt', m.edited_at,
-          'deletedAt', m.deleted_at, 'reactions', '[]'::json)
-        from ${messages} m where m.room_id = r.id order by m.seq desc limit 1) as last_message,
-      (select coalesce(json_agg(json_build_object(
-          'userId', u.id, 'username', u.username, 'displayName', u.display_name,
-          'avatarId', u.avatar_id, 'role', rm.role, 'lastReadSeq', rm.last_read_seq,
-          'deleted', u.deleted_at is not null) order by u.username), '[]'::json)
-        from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id) as members
+      (select count(*) from ${messages} m where ${unreadFor(userId)} and ${mentionsMe}) as unread_mentions,
+      ${lastMessageSql(sql`true`)} as last_message,
+      ${membersJsonSql(sql`true`, sql`rm.last_read_seq`)} as members
     from ${roomMembers} me
     join ${rooms} r on r.id = me.room_id
     join ${users} mu on mu.id = me.user_id
@@ -183,15 +198,8 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     lastMessageAt: r.last_message_at ? new Date(r.last_message_at).toISOString() : null,
     lastReadSeq: Number(r.last_read_seq),
     unreadCount: Number(r.unread_count),
-    lastMessage: r.last_message && {
-      ...r.last_message,
-      seq: Number(r.last_message.seq),
-      replyToSeq: r.last_message.replyToSeq === null ? null : Number(r.last_message.replyToSeq),
-      createdAt: isoTime(r.last_message.createdAt),
-      editedAt: r.last_message.editedAt && isoTime(r.last_message.editedAt),
-      deletedAt: r.last_message.deletedAt && isoTime(r.last_message.deletedAt),
-    },
-    members: r.members.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) })),
+    lastMessage: wireLastMessage(r.last_message),
+    members: wireMembers(r.members),
     mutedUntil: r.muted_until,
     pinnedAt: r.pinned_at ? new Date(r.pinned_at).toISOString() : null,
     archived: r.archived,
@@ -200,7 +208,48 @@ export async function listRoomsOf(db: Database, userId: string): Promise<RoomSum
     createdAt: new Date(r.created_at).toISOString(),
     createdBy: r.created_by,
     secret: r.secret,
+    avatarId: r.avatar_id,
+    description: r.description,
+    former: null,
   }));
+}
+
+/** The newest message of room `r` (alias) that `filter` (on `m`) lets through, as JSON, for a list's preview. */
+export function lastMessageSql(filter: SQL): SQL {
+  return sql`(select json_build_object('id', m.id, 'roomId', m.room_id, 'seq', m.seq::text, 'senderId', m.sender_id,
+          'clientId', m.client_id, 'type', m.message_type,
+          'content', case when m.deleted_at is null then m.content else '' end,
+          'replyToSeq', m.reply_to_seq::text, 'createdAt', m.created_at, 'editedAt', m.edited_at,
+          'deletedAt', m.deleted_at, 'reactions', '[]'::json)
+        from ${messages} m where m.room_id = r.id and ${filter} order by m.seq desc limit 1)`;
+}
+
+/** Room `r`'s members (alias `rm`, their user `u`) that `filter` lets through, as JSON, read cursors as `lastRead`. */
+export function membersJsonSql(filter: SQL, lastRead: SQL): SQL {
+  return sql`(select coalesce(json_agg(json_build_object(
+          'userId', u.id, 'username', u.username, 'displayName', u.display_name,
+          'avatarId', u.avatar_id, 'role', rm.role, 'lastReadSeq', ${lastRead},
+          'deleted', u.deleted_at is not null) order by u.username), '[]'::json)
+        from ${roomMembers} rm join ${users} u on u.id = rm.user_id where rm.room_id = r.id and ${filter})`;
+}
+
+export type LastMessageRow = Omit<WireMessage, 'seq' | 'replyToSeq'> & { seq: string; replyToSeq: string | null };
+
+export function wireLastMessage(row: LastMessageRow | null): WireMessage | null {
+  return (
+    row && {
+      ...row,
+      seq: Number(row.seq),
+      replyToSeq: row.replyToSeq === null ? null : Number(row.replyToSeq),
+      createdAt: isoTime(row.createdAt),
+      editedAt: row.editedAt && isoTime(row.editedAt),
+      deletedAt: row.deletedAt && isoTime(row.deletedAt),
+    }
+  );
+}
+
+export function wireMembers(rows: RoomMemberView[]): RoomMemberView[] {
+  return rows.map((m) => ({ ...m, lastReadSeq: Number(m.lastReadSeq) }));
 }
 
 

@@ -15,12 +15,15 @@
  * planner picks, from the term's frequency statistics, between reading the room
  * backwards on (room_id, seq) until a page of matches is found (a common word) and
  * the GIN index (a rare one). One global GIN scan would have to fetch and sort
- * every match of a common word (see docs/performance.md).
+ * every match of a common word (see docs/performance.md). For a prefix, whose GIN
+ * partial match costs as much in each room as in the whole table, search-plan.ts
+ * may choose the backward reading instead; the page and cursor are the same either way.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { messages, roomMembers, rooms, users } from '../schema';
 import { parseSearchQuery, type SearchPiece } from './search-terms';
+import { chooseSearchPlan, prefixesOf, type SearchPlan } from './search-plan';
 
 export interface SearchCursor {
   createdAt: string;
@@ -39,6 +42,8 @@ export interface SearchHit {
   /** The whole text: the client highlights the query's words in it (as text, never HTML). */
   content: string;
   createdAt: string;
+  /** A thread reply: its root, so that jumping to the hit opens the thread at it. */
+  threadRootSeq?: number;
 }
 
 export interface SearchOptions {
@@ -47,6 +52,8 @@ export interface SearchOptions {
   roomId?: string;
   before?: SearchCursor;
   limit: number;
+  /** Forces how rooms are read (tests compare both, the bench times both); by default search-plan.ts chooses. */
+  plan?: SearchPlan;
 }
 
 /**
@@ -54,7 +61,7 @@ export interface SearchOptions {
  * word is letters and digits only (search-terms.ts), so `'word':*` cannot carry tsquery
  * syntax; any other text goes through phraseto_tsquery, which reads no operators at all.
  */
-function pieceQuery(piece: SearchPiece): SQL {
+export function pieceQuery(piece: SearchPiece): SQL {
   if (piece.kind === 'word') {
     return piece.prefix ? sql`to_tsquery('simple', ${`'${piece.word}':*`})` : sql`to_tsquery('simple', ${`'${piece.word}'`})`;
   }
@@ -76,32 +83,48 @@ export function tsqueryOf(query: string): SQL | null {
   return sql.join(parts, sql` && `);
 }
 
-export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
-  const tsquery = tsqueryOf(o.query);
-  if (!tsquery) return { hits: [], next: null };
-  const rows = await db.execute<{
-    room_id: string;
-    kind: 'direct' | 'group';
-    name: string | null;
-    seq: string;
-    sender_id: string | null;
-    username: string | null;
-    display_name: string | null;
-    content: string;
-    created_at: string;
-    cursor_at: string;
-  }>(sql`
-    select h.room_id, r.kind, r.name, h.seq, h.sender_id, u.username, u.display_name, h.content,
-      h.created_at, to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+type HitRow = {
+  room_id: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  seq: string;
+  sender_id: string | null;
+  username: string | null;
+  display_name: string | null;
+  content: string;
+  created_at: string;
+  cursor_at: string;
+  thread_root_seq: string | null;
+};
+
+/** What the search selects of a hit `h` (a messages row), its room `r` and its sender `u`. */
+const hitColumns = sql`h.room_id, r.kind, r.name, h.seq, h.sender_id, u.username, u.display_name, h.content, h.thread_root_seq,
+      h.created_at, to_char(h.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`;
+
+/** Live text messages only, and (a later page) only those past the cursor in (created_at, room_id, seq) order. */
+function liveTextBefore(before: SearchCursor | undefined): SQL {
+  return sql`m.message_type = 'text' and m.deleted_at is null
+        ${before ? sql`and (m.created_at, m.room_id, m.seq) < (${before.createdAt}::timestamptz, ${before.roomId}::uuid, ${before.seq})` : sql``}`;
+}
+
+/**
+ * The newest `limit + 1` matches of each of my rooms (LATERAL), merged: see the file comment.
+ * `backward` (search-plan.ts) hides the test from the GIN index: ts_match_vq is the function
+ * behind `@@`, which no index answers, so each room is read backwards on (room_id, seq); the
+ * tsquery is an InitPlan, built once rather than for every row read.
+ */
+function perRoomStatement(o: SearchOptions, tsquery: SQL, plan: SearchPlan): SQL {
+  const matches = plan === 'backward' ? sql`ts_match_vq(m.search_vector, (select ${tsquery}))` : sql`m.search_vector @@ (${tsquery})`;
+  return sql`
+    select ${hitColumns}
     from ${roomMembers} me
     join ${rooms} r on r.id = me.room_id
     cross join lateral (
-      select m.room_id, m.seq, m.sender_id, m.content, m.created_at
+      select m.room_id, m.seq, m.sender_id, m.content, m.created_at, m.thread_root_seq
       from ${messages} m
       where m.room_id = me.room_id
-        and m.search_vector @@ (${tsquery})
-        and m.message_type = 'text' and m.deleted_at is null
-        ${o.before ? sql`and (m.created_at, m.room_id, m.seq) < (${o.before.createdAt}::timestamptz, ${o.before.roomId}::uuid, ${o.before.seq})` : sql``}
+        and ${matches}
+        and ${liveTextBefore(o.before)}
       order by m.seq desc
       limit ${o.limit + 1}
     ) h
@@ -109,7 +132,14 @@ export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOpt
     where me.user_id = ${o.userId} ${o.roomId ? sql`and me.room_id = ${o.roomId}` : sql``}
     order by h.created_at desc, h.room_id desc, h.seq desc
     limit ${o.limit + 1}
-  `);
+  `;
+}
+
+export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOptions): Promise<{ hits: SearchHit[]; next: SearchCursor | null }> {
+  const tsquery = tsqueryOf(o.query);
+  if (!tsquery) return { hits: [], next: null };
+  const plan = o.plan ?? (await chooseSearchPlan(db, tsquery, prefixesOf(o.query).map(pieceQuery), o.limit + 1));
+  const rows = await db.execute<HitRow>(perRoomStatement(o, tsquery, plan));
   const list = rows.rows.slice(0, o.limit);
   const hits = list.map((r) => ({
     roomId: r.room_id,
@@ -121,6 +151,7 @@ export async function searchMessages(db: Pick<Database, 'execute'>, o: SearchOpt
     senderDisplayName: r.display_name,
     content: r.content,
     createdAt: new Date(r.created_at).toISOString(),
+    ...(r.thread_root_seq === null ? {} : { threadRootSeq: Number(r.thread_root_seq) }),
   }));
   const last = list.at(-1);
   // Microseconds in the cursor: a millisecond ISO time could skip messages of the same millisecond.

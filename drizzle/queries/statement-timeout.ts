@@ -11,12 +11,22 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 export const STATEMENT_TIMEOUT_CODE = '57014';
 
-export function withStatementTimeout<T>(db: Database, timeoutMs: number, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function withStatementTimeout<T>(db: Database, timeoutMs: number, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const ms = Math.max(1, Math.floor(timeoutMs));
-  return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local statement_timeout = ${ms}`));
-    return work(tx);
-  });
+  let failure: { err: unknown } | undefined;
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${ms}`));
+      return await work(tx).catch((err: unknown) => {
+        failure = { err };
+        throw err;
+      });
+    });
+  } catch (err) {
+    // When the connection dropped mid-query, drizzle's rollback fails too ("not queryable") and
+    // its error replaces the one that says what happened: the caller gets the work's own.
+    throw failure ? failure.err : err;
+  }
 }
 
 /** Whether `err` (or what drizzle wrapped) is Postgres cancelling a statement at its timeout. */

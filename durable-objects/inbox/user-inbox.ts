@@ -5,35 +5,55 @@
  * open: rooms report activity here, contacts' inboxes report presence here.
  *
  * Presence is derived from open sockets only: no heartbeats, so an idle inbox
- * hibernates. A change is pushed to each contact's inbox; a new tab asks its
- * contacts' inboxes once. That is O(contacts) calls per change, fine for the
- * hundreds of contacts a person has; see docs/architecture.md for the path
- * beyond that.
+ * hibernates. The inbox reports its user to the sharded online directory when a
+ * socket opens and when the last one closes; anyone telling many users something
+ * asks the directory first and calls only online inboxes, so an offline inbox is
+ * not woken (each wake opens its storage). A change is pushed to each online
+ * contact's inbox; a new tab learns its contacts' presence from the directory,
+ * one call per shard. See docs/architecture.md.
+ *
+ * Privacy settings (durable-objects/shared/privacy.ts) decide, for each contact, whether
+ * the two share presence at all: if not, neither inbox is told anything of the other
+ * (no timing leaks out), and `inbox_ready` shows them offline with no last seen.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { Database } from '../../drizzle/connection';
 import { contactsOf, touchLastSeen, type Contact } from '../../drizzle/queries/rooms';
-import type { Env } from '../../worker/env';
-import { CLOSE_CODES, PING_FRAME, PONG_FRAME, type CallState, type ContactPresence, type GroupCallState, type WireMessage } from '../protocol';
+import { presenceSharedWith } from '../../drizzle/queries/privacy';
+import type { Env } from '../shared/env';
+import { CLOSE_CODES, PING_FRAME, PONG_FRAME, parseInboxClientFrame, type CallState, type InboxClientFrame, type ContactPresence, type GroupCallState, type WireMessage } from '../protocol';
 import { readConnectRequest, refuseConnection } from '../room/connect-request';
 import { HibernatingSockets, echoClose, sendFrame } from '../shared/sockets';
 import { refuseOversizedFrame } from '../shared/frame-limits';
-import { logFailure } from '../shared/log-failure';
+import { logFailure, logRejections } from '../shared/log-failure';
+import { FAN_OUT_AT_ONCE, settleBounded } from '../shared/bounded';
+import { contactPresence } from '../presence/contact-presence';
 import { lazyObjectDatabase } from '../shared/object-database';
 import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
+import { directoryOf, onlineAmong } from '../presence/online-lookup';
+import { SerialQueue } from '../room/serial-queue';
 import { PushDispatcher } from './push-dispatcher';
+import { TicketDesk } from './ticket-desk';
+
+function assertNever(type: never): never {
+  throw new Error(`unhandled inbox frame ${String(type)}`);
+}
 
 export class UserInbox extends DurableObject<Env> {
   private readonly sockets: HibernatingSockets;
   private readonly tickets: UsedTickets;
   private readonly db: () => Database;
   private readonly push: PushDispatcher;
+  private readonly ticketDesk: TicketDesk;
+  /** Reports to the online directory, in the order they happened here (the directory keeps the last). */
+  private readonly presenceReports = new SerialQueue((err) => logFailure('online directory report failed', err));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = lazyObjectDatabase(env);
     this.sockets = new HibernatingSockets(ctx);
     this.tickets = UsedTickets.of(ctx.storage.sql, env);
+    this.ticketDesk = new TicketDesk({ env, sessionEnded: (sessionId) => this.tickets.remembersEnded(sessionId) });
     ctx.storage.sql.exec('create table if not exists call_claim (call_id text primary key, room_id text not null)');
     this.push = new PushDispatcher({ env, db: this.db, sql: ctx.storage.sql, liveSessions: () => this.liveSessions() });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -65,11 +85,13 @@ export class UserInbox extends DurableObject<Env> {
 
   private async greet(ws: WebSocket, userId: string, firstTab: boolean): Promise<void> {
     try {
-      const contacts = await contactsOf(this.db(), userId);
-      const states = await Promise.all(contacts.map((c) => this.presenceOf(c)));
+      // The report lands before inbox_ready, whose list reload reads Postgres: a group created
+      // after the directory was asked shows in that reload, one created later finds us online.
+      const [contacts] = await Promise.all([this.contactsOf(userId), this.reportPresence(userId, true)]);
+      const states = await this.presencesOf(contacts);
       sendFrame(ws, { type: 'inbox_ready', userId, contacts: states });
       this.sockets.markLive(ws);
-      if (firstTab) this.announce(userId, contacts, { userId, online: true, lastSeenAt: null });
+      if (firstTab) this.announce(userId, sharedIds(contacts), () => ({ userId, online: true, lastSeenAt: null }));
     } catch (err) {
       logFailure('inbox greeting failed', err, { user: userId });
       sendFrame(ws, { type: 'error', code: 'unavailable', message: 'could not load contacts; reconnect' });
@@ -77,26 +99,38 @@ export class UserInbox extends DurableObject<Env> {
     }
   }
 
-  private async presenceOf(contact: Contact): Promise<ContactPresence> {
-    const online = await this.inboxOf(contact.userId)
-      .isOnline()
-      .catch(() => false);
-    return { userId: contact.userId, online, lastSeenAt: online ? null : (contact.lastSeenAt?.toISOString() ?? null) };
+  /** Waits for this report and every one queued before it (the directory call's failure is logged, not thrown). */
+  private reportPresence(userId: string, online: boolean): Promise<void> {
+    return this.presenceReports.run(() => directoryOf(this.env.ONLINE_DIRECTORY, userId).report(userId, online));
   }
 
-  private announce(userId: string, contacts: Contact[], presence: ContactPresence): void {
-    for (const contact of contacts) {
-      this.ctx.waitUntil(
-        this.inboxOf(contact.userId)
-          .contactPresence(presence)
-          .catch((err: unknown) => logFailure('presence fan-out failed', err, { user: userId })),
-      );
-    }
+  /** My contacts, each with whether we share presence under both our privacy settings. */
+  private async contactsOf(userId: string): Promise<SharedContact[]> {
+    const contacts = await contactsOf(this.db(), userId);
+    const shared = await presenceSharedWith(this.db(), userId, contacts.map((c) => c.userId));
+    return contacts.map((c) => ({ ...c, shared: shared.has(c.userId) }));
+  }
+
+  /** Each contact's presence as I may see it; who is online comes from the directory, once per shard. */
+  private async presencesOf(contacts: SharedContact[]): Promise<ContactPresence[]> {
+    const online = await onlineAmong(this.env.ONLINE_DIRECTORY, sharedIds(contacts));
+    return contacts.map((c) => (c.shared ? contactPresence(c.userId, online.has(c.userId), c.lastSeenAt) : hiddenPresence(c.userId)));
+  }
+
+  /**
+   * Tells those of `contactIds` who are online this user's presence as `presenceFor` gives it
+   * to each (an offline one reads presence when it connects); after the caller's answer.
+   */
+  private announce(userId: string, contactIds: string[], presenceFor: (contactId: string) => ContactPresence, what = 'presence fan-out failed'): void {
+    const telling = onlineAmong(this.env.ONLINE_DIRECTORY, contactIds).then((online) =>
+      settleBounded([...online], FAN_OUT_AT_ONCE, (id) => this.inboxOf(id).contactPresence(presenceFor(id))),
+    );
+    this.ctx.waitUntil(telling.then((results) => logRejections(what, results, { user: userId })));
   }
 
   // ------------------------------------------------------------------ called by other objects and the Worker
 
-  isOnline(): boolean {
+  private isOnline(): boolean {
     return this.sockets.all().some((ws) => ws.readyState === WebSocket.OPEN);
   }
 
@@ -115,21 +149,34 @@ export class UserInbox extends DurableObject<Env> {
     this.sockets.broadcast({ type: 'contact_presence', contact: presence });
   }
 
+  /**
+   * This user changed their privacy settings (the Worker calls this): every contact's
+   * inbox is told this user's presence as they may now see it (offline with no last seen
+   * where hidden), and this user's own tabs get every contact's presence as it now stands.
+   */
+  async privacyChanged(userId: string, lastSeenAt: string | null): Promise<void> {
+    const contacts = await this.contactsOf(userId);
+    const online = this.isOnline();
+    const mine: ContactPresence = { userId, online, lastSeenAt: online ? null : lastSeenAt };
+    const shared = new Set(sharedIds(contacts));
+    this.announce(userId, contacts.map((c) => c.userId), (id) => (shared.has(id) ? mine : hiddenPresence(userId)), 'privacy fan-out failed');
+    this.contactsPresence(await this.presencesOf(contacts));
+  }
+
   /** Several contacts at once (people who just started sharing a group): one call, one frame each. */
   contactsPresence(presences: ContactPresence[]): void {
     for (const contact of presences) this.sockets.broadcast({ type: 'contact_presence', contact });
   }
 
   /** `userId`: whose inbox this is (the room knows; an inbox is named after its user). */
-  roomActivity(message: WireMessage, userId: string): void {
-    this.sockets.broadcast({ type: 'activity', roomId: message.roomId, message });
+  /** `count`: the messages this notice stands for that count as unread for this user. */
+  roomActivity(message: WireMessage, userId: string, count?: number): void {
+    this.sockets.broadcast({ type: 'activity', roomId: message.roomId, message, ...(count === undefined ? {} : { count }) });
     this.pushLater('message push failed', this.push.message(userId, message), { room: message.roomId });
   }
 
-  /** Returns whether the user is online, so that a group's announcement needs no second call to ask. */
-  roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): boolean {
+  roomsChanged(roomId: string, change: 'added' | 'removed' | 'updated'): void {
     this.sockets.broadcast({ type: 'rooms_changed', roomId, change });
-    return this.isOnline();
   }
 
   /**
@@ -196,8 +243,28 @@ export class UserInbox extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     if (refuseOversizedFrame(ws, raw)) return;
-    // Only the keepalive is expected, and the runtime answers that without waking us.
-    sendFrame(ws, { type: 'error', code: 'bad_frame', message: `the inbox accepts only ${PING_FRAME}` });
+    // The keepalive never gets here: the runtime answers it without waking us.
+    const parsed = parseInboxClientFrame(raw);
+    if (!parsed.ok) return sendFrame(ws, parsed.error);
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'ticket':
+        return this.ticketRequested(ws, frame);
+      default:
+        return assertNever(frame.type);
+    }
+  }
+
+  private async ticketRequested(ws: WebSocket, frame: Extract<InboxClientFrame, { type: 'ticket' }>): Promise<void> {
+    const me = this.sockets.attachmentOf(ws);
+    try {
+      const { frame: answer, endSession } = await this.ticketDesk.answer(me, frame);
+      sendFrame(ws, answer);
+      if (endSession) this.sockets.close(ws, CLOSE_CODES.sessionEnded, 'session ended');
+    } catch (err) {
+      logFailure('inbox ticket failed', err, { user: me.userId, room: frame.roomId });
+      sendFrame(ws, { type: 'error', code: 'unavailable', message: 'no ticket right now; try again', requestId: frame.requestId });
+    }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -214,12 +281,27 @@ export class UserInbox extends DurableObject<Env> {
     this.sockets.forget(ws);
     if (this.sockets.socketsOf(userId, ws).length > 0) return;
     const now = new Date();
+    // First, so that once a contact hears we went offline, no one asks the directory and finds us online.
+    await this.reportPresence(userId, false);
     try {
       await touchLastSeen(this.db(), userId, now);
-      const contacts = await contactsOf(this.db(), userId);
-      this.announce(userId, contacts, { userId, online: false, lastSeenAt: now.toISOString() });
+      const contacts = await this.contactsOf(userId);
+      const presence: ContactPresence = { userId, online: false, lastSeenAt: now.toISOString() };
+      this.announce(userId, sharedIds(contacts), () => presence);
     } catch (err) {
       logFailure('offline announcement failed', err, { user: userId });
     }
   }
+}
+
+type SharedContact = Contact & { shared: boolean };
+
+/** The contacts who may see this user's presence (and whose this user may see). */
+function sharedIds(contacts: SharedContact[]): string[] {
+  return contacts.filter((c) => c.shared).map((c) => c.userId);
+}
+
+/** How a contact whose presence I may not see appears: never online, no last seen. */
+function hiddenPresence(userId: string): ContactPresence {
+  return { userId, online: false, lastSeenAt: null };
 }

@@ -53,7 +53,7 @@ describe('UserInbox', () => {
     expect(await annInbox.inbox.none('activity', 600)).toHaveLength(0);
   });
 
-  it('refuses frames other than the keepalive with an error, and answers the keepalive', async () => {
+  it('refuses frames it does not know with an error, and answers the keepalive', async () => {
     const ann = await api.register('ann');
     const inbox = await connectInbox(ann);
     inbox.ws.send('{"type":"send","clientId":"x","content":"hi"}');

@@ -1,7 +1,7 @@
 /**
  * Web Push settings, read from the environment by the Worker (routes) and by the inbox
  * object (sending). Push is off when the VAPID pair is not set; a malformed pair fails
- * the Worker's configuration check (worker/env.ts) with the fix named.
+ * the Worker's configuration check (durable-objects/shared/env.ts) with the fix named.
  */
 import { z } from 'zod';
 

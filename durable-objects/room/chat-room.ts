@@ -12,6 +12,7 @@ import {
   ACCOUNT_DELETED_TEXT,
   BLOCKED_CONVERSATION_TEXT,
   PLAIN_SEND_IN_SECRET_ROOM_TEXT,
+  THREADS_IN_SECRET_ROOM_TEXT,
   CLOSE_CODES,
   DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES,
   PING_FRAME,
@@ -25,7 +26,7 @@ import {
   type ServerFrame,
   type WireMessage,
 } from '../protocol';
-import type { Env } from '../../worker/env';
+import type { Env } from '../shared/env';
 import { parseRateSpec, TokenBucket } from '../rate-limit/token-bucket';
 import { ActivityNotifier } from './activity-notifier';
 import { AttachmentRegistry, type ThumbnailReservation } from './attachment-registry';
@@ -33,11 +34,16 @@ import { LinkPreviewRegistry } from './link-preview-registry';
 import { UploadSweep, UPLOAD_SWEEP_DEADLINE } from './upload-sweep';
 import { RoomBlockList } from './block-list';
 import { blockedPairsIn } from '../../drizzle/queries/block-pairs';
-import { attachmentKey, thumbnailKey } from '../../worker/attachments/storage';
+import { memberPrivacyIn } from '../../drizzle/queries/privacy';
+import type { MemberPrivacy } from '../shared/privacy';
+import { RoomMemberPrivacy } from './member-privacy';
+import { RoomAudience } from './audience';
+import { attachmentKey, thumbnailKey } from '../shared/r2-keys';
 import { backlogLimit, ReaderBacklog } from './backlog';
 import { CallController, type CallFrame } from './call-controller';
 import { catchUp } from './catch-up';
-import { GroupCallController, type GroupCallFrame } from './group-call';
+import { GroupCallController, type GroupCallFrame, type SfuRefusal, type SfuTrack } from './group-call';
+import { realtimeConfig, sfuFrom } from '../shared/realtime-config';
 import { readConnectRequest, refuseConnection } from './connect-request';
 import { RoomLocalState, type CachedMember, type MembershipDelta } from './local-state';
 import { MessageLog } from './message-log';
@@ -50,8 +56,9 @@ import { refuseOversizedFrame } from '../shared/frame-limits';
 import { parseClientFrameFast } from '../protocol-fast-path';
 import { logFailure } from '../shared/log-failure';
 import { ObjectDatabase } from '../shared/object-database';
-import { introduceAfterFirstExchange } from '../../worker/realtime/introduce';
+import { introduceAfterFirstExchange } from '../presence/introduce';
 import { ADMISSION_REFUSALS, UsedTickets } from '../shared/used-tickets';
+import { threadAudience } from './thread-audience';
 
 /** Each user's frames per room, unless ROOM_RATE_LIMIT says otherwise. */
 const DEFAULT_ROOM_RATE_LIMIT = 'burst=30,perMinute=300';
@@ -68,6 +75,10 @@ export type ForwardResult = ({ status: 'ok' } & ForwardedCopy) | { status: 'not_
 export type ForwardReservation = ForwardResult | { status: 'reserved' };
 
 /** What the Worker's history route gets from the room: the part of a page only the room may have. */
+export type ThreadTail =
+  | { status: 'ok'; root: WireMessage; replies: WireMessage[]; tailStart: number }
+  | { status: 'not_member' | 'not_found' };
+
 export interface TailPage {
   member: boolean;
   /** Newest first, before the requested seq. */
@@ -84,6 +95,9 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly uploadSweep: UploadSweep;
   /** Blocked pairs among the members: filters presence, typing, read receipts, online and activity. */
   private readonly blocks: RoomBlockList;
+  /** Members' privacy settings: with the blocks, who sees whose presence and read receipts. */
+  private readonly privacy: RoomMemberPrivacy;
+  private readonly audience: RoomAudience;
   private readonly sockets: HibernatingSockets;
   private readonly backlog: ReaderBacklog;
   private readonly tickets: UsedTickets;
@@ -113,6 +127,8 @@ export class ChatRoom extends DurableObject<Env> {
     this.blocks = new RoomBlockList(sql);
     this.backlog = new ReaderBacklog(backlogLimit(env.SOCKET_BACKLOG_LIMIT_BYTES, DEFAULT_SOCKET_BACKLOG_LIMIT_BYTES));
     this.sockets = new HibernatingSockets(ctx, (ws, characters) => this.backlog.sent(ws, characters));
+    this.privacy = new RoomMemberPrivacy(sql);
+    this.audience = new RoomAudience(this.blocks, this.privacy, this.local, this.sockets);
     this.tickets = UsedTickets.of(sql, env);
     this.deadlines = new Deadlines(sql, ctx.storage);
     this.uploadSweep = new UploadSweep(this.attachments, this.deadlines, (ids) => this.deleteFiles(ids));
@@ -137,14 +153,18 @@ export class ChatRoom extends DurableObject<Env> {
       queue: this.queue,
       roomId: () => this.roomId,
       attachmentDeleted: (id) => this.deleteFiles([id]),
-      audienceOf: (userId) => this.blocks.visibleTo(userId),
+      audienceOf: (userId) => this.audience.receipts(userId),
       absentMemberIds: () => {
         const live = this.sockets.liveUserIds();
         return this.local.members().flatMap((m) => (live.has(m.userId) ? [] : [m.userId]));
       },
       // Two people who have both written in a direct room become contacts (presence); the check reads Postgres.
       firstMessageOf: (userId) =>
-        this.outbox.whenFlushed(() => introduceAfterFirstExchange(this.env, this.database.db(), this.roomId, userId)),
+        this.outbox.whenFlushed(async () => {
+          const contact = await introduceAfterFirstExchange(this.env, this.database.db(), this.roomId, userId);
+          if (contact) this.privacy.addContacts(userId, contact);
+        }),
+      threadReply: (reply, participants) => this.activity.noteThreadReply(reply, threadAudience(reply, participants, this.local.members())),
     });
     this.calls = new CallController({
       sql,
@@ -166,9 +186,11 @@ export class ChatRoom extends DurableObject<Env> {
       roomId: () => this.roomId,
       ringableIds: () => this.local.members().flatMap((m) => (m.deleted ? [] : [m.userId])),
       memberIds: () => this.local.members().map((m) => m.userId),
+      nameOf: (userId) => this.local.nameOf(userId),
       separated: (a, b) => this.blocks.separated(a, b),
       db: () => this.database.db(),
       postSystem: (key, text) => this.messages.post({ senderId: null, type: 'system', key, content: text, replyToSeq: null }),
+      sfu: () => ({ available: realtimeConfig(env) !== null, from: sfuFrom(env) }),
     });
     // Keepalives are answered by the runtime itself: they never wake the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -221,7 +243,7 @@ export class ChatRoom extends DurableObject<Env> {
       roomId: this.roomId,
       members: () => this.memberStates(connect.userId),
     }).then((live) => {
-      const audience = this.blocks.visibleTo(connect.userId);
+      const audience = this.audience.presence(connect.userId);
       if (live && firstSocketOfUser) this.sockets.broadcast({ type: 'presence', userId: connect.userId, online: true }, server, audience);
       if (live) this.groupCall.greet(server, connect.userId);
     });
@@ -281,6 +303,7 @@ export class ChatRoom extends DurableObject<Env> {
         if (this.local.secret) return sendFrame(ws, errorFrame('forbidden', PLAIN_SEND_IN_SECRET_ROOM_TEXT, { clientId: frame.clientId }));
         return this.messages.send(ws, me, frame);
       case 'send_secret':
+        if (frame.threadRootSeq !== undefined) return sendFrame(ws, errorFrame('forbidden', THREADS_IN_SECRET_ROOM_TEXT, { clientId: frame.clientId }));
         // Stored as it came: the ordered, exactly-once path of every message, with no reading of it.
         return this.messages.send(
           ws,
@@ -351,6 +374,34 @@ export class ChatRoom extends DurableObject<Env> {
     await this.ensureStarted();
     if (!this.local.isMember(userId)) return 'not_member';
     return this.local.blocked ? 'blocked' : 'member';
+  }
+
+  /** The Worker opened a Realtime session for a participant of this room's group call (worker/calls/sfu-routes.ts). */
+  async groupCallSfuSession(roomId: string, callId: string, userId: string, sessionId: string): Promise<'ok' | SfuRefusal> {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    return this.queue.value(() => this.groupCall.sfuSession(callId, userId, sessionId));
+  }
+
+  /** The participant's Realtime session, if they are in this room's call over the SFU. */
+  async groupCallSfuAccess(roomId: string, callId: string, userId: string): Promise<{ sessionId: string } | SfuRefusal> {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    return this.groupCall.sfuAccess(callId, userId);
+  }
+
+  /** Tracks a participant published: the others are told (group_call_state) to pull them. */
+  async groupCallSfuPublished(roomId: string, callId: string, userId: string, sessionId: string, tracks: SfuTrack[]): Promise<'ok' | SfuRefusal> {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    return this.queue.value(() => this.groupCall.sfuPublished(callId, userId, sessionId, tracks));
+  }
+
+  /** Where the tracks a participant asks to pull are published, if they may pull them all. */
+  async groupCallSfuSources(roomId: string, callId: string, userId: string, wanted: { userId: string; trackName: string }[]) {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    return this.groupCall.sfuSources(callId, userId, wanted);
   }
 
   /** A direct room's two people blocked each other (or no longer do): closes its sockets when blocked. */
@@ -425,6 +476,28 @@ export class ChatRoom extends DurableObject<Env> {
     if (!this.local.isMember(userId)) return { member: false, messages: [], tailStart: 0 };
     const lastSeq = this.local.lastSeq;
     return { member: true, messages: this.log.before(before, limit), tailStart: this.log.tailStart(lastSeq) };
+  }
+
+  /**
+   * The newest part of a history page for someone no longer in the room: the Worker checked
+   * in Postgres that they may read up to a seq and caps `before` at the one after it, so
+   * nothing here is newer than their limit. Membership is not asked: they have none.
+   */
+  async formerTailPage(roomId: string, before: number, limit: number): Promise<TailPage> {
+    this.local.roomId ??= roomId;
+    await this.ensureStarted();
+    return { member: false, messages: this.log.before(before, limit), tailStart: this.log.tailStart(this.local.lastSeq) };
+  }
+
+  /**
+   * A thread for a member: its root (from the tail or Postgres) and its replies in the tail
+   * after `after`; the Worker reads replies older than `tailStart` from Postgres.
+   */
+  async threadTail(roomId: string, userId: string, rootSeq: number, after: number, limit: number): Promise<ThreadTail> {
+    if ((await this.access(roomId, userId)) === 'not_member') return { status: 'not_member' };
+    const root = await this.messages.find(rootSeq);
+    if (!root || root.threadRootSeq !== undefined || root.type === 'system') return { status: 'not_found' };
+    return { status: 'ok', root, replies: this.log.threadReplies(rootSeq, after, limit), tailStart: this.log.tailStart(this.local.lastSeq) };
   }
 
   // ------------------------------------------------------------------ message actions (worker/messages)
@@ -509,9 +582,9 @@ export class ChatRoom extends DurableObject<Env> {
    * room new to its storage loads them from Postgres once (together, shared by concurrent callers).
    */
   private async ensureStarted(): Promise<void> {
-    if (this.local.membersLoaded && this.local.seqAuthoritative && this.local.secrecyKnown) return;
+    if (this.local.membersLoaded && this.privacy.loaded && this.local.seqAuthoritative && this.local.secrecyKnown) return;
     this.starting ??= Promise.all([
-      this.local.membersLoaded ? undefined : this.reloadMembers(),
+      this.local.membersLoaded && this.privacy.loaded ? undefined : this.reloadMembers(),
       this.messages.ensureSeqAuthority(),
       this.local.secrecyKnown ? undefined : this.loadSecrecy(),
     ]).then(
@@ -531,15 +604,16 @@ export class ChatRoom extends DurableObject<Env> {
     this.local.secret = await this.database.run('reading whether the room is secret', (db) => roomIsSecret(db, roomId));
   }
 
-  /** The member list (and blocked pairs) from Postgres; false (nothing applied) if a change was applied while it was read. */
+  /** The member list (and blocked pairs, privacy settings) from Postgres; false (nothing applied) if a change was applied while it was read. */
   private async reloadMembers(): Promise<boolean> {
     const version = this.membershipVersion;
-    const [members, blocked] = await this.database.run('loading the members', (db) =>
-      Promise.all([listMembers(db, this.roomId), blockedPairsIn(db, this.roomId)]),
+    const [members, blocked, privacy] = await this.database.run('loading the members', (db) =>
+      Promise.all([listMembers(db, this.roomId), blockedPairsIn(db, this.roomId), memberPrivacyIn(db, this.roomId)]),
     );
     if (version !== this.membershipVersion) return false;
     this.local.replaceMembers(members);
     this.blocks.replace(blocked);
+    this.privacy.replace(privacy.settings, privacy.contacts);
     return true;
   }
 
@@ -550,13 +624,17 @@ export class ChatRoom extends DurableObject<Env> {
    * synchronous step, so no frame of a removed member is taken after the line and
    * none reaches them. Without a delta (a profile changed) the list is reloaded.
    */
-  async membersChanged(roomId: string, roomName: string | null, notice: string | null, delta?: MembershipDelta): Promise<void> {
+  /**
+   * Returns the room's last seq once the change is applied: with a delta, the seq of its line
+   * (or of the last message before it), which is where removed members' history ends.
+   */
+  async membersChanged(roomId: string, roomName: string | null, notice: string | null, delta?: MembershipDelta): Promise<number> {
     this.local.roomId ??= roomId;
     if (!delta) {
       await this.queue.run(async () => {
         if (await this.reloadMembers()) this.afterMembershipChange(roomName);
       });
-      return;
+      return this.local.lastSeq;
     }
     await this.ensureStarted();
     // From here on nothing awaits. Sends already received get their seqs before the line.
@@ -564,8 +642,10 @@ export class ChatRoom extends DurableObject<Env> {
     this.local.applyDelta(delta);
     this.membershipVersion += 1;
     if (notice) this.messages.post({ senderId: null, type: 'system', key: crypto.randomUUID(), content: notice, replyToSeq: null });
+    const lineSeq = this.local.lastSeq;
     this.afterMembershipChange(roomName);
     if (delta.added?.length || delta.removed?.length || delta.roles?.length) this.reconcileMembers(roomName);
+    return lineSeq;
   }
 
   /** Closes the sockets of anyone no longer a member and tells everyone else the new list. */
@@ -609,9 +689,20 @@ export class ChatRoom extends DurableObject<Env> {
     }
   }
 
-  /** `members` to every socket, each viewer seeing blocked members offline. */
+  /**
+   * A member changed their privacy settings (the Worker tells each of their rooms): applied
+   * in memory and storage, and open sockets follow at once (audience.ts).
+   */
+  async privacyChanged(roomId: string, userId: string, settings: MemberPrivacy): Promise<void> {
+    this.local.roomId ??= roomId;
+    // A room that never loaded its members' settings reads them, this change included, when it starts.
+    if (!this.privacy.loaded) return;
+    this.audience.apply(userId, settings);
+  }
+
+  /** `members` to every socket, each viewer seeing blocked members, and hidden presence and receipts, as such. */
   private broadcastMembers(name: string | null): void {
-    if (this.blocks.none) return this.sockets.broadcast({ type: 'members', members: this.memberStates(), name });
+    if (this.audience.uniform) return this.sockets.broadcast({ type: 'members', members: this.memberStates(), name });
     for (const [ws, viewer] of this.sockets.entries()) {
       if (viewer.live && ws.readyState === WebSocket.OPEN) sendFrame(ws, { type: 'members', members: this.memberStates(viewer.userId), name });
     }
@@ -623,13 +714,9 @@ export class ChatRoom extends DurableObject<Env> {
     return this.sockets.closeSession(sessionId, CLOSE_CODES.sessionEnded);
   }
 
-  /** The members as `viewerId` may see them: someone blocked either way is never online and has read nothing. */
+  /** The members as `viewerId` may see them (audience.ts): blocks and privacy settings applied. */
   private memberStates(viewerId?: string): MemberState[] {
-    const online = this.sockets.onlineUserIds();
-    const hidden = viewerId ? this.blocks.separatedFrom(viewerId) : undefined;
-    return this.local.members().map((m) =>
-      hidden?.has(m.userId) ? { ...m, online: false, lastReadSeq: 0 } : { ...m, online: online.has(m.userId) },
-    );
+    return this.audience.members(this.sockets.onlineUserIds(), viewerId);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -647,7 +734,7 @@ export class ChatRoom extends DurableObject<Env> {
     const me = this.sockets.attachmentOf(ws);
     this.sockets.forget(ws);
     if (me.live && this.sockets.socketsOf(me.userId, ws).length === 0) {
-      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws, this.blocks.visibleTo(me.userId));
+      this.sockets.broadcast({ type: 'presence', userId: me.userId, online: false }, ws, this.audience.presence(me.userId));
     }
     void this.queue.run(() => this.calls.socketClosed(ws).catch((err: unknown) => logFailure('call cleanup failed', err, { room: this.local.roomId })));
     void this.queue.run(() => this.groupCall.socketClosed(ws).catch((err: unknown) => logFailure('group call cleanup failed', err, { room: this.local.roomId })));

@@ -5,10 +5,16 @@
  * between two people who blocked each other), drops a participant whose call socket stays
  * closed past GROUP_CALL_DROP_GRACE_MS, and ends the call when the last person leaves.
  *
- * Media is a full mesh between the browsers (GROUP_CALL_MESH_LIMIT people at most); who offers
- * to whom is `offersTo` in protocol.ts (the later joiner offers), so two joins never glare:
- * the room gives out join seqs one at a time. Blocked pairs may both be in the call, but each
- * sees the other as `blocked` (no tile, no connection); their signals are refused.
+ * Media starts as a full mesh between the browsers; who offers to whom is `offersTo` in
+ * protocol.ts (the later joiner offers), so two joins never glare: the room gives out join seqs
+ * one at a time. When the SFU is configured, a call that reaches `sfuFrom` people (more than
+ * GROUP_CALL_MESH_LIMIT by default) moves to it for good (`transport: 'sfu'`, up to
+ * GROUP_CALL_SFU_LIMIT): each browser publishes its tracks once and pulls the others'. The room
+ * stays the authority there too: it records each participant's SFU session and published
+ * tracks, shows them to the others, and the Worker asks it before every Realtime API call
+ * (`sfuSession`, `sfuPublished`, `sfuAccess`, `sfuSources`). Without the SFU a call takes
+ * GROUP_CALL_MESH_LIMIT. Blocked pairs may both be in the call, but each sees the other as
+ * `blocked` (no tile, no connection, no tracks to pull); their signals and pulls are refused.
  *
  * State lives in the object's SQLite storage and the drop deadline in its alarm (both survive
  * hibernation). Each participant holds their inbox's call claim while in the call, which is
@@ -20,6 +26,7 @@ import type { UserInbox } from '../inbox/user-inbox';
 import {
   GROUP_CALL_DROP_GRACE_MS,
   GROUP_CALL_MESH_LIMIT,
+  GROUP_CALL_SFU_LIMIT,
   personToken,
   type ClientFrame,
   type GroupCallParticipant,
@@ -49,7 +56,22 @@ interface Participant {
   screen: boolean;
   /** Epoch ms by which a participant whose socket closed must rejoin; null while connected. */
   dropAt: number | null;
+  /** Over the SFU: the participant's Realtime session and the tracks published on it. */
+  sfu?: SfuPublication | null;
 }
+
+export interface SfuTrack {
+  trackName: string;
+  kind: 'audio' | 'video';
+}
+
+interface SfuPublication {
+  sessionId: string;
+  tracks: SfuTrack[];
+}
+
+/** Why the room refuses a participant's SFU request (the Worker answers it as 4xx). */
+export type SfuRefusal = 'no_call' | 'not_in_call' | 'mesh' | 'no_session' | 'not_pullable';
 
 /** A person's time in the call over all their stints, for the call log. */
 interface Attendance {
@@ -64,6 +86,8 @@ interface StoredCall {
   media: 'voice' | 'video';
   startedBy: string;
   startedAt: number;
+  /** Absent in calls stored before the SFU: a mesh. */
+  transport?: 'mesh' | 'sfu';
   joinCounter: number;
   participants: Participant[];
   attendance: Record<string, Attendance>;
@@ -80,11 +104,15 @@ export interface GroupCallDeps {
   ringableIds: () => string[];
   /** Members now, deleted accounts included (for "missed"). */
   memberIds: () => string[];
+  /** The name a system line keeps for a member (display name, else username). */
+  nameOf: (userId: string) => string | undefined;
   /** Did these two block each other? */
   separated: (a: string, b: string) => boolean;
   db: () => Database;
   /** A system line in the room's timeline, once per key. */
   postSystem: (key: string, text: string) => void;
+  /** Is the SFU configured, and from how many participants does a call move to it? */
+  sfu: () => { available: boolean; from: number };
 }
 
 export class GroupCallController {
@@ -132,13 +160,14 @@ export class GroupCallController {
       startedAt: new Date(call.startedAt).toISOString(),
       status: ended === undefined ? 'active' : 'ended',
       endedAt: ended === undefined ? null : new Date(ended).toISOString(),
-      limit: GROUP_CALL_MESH_LIMIT,
-      transport: 'mesh',
+      limit: this.limit(call),
+      transport: call.transport ?? 'mesh',
       participants: ended === undefined ? call.participants.map((p) => this.wireParticipant(p, viewerId)) : [],
     };
   }
 
   private wireParticipant(p: Participant, viewerId: string): GroupCallParticipant {
+    const blocked = p.userId !== viewerId && this.deps.separated(viewerId, p.userId);
     return {
       userId: p.userId,
       joinSeq: p.joinSeq,
@@ -147,8 +176,20 @@ export class GroupCallController {
       camera: p.camera,
       screen: p.screen,
       connected: p.dropAt === null,
-      blocked: p.userId !== viewerId && this.deps.separated(viewerId, p.userId),
+      blocked,
+      tracks: blocked ? [] : (p.sfu?.tracks ?? []),
     };
+  }
+
+  /** Most people this call takes: a call that can move to the SFU takes the SFU's number. */
+  private limit(call: StoredCall): number {
+    return call.transport === 'sfu' || this.deps.sfu().available ? GROUP_CALL_SFU_LIMIT : GROUP_CALL_MESH_LIMIT;
+  }
+
+  /** After a join: a mesh call that reached the threshold moves to the SFU (and never back). */
+  private chooseTransport(call: StoredCall): void {
+    const sfu = this.deps.sfu();
+    if (call.transport !== 'sfu' && sfu.available && call.participants.length >= sfu.from) call.transport = 'sfu';
   }
 
   /** The call as each viewer may see it, to every live socket of the room. */
@@ -205,15 +246,15 @@ export class GroupCallController {
       if (previous) sendFrame(previous, errorFrame('forbidden', 'you joined this call somewhere else'));
       return this.announce(call);
     }
-    if (call.participants.length >= GROUP_CALL_MESH_LIMIT) {
-      return sendFrame(ws, errorFrame('call_full', `this call is full: at most ${GROUP_CALL_MESH_LIMIT} people can be in a group call`));
+    if (call.participants.length >= this.limit(call)) {
+      return sendFrame(ws, errorFrame('call_full', `this call is full: at most ${this.limit(call)} people can be in a group call`));
     }
     if ((await this.inbox(me.userId).claimCall(callId, call.roomId)) !== 'ok') {
       return sendFrame(ws, errorFrame('busy', 'you are already in a call'));
     }
     // The claim awaited: the call may have ended, or filled, meanwhile (joins run one at a time, but be sure).
     const now = this.load();
-    if (!now || now.id !== callId || now.participants.length >= GROUP_CALL_MESH_LIMIT) {
+    if (!now || now.id !== callId || now.participants.length >= this.limit(now)) {
       await this.inbox(me.userId).releaseCall(callId);
       return sendFrame(ws, errorFrame(now ? 'call_full' : 'not_found', now ? 'this call is full' : 'that call has ended'));
     }
@@ -246,10 +287,10 @@ export class GroupCallController {
       await this.inbox(me.userId).releaseCall(callId);
       return this.join(ws, me, this.load()!.id, media);
     }
-    const call: StoredCall = { id: callId, roomId, media, startedBy: me.userId, startedAt, joinCounter: 0, participants: [], attendance: {} };
+    const call: StoredCall = { id: callId, roomId, media, startedBy: me.userId, startedAt, transport: 'mesh', joinCounter: 0, participants: [], attendance: {} };
     this.addParticipant(call, me);
     await this.save(call);
-    this.deps.postSystem(`group-call-start-${callId}`, `${personToken(me.userId, me.username)} started a ${media} call`);
+    this.deps.postSystem(`group-call-start-${callId}`, `${personToken(me.userId, this.deps.nameOf(me.userId) ?? me.username)} started a ${media} call`);
     this.announce(call);
     const ring = this.view(call, me.userId);
     for (const userId of this.deps.ringableIds()) {
@@ -272,8 +313,10 @@ export class GroupCallController {
       camera: call.media === 'video',
       screen: false,
       dropAt: null,
+      sfu: null,
     });
     call.attendance[me.userId] ??= { firstJoinedAt: now, lastLeftAt: null, totalMs: 0 };
+    this.chooseTransport(call);
   }
 
   private async leaveFrame(ws: WebSocket, me: SocketAttachment, callId: string): Promise<void> {
@@ -314,6 +357,63 @@ export class GroupCallController {
     const socket = this.deps.sockets.openSocket(target.socketId);
     if (!socket) return sendFrame(ws, errorFrame('unavailable', 'that person is reconnecting; send it again after group_call_state'));
     sendFrame(socket, { type: 'group_call_signal', callId: call.id, fromUserId: me.userId, signal: frame.signal });
+  }
+
+  // ------------------------------------------------------------------ SFU (asked by the Worker)
+
+  /** The call `userId` is in over the SFU, or why not. */
+  private sfuCall(callId: string, userId: string): { call: StoredCall; mine: Participant } | SfuRefusal {
+    const call = this.load();
+    if (!call || call.id !== callId) return 'no_call';
+    const mine = call.participants.find((p) => p.userId === userId);
+    if (!mine) return 'not_in_call';
+    if (call.transport !== 'sfu') return 'mesh';
+    return { call, mine };
+  }
+
+  /** A participant opened a Realtime session: it replaces any earlier one (and its tracks). */
+  async sfuSession(callId: string, userId: string, sessionId: string): Promise<'ok' | SfuRefusal> {
+    const found = this.sfuCall(callId, userId);
+    if (typeof found === 'string') return found;
+    const hadTracks = (found.mine.sfu?.tracks.length ?? 0) > 0;
+    found.mine.sfu = { sessionId, tracks: [] };
+    await this.save(found.call);
+    if (hadTracks) this.announce(found.call);
+    return 'ok';
+  }
+
+  /** The participant's session, for a call on it (renegotiate, close, pull). */
+  sfuAccess(callId: string, userId: string): { sessionId: string } | SfuRefusal {
+    const found = this.sfuCall(callId, userId);
+    if (typeof found === 'string') return found;
+    return found.mine.sfu ? { sessionId: found.mine.sfu.sessionId } : 'no_session';
+  }
+
+  /** Tracks the participant published on their session: the others are told to pull them. */
+  async sfuPublished(callId: string, userId: string, sessionId: string, tracks: SfuTrack[]): Promise<'ok' | SfuRefusal> {
+    const found = this.sfuCall(callId, userId);
+    if (typeof found === 'string') return found;
+    const sfu = found.mine.sfu;
+    if (!sfu || sfu.sessionId !== sessionId) return 'no_session';
+    sfu.tracks = [...sfu.tracks.filter((t) => !tracks.some((n) => n.trackName === t.trackName)), ...tracks];
+    await this.save(found.call);
+    this.announce(found.call);
+    return 'ok';
+  }
+
+  /** The sessions of tracks `userId` may pull: published by another participant, not separated from them by a block. */
+  sfuSources(callId: string, userId: string, wanted: { userId: string; trackName: string }[]): { sessionId: string; sources: { userId: string; trackName: string; sessionId: string }[] } | SfuRefusal {
+    const found = this.sfuCall(callId, userId);
+    if (typeof found === 'string') return found;
+    if (!found.mine.sfu) return 'no_session';
+    const sources = [];
+    for (const w of wanted) {
+      const owner = found.call.participants.find((p) => p.userId === w.userId);
+      const published = owner?.sfu?.tracks.some((t) => t.trackName === w.trackName);
+      if (!owner || owner.userId === userId || !published || this.deps.separated(userId, owner.userId)) return 'not_pullable';
+      sources.push({ userId: w.userId, trackName: w.trackName, sessionId: owner.sfu!.sessionId });
+    }
+    return { sessionId: found.mine.sfu.sessionId, sources };
   }
 
   // ------------------------------------------------------------------ lifecycle

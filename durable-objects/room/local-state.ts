@@ -234,6 +234,12 @@ export class RoomLocalState {
     return others > 0 && undeletedOthers === 0;
   }
 
+  /** The name people see for a member: display name, else username (undefined for a non-member). */
+  nameOf(userId: string): string | undefined {
+    const member = this.memberMap.get(userId);
+    return member ? member.displayName || member.username : undefined;
+  }
+
   isMember(userId: string): boolean {
     return this.memberMap.has(userId);
   }

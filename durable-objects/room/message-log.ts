@@ -15,6 +15,7 @@
  */
 import { addColumnOnce } from '../shared/add-column';
 import { forwardMark, type Attachment, type LinkPreview, type WireMessage } from '../protocol';
+import { threadSummaryOf } from './thread-summary';
 import { checkReaction } from './reaction-limits';
 
 /** Messages kept after Postgres has them: covers every `after=` catch-up (MAX_RESUME_MESSAGES) from the tail. */
@@ -28,6 +29,8 @@ export interface NewLogMessage {
   clientId: string;
   content: string;
   replyToSeq: number | null;
+  /** A thread reply: its root's seq (checked by the caller: ThreadRootCheck). */
+  threadRootSeq?: number;
   /** Image, file and voice messages. */
   attachment?: Attachment;
   /** The preview of the first link, when the sender attached one. */
@@ -50,6 +53,9 @@ export interface FlushBatch {
 /** Why a change to a message was refused. */
 export type ChangeRefusal = 'not_found' | 'not_yours' | 'not_editable' | 'not_text' | 'too_many_reactions';
 
+/** Whether a message can take thread replies: `ok`, or why not. */
+export type ThreadRootCheck = 'ok' | 'not_found' | 'deleted' | 'is_reply' | 'not_a_message';
+
 interface MessageRow {
   seq: number;
   id: string;
@@ -65,6 +71,10 @@ interface MessageRow {
   attachment: string | null;
   /** JSON of the LinkPreview, or null. */
   link_preview: string | null;
+  thread_root_seq: number | null;
+  /** A root's live replies and the newest one's time (kept by recountThread). */
+  thread_reply_count: number | null;
+  thread_last_reply_at: string | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -91,6 +101,10 @@ export class MessageLog {
     `);
     addColumnOnce(sql, 'log_messages', 'attachment', 'text');
     addColumnOnce(sql, 'log_messages', 'link_preview', 'text');
+    addColumnOnce(sql, 'log_messages', 'thread_root_seq', 'integer');
+    addColumnOnce(sql, 'log_messages', 'thread_reply_count', 'integer');
+    addColumnOnce(sql, 'log_messages', 'thread_last_reply_at', 'text');
+    sql.exec('create index if not exists log_messages_thread on log_messages (thread_root_seq, seq) where thread_root_seq is not null');
     this.version =
       sql
         .exec<{ v: number | null }>(
@@ -106,8 +120,8 @@ export class MessageLog {
     const id = crypto.randomUUID();
     const createdAt = now.toISOString();
     this.sql.exec(
-      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at, attachment, link_preview)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into log_messages (seq, id, sender_id, client_id, type, content, reply_to_seq, created_at, attachment, link_preview, thread_root_seq)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq,
       id,
       input.senderId,
@@ -118,6 +132,7 @@ export class MessageLog {
       createdAt,
       input.attachment ? JSON.stringify(input.attachment) : null,
       input.linkPreview ? JSON.stringify(input.linkPreview) : null,
+      input.threadRootSeq ?? null,
     );
     this.markDirty(seq);
     return {
@@ -132,11 +147,62 @@ export class MessageLog {
       ...(input.linkPreview ? { linkPreview: input.linkPreview } : {}),
       ...forwardMark(input.clientId),
       replyToSeq: input.replyToSeq,
+      ...(input.threadRootSeq === undefined ? {} : { threadRootSeq: input.threadRootSeq }),
       createdAt,
       editedAt: null,
       deletedAt: null,
       reactions: [],
     };
+  }
+
+  /**
+   * Whether message `seq` of the tail can be a thread's root: a live message people sent (or a
+   * call record), not itself a reply. Answered from storage in the same turn as the send.
+   */
+  threadRootCheck(seq: number): ThreadRootCheck {
+    const row = this.row(seq);
+    if (!row) return 'not_found';
+    if (row.deleted_at) return 'deleted';
+    if (row.thread_root_seq !== null) return 'is_reply';
+    return row.type === 'system' ? 'not_a_message' : 'ok';
+  }
+
+  /**
+   * Counts a tail root's live replies again (after a reply arrived or was deleted) and marks
+   * the root changed, so the outbox writes its summary too. Every reply of a tail root is in
+   * the tail (replies are newer than their root, and the tail is contiguous to the newest).
+   */
+  recountThread(rootSeq: number): WireMessage | undefined {
+    if (!this.row(rootSeq)) return undefined;
+    const { n, last } = this.sql
+      .exec<{ n: number; last: string | null }>(
+        'select count(*) as n, max(created_at) as last from log_messages where thread_root_seq = ? and deleted_at is null',
+        rootSeq,
+      )
+      .one();
+    this.sql.exec('update log_messages set thread_reply_count = ?, thread_last_reply_at = ? where seq = ?', n, last, rootSeq);
+    this.markDirty(rootSeq);
+    return this.get(rootSeq);
+  }
+
+  /** Who took part in a tail root's thread: its root's sender and everyone who replied. */
+  threadParticipants(rootSeq: number): string[] {
+    return this.sql
+      .exec<{ sender_id: string }>(
+        'select distinct sender_id from log_messages where (seq = ? or thread_root_seq = ?) and sender_id is not null',
+        rootSeq,
+        rootSeq,
+      )
+      .toArray()
+      .map((r) => r.sender_id);
+  }
+
+  /** A thread's replies in the tail with seq in (after, ∞), oldest first. */
+  threadReplies(rootSeq: number, after: number, limit: number): WireMessage[] {
+    const rows = this.sql
+      .exec<MessageRow>('select * from log_messages where thread_root_seq = ? and seq > ? order by seq limit ?', rootSeq, after, limit)
+      .toArray();
+    return this.toWire(rows);
   }
 
   /** The sender's edit of their own text message in the tail. */
@@ -270,6 +336,8 @@ export class MessageLog {
       ...(r.link_preview ? { linkPreview: JSON.parse(r.link_preview) as LinkPreview } : {}),
       ...forwardMark(r.client_id),
       replyToSeq: r.reply_to_seq,
+      ...(r.thread_root_seq === null ? {} : { threadRootSeq: r.thread_root_seq }),
+      ...threadSummaryOf(r.thread_reply_count, r.thread_last_reply_at),
       createdAt: r.created_at,
       editedAt: r.edited_at,
       deletedAt: r.deleted_at,

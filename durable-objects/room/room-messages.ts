@@ -8,6 +8,7 @@
  * go to the database, in the room's serial queue, with its deadline.
  */
 import { deleteMessage, editMessage, highestSeq, messageBySeq, setReaction } from '../../drizzle/queries/messages';
+import { recountThread } from '../../drizzle/queries/threads';
 import { isDatabaseUnavailable, type Database } from '../../drizzle/connection';
 import { previewKeyOf, type ClientFrame, type LinkPreview, type WireMessage } from '../protocol';
 import { errorFrame, sendFrame, type HibernatingSockets, type SocketAttachment } from '../shared/sockets';
@@ -17,11 +18,12 @@ import type { ActivityNotifier } from './activity-notifier';
 import type { AttachmentRegistry } from './attachment-registry';
 import type { LinkPreviewRegistry } from './link-preview-registry';
 import type { RoomLocalState } from './local-state';
-import type { ChangeRefusal, MessageLog, NewLogMessage } from './message-log';
+import type { ChangeRefusal, MessageLog, NewLogMessage, ThreadRootCheck } from './message-log';
 import type { Outbox } from './outbox';
 import type { SerialQueue } from './serial-queue';
 
 type ChangeFrame = Extract<ClientFrame, { type: 'edit' | 'delete' | 'react' }>;
+type SendFrame = Extract<ClientFrame, { type: 'send' }>;
 
 export interface RoomMessagesDeps {
   local: RoomLocalState;
@@ -42,6 +44,8 @@ export interface RoomMessagesDeps {
   absentMemberIds: () => string[];
   /** A member's first message in this room has been appended. */
   firstMessageOf: (userId: string) => void;
+  /** A thread reply was appended: who took part in its thread hear of it (activity-notifier.ts). */
+  threadReply: (reply: WireMessage, participants: string[]) => void;
 }
 
 const ATTACHMENT_REFUSALS = {
@@ -51,6 +55,13 @@ const ATTACHMENT_REFUSALS = {
   sealed: 'that upload is encrypted: it can only be sent in a secret chat (send_secret)',
   not_sealed: 'a secret message can only carry an encrypted upload (sealed=1)',
 } as const;
+
+const THREAD_REFUSALS: Record<Exclude<ThreadRootCheck, 'ok'>, string> = {
+  not_found: 'no such message to start a thread on',
+  deleted: 'that message was deleted: its thread takes no more replies',
+  is_reply: 'that message is a thread reply: reply in its thread instead (threads do not nest)',
+  not_a_message: 'system lines cannot have threads',
+};
 
 const REFUSALS: Record<ChangeRefusal, string> = {
   not_found: 'no such message, or it was deleted',
@@ -95,8 +106,8 @@ export class RoomMessages {
   }
 
   /** A member's `send`; `send_secret` comes here too, as a send of the `secret` kind. */
-  send(ws: WebSocket, me: SocketAttachment, frame: Extract<ClientFrame, { type: 'send' }>, kind?: 'secret'): void {
-    const { local } = this.deps;
+  send(ws: WebSocket, me: SocketAttachment, frame: SendFrame, kind?: 'secret'): void {
+    const { local, log } = this.deps;
     const stored = local.findRecentSend(me.userId, frame.clientId);
     if (stored) {
       // A resend of something already durable (its ack was lost): acknowledge again, store nothing.
@@ -108,13 +119,64 @@ export class RoomMessages {
         errorFrame('not_found', `cannot reply to message ${frame.replyToSeq}: it does not exist`, { clientId: frame.clientId }),
       );
     }
+    const root = frame.threadRootSeq;
+    if (root !== undefined && root > local.lastSeq) return this.refuseThread(ws, frame, 'not_found');
+    if (root !== undefined && root < log.tailStart(local.lastSeq)) {
+      // A root older than the tail lives in Postgres alone: checked there, in the room's serial
+      // queue (a resend arriving meanwhile waits behind it and finds the first copy).
+      void this.deps.queue.run(() => this.sendToOlderRoot(ws, me, frame, root));
+      return;
+    }
+    if (root !== undefined) {
+      const check = log.threadRootCheck(root);
+      if (check !== 'ok') return this.refuseThread(ws, frame, check);
+    }
+    this.enqueue(ws, me, frame, kind);
+  }
+
+  private async sendToOlderRoot(ws: WebSocket, me: SocketAttachment, frame: SendFrame, root: number): Promise<void> {
+    let message: WireMessage | undefined;
+    try {
+      message = await this.deps.database.run('reading a thread root', (db) => messageBySeq(db, this.deps.roomId(), root));
+    } catch (err) {
+      logFailure('thread root check failed', err, { room: this.deps.roomId(), seq: root });
+      const why = isDatabaseUnavailable(err) ? 'older messages cannot take thread replies while the database is unreachable' : 'that reply failed';
+      return sendFrame(ws, errorFrame('unavailable', `${why}; try again`, { clientId: frame.clientId, retryAfterMs: 5000 }));
+    }
+    const check: ThreadRootCheck = !message
+      ? 'not_found'
+      : message.deletedAt
+        ? 'deleted'
+        : message.threadRootSeq !== undefined
+          ? 'is_reply'
+          : message.type === 'system'
+            ? 'not_a_message'
+            : 'ok';
+    if (check !== 'ok') return this.refuseThread(ws, frame, check);
+    const stored = this.deps.local.findRecentSend(me.userId, frame.clientId);
+    if (stored) return sendFrame(ws, { type: 'ack', clientId: frame.clientId, ...stored });
+    this.olderRootSenders.delete(root);
+    this.olderRootSenders.set(root, message!.senderId);
+    // Most recent first out: the map is a small memory, not a record (a wake starts it empty).
+    if (this.olderRootSenders.size > 256) this.olderRootSenders.delete(this.olderRootSenders.keys().next().value!);
+    this.enqueue(ws, me, frame);
+  }
+
+  private refuseThread(ws: WebSocket, frame: SendFrame, why: Exclude<ThreadRootCheck, 'ok'>): void {
+    sendFrame(ws, errorFrame(why === 'not_found' ? 'not_found' : 'forbidden', THREAD_REFUSALS[why], { clientId: frame.clientId }));
+  }
+
+  /** The senders of roots older than the tail that got replies lately: they hear of the replies. */
+  private readonly olderRootSenders = new Map<number, string | null>();
+
+  private enqueue(ws: WebSocket, me: SocketAttachment, frame: SendFrame, kind?: 'secret'): void {
     // Looked up synchronously in the room's own storage: nothing awaits between here and the seq.
     const claim = frame.attachmentId === undefined ? undefined : this.deps.attachments.claim(me.userId, frame.attachmentId, frame.clientId, kind === 'secret');
     if (claim && !claim.ok) {
       const code = claim.why === 'unknown' ? 'not_found' : 'forbidden';
       return sendFrame(ws, errorFrame(code, ATTACHMENT_REFUSALS[claim.why], { clientId: frame.clientId }));
     }
-    const attachment = claim?.attachment;
+    const attachment = claim?.attachment && frame.albumId ? { ...claim.attachment, albumId: frame.albumId } : claim?.attachment;
     const linkPreview = this.linkPreviewFor(frame);
     const key = `${me.userId}\u0000${frame.clientId}`;
     const queued = this.queued.get(key);
@@ -129,6 +191,7 @@ export class RoomMessages {
         clientId: frame.clientId,
         content: frame.content,
         replyToSeq: frame.replyToSeq ?? null,
+        ...(frame.threadRootSeq === undefined ? {} : { threadRootSeq: frame.threadRootSeq }),
         ...(attachment ? { attachment } : {}),
         ...(linkPreview ? { linkPreview } : {}),
       },
@@ -146,7 +209,7 @@ export class RoomMessages {
    * for this room lately; otherwise the message goes without one (a preview is never
    * a reason to refuse a message).
    */
-  private linkPreviewFor(frame: Extract<ClientFrame, { type: 'send' }>): LinkPreview | undefined {
+  private linkPreviewFor(frame: SendFrame): LinkPreview | undefined {
     if (frame.linkPreviewUrl === undefined || !frame.content.includes(frame.linkPreviewUrl)) return undefined;
     const key = previewKeyOf(frame.linkPreviewUrl);
     return key === undefined ? undefined : this.deps.linkPreviews.find(key);
@@ -227,10 +290,32 @@ export class RoomMessages {
     const ack = { type: 'ack', clientId: message.clientId, id: message.id, seq: message.seq, createdAt: message.createdAt } as const;
     for (const ws of waiters) sendFrame(ws, ack);
     sockets.broadcast({ type: 'message', message });
-    activity.noteMessage(message);
+    if (message.threadRootSeq === undefined) activity.noteMessage(message);
+    else this.threadChanged(message.threadRootSeq, message);
     activity.schedule(this.deps.absentMemberIds);
     outbox.changed();
     return message;
+  }
+
+  /**
+   * A reply was added to or deleted from thread `rootSeq`: a root in the tail is recounted and
+   * its new summary broadcast (clients move the "N replies" line from it); a new reply goes to
+   * the thread's participants. A root older than the tail is counted by Postgres at the flush
+   * (drizzle/queries/threads.ts), and clients count the live replies they see meanwhile.
+   */
+  private threadChanged(rootSeq: number, reply?: WireMessage): void {
+    const { log, local, sockets } = this.deps;
+    const inTail = rootSeq >= log.tailStart(local.lastSeq);
+    const root = inTail ? log.recountThread(rootSeq) : undefined;
+    if (root) sockets.broadcast({ type: 'updated', message: root });
+    if (!reply) return;
+    const participants = inTail ? log.threadParticipants(rootSeq) : log.threadParticipants(rootSeq).concat(this.olderRootSenderOf(rootSeq));
+    this.deps.threadReply(reply, [...new Set(participants)]);
+  }
+
+  private olderRootSenderOf(rootSeq: number): string[] {
+    const sender = this.olderRootSenders.get(rootSeq);
+    return sender ? [sender] : [];
   }
 
   /** Edit, delete or react: in the tail at once; older messages through Postgres. */
@@ -243,6 +328,7 @@ export class RoomMessages {
       if (typeof result === 'string') return this.refuse(ws, result);
       if (attachment) this.deps.attachmentDeleted(attachment.id);
       this.deps.sockets.broadcast({ type: 'updated', message: result });
+      if (frame.type === 'delete' && result.threadRootSeq !== undefined) this.threadChanged(result.threadRootSeq);
       this.deps.outbox.changed();
       return;
     }
@@ -286,6 +372,8 @@ export class RoomMessages {
         const deleted = await deleteMessage(db, roomId, frame.seq, me.userId);
         if (!deleted) return this.whyNot(db, frame.seq, me.userId, 'delete');
         if (attachment) this.deps.attachmentDeleted(attachment.id);
+        // Its root is older still, so in Postgres too: counted there (a reply still in the outbox is counted at its flush).
+        if (deleted.threadRootSeq !== undefined) await recountThread(db, roomId, deleted.threadRootSeq);
         return deleted;
       }
       case 'react':

@@ -16,4 +16,14 @@ export class SerialQueue {
     this.tail = done;
     return done;
   }
+
+  /** Like `run`, for a job whose value (or failure) its caller takes: the line goes on either way. */
+  value<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(job);
+    this.tail = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
 }

@@ -12,8 +12,8 @@
  *   refused by the object it names, with no Postgres round trip. The inbox's memory
  *   is also what a ticket request asks instead of Postgres (worker/realtime/ticket-caller.ts).
  */
-import { WS_TICKET_TTL_SECONDS } from '../../worker/auth/tokens';
-import { readConfig, type Env } from '../../worker/env';
+import { WS_TICKET_TTL_SECONDS } from './tokens';
+import { readConfig, type Env } from './env';
 
 /**
  * The shortest time an ended session is remembered. A ticket for it can exist for the

@@ -89,13 +89,19 @@ export class AppClient {
     return body.room.id;
   }
 
-  /** How long each ws-ticket request of openSocketWithTicket took, ms. */
+  /** How long each ticket of openSocketWithTicket took (REST or inbox), ms. */
   readonly ticketTimings: number[] = [];
 
-  /** The browser's way: POST ws-ticket, then the upgrade with `?ticket=` (no session lookup at the upgrade). */
-  async openSocketWithTicket(user: BenchUser, roomId: string, timeoutMs = 30_000): Promise<BenchSocket> {
+  /**
+   * The browser's way: a ticket, then the upgrade with `?ticket=` (no session lookup at the
+   * upgrade). The ticket comes from `mint` (the web app asks its open inbox socket:
+   * inbox-tickets.ts), or else from POST ws-ticket.
+   */
+  async openSocketWithTicket(user: BenchUser, roomId: string, mint?: (roomId: string) => Promise<string>, timeoutMs = 30_000): Promise<BenchSocket> {
     const t0 = performance.now();
-    const { ticket } = await this.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, user.token);
+    const ticket = mint
+      ? await mint(roomId)
+      : (await this.json<{ ticket: string }>('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, user.token)).ticket;
     const ticketAt = performance.now();
     this.ticketTimings.push(ticketAt - t0);
     const socket = await this.openSocket(user, roomId, timeoutMs, ticket);

@@ -21,8 +21,10 @@ export interface ColdRoomResult {
   coldRoomOverWarmP50: number | null;
   /** The open → ready part of afterRestart (the rest is the first send). */
   afterRestartReady: Summary;
-  /** `warmRuns` opens of the warm room one after another, split into their parts. */
+  /** `warmRuns` opens of the warm room one after another, split into their parts (`openWarm`'s way). */
   warmOpens: OpenBreakdown;
+  /** The same opens `compareWarm`'s way, alternating with them one for one (so both see the same load). */
+  warmOpensCompared?: OpenBreakdown;
 }
 
 /**
@@ -68,6 +70,10 @@ export async function measureColdRooms(opts: {
   /** Two rooms; both are used once before the first restart. */
   rooms: [string, string];
   open: (room: string) => Promise<BenchSocket>;
+  /** How the warm series opens (default: `open`); a warm app's client already holds its inbox socket. */
+  openWarm?: (room: string) => Promise<BenchSocket>;
+  /** Another way to open, measured in turn with `openWarm` (the way before it, say). */
+  compareWarm?: (room: string) => Promise<BenchSocket>;
   tag: string;
   /** Warm opens measured in parts after the cold runs. */
   warmRuns: number;
@@ -89,8 +95,13 @@ export async function measureColdRooms(opts: {
     coldRoom.push((await firstDelivery(() => opts.open(b), id())).totalMs);
     warm.push((await firstDelivery(() => opts.open(a), id())).totalMs);
   }
-  const parts: { marks: OpenMarks; deliveredAt: number }[] = [];
-  for (let i = 0; i < opts.warmRuns; i++) parts.push(await firstDelivery(() => opts.open(a), id()));
+  const openWarm = opts.openWarm ?? opts.open;
+  const compareWarm = opts.compareWarm;
+  const series = await measureWarmOpens(
+    { warm: () => openWarm(a), ...(compareWarm ? { compared: () => compareWarm(a) } : {}) },
+    opts.warmRuns,
+    id,
+  );
   const summary = { afterRestart: summarize(afterRestart), coldRoomWarmIsolate: summarize(coldRoom), warm: summarize(warm) };
   return {
     runs: opts.runs,
@@ -98,8 +109,22 @@ export async function measureColdRooms(opts: {
     afterRestartOverWarmP50: ratio(summary.afterRestart.p50, summary.warm.p50),
     coldRoomOverWarmP50: ratio(summary.coldRoomWarmIsolate.p50, summary.warm.p50),
     afterRestartReady: summarize(afterRestartReady),
-    warmOpens: breakdown(parts),
+    warmOpens: series.warm!,
+    ...(series.compared ? { warmOpensCompared: series.compared } : {}),
   };
+}
+
+/** `runs` opens of a warm room each way, taking turns open by open; each split into its parts. */
+async function measureWarmOpens(
+  ways: Record<string, () => Promise<BenchSocket>>,
+  runs: number,
+  id: () => string,
+): Promise<Record<string, OpenBreakdown>> {
+  const parts = Object.fromEntries(Object.keys(ways).map((name) => [name, [] as { marks: OpenMarks; deliveredAt: number }[]]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, open] of Object.entries(ways)) parts[name]!.push(await firstDelivery(open, id()));
+  }
+  return Object.fromEntries(Object.entries(parts).map(([name, opens]) => [name, breakdown(opens)]));
 }
 
 function breakdown(opens: { marks: OpenMarks; deliveredAt: number }[]): OpenBreakdown {

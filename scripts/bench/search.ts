@@ -5,14 +5,19 @@
  * a steep skew (w1 is in ~38% of messages, like "the"; w500 in ~0.25%), plus a rare word in
  * ten messages. The GIN index is dropped for the load and rebuilt after it (as a bulk import
  * would; the stored search_vector column is still computed row by row during the load), then
- * GET /api/search/messages is timed per kind of query, over HTTP and as the bare SQL (captured
- * from drizzle's logger, so it is the product's statement), with its plan.
+ * GET /api/search/messages is timed per kind of query, over HTTP and as the product's database
+ * work alone (searchMessages on a plain connection: the plan's estimate, then its statement),
+ * with the statement's plan (captured from drizzle's logger). For a prefix over all my rooms,
+ * each way search-plan.ts can read the rooms is also timed forced, the old one included.
  */
 import { performance } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Database } from '../../drizzle/connection';
-import { searchMessages } from '../../drizzle/queries/search';
+import { sql } from 'drizzle-orm';
+import { pieceQuery, searchMessages, tsqueryOf } from '../../drizzle/queries/search';
+import { estimateSearch, prefixesOf, type SearchEstimate, type SearchPlan } from '../../drizzle/queries/search-plan';
+import { isStatementTimeout } from '../../drizzle/queries/statement-timeout';
 import { schema } from '../../drizzle/schema';
 import type { AppClient, BenchUser } from './app-client';
 import { round, summarize, type Summary } from './stats';
@@ -24,10 +29,28 @@ export interface SearchCase {
   scope: 'all my rooms' | 'one room';
   /** Messages in my rooms that match (the page shows the newest 20). */
   matchesInScope: number;
+  /** Postgres' estimates that choose the plan (search-plan.ts); none for a query without a prefix. */
+  estimate?: SearchEstimate;
+  chosenPlan: SearchPlan;
   http: Summary;
+  /** The product's database work alone: the estimate (when it asks one) and the search statement. */
   queryOnly: Summary;
+  /**
+   * Each way of reading rooms forced, SQL alone, fewer times (queries with a prefix over all my rooms): `planner` is
+   * every search before issue 25's fix. `samePage`: both gave the same first page.
+   */
+  plans?: { planner: PlanTiming; backward: PlanTiming; samePage: boolean | null };
   plan: { executionTimeMs: number; usesSearchIndex: boolean; topNode: string; messagesScan?: MessagesScan };
 }
+
+export interface PlanTiming {
+  /** Null when every run hit PLAN_TIMEOUT_MS. */
+  sql: Summary | null;
+  timeouts: number;
+}
+
+/** A forced plan's statement is cancelled past this (the product's own limit is SEARCH_TIMEOUT_MS, 3 s). */
+const PLAN_TIMEOUT_MS = 20_000;
 
 /** How the plan read messages (once per room under the LATERAL); row counts are per loop, as EXPLAIN gives them. */
 export interface MessagesScan {
@@ -52,6 +75,8 @@ export interface SearchResult {
   contentBytesPerMessage: number;
   requestsPerCase: number;
   cases: Record<string, SearchCase>;
+  /** Kinds of query that failed (the first error), with the rest still timed. */
+  failed: Record<string, string>;
 }
 
 function planUses(node: any, index: string): boolean {
@@ -79,7 +104,7 @@ export async function measureSearch(
   client: AppClient,
   user: BenchUser,
   databaseUrl: string,
-  opts: { messages: number; rooms: number; myRooms: number; requests: number; log: (m: string) => void },
+  opts: { messages: number; rooms: number; myRooms: number; requests: number; planRequests: number; log: (m: string) => void },
 ): Promise<SearchResult> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
@@ -126,23 +151,41 @@ export async function measureSearch(
     );
 
     const cases: Record<string, SearchCase> = {};
+    const failed: Record<string, string> = {};
+    // A plain word is a prefix (search-terms.ts: the last word from 2 letters, others from 3), as
+    // people type; a quoted single word is the whole word only. Each word twice, whole and as typed.
     const plan: [string, string, boolean][] = [
-      ['rare (10 matches)', 'needle', false],
-      ['medium (~0.25% of messages)', 'w500', false],
-      ['common (~38% of messages)', 'w1', false],
-      ['two words, both needed', 'w2 w3', false],
+      ['rare, whole word (10 matches)', '"needle"', false],
+      ['rare, prefix needl*', 'needl', false],
+      ['medium, whole word (~0.25% of messages)', '"w500"', false],
+      ['medium, prefix w500* (w500, w5000)', 'w500', false],
+      ['medium, prefix w50* (11 words)', 'w50', false],
+      ['common, whole word (~38% of messages)', '"w1"', false],
+      ['common, prefix w1* (1,111 words)', 'w1', false],
+      ['two words, both needed (w2, w3*)', 'w2 w3', false],
+      ['two prefixes, both needed (w20*, w30*)', 'w20 w30', false],
       // A phrase needs word positions, which the index does not hold: every candidate row's search_vector is re-checked.
       ['phrase', '"w1 w2"', false],
-      ['common, within one room', 'w1', true],
+      ['common prefix w1*, within one room', 'w1', true],
     ];
     for (const [name, query, oneRoom] of plan) {
       const roomId = oneRoom ? roomIds[0] : undefined;
-      cases[name] = await timeCase(client, user, pool, query, roomId, opts.requests);
+      try {
+        cases[name] = await timeCase(client, user, pool, databaseUrl, query, roomId, opts.requests, opts.planRequests);
+      } catch (err) {
+        // One failing kind of query is a finding to report, not a reason to lose the others' figures.
+        failed[name] = String(err).slice(0, 300);
+        opts.log(`search ${name}: FAILED ${failed[name]}`);
+        continue;
+      }
       const c = cases[name]!;
       const scan = c.plan.messagesScan;
+      const forced = (p: PlanTiming | undefined) => (p ? `${p.sql ? `p50 ${p.sql.p50} ms` : 'none finished'}${p.timeouts ? `, ${p.timeouts} timed out` : ''}` : '');
       opts.log(
-        `search ${name}: http p50 ${c.http.p50} ms p99 ${c.http.p99} ms; query p50 ${c.queryOnly.p50} ms (${c.matchesInScope} matches); ` +
-          (scan ? `${scan.node} ×${scan.loops}, ${scan.rowsPerLoop} rows kept and ${scan.discardedPerLoop} discarded per loop` : 'no scan of messages in the plan'),
+        `search ${name}: http p50 ${c.http.p50} ms p99 ${c.http.p99} ms; query p50 ${c.queryOnly.p50} ms (${c.matchesInScope} matches, ` +
+          `${c.estimate ? `estimated ${c.estimate.matches} in the table, prefixes ${c.estimate.prefixEntries}; ` : ''}${c.chosenPlan}); ` +
+          (scan ? `${scan.node} ×${scan.loops}, ${scan.rowsPerLoop} rows kept and ${scan.discardedPerLoop} discarded per loop` : 'no scan of messages in the plan') +
+          (c.plans ? `; forced: planner ${forced(c.plans.planner)}, backward ${forced(c.plans.backward)}, same page ${c.plans.samePage}` : ''),
       );
     }
     return {
@@ -157,17 +200,72 @@ export async function measureSearch(
       contentBytesPerMessage: round(Number(storageRow.content_bytes), 1),
       requestsPerCase: opts.requests,
       cases,
+      failed,
     };
   } finally {
     await pool.end();
   }
 }
 
-async function timeCase(client: AppClient, user: BenchUser, pool: pg.Pool, query: string, roomId: string | undefined, requests: number): Promise<SearchCase> {
-  let captured: { sql: string; params: unknown[] } | undefined;
-  const db = drizzle({ client: pool, schema, logger: { logQuery: (sql, params) => void (captured ??= { sql, params }) } });
-  await searchMessages(db as unknown as Database, { userId: user.id, query, roomId, limit: PAGE });
+/** The statements of one search as drizzle sends them: the plan's estimate (if any), then the search. */
+function capturingDb(pool: pg.Pool): { db: Database; statements: { sql: string; params: unknown[] }[] } {
+  const statements: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle({ client: pool, schema, logger: { logQuery: (sql, params) => void statements.push({ sql, params }) } });
+  return { db: db as unknown as Database, statements };
+}
+
+/**
+ * SQL alone of each way search.ts reads rooms, forced (`requests` times each, fewer: the old plan
+ * of a medium prefix takes seconds), on a connection of its own with a statement timeout, so a
+ * plan that runs for minutes is a count of timeouts rather than a stuck bench.
+ */
+async function timePlans(databaseUrl: string, user: BenchUser, query: string, requests: number): Promise<SearchCase['plans']> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`set statement_timeout = ${PLAN_TIMEOUT_MS}`);
+    const db = drizzle({ client, schema }) as unknown as Database;
+    const pages: Record<SearchPlan, unknown> = { planner: undefined, backward: undefined };
+    const plans = {} as NonNullable<SearchCase['plans']>;
+    for (const plan of ['planner', 'backward'] as const) {
+      const times: number[] = [];
+      let timeouts = 0;
+      for (let i = 0; i < requests; i++) {
+        const t0 = performance.now();
+        try {
+          const page = await searchMessages(db, { userId: user.id, query, limit: PAGE, plan });
+          pages[plan] ??= page;
+          times.push(performance.now() - t0);
+        } catch (err) {
+          if (!isStatementTimeout(err)) throw err;
+          timeouts += 1;
+        }
+      }
+      plans[plan] = { sql: times.length ? summarize(times) : null, timeouts };
+    }
+    const bothPaged = pages.planner !== undefined && pages.backward !== undefined;
+    plans.samePage = bothPaged ? JSON.stringify(pages.planner) === JSON.stringify(pages.backward) : null;
+    return plans;
+  } finally {
+    await client.end();
+  }
+}
+
+async function timeCase(
+  client: AppClient,
+  user: BenchUser,
+  pool: pg.Pool,
+  databaseUrl: string,
+  query: string,
+  roomId: string | undefined,
+  requests: number,
+  planRequests: number,
+): Promise<SearchCase> {
+  const { db, statements } = capturingDb(pool);
+  await searchMessages(db, { userId: user.id, query, roomId, limit: PAGE });
+  const captured = statements.at(-1);
   if (!captured) throw new Error('drizzle logged no query for searchMessages');
+  const chosen: SearchPlan = captured.sql.includes('ts_match_vq') ? 'backward' : 'planner';
   const path = `/api/search/messages?q=${encodeURIComponent(query)}&limit=${PAGE}${roomId ? `&roomId=${roomId}` : ''}`;
   for (let i = 0; i < 3; i++) await client.json('GET', path, undefined, user.token);
   const http: number[] = [];
@@ -176,25 +274,32 @@ async function timeCase(client: AppClient, user: BenchUser, pool: pg.Pool, query
     await client.json('GET', path, undefined, user.token);
     http.push(performance.now() - t0);
   }
+  // The product's whole database work for one search: the plan's estimate, then its statement.
   const queryOnly: number[] = [];
+  const quiet = drizzle({ client: pool, schema }) as unknown as Database;
   for (let i = 0; i < requests; i++) {
     const t0 = performance.now();
-    await pool.query(captured.sql, captured.params);
+    await searchMessages(quiet, { userId: user.id, query, roomId, limit: PAGE });
     queryOnly.push(performance.now() - t0);
   }
   const { rows } = await pool.query(`explain (analyze, format json) ${captured.sql}`, captured.params);
   const root = (rows[0]['QUERY PLAN'] as any[])[0];
-  const { rows: count } = await pool.query<{ n: string }>(
-    `select count(*) as n from messages m join room_members me on me.room_id = m.room_id and me.user_id = $1
-     where m.search_vector @@ websearch_to_tsquery('simple', $2) ${roomId ? 'and m.room_id = $3' : ''}`,
-    roomId ? [user.id, query, roomId] : [user.id, query],
+  // Matches as the product reads the query (prefixes included): its own tsquery.
+  const { rows: count } = await db.execute<{ n: string }>(
+    sql`select count(*) as n from messages m join room_members me on me.room_id = m.room_id and me.user_id = ${user.id}
+        where m.search_vector @@ (${tsqueryOf(query)}) ${roomId ? sql`and m.room_id = ${roomId}` : sql``}`,
   );
+  const tsquery = tsqueryOf(query)!;
+  const prefixes = prefixesOf(query).map(pieceQuery);
   return {
     query,
     scope: roomId ? 'one room' : 'all my rooms',
     matchesInScope: Number(count[0]!.n),
+    estimate: prefixes.length ? await estimateSearch(quiet, tsquery, prefixes) : undefined,
+    chosenPlan: chosen,
     http: summarize(http),
     queryOnly: summarize(queryOnly),
+    plans: roomId || !prefixes.length ? undefined : await timePlans(databaseUrl, user, query, planRequests),
     plan: {
       executionTimeMs: round(root['Execution Time'], 2),
       usesSearchIndex: planUses(root.Plan, 'messages_search_idx'),

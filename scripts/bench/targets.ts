@@ -81,6 +81,8 @@ export function edgeDurableTargets(r: EdgeDurableInputs) {
           /** The same over the warm-open series (many samples): ticket + upgrade → own message, target ≤ 1.5. */
           warmOpenP50Ratio: ratio(r.coldRoom?.warmOpens.total.p50 ?? NaN, plain.coldRoom.warmOpens.total.p50),
           warmOpenP95Ratio: ratio(r.coldRoom?.warmOpens.total.p95 ?? NaN, plain.coldRoom.warmOpens.total.p95),
+          /** The same with the REST ticket (POST ws-ticket), measured in turn with the inbox ticket's opens. */
+          warmOpenRestTicketP50Ratio: ratio(r.coldRoom?.warmOpensCompared?.total.p50 ?? NaN, plain.coldRoom.warmOpens.total.p50),
           throughputRatio: ratio(r.throughputPerSecond ?? NaN, plain.throughput.ackedPerSecond),
         }
       : null,

@@ -20,6 +20,7 @@ import { seedChatHistory } from '../lib/seed-chat-history';
 import { freePort } from '../lib/free-port';
 import { projectRoot } from '../lib/paths';
 import type { AppClient, BenchUser } from './app-client';
+import { measureLoadCpu, type LoadCpuResult } from './web-load-cpu';
 import { round, summarize, type Summary } from './stats';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,6 +33,12 @@ export interface WebListOptions {
   /** Bounds the scroll back: the old list could take minutes at 5,000 messages. */
   scrollBudgetMs: number;
   opens: number;
+  /** Traced loads of the Lighthouse chat for its main-thread CPU time (web-load-cpu.ts). */
+  loadCpuRuns: number;
+  /** Also write a CPU profile of one load (bench-results/chat-load.cpuprofile). */
+  loadProfile: boolean;
+  /** Only the page's load (CPU time and Lighthouse): no 5,000-message chat, scrolling or opens. */
+  loadOnly: boolean;
   log: (m: string) => void;
 }
 
@@ -227,9 +234,11 @@ async function runLighthouse(port: number, url: string, messages: number): Promi
 }
 
 export interface WebListResult {
-  scroll: ScrollResult;
-  openNewestMs: Summary;
+  /** null with `loadOnly`. */
+  scroll: ScrollResult | null;
+  openNewestMs: Summary | null;
   lighthouse: LighthouseResult | { error: string };
+  loadCpu: LoadCpuResult | { error: string };
 }
 
 async function signIn(ctx: BrowserContext, baseUrl: string, me: Person): Promise<void> {
@@ -241,7 +250,7 @@ export async function measureWebList(client: AppClient, databaseUrl: string, opt
   const baseUrl = client.baseUrl;
   const [me, ann, ben] = await Promise.all([register(client, 'reader'), register(client, 'ann'), register(client, 'ben')]);
   opts.log(`webList: seeding chats of ${opts.messages} and ${opts.lighthouseMessages} messages`);
-  const long = await seededChat(client, databaseUrl, me, ann, opts.messages);
+  const long = opts.loadOnly ? null : await seededChat(client, databaseUrl, me, ann, opts.messages);
   const short = await seededChat(client, databaseUrl, me, ben, opts.lighthouseMessages);
 
   // One persistent profile: its default context is the one Lighthouse's tab opens in, signed in too.
@@ -256,19 +265,28 @@ export async function measureWebList(client: AppClient, databaseUrl: string, opt
   try {
     await signIn(ctx, baseUrl, me);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    const scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs);
-    opts.log(
-      `webList: scroll back p50 ${scroll.scrollBack.frames.p50} / p95 ${scroll.scrollBack.frames.p95} ms, start ${scroll.scrollBack.reachedStart ? `in ${scroll.scrollBack.msToStart} ms` : 'not reached'}; ` +
-        `forward p95 ${scroll.scrollForward?.frames.p95 ?? '-'} ms; DOM ${scroll.domElementsAtNewest} → ${scroll.domElementsAtStart} elements`,
-    );
-    const openNewestMs = await measureOpen(page, baseUrl, [long, short], opts.opens);
-    opts.log(`webList: click → newest message p50 ${openNewestMs.p50} ms, max ${openNewestMs.max} ms`);
+    let scroll: ScrollResult | null = null;
+    let openNewestMs: Summary | null = null;
+    if (long) {
+      scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs);
+      opts.log(
+        `webList: scroll back p50 ${scroll.scrollBack.frames.p50} / p95 ${scroll.scrollBack.frames.p95} ms, start ${scroll.scrollBack.reachedStart ? `in ${scroll.scrollBack.msToStart} ms` : 'not reached'}; ` +
+          `forward p95 ${scroll.scrollForward?.frames.p95 ?? '-'} ms; DOM ${scroll.domElementsAtNewest} → ${scroll.domElementsAtStart} elements`,
+      );
+      openNewestMs = await measureOpen(page, baseUrl, [long, short], opts.opens);
+      opts.log(`webList: click → newest message p50 ${openNewestMs.p50} ms, max ${openNewestMs.max} ms`);
+    }
+    const chatUrl = `${baseUrl}/chat/${short.roomId}`;
+    const loadCpu = await measureLoadCpu(page, chatUrl, `[data-testid=message][data-seq="${short.newest}"]`, opts.loadCpuRuns, opts.loadProfile).catch((err: unknown) => ({
+      error: err instanceof Error ? err.message : String(err),
+    }));
+    if ('runs' in loadCpu) opts.log(`webList: load main-thread CPU ${loadCpu.runs.map((r) => r.cpuMs).join(', ')} ms; over 50 ms per task ${loadCpu.runs.map((r) => r.blockingCpuMs).join(', ')} ms`);
     await page.goto('about:blank');
-    const lighthouse = await runLighthouse(port, `${baseUrl}/chat/${short.roomId}`, opts.lighthouseMessages + 1).catch((err: unknown) => ({
+    const lighthouse = await runLighthouse(port, chatUrl, opts.lighthouseMessages + 1).catch((err: unknown) => ({
       error: err instanceof Error ? err.message : String(err),
     }));
     if ('scores' in lighthouse) opts.log(`webList: lighthouse ${JSON.stringify(lighthouse.scores)}, TBT ${lighthouse.metricsMs.totalBlockingTime} ms`);
-    return { scroll, openNewestMs, lighthouse };
+    return { scroll, openNewestMs, lighthouse, loadCpu };
   } finally {
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * Each problem is one line naming the fix.
  */
 
-/** Worker secrets the app cannot run without (worker/env.ts, drizzle/connection.ts). */
+/** Worker secrets the app cannot run without (durable-objects/shared/env.ts, drizzle/connection.ts). */
 export const REQUIRED_SECRETS = ['JWT_SECRET', 'DATABASE_URL'] as const;
 
 /** Names that must stay out of plain-text [vars]: they are credentials. */

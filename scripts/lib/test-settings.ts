@@ -3,7 +3,7 @@
  * e2e global setup so every test sees the same values.
  */
 
-/** Signs test tokens only; long enough for worker/env.ts (min 32 chars). */
+/** Signs test tokens only; long enough for durable-objects/shared/env.ts (min 32 chars). */
 export const TEST_JWT_SECRET = 'test-only-jwt-secret-not-for-production-0123456789';
 /** The app under test is mid key rotation: tokens of this older key still verify. */
 export const TEST_JWT_SECRET_PREVIOUS = 'test-only-previous-jwt-secret-not-for-production-01234';

@@ -1,7 +1,8 @@
 /**
  * axe-core (the npm package, injected from node_modules: no CDN) audits every page and state of
  * the app — login, register, conversation list, 1-to-1 chat (the other person online, then typing,
- * with missed and declined call lines), its contact-info panel, group chat, group settings, a
+ * with missed and declined call lines, an album of pictures), its contact-info panel with the media
+ * tab (pictures, links), the picture viewer, the preview-and-caption step for files, group chat, group settings, a
  * 1-to-1 chat whose other person deleted their account, the account page (with its
  * notifications section) with the deletion confirmation open, "sign out all other sessions" asking, and with two-step enrolment's QR code, the quick switcher, forgot/reset password, email
  * confirmation, the second step of a two-step sign-in, the Calls screen (a missed and a declined call), invite link page, embed, call screen, a group's "Call in progress — Join" banner and the group call screen — in light and dark, on a phone (390×844) and a desktop
@@ -12,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
 import { uniqueName, type TestUser } from '../support/api';
-import { connectAs, connectInboxAs, e2eApi } from '../support/e2e';
+import { connectAs, connectInboxAs, e2eApi, uploadAs } from '../support/e2e';
 import { closeAllSockets } from '../support/ws-client';
 import { clickChatControl, launchBrowser, settled, shot } from '../support/browser';
 import { startPreviewSite, type PreviewSite } from '../support/preview-site';
@@ -23,6 +24,7 @@ import { seriousAxeViolations } from '../support/axe';
 let browser: Browser;
 let baseUrl: string;
 const api = () => e2eApi();
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 async function named(prefix: string, displayName: string): Promise<TestUser> {
   const username = uniqueName(prefix);
@@ -111,6 +113,15 @@ beforeAll(async () => {
   await myCalls.inbox.next('message', (f) => f.message.type === 'call' && f.message.content.includes(declined));
   await say(cat, group, ['Welcome to the club', 'Chapter 3 this week']);
   await say(me, group, ['Sounds good']);
+  // An album of three pictures from Bob (the grid, the viewer, the chat info's media tab).
+  const pictures = await connectAs(a, bob, direct);
+  const albumId = crypto.randomUUID();
+  for (const name of ['lake.png', 'hills.png', 'town.png']) {
+    const attachmentId = await uploadAs(a, bob, direct, 'image', name, PIXEL_PNG, 'image/png');
+    const clientId = crypto.randomUUID();
+    pictures.send({ type: 'send', clientId, content: name === 'lake.png' ? 'Last weekend: https://example.com/trip' : '', attachmentId, albumId });
+    await pictures.inbox.next('ack', (f) => f.clientId === clientId);
+  }
   // Link previews, in someone else's bubble and in mine (white on the accent).
   site = await startPreviewSite(inject('linkPreviewPorts')[1]!);
   for (const [who, path] of [[cat, '/article'], [me, '/plain']] as const) {
@@ -171,6 +182,28 @@ async function auditMessageActions(page: Page, size: 'phone' | 'desktop', tag: s
   await page.getByTestId('starred-item').first().waitFor({ timeout: 15_000 });
   await audit(page, `starred-${tag}`);
   await page.keyboard.press('Escape');
+}
+
+/** Issue 21's media: the chat info's links tab, the picture viewer, the preview-and-caption step. */
+async function auditMedia(page: Page, tag: string) {
+  await page.getByTestId('media-tab-links').click();
+  await page.getByTestId('media-link').first().waitFor({ timeout: 15_000 });
+  await audit(page, `media-links-${tag}`);
+  await page.getByTestId('chat-info-close').click();
+  await page.getByTestId('chat-info').waitFor({ state: 'detached' });
+  await page.getByTestId('album-tile').first().click();
+  await page.getByTestId('image-viewer-img').waitFor({ timeout: 15_000 });
+  await audit(page, `viewer-${tag}`);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('image-viewer').waitFor({ state: 'detached' });
+  await page.getByTestId('attach-input').setInputFiles([
+    { name: 'photo.png', mimeType: 'image/png', buffer: PIXEL_PNG },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
+  ]);
+  await page.getByTestId('send-files-dialog').waitFor();
+  await audit(page, `send-files-${tag}`);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('send-files-dialog').waitFor({ state: 'detached' });
 }
 
 describe('axe-core audit of every page and state', () => {
@@ -252,7 +285,9 @@ describe('axe-core audit of every page and state', () => {
         bobInbox.close();
         await page.getByTestId('chat-info-button').click();
         await page.getByTestId('chat-info').waitFor();
+        await page.getByTestId('media-picture').nth(2).waitFor({ timeout: 20_000 });
         await audit(page, `direct-info-${tag}`);
+        await auditMedia(page, tag);
 
         await page.goto(`${baseUrl}/chat/${group}`);
         await connected(page);
@@ -281,10 +316,16 @@ describe('axe-core audit of every page and state', () => {
         await page.goto(`${baseUrl}/chat/account`);
         // Notifications on this device (Web Push), once it knows this device's state.
         await page.locator('[data-testid=push-toggle]:enabled').waitFor();
+        // Privacy, with a choice just saved (its status line shown); put back after the audit.
+        const groupAdd = page.getByRole('group', { name: 'Who can add me to groups' });
+        await groupAdd.getByRole('radio', { name: 'My contacts' }).check();
+        await page.getByTestId('privacy-status').filter({ hasText: 'saved' }).waitFor();
         await page.getByTestId('delete-account-password').fill('not the password');
         await page.getByTestId('delete-account').click();
         await page.getByTestId('confirm-delete-account').waitFor();
         await audit(page, `account-${tag}`);
+        await groupAdd.getByRole('radio', { name: 'Everyone' }).check();
+        await page.getByTestId('privacy-status').filter({ hasText: 'saved' }).waitFor();
         // "Sign out all other sessions" asks first (cancelled here: the other contexts stay signed in).
         await page.getByTestId('cancel-delete-account').click();
         await page.getByTestId('revoke-other-sessions').click();
@@ -358,6 +399,42 @@ describe('axe-core audit of the message actions (issue 21)', () => {
         expect(found.slice(before).join('\n\n')).toBe('');
         // Fourteen audited states, each settled, screenshotted and axe-run: more than the project's 3 minutes on a loaded machine.
       }, 420_000);
+    }
+  }
+});
+
+describe('axe-core audit of the thread panel (issue 25)', () => {
+  /** Bob's question in the direct chat, with a reply in its thread: posted once for the four audits. */
+  let threadRoot: Promise<number> | undefined;
+  const seedThread = () =>
+    (threadRoot ??= (async () => {
+      const s = await connectAs(api(), bob, direct);
+      s.send({ type: 'send', clientId: 'a11y-thread-root', content: 'Which **venue** for the meetup?' });
+      const root = (await s.inbox.next('ack', (f) => f.clientId === 'a11y-thread-root')).seq;
+      s.send({ type: 'send', clientId: 'a11y-thread-reply', content: 'The library, @' + me.username + '?', threadRootSeq: root });
+      await s.inbox.next('ack', (f) => f.clientId === 'a11y-thread-reply');
+      await s.close();
+      return root;
+    })());
+
+  for (const size of ['desktop', 'phone'] as const) {
+    for (const dark of [false, true]) {
+      const tag = `${size}-${dark ? 'dark' : 'light'}`;
+      it(`has no serious or critical violations in a thread's line and panel (${tag})`, async () => {
+        const before = found.length;
+        const root = await seedThread();
+        const ctx = await contextFor(me, size, dark);
+        const page = await ctx.newPage();
+        await page.goto(`${baseUrl}/chat/${direct}`);
+        await connected(page);
+        const line = page.locator(`[data-testid=message][data-seq="${root}"] [data-testid=thread-line]`);
+        await line.waitFor({ timeout: 15_000 });
+        await line.click();
+        await page.getByTestId('thread-panel').locator('[data-testid=message][data-seq]').nth(1).waitFor({ timeout: 15_000 });
+        await audit(page, `thread-panel-${tag}`);
+        await ctx.close();
+        expect(found.slice(before).join('\n\n')).toBe('');
+      }, 240_000);
     }
   }
 });

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { allowConsoleErrors, apiAs, closeAll, connected, launchBrowser, openDirectInUi, shot, signedIn, type Person } from '../support/browser';
+import { drawPng } from '../support/pictures';
+import { attachAndSend, allowConsoleErrors, apiAs, closeAll, connected, launchBrowser, openDirectInUi, shot, signedIn, type Person } from '../support/browser';
 
 let browser: Browser;
 let baseUrl: string;
@@ -23,27 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** A real picture, drawn by the page's own canvas (so the browser can decode it for a thumbnail). */
-async function drawPng(page: Page, width: number, height: number, hue: number): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    ({ width, height, hue }) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const ctx = canvas.getContext('2d')!;
-      ctx.fillStyle = `hsl(${hue} 70% 55%)`;
-      ctx.fillRect(0, 0, width, height);
-      ctx.fillStyle = '#fff';
-      ctx.beginPath();
-      ctx.arc(width / 2, height / 2, Math.min(width, height) / 3, 0, Math.PI * 2);
-      ctx.fill();
-      return canvas.toDataURL('image/png').split(',')[1]!;
-    },
-    { width, height, hue },
-  );
-  return Buffer.from(base64, 'base64');
-}
 
 const messages = (p: Person, type: string) => p.page.locator(`[data-testid=message][data-seq][data-type=${type}]`);
 
@@ -79,7 +59,7 @@ describe('attachments', () => {
 
     // A picture: previewed from its thumbnail, opened full size in the viewer.
     const png = await drawPng(alice.page, 1200, 800, 200);
-    await alice.page.getByTestId('attach-input').setInputFiles({ name: 'beach.png', mimeType: 'image/png', buffer: png });
+    await attachAndSend(alice.page, { name: 'beach.png', mimeType: 'image/png', buffer: png });
     await expect.poll(() => messages(bob, 'image').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => loaded(bob, '[data-testid=attachment-preview]'), { timeout: 20_000 }).toBe(true);
     const thumbWidth = await bob.page.getByTestId('attachment-preview').evaluate((img: HTMLImageElement) => img.naturalWidth);
@@ -97,7 +77,7 @@ describe('attachments', () => {
 
     // A file: name, size and type; the download has its name and bytes.
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
-    await alice.page.getByTestId('attach-input').setInputFiles({ name: 'Quarterly report.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await attachAndSend(alice.page, { name: 'Quarterly report.pdf', mimeType: 'application/pdf', buffer: pdf });
     await expect.poll(() => messages(bob, 'file').count(), { timeout: 30_000 }).toBe(1);
     const card = messages(bob, 'file').last();
     expect(await card.getByTestId('attachment-name').textContent()).toBe('Quarterly report.pdf');
@@ -110,6 +90,9 @@ describe('attachments', () => {
     // Paste into the box, drop onto the composer.
     await dispatchFiles(alice.page, '[data-testid=composer-input]', 'paste', 'pasted.txt', 'text/plain', 'pasted text file');
     await dispatchFiles(alice.page, '[data-testid=composer]', 'drop', 'dropped.txt', 'text/plain', 'dropped text file');
+    // Both wait in one preview step, in the order they came, and go out together.
+    await expect.poll(() => alice.page.getByTestId('send-files-name').allTextContents()).toEqual(['pasted.txt', 'dropped.txt']);
+    await alice.page.getByTestId('send-files').click();
     await expect.poll(() => messages(bob, 'file').locator('[data-testid=attachment-name]').allTextContents(), { timeout: 30_000 }).toEqual([
       'Quarterly report.pdf',
       'pasted.txt',
@@ -121,7 +104,7 @@ describe('attachments', () => {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
     const big = Buffer.alloc(4 * 1024 * 1024, 'a');
-    await alice.page.getByTestId('attach-input').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: big });
+    await attachAndSend(alice.page, { name: 'big.txt', mimeType: 'text/plain', buffer: big });
     await alice.page.getByTestId('upload-progress').waitFor();
     await expect.poll(() => alice.page.getByTestId('upload-progress').getAttribute('value').then(Number), { timeout: 20_000 }).toBeGreaterThan(0);
     await shot(alice.page, 'attachments-upload-progress');
@@ -129,7 +112,7 @@ describe('attachments', () => {
     await expect.poll(() => alice.page.locator('[data-pending=true]').count()).toBe(0);
 
     // The connection drops mid-upload: the upload starts again by itself when it is back.
-    await alice.page.getByTestId('attach-input').setInputFiles({ name: 'resilient.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1024 * 1024, 'b') });
+    await attachAndSend(alice.page, { name: 'resilient.txt', mimeType: 'text/plain', buffer: Buffer.alloc(1024 * 1024, 'b') });
     await alice.page.getByTestId('upload-progress').waitFor();
     await alice.ctx.setOffline(true);
     await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -160,7 +143,7 @@ describe('attachments', () => {
 
     // A picture on a phone: preview, then the viewer filling the screen.
     const png = await drawPng(ann.page, 900, 1200, 120);
-    await ann.page.getByTestId('attach-input').setInputFiles({ name: 'portrait.png', mimeType: 'image/png', buffer: png });
+    await attachAndSend(ann.page, { name: 'portrait.png', mimeType: 'image/png', buffer: png });
     for (const p of [ben, cat]) await expect.poll(() => loaded(p, '[data-testid=attachment-preview]'), { timeout: 30_000 }).toBe(true);
     await ben.page.getByTestId('attachment-image').click();
     await expect.poll(() => loaded(ben, '[data-testid=image-viewer-img]'), { timeout: 20_000 }).toBe(true);

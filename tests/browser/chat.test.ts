@@ -165,6 +165,13 @@ describe('web app', () => {
     await expect.poll(() => dan.page.getByTestId('timeline-start').textContent()).toMatch(/^Cat created this group on /);
     await expect.poll(() => eve.page.getByTestId('seen-marker').textContent(), { timeout: 15_000 }).toBe('Seen by everyone');
     await shot(eve, 'group-dark');
+    // Read by: asked of the latest read cursors when the list opens (rows no longer carry them).
+    await expect.poll(() => cat.page.getByTestId('seen-marker').textContent(), { timeout: 15_000 }).toBe('Seen by everyone');
+    const welcome = cat.page.locator('[data-testid=message]').filter({ hasText: 'Welcome, both of you' });
+    await welcome.hover();
+    await welcome.getByTestId('read-by-button').click();
+    await expect.poll(() => welcome.locator('[data-testid=read-by] li').allTextContents()).toEqual(expect.arrayContaining(['Dan', 'Eve']));
+    await welcome.getByRole('button', { name: 'Close read-by list' }).click();
 
     await cat.page.getByTestId('group-settings-link').click();
     await cat.page.getByTestId('group-settings').waitFor();

@@ -9,7 +9,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appInfo } from '../support/app';
-import { apiAs, browserPerFile, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
+import { attachAndSend, apiAs, browserPerFile, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
 
 const files = browserPerFile();
 
@@ -210,7 +210,7 @@ describe('message actions', () => {
     expect(await messageWith(ben.page, 'Gate B12').count()).toBe(1);
 
     // A picture forwards too: the chat with Cat gets a copy of its own, which Cat's browser shows.
-    await ann.page.getByTestId('attach-input').setInputFiles({ name: 'boarding-pass.png', mimeType: 'image/png', buffer: PIXEL_PNG });
+    await attachAndSend(ann.page, { name: 'boarding-pass.png', mimeType: 'image/png', buffer: PIXEL_PNG });
     const picture = ann.page.locator('[data-testid=message][data-seq][data-type=image]');
     await expect.poll(() => picture.count(), { timeout: 30_000 }).toBe(1);
     await openMenu(ann.page, picture);

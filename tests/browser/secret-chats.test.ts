@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserPerFile, clickChatControl, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
+import { attachAndSend, browserPerFile, clickChatControl, closeAll, connected, send, shot, signedIn, type Person } from '../support/browser';
 
 const run = browserPerFile();
 let ann: Person;
@@ -76,7 +76,7 @@ describe('secret chats', () => {
     await send(bob.page, 'See you there');
     await expect.poll(() => secretTexts(ann.page), { timeout: 20_000 }).toContain('See you there');
 
-    await ann.page.getByTestId('attach-input').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: await drawPng(ann.page) });
+    await attachAndSend(ann.page, { name: 'map.png', mimeType: 'image/png', buffer: await drawPng(ann.page) });
     await expect.poll(() => imageLoaded(bob.page), { timeout: 30_000 }).toBe(true);
     await shot(bob.page, 'secret-chat-bob');
 

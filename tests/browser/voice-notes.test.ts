@@ -35,6 +35,12 @@ describe('voice notes', () => {
     const review = alice.page.getByTestId('voice-review-audio');
     expect(await review.getAttribute('src')).toMatch(/^blob:/);
     expect(await alice.page.locator('[data-testid=voice-review] [data-testid=voice-waveform] rect').count()).toBeGreaterThan(5);
+    // A MediaRecorder file says Infinity for its length until read through; the player finds
+    // the real one, so its seek bar follows currentTime/duration (issue 21: 95% full at 0:01 of 0:06).
+    const length = (audio: typeof review) => audio.evaluate((a: HTMLAudioElement) => a.duration);
+    await expect.poll(() => length(review), { timeout: 15_000 }).toBeLessThan(10);
+    expect(await length(review)).toBeGreaterThan(1);
+    expect(await review.evaluate((a: HTMLAudioElement) => a.currentTime)).toBe(0);
     await shot(alice.page, 'voice-review');
     await alice.page.getByTestId('voice-review-send').click();
 
@@ -45,6 +51,24 @@ describe('voice notes', () => {
     // The tone is loud: the bars are not all flat.
     const peaks = await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-peak'))));
     expect(Math.max(...peaks)).toBe(100);
+    const audio = player.getByTestId('voice-audio');
+    await expect.poll(() => length(audio), { timeout: 15_000 }).toBeLessThan(10);
+    const duration = await length(audio);
+    expect(duration).toBeGreaterThan(1);
+    // Played for a while and paused: the waveform's played part is currentTime/duration.
+    await audio.evaluate((a: HTMLAudioElement) => {
+      a.muted = true;
+      return a.play();
+    });
+    await audio.evaluate((a: HTMLAudioElement) => new Promise<void>((done) => {
+      const check = () => (a.currentTime >= 0.5 ? (a.pause(), done()) : requestAnimationFrame(check));
+      check();
+    }));
+    const at = await audio.evaluate((a: HTMLAudioElement) => a.currentTime);
+    const total = await bars.count();
+    // Within a bar or two of the position (bars are whole; the last timeupdate is the pause's).
+    await expect.poll(async () => Math.abs((await player.locator('.waveform__bar--played').count()) / total - at / duration)).toBeLessThan(2.5 / total + 0.02);
+    expect(at / duration).toBeLessThan(0.8);
     const speed = player.getByTestId('voice-speed');
     const rate = () => player.getByTestId('voice-audio').evaluate((a: HTMLAudioElement) => a.playbackRate);
     await player.getByTestId('voice-audio').waitFor();

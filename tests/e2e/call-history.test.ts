@@ -2,7 +2,7 @@
  * GET /api/calls, my calls across chats (the Calls screen), against `wrangler dev` and
  * PostgreSQL: each call as I saw it (direction, outcome, duration), newest first, paged by an
  * opaque cursor that never skips or repeats a call; only calls I made, was rung for or joined,
- * of rooms I was a member of at the time; a bad cursor is a 400 in JSON.
+ * of rooms I was a member of at the time (a group call in progress to every member it rang); a bad cursor is a 400 in JSON.
  */
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../support/api';
@@ -81,6 +81,29 @@ describe('my calls (GET /api/calls)', () => {
     const stranger = await api.register('eve');
     expect(await page(stranger)).toEqual({ calls: [], nextCursor: null });
     await Promise.all([a.close(), b.close(), g.close()]);
+  });
+
+  it('shows a group call in progress to every member it rang, not only to its starter', async () => {
+    const [ann, ben, cat, dan] = [await api.register('ann'), await api.register('ben'), await api.register('cat'), await api.register('dan')];
+    const group = await api.createGroup(ann, 'Ongoing club', [ben, cat, dan]);
+    // Dan blocked Ann: her call does not ring him, so it is not in his Calls screen either.
+    expect((await api.request('PUT', `/api/blocks/${ann.username}`, undefined, dan.token)).status).toBe(204);
+    const g = await connectAs(api, ann, group);
+    const callId = crypto.randomUUID();
+    g.send({ type: 'group_call_join', callId, media: 'voice' });
+    await g.inbox.next('group_call_state', (f) => f.call.id === callId && f.call.status === 'active');
+    for (const member of [ben, cat]) {
+      expect((await page(member)).calls).toEqual([
+        expect.objectContaining({ id: callId, roomId: group, kind: 'group', direction: 'incoming', outcome: 'ongoing', room: { name: 'Ongoing club', secret: false } }),
+      ]);
+    }
+    expect((await page(ann)).calls).toEqual([expect.objectContaining({ id: callId, direction: 'outgoing', outcome: 'ongoing' })]);
+    expect((await page(dan)).calls).toEqual([]);
+    g.send({ type: 'group_call_leave', callId });
+    await g.inbox.next('group_call_state', (f) => f.call.id === callId && f.call.status === 'ended');
+    await expect.poll(async () => (await page(ben)).calls[0]?.outcome, { timeout: 20_000, interval: 250 }).toBe('missed');
+    expect((await page(dan)).calls).toEqual([]);
+    await g.close();
   });
 
   it('refuses a cursor it did not give out, and an anonymous caller, in JSON', async () => {

@@ -9,8 +9,9 @@
  * room applies the change with its line in one step.
  *
  * A group of the largest size (256), created in one request, then filled by one
- * bulk add: both work, with one line naming everyone added (their durations are
- * printed for docs/performance.md, not asserted).
+ * bulk add: both work, with one line naming everyone added; members online at the
+ * time hear of the new group on their inbox socket, an offline one finds it in the
+ * list they load when they come back (durations are printed, not asserted).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -19,6 +20,7 @@ import { systemParts, type ServerFrame } from '../../durable-objects/protocol';
 import { uniqueName } from '../support/api';
 import type { TestUser } from '../support/api';
 import { connectSocket, type TestSocket } from '../support/ws-client';
+import { connectInboxAs } from '../support/e2e';
 import { groupWithClients, sleep, startFaultyStack, stopAll, verifyRoom, type FaultyStack, type RoomClient } from '../support/faults';
 
 const CYCLES = 5;
@@ -137,10 +139,13 @@ async function seedUsers(count: number): Promise<{ id: string; username: string 
 }
 
 describe('groups of the largest size', () => {
-  it('creates a group of 256 and fills one by a bulk add, one line for all', async () => {
+  it('creates a group of 256 (online members told live, offline ones find it on their next load) and fills one by a bulk add, one line for all', async () => {
     stack.proxy.delayMs = 0;
     const admin = await stack.api.register('bigadmin');
-    const everyone = await seedUsers(255);
+    const online = await Promise.all(Array.from({ length: 4 }, () => stack.api.register('bigon')));
+    const offline = await stack.api.register('bigoff');
+    const inboxes = await Promise.all(online.map((u) => connectInboxAs(stack.api, u)));
+    const everyone = [...online, offline, ...(await seedUsers(250))];
     let t0 = performance.now();
     const full = await stack.api.json<{ room: { id: string; members: unknown[] } }>(
       'POST',
@@ -150,6 +155,13 @@ describe('groups of the largest size', () => {
     );
     const createMs = performance.now() - t0;
     expect(full.room.members).toHaveLength(256);
+    // Every online member's inbox hears of the room live (after the response: no order with it).
+    for (const { inbox } of inboxes) await inbox.next('rooms_changed', (f) => f.roomId === full.room.id && f.change === 'added');
+    // The offline member was not told, and needs not be: the list they load when they come back has it.
+    const inboxOfOffline = await connectInboxAs(stack.api, offline);
+    const list = await stack.api.json<{ rooms: { id: string }[] }>('GET', '/api/rooms', undefined, offline.token);
+    expect(list.rooms.map((r) => r.id)).toContain(full.room.id);
+    for (const i of [...inboxes, inboxOfOffline]) i.close();
 
     const firstPart = everyone.slice(0, 195);
     const later = everyone.slice(195);

@@ -29,6 +29,7 @@ import {
   type RoomClient,
 } from '../support/faults';
 import { PRIVATE_MARKER } from '../support/private-marker';
+import { uploadFile } from '../support/e2e';
 
 /** How long Postgres stays away in the first test; FAULT_OUTAGE_MS shortens it for a quick run. */
 const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 60_000);
@@ -73,17 +74,8 @@ async function storedMax(roomId: string): Promise<number> {
 }
 
 /** A file upload whose name carries the marker; returns its attachment id. */
-async function uploadMarkedFile(api: TestApi, user: TestUser, roomId: string): Promise<string> {
-  const name = encodeURIComponent(`report ${PRIVATE_MARKER}.pdf`);
-  const res = await fetch(`${api.baseUrl}/api/rooms/${roomId}/attachments?kind=file&name=${name}`, {
-    method: 'POST',
-    headers: { origin: api.origin, authorization: `Bearer ${user.token}`, 'content-type': 'application/pdf' },
-    body: new TextEncoder().encode('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n'),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(201);
-  return (JSON.parse(text) as { attachment: { id: string } }).attachment.id;
+function uploadMarkedFile(api: TestApi, user: TestUser, roomId: string): Promise<string> {
+  return uploadFile(api, user, roomId, `report ${PRIVATE_MARKER}.pdf`);
 }
 
 /** GET `path` until it answers 200; resolves with how long that took. */

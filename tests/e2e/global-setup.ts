@@ -4,6 +4,9 @@
  * its coordinates to tests; see tests/support/app.ts for the test-side helpers.
  * Needs TEST_DATABASE_URL and TEST_PG_RELAY_URL, which `npm test` sets up.
  *
+ * Also starts the local stand-in for Cloudflare Realtime (scripts/lib/realtime-standin), the
+ * SFU of group calls beyond the mesh, and points the app's REALTIME_* variables at it.
+ *
  * Also starts a local TURN server (coturn, scripts/lib/coturn.ts) and gives the app its
  * URLs and shared secret, so calls can be relayed. Without coturn installed the app runs
  * without TURN and `turnError` tells the relay test why (it then fails, naming the fix).
@@ -16,6 +19,7 @@ import type { TestProject } from 'vitest/node';
 import { serveAppControl, type AppControl } from '../../scripts/lib/app-control';
 import { startApp, type AppServer } from '../../scripts/lib/app-server';
 import { startCoturn, type Coturn } from '../../scripts/lib/coturn';
+import { spawnRealtimeStandin, type StandinProcess } from '../../scripts/lib/realtime-standin/spawn';
 import { freePort } from '../../scripts/lib/free-port';
 import {
   TEST_ALLOWED_ORIGIN,
@@ -31,6 +35,7 @@ interface Shared {
   app: AppServer;
   control: AppControl;
   turn: Coturn | null;
+  sfu: StandinProcess;
   /** Why there is no TURN server (null when there is one). */
   turnError: string | null;
   linkPreviewPorts: number[];
@@ -56,6 +61,7 @@ async function launch(): Promise<Shared> {
   } catch (err) {
     turnError = (err as Error).message;
   }
+  const sfu = await spawnRealtimeStandin({ appId: 'standin-app', token: `standin-${crypto.randomUUID()}` });
   const port = await freePort();
   const linkPreviewPorts = [await freePort(), await freePort()];
   const pushPort = await freePort();
@@ -78,15 +84,19 @@ async function launch(): Promise<Shared> {
         // Only the tests' local push service may be plain http on loopback.
         PUSH_TEST_ENDPOINT_ORIGINS: `http://127.0.0.1:${pushPort}`,
         PUSH_TIMEOUT_MS: '3000',
+        REALTIME_APP_ID: sfu.appId,
+        REALTIME_APP_TOKEN: sfu.token,
+        REALTIME_API_URL: sfu.url,
         ...(turn ? { TURN_URLS: turn.urls.join(','), TURN_SECRET: TEST_TURN_SECRET } : {}),
       },
       privateMarker: PRIVATE_MARKER,
     });
   } catch (err) {
     await turn?.stop();
+    await sfu.stop();
     throw err;
   }
-  return { app, control: await serveAppControl(app), turn, turnError, linkPreviewPorts, users: 0, vapid, pushPort };
+  return { app, control: await serveAppControl(app), turn, sfu, turnError, linkPreviewPorts, users: 0, vapid, pushPort };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -102,6 +112,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('appControlUrl', shared.control.url);
   project.provide('persistDir', shared.app.persistTo);
   project.provide('turnError', shared.turnError);
+  project.provide('sfuUrl', shared.sfu.url);
+  project.provide('sfuPid', shared.sfu.pid);
+  project.provide('sfuAppId', shared.sfu.appId);
+  project.provide('sfuToken', shared.sfu.token);
   project.provide('linkPreviewPorts', shared.linkPreviewPorts);
   project.provide('mailDir', shared.app.mailDir);
   project.provide('vapidPublicKey', shared.vapid.publicKey);
@@ -112,6 +126,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await shared.control.close();
     await shared.app.stop();
     await shared.turn?.stop();
+    await shared.sfu.stop();
     const leak = shared.app.privacyReport();
     if (leak) {
       // vitest prints an error thrown here but would still exit 0: the exit code makes it a failed run.

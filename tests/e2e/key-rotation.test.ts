@@ -7,7 +7,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_JWT_SECRET, TEST_JWT_SECRET_PREVIOUS } from '../../scripts/lib/test-settings';
-import { signAccessToken, signingKey } from '../../worker/auth/tokens';
+import { signAccessToken, signingKey } from '../../durable-objects/shared/tokens';
 import type { TestUser } from '../support/api';
 import { e2eApi, expectError } from '../support/e2e';
 

@@ -25,7 +25,7 @@ async function login(login: string, password: string, address: string, cookie?: 
 
 const deviceCookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('edge_chat_device='))?.split(';')[0];
 
-// The production defaults (worker/env.ts), which the app under test runs with.
+// The production defaults (durable-objects/shared/env.ts), which the app under test runs with.
 const ADDRESS_LIMIT: RateSpec = { burst: 30, perMinute: 10 };
 const ACCOUNT_LIMIT: RateSpec = { burst: 20, perMinute: 5 };
 const DEVICE_LIMIT: RateSpec = { burst: 10, perMinute: 5 };

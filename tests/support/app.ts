@@ -29,6 +29,13 @@ declare module 'vitest' {
     linkPreviewPorts: number[];
     /** Why the app has no local TURN server (coturn missing or failed), or null when it has one. */
     turnError: string | null;
+    /** The Realtime stand-in's API base (REALTIME_API_URL of the app under test). */
+    sfuUrl: string;
+    /** Its process (to read its CPU from /proc). */
+    sfuPid: number;
+    /** Its app id and token (a fault test calls it directly: scripts/lib/realtime-standin/server.ts). */
+    sfuAppId: string;
+    sfuToken: string;
     /** wrangler's TMPDIR, where its simulated send_email writes messages (tests/support/mailbox.ts). */
     mailDir: string;
     /** The app's VAPID public key (Web Push). */

@@ -179,13 +179,26 @@ async function login(api: TestApi, username: string, password: string) {
  * browser context), at `path` (default /chat).
  */
 export async function signedIn(browser: Browser, prefix: string, displayName: string, options: PersonOptions & { path?: string } = {}): Promise<Person> {
-  const { baseUrl } = appInfo();
-  const api = e2eApi();
   const username = uniqueName(prefix);
-  const res = await api.request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password: PASSWORD, displayName });
+  const res = await e2eApi().request('POST', '/api/auth/register', { username, email: `${username}@example.test`, password: PASSWORD, displayName });
   if (res.status !== 201) throw new Error(`register → ${res.status}: ${await res.text()}`);
+  return openSignedIn(browser, res, { username, displayName }, options);
+}
+
+/** The same person signed in again in a browser of its own: another device. */
+export async function signedInElsewhere(browser: Browser, person: Person, options: PersonOptions & { path?: string } = {}): Promise<Person> {
+  const res = await e2eApi().request('POST', '/api/auth/login', { login: person.username, password: person.password });
+  if (res.status !== 200) throw new Error(`login → ${res.status}: ${await res.text()}`);
+  return openSignedIn(browser, res, person, options);
+}
+
+/** A new context holding the session `res` (register or login) started, open at `path` (default /chat). */
+async function openSignedIn(browser: Browser, res: Response, who: { username: string; displayName: string }, options: PersonOptions & { path?: string }): Promise<Person> {
+  const { baseUrl } = appInfo();
   const body = (await res.json()) as { user: { id: string }; token: string };
-  const [name, ...rest] = (res.headers.get('set-cookie') ?? '').split(';')[0]!.split('=');
+  // The refresh cookie (a login also sets others, such as the device's sign-in memory).
+  const refresh = res.headers.getSetCookie().find((c) => c.startsWith('edge_chat_refresh=')) ?? '';
+  const [name, ...rest] = refresh.split(';')[0]!.split('=');
   const ctx = await newContext(browser, options);
   await ctx.addCookies([
     { name: name!, value: rest.join('='), url: `${baseUrl}/api/auth`, httpOnly: true, secure: true, sameSite: 'Strict' },
@@ -193,7 +206,7 @@ export async function signedIn(browser: Browser, prefix: string, displayName: st
   const page = await ctx.newPage();
   guardDialogs(page);
   await page.goto(`${baseUrl}${options.path ?? '/chat'}`);
-  return { ctx, page, id: body.user.id, username, displayName, password: PASSWORD, token: body.token };
+  return { ctx, page, id: body.user.id, username: who.username, displayName: who.displayName, password: PASSWORD, token: body.token };
 }
 
 export async function shot(page: Page, name: string) {
@@ -225,6 +238,16 @@ export const connected = (page: Page) =>
 export async function send(page: Page, text: string) {
   await page.getByTestId('composer-input').fill(text);
   await page.getByTestId('composer-input').press('Enter');
+}
+
+/** Files attached with the paperclip, then sent from the preview-and-caption step (with `caption`). */
+export async function attachAndSend(page: Page, files: Parameters<Page['setInputFiles']>[1], caption = '') {
+  await page.getByTestId('attach-input').setInputFiles(files);
+  const dialog = page.getByTestId('send-files-dialog');
+  await dialog.waitFor();
+  if (caption) await dialog.getByTestId('send-files-caption').fill(caption);
+  await dialog.getByTestId('send-files').click();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 export const texts = (page: Page) => page.locator('[data-testid=message][data-seq] [data-testid=message-text]').allTextContents();

@@ -73,3 +73,21 @@ export async function connectInboxAs(api: TestApi, user: TestUser) {
   const ready = await inbox.next('inbox_ready');
   return { ws, inbox, ready, close: () => ws.terminate() };
 }
+
+/** Uploads a file to the room as `user` (POST /attachments); returns the upload's id. */
+export async function uploadAs(api: TestApi, user: TestUser, roomId: string, kind: 'image' | 'file', name: string, bytes: Uint8Array, contentType: string): Promise<string> {
+  const res = await fetch(`${api.baseUrl}/api/rooms/${roomId}/attachments?kind=${kind}&name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { origin: api.origin, authorization: `Bearer ${user.token}`, 'content-type': contentType },
+    body: bytes as BufferSource,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`upload → ${res.status}: ${text}`);
+  return (JSON.parse(text) as { attachment: { id: string } }).attachment.id;
+}
+
+/** A small PDF uploaded to the room as `user` (not sent yet): its attachment id. */
+export function uploadFile(api: TestApi, user: TestUser, roomId: string, name: string): Promise<string> {
+  return uploadAs(api, user, roomId, 'file', name, new TextEncoder().encode('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n'), 'application/pdf');
+}

@@ -67,12 +67,16 @@ export class FrameInbox<F extends { type: string } = ServerFrame> {
    * The next unread frame of any of `types`, in arrival order: for tests where
    * the order across frame types matters (a catch-up's history before live messages).
    */
-  async nextOf<T extends F['type']>(types: readonly T[], timeoutMs = 15_000): Promise<Extract<F, { type: T }>> {
+  async nextOf<T extends F['type']>(
+    types: readonly T[],
+    timeoutMs = 15_000,
+    where?: (f: Extract<F, { type: T }>) => boolean,
+  ): Promise<Extract<F, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const frame = this.frames.find((f) => (types as readonly string[]).includes(f.type) && !this.consumed.has(f)) as
-        | Extract<F, { type: T }>
-        | undefined;
+      const frame = this.frames.find(
+        (f) => (types as readonly string[]).includes(f.type) && !this.consumed.has(f) && (!where || where(f as Extract<F, { type: T }>)),
+      ) as Extract<F, { type: T }> | undefined;
       if (frame) {
         this.consumed.add(frame);
         return frame;

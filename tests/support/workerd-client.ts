@@ -4,7 +4,7 @@
  */
 import { exports } from 'cloudflare:workers';
 import { inboxFrameSchema, type InboxFrame } from '../../durable-objects/protocol';
-import type { Env as WorkerEnv } from '../../worker/env';
+import type { Env as WorkerEnv } from '../../durable-objects/shared/env';
 import { WORKERS_TEST_ORIGIN } from '../../scripts/lib/test-settings';
 import { TestApi, type TestUser } from './api';
 import { FrameInbox } from './frames';
@@ -38,6 +38,13 @@ export async function connectInbox(user: TestUser) {
   const inbox = new FrameInbox<InboxFrame>(ws as never, inboxFrameSchema);
   const ready = await inbox.next('inbox_ready');
   return { ws, inbox, ready };
+}
+
+/** Asks an open inbox socket for a room's ticket; resolves with its answer (`ticket` or `error`) for that request. */
+export async function inboxTicket(inbox: Awaited<ReturnType<typeof connectInbox>>, roomId: string) {
+  const requestId = crypto.randomUUID();
+  inbox.ws.send(JSON.stringify({ type: 'ticket', requestId, roomId }));
+  return inbox.inbox.nextOf(['ticket', 'error'] as const, undefined, (f) => f.requestId === requestId);
 }
 
 declare global {

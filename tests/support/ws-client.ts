@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { deliveryReporter, type ServerFrame } from '../../durable-objects/protocol';
+import { deliveryReporter, inboxFrameSchema, type InboxFrame, type ServerFrame } from '../../durable-objects/protocol';
 import { FrameInbox } from './frames';
 
 export interface UpgradeOptions {
@@ -158,4 +158,30 @@ export async function closeAllSockets(): Promise<void> {
   );
   await Promise.all(closing);
   open.clear();
+}
+
+/**
+ * Opens /ws/inbox with an inbox ticket and waits for `inbox_ready`; `roomTicket` asks it for
+ * a room's ticket (the `ticket` frame) and resolves with the ticket, or rejects with the refusal.
+ */
+export async function connectInboxSocket(baseUrl: string, ticket: string, origin: string) {
+  const url = new URL('/ws/inbox', baseUrl.replace(/^http/, 'ws'));
+  url.searchParams.set('ticket', ticket);
+  const ws = new WebSocket(url, { origin, handshakeTimeout: 10_000 });
+  open.add(ws);
+  ws.on('close', () => open.delete(ws));
+  ws.on('error', () => {});
+  const inbox = new FrameInbox<InboxFrame>(ws as never, inboxFrameSchema);
+  await inbox.next('inbox_ready');
+  return {
+    ws,
+    inbox,
+    async roomTicket(roomId: string): Promise<string> {
+      const requestId = crypto.randomUUID();
+      ws.send(JSON.stringify({ type: 'ticket', requestId, roomId }));
+      const answer = await inbox.nextOf(['ticket', 'error'] as const, undefined, (f) => f.requestId === requestId);
+      if (answer.type === 'error') throw new Error(`inbox refused the ticket: ${answer.code} ${answer.message}`);
+      return answer.ticket;
+    },
+  };
 }

@@ -75,7 +75,31 @@ self.addEventListener('activate', (event) => {
 // exist yet as a client): it asks again once it sees an active worker and no controller.
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'claim') event.waitUntil(self.clients.claim());
+  // A session ended (web/app/lib/forget-device.ts): its conversation pages go, including one whose
+  // copy is still being written (the page that found out loaded a moment ago, through here).
+  if (event.data && event.data.type === 'forget-rooms') event.waitUntil(forgetRoomPages());
 });
+
+/** Page copies being written to the cache. */
+const writing = new Set();
+
+function keepPage(path, res) {
+  const put = caches
+    .open(PAGES)
+    .then((c) => c.put(path, res))
+    .catch(() => {});
+  writing.add(put);
+  put.finally(() => writing.delete(put));
+}
+
+async function forgetRoomPages() {
+  await Promise.all([...writing]);
+  const pages = await caches.open(PAGES);
+  for (const request of await pages.keys()) {
+    const path = new URL(request.url).pathname;
+    if (ROOM_PAGE.test(path) && path !== ROOM_SHELL) await pages.delete(request);
+  }
+}
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
@@ -194,10 +218,7 @@ async function navigate(request, url) {
   const timer = setTimeout(() => controller.abort(), NAVIGATION_TIMEOUT_MS);
   try {
     const res = await fetch(request, { signal: controller.signal });
-    if (isPage(res) && KEPT_PAGES.test(url.pathname)) {
-      const copy = res.clone();
-      caches.open(PAGES).then((c) => c.put(url.pathname, copy)).catch(() => {});
-    }
+    if (isPage(res) && KEPT_PAGES.test(url.pathname)) keepPage(url.pathname, res.clone());
     return res;
   } catch {
     return offlinePage(url);

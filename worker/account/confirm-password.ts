@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { verifyPassword } from '../auth/password';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { tooManyRequests, wrongPassword } from '../http/errors';
 import { giveBackToLimit, takeFromLimit } from '../http/rate-limit';
 

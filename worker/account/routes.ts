@@ -16,12 +16,12 @@ import { isGuessablePassword, passwordSchema } from '../auth/schemas';
 import { forgetLiveSession } from '../auth/live-sessions';
 import { clearRefreshCookie, revokeSession } from '../auth/sessions';
 import { findUserById } from '../auth/users';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { badRequest, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
 import { disconnectSession, disconnectSessions } from '../realtime/disconnect';
 import { activeSessionsOf, signOutOtherSessions } from './other-sessions';
-import { avatarKey } from '../attachments/storage';
+import { avatarKey } from '../../durable-objects/shared/r2-keys';
 import { announceProfileChange } from '../profile/announce';
 import { logRejections } from '../../durable-objects/shared/log-failure';
 

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import type { Config } from '../env';
+import type { Config } from '../../durable-objects/shared/env';
 import { HttpError } from '../http/errors';
 import { enforceRateLimit, giveBackToLimit, takeFromLimit } from '../http/rate-limit';
 import type { RateSpec } from '../../durable-objects/rate-limit/token-bucket';

@@ -3,7 +3,7 @@
  * for members only. An upload is registered with the room's object, which then
  * accepts a `send` frame naming it (see docs/protocol.md).
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, MAX_WAVEFORM_POINTS, type Attachment, type AttachmentKind } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
@@ -11,13 +11,15 @@ import { requireUser } from '../auth/require-user';
 import { conflict, notFound } from '../http/errors';
 import { parseWith, readQuery, uuidParam } from '../http/validate';
 import { blockedConversation, notAMember, roomObject } from '../rooms/queries';
+import { requireFormerAttachment } from '../rooms/former-access';
 import { sanitizeFileName } from './names';
-import { attachmentKey, serveObject, thumbnailKey } from './storage';
+import { serveObject } from './storage';
+import { attachmentKey, thumbnailKey } from '../../durable-objects/shared/r2-keys';
 import { AUDIO_TYPES, IMAGE_TYPES } from './sniff';
 import { putUpload } from './put';
 import { readUpload } from './upload';
 import { UploadAllowance } from './quota';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 
 export const attachmentRoutes = new Hono<AppEnv>();
 attachmentRoutes.use('/rooms/:roomId/attachments', requireUser);
@@ -128,11 +130,15 @@ attachmentRoutes.put('/rooms/:roomId/attachments/:id/thumbnail', async (c) => {
 const ATTACHMENT_CACHE = 'private, max-age=31536000, immutable';
 
 /** Members may download what was sent; an upload not sent yet only its uploader (404 to the rest). */
-async function readableAttachment(c: { env: AppEnv['Bindings']; var: AppEnv['Variables'] }, rawRoomId: string, rawId: string) {
+async function readableAttachment(c: Context<AppEnv>, rawRoomId: string, rawId: string) {
   const roomId = parseWith(uuidParam, rawRoomId);
   const id = parseWith(uuidParam, rawId);
   const access = await roomObject(c.env, roomId).attachmentAccess(roomId, c.var.user.userId, id);
-  if (access === 'not_member') throw notAMember();
+  // Someone who left or was removed: only what was sent in the history they keep.
+  if (access === 'not_member') {
+    await requireFormerAttachment(c, roomId, id);
+    return { roomId, id };
+  }
   if (access === 'blocked') throw blockedConversation();
   if (access === 'unsent') throw notFound('no such attachment');
   return { roomId, id };

@@ -1,10 +1,6 @@
-/** Where uploads live in the R2 bucket (binding FILES), and how they are served back. */
+/** How uploads are served back from the R2 bucket (their keys: durable-objects/shared/r2-keys.ts). */
 import { contentDisposition } from './names';
 import { IMAGE_TYPES } from './sniff';
-
-export const attachmentKey = (roomId: string, id: string) => `rooms/${roomId}/${id}`;
-export const thumbnailKey = (roomId: string, id: string) => `rooms/${roomId}/${id}/thumbnail`;
-export const avatarKey = (avatarId: string) => `avatars/${avatarId}`;
 
 /**
  * An uploaded object as a response that can never act as a page of the app's origin:

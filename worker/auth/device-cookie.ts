@@ -10,7 +10,7 @@
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { SignJWT, jwtVerify } from 'jose';
-import { signingKey } from './tokens';
+import { signingKey } from '../../durable-objects/shared/tokens';
 
 export const DEVICE_COOKIE = 'edge_chat_device';
 const AUDIENCE = 'login-device';

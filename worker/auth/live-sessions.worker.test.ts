@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENDED_SESSION_MEMORY_MS } from '../../durable-objects/shared/used-tickets';
 import { LIVE_SESSION_CACHE_MS, LIVE_SESSION_OUTAGE_GRACE_MS } from './live-sessions';
-import { WS_TICKET_TTL_SECONDS } from './tokens';
+import { WS_TICKET_TTL_SECONDS } from '../../durable-objects/shared/tokens';
 
 describe('how long rooms and inboxes remember an ended session', () => {
   it('outlasts every ticket that could still name it', () => {

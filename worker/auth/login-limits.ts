@@ -11,7 +11,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import type { Config } from '../env';
+import type { Config } from '../../durable-objects/shared/env';
 import { tooManyRequests } from '../http/errors';
 import { clientAddress, giveBackToLimit, takeFromLimit } from '../http/rate-limit';
 import type { RateSpec } from '../../durable-objects/rate-limit/token-bucket';

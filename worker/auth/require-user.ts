@@ -1,10 +1,11 @@
 /** Bearer-token authentication for REST routes. */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { unauthorized } from '../http/errors';
 import { requireLiveSession } from './live-sessions';
-import { jwtKeys, verifyAccessToken } from './tokens';
+import { jwtKeys } from '../../durable-objects/shared/tokens';
+import { verifyAccessToken } from './tokens';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i);

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { users } from '../../drizzle/schema';
 import type { AppEnv } from '../app-env';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { uniqueViolation } from '../http/database';
 import { conflict, notFound, unauthorized } from '../http/errors';
 import { clientAddress, enforceRateLimit } from '../http/rate-limit';

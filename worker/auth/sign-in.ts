@@ -2,10 +2,10 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { deviceLabel } from './device-label';
 import { createSession, setRefreshCookie, type SessionContext, type SessionInfo } from './sessions';
-import { jwtKeys, signAccessToken } from './tokens';
+import { jwtKeys, signAccessToken } from '../../durable-objects/shared/tokens';
 import type { PublicUser } from './users';
 
 /** The body every successful sign-in or refresh returns. */

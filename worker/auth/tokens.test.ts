@@ -1,6 +1,7 @@
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signAccessToken, signingKey, signWsTicket, verifyAccessToken, verifyWsTicket, type JwtKeys } from './tokens';
+import { signAccessToken, signingKey, signWsTicket, type JwtKeys } from '../../durable-objects/shared/tokens';
+import { verifyAccessToken, verifyWsTicket } from './tokens';
 
 const OLD = 'old-secret-0123456789-0123456789-0123456789';
 const NEW = 'new-secret-0123456789-0123456789-0123456789';

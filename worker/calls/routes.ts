@@ -5,7 +5,7 @@ import { listMyCalls } from '../../drizzle/queries/call-history';
 import { listCalls } from '../../drizzle/queries/calls';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { parseWith, readQuery, uuidParam } from '../http/validate';
 import { requireMembership } from '../rooms/queries';
 import { iceServersFor } from './ice-servers';

@@ -12,7 +12,7 @@ import { isGuessablePassword, passwordSchema } from '../auth/schemas';
 import { forgetLiveSession } from '../auth/live-sessions';
 import { findUserById } from '../auth/users';
 import { hashToken } from '../auth/secret-tokens';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { clientAddress, enforceRateLimit } from '../http/rate-limit';
 import { readJson } from '../http/validate';

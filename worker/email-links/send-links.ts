@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { appOrigin } from '../http/app-origin';
 import { mailerFor } from '../mail/mailer';
 import { passwordResetMail, verificationMail } from '../mail/messages';

@@ -102,6 +102,10 @@ describe('groups', () => {
     const members = await annSocket.inbox.next('members');
     expect(members.members.map((m) => m.userId)).toEqual([ann.id]);
     expect((await api.request('POST', `/api/rooms/${roomId}/ws-ticket`, undefined, ben.token)).status).toBe(403);
+    // The history up to his removal stays his to read (the line is its last message), until he deletes the chat.
+    const history = await api.json('GET', `/api/rooms/${roomId}/messages`, undefined, ben.token);
+    expect(history.messages[0].content).toBe(`<@${ann.id}|${ann.username}> removed <@${ben.id}|${ben.username}>`);
+    await api.json('DELETE', `/api/rooms/${roomId}/former`, undefined, ben.token, [204]);
     expect((await api.request('GET', `/api/rooms/${roomId}/messages`, undefined, ben.token)).status).toBe(403);
   });
 

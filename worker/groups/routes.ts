@@ -11,15 +11,17 @@ import { z } from 'zod';
 import { createGroup, findUsersByUsernames, renameGroup } from '../../drizzle/queries/groups';
 import { changeRole, joinGroup, leaveGroup, removeFromGroup } from '../../drizzle/queries/membership';
 import { listMembers, type RoomMemberView } from '../../drizzle/queries/rooms';
-import { personToken, quotedInSystemLine } from '../../durable-objects/protocol';
+import { quotedInSystemLine } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { parseWith, readJson, uuidParam } from '../http/validate';
-import { actorToken, announceMembershipChange } from './announce';
+import { actorToken, announceMembershipChange, memberToken } from './announce';
 import { requireGroupAdmin, requireGroupMember } from './guards';
 import { MAX_GROUP_MEMBERS, joinRefusal, requireConsentToAdd } from './limits';
+import { groupDescription, groupProfileRoutes, saveGroupProfile } from './profile-routes';
+import { roomResponse } from './response';
 
 
 const groupName = z.string().trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
@@ -27,10 +29,8 @@ const groupName = z.string().trim().min(1, 'name is required').max(80, 'name mus
 export const groupRoutes = new Hono<AppEnv>();
 groupRoutes.use('/groups', requireUser);
 groupRoutes.use('/groups/*', requireUser);
-
-function roomResponse(roomId: string, name: string | null, members: RoomMemberView[]) {
-  return { room: { id: roomId, kind: 'group' as const, name, members } };
-}
+// The picture's routes, behind the same requireUser.
+groupRoutes.route('/', groupProfileRoutes);
 
 /** Users by username, all of them or a 400 naming the missing. */
 async function usersNamed(c: Context<AppEnv>, usernames: string[]) {
@@ -42,9 +42,10 @@ async function usersNamed(c: Context<AppEnv>, usernames: string[]) {
   return [...new Set(usernames)].map((u) => found.get(u)!);
 }
 
-/** "<@a|ann> added <@b|bob>, <@c|cat>": one line however many were added. */
-function addedLine(c: Context<AppEnv>, people: { id: string; username: string }[]): string {
-  return `${actorToken(c)} added ${people.map((p) => personToken(p.id, p.username)).join(', ')}`;
+/** "<@a|Ann> added <@b|Bob>, <@c|Cat>": one line however many were added (`members`: the list after). */
+function addedLine(c: Context<AppEnv>, members: RoomMemberView[], added: string[]): string {
+  const byId = new Map(members.map((m) => [m.userId, m]));
+  return `${actorToken(c, members)} added ${added.flatMap((id) => (byId.has(id) ? [memberToken(byId.get(id)!)] : [])).join(', ')}`;
 }
 
 groupRoutes.post('/groups', async (c) => {
@@ -61,23 +62,31 @@ groupRoutes.post('/groups', async (c) => {
     created: true,
     added: found.map((f) => f.id).filter((id) => id !== c.var.user.userId),
   });
-  return c.json(roomResponse(roomId, body.name, members), 201);
+  return c.json(await roomResponse(c, roomId, { name: body.name }, members), 201);
 });
 
+// One change a request, each with its line: the name, or the description (empty clears it).
 groupRoutes.patch('/groups/:roomId', async (c) => {
-  const { roomId } = await requireGroupAdmin(c);
-  const { name } = await readJson(c, z.strictObject({ name: groupName }));
+  const group = await requireGroupAdmin(c);
+  const body = await readJson(c, z.union([z.strictObject({ name: groupName }), z.strictObject({ description: groupDescription })]));
+  if ('description' in body) {
+    const { description } = body;
+    return saveGroupProfile(c, group, { description }, description ? 'changed the group description' : 'removed the group description');
+  }
+  const { roomId } = group;
+  const { name } = body;
   await renameGroup(c.var.db(), roomId, name);
   const members = await listMembers(c.var.db(), roomId);
   await announceMembershipChange(c, roomId, name, members, {
-    renamed: true,
-    notice: `${actorToken(c)} renamed the group to "${quotedInSystemLine(name)}"`,
+    updated: true,
+    notice: `${actorToken(c, members)} renamed the group to "${quotedInSystemLine(name)}"`,
   });
-  return c.json(roomResponse(roomId, name, members));
+  return c.json(await roomResponse(c, roomId, { ...group, name }, members));
 });
 
 groupRoutes.post('/groups/:roomId/members', async (c) => {
-  const { roomId, name } = await requireGroupAdmin(c);
+  const group = await requireGroupAdmin(c);
+  const { roomId, name } = group;
   const body = await readJson(
     c,
     z.union([
@@ -92,10 +101,10 @@ groupRoutes.post('/groups/:roomId/members', async (c) => {
   const result = await joinGroup(db, roomId, people.map((p) => p.id), MAX_GROUP_MEMBERS, { adminId: c.var.user.userId });
   if (!result.ok) throw joinRefusal(result.reason);
   if (result.joined.length === 0) throw conflict(`${usernames.join(', ')} ${usernames.length === 1 ? 'is' : 'are'} already in the group`);
-  const joined = people.filter((p) => result.joined.includes(p.id));
   const members = await listMembers(db, roomId);
-  await announceMembershipChange(c, roomId, name, members, { added: result.joined, notice: addedLine(c, joined) });
-  return c.json(roomResponse(roomId, name, members), 201);
+  const joined = people.filter((p) => result.joined.includes(p.id)).map((p) => p.id);
+  await announceMembershipChange(c, roomId, name, members, { added: result.joined, notice: addedLine(c, members, joined) });
+  return c.json(await roomResponse(c, roomId, group, members), 201);
 });
 
 /** What an admin's change refused under the group's lock means to the client. */
@@ -106,11 +115,13 @@ function adminChangeRefusal(reason: 'not_an_admin' | 'not_a_member' | 'last_admi
 }
 
 groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
-  const { roomId, name } = await requireGroupAdmin(c);
+  const group = await requireGroupAdmin(c);
+  const { roomId, name } = group;
   const userId = parseWith(uuidParam, c.req.param('userId'));
   if (userId === c.var.user.userId) throw badRequest('to leave the group use POST /api/groups/:roomId/leave');
   const db = c.var.db();
-  const removed = (await listMembers(db, roomId)).find((m) => m.userId === userId);
+  const before = await listMembers(db, roomId);
+  const removed = before.find((m) => m.userId === userId);
   if (!removed) throw notFound('that user is not a member');
   const result = await removeFromGroup(db, roomId, c.var.user.userId, userId);
   if (!result.ok) throw adminChangeRefusal(result.reason);
@@ -118,13 +129,14 @@ groupRoutes.delete('/groups/:roomId/members/:userId', async (c) => {
   await announceMembershipChange(c, roomId, name, members, {
     removed: [userId],
     roles: result.promoted ? [{ userId: result.promoted, role: 'admin' }] : [],
-    notice: `${actorToken(c)} removed ${personToken(removed.userId, removed.username)}`,
+    notice: `${actorToken(c, before)} removed ${memberToken(removed)}`,
   });
-  return c.json(roomResponse(roomId, name, members));
+  return c.json(await roomResponse(c, roomId, group, members));
 });
 
 groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
-  const { roomId, name } = await requireGroupAdmin(c);
+  const group = await requireGroupAdmin(c);
+  const { roomId, name } = group;
   const userId = parseWith(uuidParam, c.req.param('userId'));
   const { role } = await readJson(c, z.strictObject({ role: z.enum(['admin', 'member']) }));
   const db = c.var.db();
@@ -133,16 +145,18 @@ groupRoutes.patch('/groups/:roomId/members/:userId', async (c) => {
   if (target.deleted) throw conflict('that account was deleted: it cannot be an admin');
   const result = await changeRole(db, roomId, c.var.user.userId, userId, role);
   if (!result.ok) throw adminChangeRefusal(result.reason);
-  const them = personToken(target.userId, target.username);
-  const notice = role === 'admin' ? `${actorToken(c)} made ${them} an admin` : `${actorToken(c)} removed ${them} as admin`;
   const members = await listMembers(db, roomId);
+  const them = memberToken(target);
+  const notice = role === 'admin' ? `${actorToken(c, members)} made ${them} an admin` : `${actorToken(c, members)} removed ${them} as admin`;
   await announceMembershipChange(c, roomId, name, members, { roles: [{ userId, role }], notice });
-  return c.json(roomResponse(roomId, name, members));
+  return c.json(await roomResponse(c, roomId, group, members));
 });
 
 groupRoutes.post('/groups/:roomId/leave', async (c) => {
   const { roomId, name } = await requireGroupMember(c);
   const userId = c.var.user.userId;
+  // The leaver's display name, for the line: after the change they are not in the list.
+  const before = await listMembers(c.var.db(), roomId);
   // One transaction under the group's lock: two last admins leaving at once still leave an admin behind.
   const result = await leaveGroup(c.var.db(), roomId, userId);
   if (!result.ok) throw forbidden('you are not a member of this room');
@@ -150,7 +164,7 @@ groupRoutes.post('/groups/:roomId/leave', async (c) => {
   await announceMembershipChange(c, roomId, name, members, {
     removed: [userId],
     roles: result.promoted ? [{ userId: result.promoted, role: 'admin' }] : [],
-    notice: `${actorToken(c)} left`,
+    notice: `${actorToken(c, before)} left`,
   });
   return c.body(null, 204);
 });

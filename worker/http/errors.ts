@@ -33,8 +33,10 @@ export const tooManyRequests = (message: string, retryAfterMs: number) =>
 export function errorResponse(c: Context, err: HttpError) {
   const body: Record<string, unknown> = { code: err.code, message: err.message };
   if (err.details !== undefined) body.details = err.details;
-  if (err.status === 429 || err.status === 503) {
-    const { retryAfterMs } = err.details as { retryAfterMs: number };
+  // Only an error that says when to come back gets the header: a 503 without details (a search
+  // past its timeout) once crashed here reading it, and answered 500 instead.
+  const retryAfterMs = (err.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if ((err.status === 429 || err.status === 503) && typeof retryAfterMs === 'number') {
     c.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
   }
   return c.json({ error: body }, err.status);

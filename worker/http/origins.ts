@@ -1,7 +1,7 @@
 /** The origin allow-list shared by CORS and the WebSocket upgrade check. */
 import { cors } from 'hono/cors';
 import type { MiddlewareHandler } from 'hono';
-import { readConfig, type Env } from '../env';
+import { readConfig, type Env } from '../../durable-objects/shared/env';
 
 export function isAllowedOrigin(env: Env, origin: string | undefined, requestUrl: string): boolean {
   if (!origin) return false;

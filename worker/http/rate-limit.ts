@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { RateSpec, TakeResult } from '../../durable-objects/rate-limit/token-bucket';
 import type { AppEnv } from '../app-env';
+import { groupByShard } from '../../durable-objects/shared/shard';
 import { tooManyRequests } from './errors';
 
 /** The client's address as Cloudflare saw it; absent only in local runs. */
@@ -32,11 +33,7 @@ export async function enforceRateLimits(
   keys: { key: string; what: string }[],
   spec: RateSpec,
 ): Promise<void> {
-  const byShard = new Map<number, { key: string; what: string }[]>();
-  for (const k of keys) {
-    const shard = shardOf(k.key);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), k]);
-  }
+  const byShard = groupByShard(keys, (k) => k.key, SHARDS);
   const refusals = await Promise.all(
     [...byShard].map(async ([shard, group]) => {
       const limiter = c.env.RATE_LIMITERS.get(c.env.RATE_LIMITERS.idFromName(`${keyspace}#${shard}`));
@@ -51,13 +48,6 @@ export async function enforceRateLimits(
   if (refused.length === 0) return;
   const retryAfterMs = Math.max(...refused.map((r) => r.retryAfterMs));
   throw tooManyRequests(`too many ${refused.map((r) => r.what).join(', ')}; try again in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
-}
-
-/** FNV-1a of the key, modulo SHARDS: the same key always lands on the same object. */
-function shardOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % SHARDS;
 }
 
 /** Takes `cost` from the bucket `key`: whether it was there, and if not when it will be. */

@@ -23,6 +23,7 @@ const FILE_BODY_ROUTES = [
   /^\/api\/rooms\/[^/]+\/attachments$/,
   /^\/api\/rooms\/[^/]+\/attachments\/[^/]+\/thumbnail$/,
   /^\/api\/me\/avatar$/,
+  /^\/api\/groups\/[^/]+\/avatar$/,
 ];
 
 /** `application/json`, optionally with parameters (`; charset=utf-8`). */

@@ -6,7 +6,7 @@ import { badRequest, HttpError } from './errors';
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
-const tooLarge = () => new HttpError(413, 'payload_too_large', `body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
+const tooLarge = (maxBytes: number) => new HttpError(413, 'payload_too_large', `body exceeds ${maxBytes} bytes`);
 
 /**
  * The body as text, read as a stream and abandoned as soon as it passes the
@@ -14,7 +14,7 @@ const tooLarge = () => new HttpError(413, 'payload_too_large', `body exceeds ${M
  */
 export async function readLimitedText(request: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<string> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -25,7 +25,7 @@ export async function readLimitedText(request: Request, maxBytes = MAX_JSON_BODY
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
@@ -38,8 +38,8 @@ export async function readLimitedText(request: Request, maxBytes = MAX_JSON_BODY
   return new TextDecoder().decode(bytes);
 }
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const text = await readLimitedText(c.req.raw);
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_JSON_BODY_BYTES): Promise<z.infer<S>> {
+  const text = await readLimitedText(c.req.raw, maxBytes);
   let json: unknown;
   try {
     json = JSON.parse(text);

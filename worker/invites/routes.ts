@@ -37,7 +37,7 @@ inviteRoutes.use('/invites/*', requireUser);
 /** A link made without an expiry still ends: a forgotten link cannot admit people for ever. */
 export const DEFAULT_INVITE_EXPIRY_HOURS = 7 * 24;
 
-const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invite token');
+export const inviteToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not an invite token');
 
 function inviteView(invite: { id: string; createdAt: Date; expiresAt: Date | null; revokedAt: Date | null; uses: number }) {
   return {
@@ -96,9 +96,10 @@ inviteRoutes.post('/invites/:token/accept', async (c) => {
   const joined = result.joined.length > 0;
   if (joined) {
     await countInviteUse(db, invite.inviteId);
-    await announceMembershipChange(c, invite.roomId, invite.name, await listMembers(db, invite.roomId), {
+    const members = await listMembers(db, invite.roomId);
+    await announceMembershipChange(c, invite.roomId, invite.name, members, {
       added: [c.var.user.userId],
-      notice: `${actorToken(c)} joined with an invite link`,
+      notice: `${actorToken(c, members)} joined with an invite link`,
     });
   }
   return c.json({ room: { id: invite.roomId, name: invite.name }, joined });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { MAX_LINK_PREVIEW_URL_CHARS, previewKeyOf } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { badRequest, notFound } from '../http/errors';
 import { enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readJson, uuidParam } from '../http/validate';

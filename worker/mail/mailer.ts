@@ -3,7 +3,7 @@
  * how mail leaves. Today that is Cloudflare's `send_email` binding (send-email-mailer.ts);
  * an HTTP email API (Resend, Postmark, SES…) would be another class with the same `send`.
  */
-import type { Env } from '../env';
+import type { Env } from '../../durable-objects/shared/env';
 import { SendEmailMailer } from './send-email-mailer';
 
 /** One plain-text message to one person. */

@@ -14,8 +14,8 @@ import { logFailure } from '../../durable-objects/shared/log-failure';
 import type { AppEnv } from '../app-env';
 import { copyObject } from '../attachments/copy';
 import { UploadAllowance } from '../attachments/quota';
-import { attachmentKey, thumbnailKey } from '../attachments/storage';
-import { readConfig } from '../env';
+import { attachmentKey, thumbnailKey } from '../../durable-objects/shared/r2-keys';
+import { readConfig } from '../../durable-objects/shared/env';
 import { badRequest } from '../http/errors';
 import { blockedConversation, notAMember, roomObject } from '../rooms/queries';
 

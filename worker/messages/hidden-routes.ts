@@ -7,7 +7,9 @@ import { hiddenSeqs, hideMessage } from '../../drizzle/queries/message-actions';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { parseWith, uuidParam } from '../http/validate';
-import { requireMembership } from '../rooms/queries';
+import { notAMember } from '../rooms/queries';
+import { findMembership } from '../../drizzle/queries/rooms';
+import { findFormerMembership } from '../../drizzle/queries/former-members';
 import { tellOwnDevices } from './own-devices';
 import { messageParams, requireReadableMessage } from './readable';
 
@@ -18,7 +20,8 @@ hiddenRoutes.use('/rooms/:roomId/messages/:seq/hidden', requireUser);
 hiddenRoutes.get('/rooms/:roomId/hidden', async (c) => {
   const roomId = parseWith(uuidParam, c.req.param('roomId'));
   const db = c.var.db();
-  await requireMembership(db, roomId, c.var.user.userId);
+  // Mine alone: a group I left or was removed from keeps hiding what I deleted for me.
+  if (!(await findMembership(db, roomId, c.var.user.userId)) && !(await findFormerMembership(db, roomId, c.var.user.userId))) throw notAMember();
   return c.json({ seqs: await hiddenSeqs(db, c.var.user.userId, roomId) });
 });
 

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { listPins, pinMessage, unpinMessage } from '../../drizzle/queries/message-actions';
+import { listMembers } from '../../drizzle/queries/rooms';
 import { MAX_PINS_PER_ROOM } from '../../durable-objects/protocol';
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
@@ -44,7 +45,7 @@ pinRoutes.put('/rooms/:roomId/pins/:seq', async (c) => {
   if (result === 'full') throw conflict(`a chat can have ${MAX_PINS_PER_ROOM} pinned messages: unpin one first`);
   const pins = await listPins(db, roomId);
   if (result === 'pinned') {
-    const line = { notice: `${actorToken(c)} pinned a message`, seq, key: `pin:${seq}:${crypto.randomUUID()}` };
+    const line = { notice: `${actorToken(c, await listMembers(db, roomId))} pinned a message`, seq, key: `pin:${seq}:${crypto.randomUUID()}` };
     await roomObject(c.env, roomId).pinsChanged(roomId, pins, line);
   }
   return c.json({ pins });

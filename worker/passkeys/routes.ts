@@ -13,7 +13,7 @@ import { LoginAttempt } from '../auth/login-limits';
 import { requireUser } from '../auth/require-user';
 import { signIn, signInQuery } from '../auth/sign-in';
 import { findUserById, publicUser } from '../auth/users';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { HttpError, notFound, unauthorized } from '../http/errors';
 import { clientAddress, enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readJson, readQuery } from '../http/validate';

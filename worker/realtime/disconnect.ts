@@ -2,7 +2,7 @@
 import type { Database } from '../../drizzle/connection';
 import { roomIdsOf } from '../../drizzle/queries/rooms';
 import { logFailure } from '../../durable-objects/shared/log-failure';
-import type { Env } from '../env';
+import type { Env } from '../../durable-objects/shared/env';
 
 /** The inbox's memory of ended sessions is what ticket requests ask (ticket-caller.ts): a failed call is tried again. */
 const INBOX_ATTEMPTS = 3;

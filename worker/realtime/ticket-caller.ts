@@ -2,7 +2,7 @@
  * Who asks for a WebSocket ticket, checked without Postgres: opening a room must
  * not cost a database round trip (issue 18), and a ticket request is half of it.
  *
- * - The access token's signature and expiry, as everywhere (worker/auth/tokens.ts).
+ * - The access token's signature and expiry, as everywhere (durable-objects/shared/tokens.ts, worker/auth/tokens.ts).
  * - The session's expiry, which the token carries (`sexp`, set at sign-in and refresh).
  * - Whether the session has ended, from the user's inbox: every way a session ends
  *   tells the inbox (worker/realtime/disconnect.ts), which remembers it for longer
@@ -18,8 +18,9 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { requireLiveSession, sawLiveInInbox } from '../auth/live-sessions';
 import { bearerToken } from '../auth/require-user';
-import { jwtKeys, verifyAccessToken, type AccessClaims } from '../auth/tokens';
-import { readConfig } from '../env';
+import { jwtKeys, type AccessClaims } from '../../durable-objects/shared/tokens';
+import { verifyAccessToken } from '../auth/tokens';
+import { readConfig } from '../../durable-objects/shared/env';
 import { unauthorized } from '../http/errors';
 
 const SESSION_ENDED = 'session ended; sign in again';

@@ -1,8 +1,8 @@
 /** Issues single-use WebSocket tickets (see authenticate-upgrade.ts for why). */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { jwtKeys, signWsTicket, WS_TICKET_TTL_SECONDS } from '../auth/tokens';
-import { readConfig } from '../env';
+import { jwtKeys, signWsTicket, WS_TICKET_TTL_SECONDS } from '../../durable-objects/shared/tokens';
+import { readConfig } from '../../durable-objects/shared/env';
 
 /**
  * `audience` is a room id the caller is known to be a member of, or the inbox. The

@@ -3,7 +3,7 @@ import type { Database } from '../../drizzle/connection';
 import { findMembership } from '../../drizzle/queries/rooms';
 import { BLOCKED_CONVERSATION_TEXT } from '../../durable-objects/protocol';
 import { forbidden } from '../http/errors';
-import type { Env } from '../env';
+import type { Env } from '../../durable-objects/shared/env';
 
 /** Room ids are opaque, so 403 reveals nothing a 404 would hide. */
 export const notAMember = () => forbidden('you are not a member of this room');

@@ -8,8 +8,9 @@ import { searchMessages, type SearchCursor } from '../../drizzle/queries/search'
 import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { HttpError, badRequest } from '../http/errors';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { isStatementTimeout, withStatementTimeout } from '../../drizzle/queries/statement-timeout';
+import { isDatabaseUnavailable } from '../../drizzle/connection';
 import { guardedSearch } from './search-guard';
 import { readQuery, uuidParam } from '../http/validate';
 
@@ -52,6 +53,9 @@ searchRoutes.get('/search/messages', async (c) => {
       searchMessages(tx, { userId: c.var.user.userId, query: q, roomId, before, limit }),
     ).catch((err: unknown) => {
       if (isStatementTimeout(err)) throw new HttpError(503, 'search_timeout', 'that search took too long; try more or rarer words');
+      // The connection timed out or dropped mid-search: the request's pool is closed after the
+      // response, so nothing broken is left for the next search.
+      if (isDatabaseUnavailable(err)) throw new HttpError(503, 'search_unavailable', 'search is unavailable right now; try again in a few seconds', { retryAfterMs: 2000 });
       throw err;
     }),
   );

@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { HttpError, tooManyRequests } from '../http/errors';
 import { ConnectionBudget } from '../http/connection-budget';
 import { enforceRateLimit } from '../http/rate-limit';

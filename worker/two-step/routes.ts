@@ -11,7 +11,7 @@ import { LoginAttempt } from '../auth/login-limits';
 import { requireUser } from '../auth/require-user';
 import { signIn } from '../auth/sign-in';
 import { findUserById, publicUser } from '../auth/users';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { conflict, HttpError, notFound, unauthorized } from '../http/errors';
 import { readJson } from '../http/validate';
 import { recoveryCodesLeft, replaceRecoveryCodes, useRecoveryCode } from './recovery-codes';

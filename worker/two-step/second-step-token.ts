@@ -5,7 +5,7 @@
  * along so the session cookie lands where the sign-in started.
  */
 import { SignJWT, jwtVerify } from 'jose';
-import { signingKey } from '../auth/tokens';
+import { signingKey } from '../../durable-objects/shared/tokens';
 import type { SessionContext } from '../auth/sessions';
 
 const AUDIENCE = 'second-step';

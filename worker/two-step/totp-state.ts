@@ -2,7 +2,7 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../drizzle/connection';
 import { recoveryCodes, users } from '../../drizzle/schema';
-import type { Config } from '../env';
+import type { Config } from '../../durable-objects/shared/env';
 import { open, seal } from './secret-box';
 import { matchingStep } from './totp';
 

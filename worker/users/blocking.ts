@@ -11,7 +11,7 @@ import type { Database } from '../../drizzle/connection';
 import { isBlockedEitherWay } from '../../drizzle/queries/blocks';
 import { findDirectRoom } from '../../drizzle/queries/rooms';
 import { sharedRoomIds } from '../../drizzle/queries/block-pairs';
-import type { Env } from '../env';
+import type { Env } from '../../durable-objects/shared/env';
 import { roomObject } from '../rooms/queries';
 import { logRejections } from '../../durable-objects/shared/log-failure';
 

@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env';
 import { requireUser } from '../auth/require-user';
 import { usernameSchema } from '../auth/schemas';
 import { findUserByUsername } from '../auth/users';
-import { readConfig } from '../env';
+import { readConfig } from '../../durable-objects/shared/env';
 import { badRequest, notFound } from '../http/errors';
 import { enforceRateLimit } from '../http/rate-limit';
 import { parseWith, readQuery } from '../http/validate';

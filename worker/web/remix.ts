@@ -10,7 +10,7 @@ import { createRequestHandler, type ServerBuild } from '@remix-run/cloudflare';
 // Generated, untyped JavaScript: its shape is Remix's ServerBuild.
 // @ts-ignore -- absent until the first `npm run build:web`, and it has no .d.ts
 import * as build from '../../web/build/server/index.js';
-import type { Env } from '../env';
+import type { Env } from '../../durable-objects/shared/env';
 
 declare module '@remix-run/cloudflare' {
   interface AppLoadContext {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { colorSlot, initials } from '../lib/format';
 import { avatarUrl } from '../services/uploads';
+import { useGroupPictureUrl } from '../hooks/useAttachmentUrl';
 
 interface AvatarProps {
   id: string;
@@ -11,7 +12,7 @@ interface AvatarProps {
   /** Our own connection is down: what we knew may be out of date, the dot is greyed out. */
   stale?: boolean;
   group?: boolean;
-  /** The person's profile picture, shown over the initials when set. */
+  /** The person's profile picture (a group's: `id` is the room), shown over the initials when set. */
   avatarId?: string | null;
 }
 
@@ -20,15 +21,18 @@ export function Avatar({ id, name, size = 'md', online, stale, group, avatarId }
   // A picture that fails to load (just replaced, offline) falls back to the initials.
   const [failed, setFailed] = useState<string | null>(null);
   const picture = avatarId && failed !== avatarId ? avatarId : null;
+  // A group's picture is for members only: fetched with the token; initials until it arrives.
+  const groupUrl = useGroupPictureUrl(id, group ? picture : null);
+  const src = picture && (group ? groupUrl : avatarUrl(picture));
   return (
     <span className={`avatar avatar--${size} avatar--c${colorSlot(id)}${group ? ' avatar--group' : ''}`} aria-hidden="true">
-      {picture ? (
+      {src ? (
         <img
           className="avatar__img"
-          src={avatarUrl(picture)}
+          src={src}
           alt=""
           loading="lazy"
-          onError={() => setFailed(picture)}
+          onError={() => setFailed(picture!)}
           data-testid="avatar-img"
           data-avatar-id={picture}
         />

@@ -15,6 +15,8 @@ interface Props {
   username: string | null;
   subtitle: string;
   isGroup: boolean;
+  /** A group's description: plain text, its line breaks kept. */
+  description?: string | null;
   avatar: ReactNode;
   onClose(): void;
   calls?: { voice(): void; video(): void; disabled: boolean } | null;
@@ -23,10 +25,12 @@ interface Props {
   settingsHref?: string | null;
   /** The Block / Unblock control of a direct chat. */
   block?: ReactNode;
+  /** The chat's "Media, files and links" (a code-split panel). */
+  media?: ReactNode;
   error?: string | null;
 }
 
-export function ChatInfo({ title, username, subtitle, isGroup, avatar, onClose, calls, onSearch, mute, settingsHref, block, error }: Props) {
+export function ChatInfo({ title, username, subtitle, isGroup, description, avatar, onClose, calls, onSearch, mute, settingsHref, block, media, error }: Props) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
@@ -58,6 +62,11 @@ export function ChatInfo({ title, username, subtitle, isGroup, avatar, onClose, 
             {subtitle && subtitle !== `@${username}` && <p className="muted">{subtitle}</p>}
           </div>
         </div>
+        {description && (
+          <p className="chat-info__description" data-testid="chat-info-description">
+            {description}
+          </p>
+        )}
         <div className="chat-info__actions">
           {calls && (
             <>
@@ -81,6 +90,12 @@ export function ChatInfo({ title, username, subtitle, isGroup, avatar, onClose, 
             </Link>
           )}
         </div>
+        {media && (
+          <section className="chat-info__media stack" aria-labelledby="chat-media-title">
+            <h3 id="chat-media-title">Media, files and links</h3>
+            {media}
+          </section>
+        )}
         {block && (
           <div className="danger-zone stack">
             <FormError message={error ?? null} testId="block-error" />

@@ -29,11 +29,17 @@ import { MessageList } from './MessageList';
 import { GroupCallBanner } from './GroupCallBanner';
 import { TypingIndicator } from './TypingIndicator';
 import { PinnedBar } from './PinnedBar';
+import { FormerNotice } from './FormerNotice';
 import type { MessageAction } from './MessageMenu';
 
-// Only loaded when someone forwards a message.
+// Only loaded when someone forwards a message, or opens a thread.
 const ForwardDialog = lazy(() => import('./ForwardDialog'));
+// The media tab is code only the info panel needs.
+const MediaPanel = lazy(() => import('./media/MediaPanel'));
+const ThreadPanel = lazy(() => import('./ThreadPanel'));
 import { useBlockedUsers } from '../hooks/useBlockedUsers';
+import { useThreadsSeen } from '../hooks/useThreadsSeen';
+import { isThreadReply } from '../lib/threads';
 
 export interface ChatOutletContext {
   chat: RoomChat;
@@ -64,20 +70,40 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const mutedUntil = useRooms().rooms?.find((r) => r.id === roomId)?.mutedUntil;
   // ?at=<seq>: opened from a search result.
   const [params, setParams] = useSearchParams();
-  const jumpTarget = Number(params.get('at')) || null;
+  // ?thread=<root>&at=<reply>: a search hit in a thread opens the thread at it.
+  const threadParam = Number(params.get('thread')) || null;
+  const jumpTarget = threadParam ? null : Number(params.get('at')) || null;
+  const [thread, setThread] = useState<{ root: number; at: number | null } | null>(null);
+  const threadOpener = useRef<HTMLElement | null>(null);
+  const { seen: threadsSeen, markThreadSeen } = useThreadsSeen(me, roomId, !chat.former);
+  const openThread = useCallback((root: number, at: number | null = null) => {
+    threadOpener.current = document.activeElement as HTMLElement | null;
+    setThread({ root, at });
+  }, []);
+  const closeThread = useCallback(() => {
+    setThread(null);
+    // Back where it was opened from (the thread's line, or the message's menu button).
+    threadOpener.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (!threadParam) return;
+    openThread(threadParam, Number(params.get('at')) || null);
+    setParams((p) => (p.delete('thread'), p.delete('at'), p), { replace: true });
+  }, [threadParam]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const [forwarding, setForwarding] = useState<WireMessage | null>(null);
   const [actionNotice, setActionNotice] = useState<string | null>(null);
   const isGroup = chat.info?.kind === 'group';
   /** Anyone in a direct chat pins; in a group, admins (the server checks the same). */
-  const canPin = !isGroup || chat.members.some((m) => m.userId === me && m.role === 'admin');
+  const former = chat.former;
+  const canPin = !former && (!isGroup || chat.members.some((m) => m.userId === me && m.role === 'admin'));
   const title = chat.info ? roomTitle(chat.info, chat.members, me) : '';
   const other = !isGroup ? otherMember(chat.members, me) : null;
   /** The other person of a direct chat, unless their account was deleted: no presence, username, calls or blocking then. */
   const reachable = other && !isDeleted(other) ? other : null;
   const username = reachable ? shownUsername(reachable) : null;
   /** Everyone else deleted their account: nothing can be sent or called here, the history stays readable. */
-  const readOnly = othersAllDeleted(chat.members, me);
+  const readOnly = othersAllDeleted(chat.members, me) || former !== null;
   const people = useMemo(() => liveMembers(chat.members), [chat.members]);
   const presence = usePresenceMap();
   const otherPresence = reachable ? presence.get(reachable.userId) : undefined;
@@ -108,7 +134,9 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
 
   let subtitle = '';
   if (chat.info) {
-    if (isGroup) {
+    if (former) {
+      subtitle = former.reason === 'removed' ? 'You were removed' : 'You left';
+    } else if (isGroup) {
       // I count too: connected, I am one of those online.
       const online = meOffline ? 0 : people.filter((m) => m.userId === me || (presence.get(m.userId)?.online ?? m.online)).length;
       subtitle = `${pluralize(people.length, 'member')}${online ? `, ${online} online` : ''}`;
@@ -150,7 +178,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const editLast = () => {
     for (let i = chat.messages.length - 1; i >= 0; i--) {
       const m = chat.messages[i]!;
-      if (m.senderId === me && m.type === 'text' && !m.deletedAt) return onEdit(m);
+      if (m.senderId === me && m.type === 'text' && !m.deletedAt && !isThreadReply(m)) return onEdit(m);
     }
   };
 
@@ -158,6 +186,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
   const onAction = useCallback(
     (action: MessageAction, m: WireMessage) => {
       switch (action) {
+        case 'thread':
+          return openThread(m.seq);
         case 'forward':
           return setForwarding(m);
         case 'copy':
@@ -175,7 +205,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           return hideForMe(m.seq);
       }
     },
-    [pin, star, hideForMe],
+    [pin, star, hideForMe, openThread],
   );
   const jumpToSeq = useCallback((seq: number) => setParams((p) => (p.set('at', String(seq)), p), { replace: true }), [setParams]);
 
@@ -206,7 +236,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
     <Avatar
       id={other?.userId ?? roomId}
       name={title}
-      avatarId={other?.avatarId}
+      avatarId={isGroup ? chat.info?.avatarId : other?.avatarId}
       online={isGroup || (other && !reachable) || blocked ? undefined : meOffline ? false : otherOnline}
       stale={meOffline && !blocked}
       group={isGroup}
@@ -284,7 +314,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               testIdPrefix="group-call"
             />
           )}
-          {tools && (
+          {tools && !former && (
             <>
               <button type="button" className="icon-btn" aria-label="Search this chat" title="Search" onClick={() => tools.openSearch(roomId)} data-testid="chat-search-button">
                 <SearchIcon />
@@ -292,7 +322,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
               <MuteMenu mutedUntil={mutedUntil} onMute={(d) => void tools.mute(roomId, d)} />
             </>
           )}
-          {variant === 'full' && isGroup && (
+          {variant === 'full' && isGroup && !former && (
             <Link to={`/chat/${roomId}/settings`} className="icon-btn" aria-label="Group settings" data-testid="group-settings-link">
               <UsersIcon />
             </Link>
@@ -319,7 +349,7 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
       {chat.info?.secret && reachable && <SecretChatBar me={me} contactId={reachable.userId} contactName={reachable.displayName} />}
 
       {/* A blocked chat is not "offline": the composer's place says why nothing can be sent. */}
-      {!blocked && <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />}
+      {!blocked && !former && <ConnectionBanner state={chat.connection} synced={chat.synced} pendingCount={chat.pending.length} onRetry={chat.reconnectNow} />}
 
       {calls && chat.groupCall && calls.groupCallId !== chat.groupCall.id && (
         <GroupCallBanner
@@ -338,9 +368,30 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
         onEdit={readOnly ? undefined : onEdit}
         jumpTarget={jumpTarget}
         onJumped={() => setParams((p) => (p.delete('at'), p), { replace: true })}
-        onAction={variant === 'full' ? onAction : undefined}
+        onAction={variant === 'full' && !former ? onAction : undefined}
         canPin={canPin}
+        onOpenThread={variant === 'full' && !chat.info?.secret ? openThread : undefined}
+        threadsSeen={threadsSeen}
       />
+
+      {thread && (
+        <Suspense fallback={null}>
+          <ThreadPanel
+            key={thread.root}
+            chat={chat}
+            me={me}
+            isGroup={isGroup}
+            rootSeq={thread.root}
+            focusSeq={thread.at}
+            canPin={canPin}
+            readOnly={readOnly || blocked}
+            onAction={onAction}
+            mentionCandidates={mentionCandidates}
+            onSeen={markThreadSeen}
+            onClose={closeThread}
+          />
+        </Suspense>
+      )}
 
       {forwarding && (
         <Suspense fallback={null}>
@@ -382,6 +433,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
             <p>You can't send messages or call in this conversation: @{reachable.username} has blocked you.</p>
           )}
         </div>
+      ) : former ? (
+        <FormerNotice roomId={roomId} reason={former.reason} />
       ) : readOnly ? (
         <p className="chat__read-only" role="status" data-testid="read-only-notice">
           {isGroup ? 'Everyone else in this group deleted their account.' : 'This account was deleted.'} You can still read this conversation.
@@ -404,8 +457,8 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           onTyping={chat.setTyping}
           onEditLast={editLast}
           fetchLinkPreview={fetchLinkPreview}
-          onFiles={(files) => {
-            for (const file of files) chat.sendFile(file, { replyToSeq: replyTo });
+          onFiles={(files, caption) => {
+            chat.sendFiles(files, caption, replyTo);
             setReplyTo(null);
           }}
           onVoice={(file, durationMs, waveform) => chat.sendFile(file, { kind: 'voice', durationMs, waveform })}
@@ -419,12 +472,18 @@ export function ChatWindow({ roomId, me, variant = 'full', headerActions }: Prop
           username={username}
           subtitle={subtitle}
           isGroup={isGroup}
+          description={isGroup ? chat.info.description : null}
           avatar={avatar}
           onClose={closeInfo}
           calls={calls && reachable && !isGroup && !blocked ? { voice: () => startCall('voice'), video: () => startCall('video'), disabled: calls.busy || meOffline } : null}
-          onSearch={tools ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
-          mute={tools ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
-          settingsHref={isGroup ? `/chat/${roomId}/settings` : null}
+          onSearch={tools && !former ? () => (setInfoOpen(false), tools.openSearch(roomId)) : null}
+          mute={tools && !former ? { mutedUntil, onMute: (d) => void tools.mute(roomId, d) } : null}
+          settingsHref={isGroup && !former ? `/chat/${roomId}/settings` : null}
+          media={
+            <Suspense fallback={<span className="spinner" role="status" aria-label="Loading" />}>
+              <MediaPanel roomId={roomId} secret={chat.info.secret ?? false} />
+            </Suspense>
+          }
           error={blockedUsers.error}
           block={
             reachable && !isGroup ? (

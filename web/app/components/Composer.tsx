@@ -23,11 +23,14 @@ import { useShortcodeAutocomplete } from './ShortcodeSuggestions';
 import { replaceShortcodes } from '../lib/emoji';
 import { useLinkPreviewDraft, type FetchLinkPreview } from '../hooks/useLinkPreviewDraft';
 import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
+import { FilesInput } from './attachments/FilesInput';
 
 // MediaRecorder code is only loaded when someone records.
 const VoiceRecorder = lazy(() => import('./attachments/VoiceRecorder'));
 // The picker is loaded when the emoji button is first pressed.
 const EmojiPicker = lazy(() => import('./EmojiPicker'));
+// The preview-and-caption step is loaded when files are first attached.
+const SendFilesDialog = lazy(() => import('./attachments/SendFilesDialog'));
 
 const TYPING_RENEW_MS = 3000;
 
@@ -38,6 +41,8 @@ export interface ComposerHandle {
 interface Props {
   disabled?: boolean;
   placeholder: string;
+  /** The text box's name (default "Message"; a thread's composer is "Reply in thread"). */
+  label?: string;
   replyTo: { name: string; text: string } | null;
   editing: { seq: number; content: string } | null;
   /** `linkPreviewUrl`: the link whose preview goes with the message (absent: none). */
@@ -52,8 +57,8 @@ interface Props {
   onDraft?(text: string): void;
   /** Arrow-up in an empty box edits my last message. */
   onEditLast?(): void;
-  /** Files attached (button, paste or drop); absent: no attachments here. */
-  onFiles?(files: File[]): void;
+  /** Files attached (button, paste or drop), then confirmed in the preview step with a caption; absent: no attachments here. */
+  onFiles?(files: File[], caption: string): void;
   /** A recorded voice note, with its waveform's peaks. */
   onVoice?(file: File, durationMs: number, waveform: number[]): void;
   /** Asks the Worker for a link's preview; absent: no previews here. */
@@ -67,6 +72,8 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const [text, setText] = useState(() => props.initialText ?? '');
   const [recording, setRecording] = useState(false);
   const [dragging, setDragging] = useState(false);
+  /** Files chosen and shown in the preview step, not sent yet. */
+  const [staged, setStaged] = useState<File[]>([]);
   const fileRef = useRef<HTMLInputElement>(null);
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const typingSentAt = useRef(0);
@@ -196,8 +203,12 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
   const canAttach = !!onFiles && !disabled && !editing;
   const takeFiles = (list: FileList | null | undefined) => {
     const files = [...(list ?? [])];
-    if (files.length && onFiles) onFiles(files);
+    if (files.length && onFiles) setStaged((before) => [...before, ...files]);
     return files.length > 0;
+  };
+  const closeStaged = () => {
+    setStaged([]);
+    requestAnimationFrame(() => areaRef.current?.focus());
   };
   const dragHasFiles = (e: DragEvent) => canAttach && [...e.dataTransfer.types].includes('Files');
 
@@ -274,6 +285,20 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
           />
         </Suspense>
       )}
+      {staged.length > 0 && onFiles && (
+        <Suspense fallback={null}>
+          <SendFilesDialog
+            files={staged}
+            onAdd={(more) => setStaged((before) => [...before, ...more])}
+            onRemove={(index) => setStaged((before) => before.filter((_, i) => i !== index))}
+            onSend={(caption) => {
+              onFiles(staged, caption);
+              closeStaged();
+            }}
+            onClose={closeStaged}
+          />
+        </Suspense>
+      )}
       {recording && props.onVoice ? (
         <Suspense fallback={null}>
           <VoiceRecorder
@@ -298,17 +323,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
               >
                 <PaperclipIcon size={20} />
               </button>
-              <input
-                ref={fileRef}
-                type="file"
-                multiple
-                hidden
-                data-testid="attach-input"
-                onChange={(e) => {
-                  takeFiles(e.target.files);
-                  e.target.value = '';
-                }}
-              />
+              <FilesInput ref={fileRef} testId="attach-input" onFiles={(files) => setStaged((before) => [...before, ...files])} />
             </>
           )}
           <button
@@ -330,7 +345,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(prop
             value={text}
             rows={1}
             placeholder={props.placeholder}
-            aria-label={editing ? 'Edit message' : 'Message'}
+            aria-label={editing ? 'Edit message' : (props.label ?? 'Message')}
             data-testid="composer-input"
             onChange={(e) => {
               // `:smile:` becomes 😄 as soon as its closing colon is typed.

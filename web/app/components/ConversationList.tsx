@@ -136,7 +136,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
         </div>
       )}
       {rooms && items.length > 0 && (
-        <ul className="conversations__list" data-testid="conversation-list" ref={listRef} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus} onBlur={roving.onBlur}>
+        <ul className="conversations__list" data-testid="conversation-list" ref={listRef} tabIndex={-1} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus} onBlur={roving.onBlur}>
           {items.map(({ room, other, title, online }) => {
             const unread = room.unreadCount;
             const markedUnread = Boolean(room.markedUnread) && unread === 0;
@@ -154,7 +154,7 @@ export function ConversationList({ rooms, error, me, onRetry }: Props) {
                   data-archived={room.archived ? 'true' : 'false'}
                   prefetch="none"
                 >
-                  <Avatar id={other?.userId ?? room.id} name={title} avatarId={other?.avatarId} online={online} stale={!linkUp} group={room.kind === 'group'} />
+                  <Avatar id={other?.userId ?? room.id} name={title} avatarId={other ? other.avatarId : room.avatarId} online={online} stale={!linkUp} group={room.kind === 'group'} />
                   <span className="conversation__body">
                     <span className="conversation__top">
                       <span className="conversation__title">

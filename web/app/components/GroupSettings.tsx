@@ -1,5 +1,5 @@
 /**
- * Group management: rename, add and remove members, promote and demote admins, invite links
+ * Group management: rename, picture and description, add and remove members, promote and demote admins, invite links
  * and embedding (GroupSharing), leave. Admin-only controls are shown to admins; the API
  * enforces the same rules (403 otherwise). The room socket's `members` frame brings the new
  * member list to everyone.
@@ -17,6 +17,7 @@ import { EmbedSettings, InviteLinks } from './GroupSharing';
 import { pluralize } from '../lib/format';
 import { liveMembers } from '../lib/members';
 import { FormError } from './FormError';
+import { GroupProfileSettings } from './profile/GroupProfileSettings';
 
 export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
   const navigate = useNavigate();
@@ -152,6 +153,16 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
           </label>
         </form>
 
+        <GroupProfileSettings
+          roomId={roomId}
+          name={currentName}
+          avatarId={chat.info?.avatarId ?? null}
+          description={chat.info?.description ?? null}
+          isAdmin={isAdmin}
+          busy={busy}
+          run={run}
+        />
+
         <section aria-labelledby="members-title" className="stack">
           <h3 id="members-title" className="section-title">
             {pluralize(members.length, 'member')}
@@ -254,10 +265,8 @@ export function GroupSettings({ chat, me }: { chat: RoomChat; me: string }) {
                   data-testid="confirm-leave"
                   onClick={() =>
                     void run('leave', () => api.leaveGroup(roomId)).then((ok) => {
-                      if (ok) {
-                        rooms.removeRoom(roomId);
-                        navigate('/chat');
-                      }
+                      // The chat stays in my list, read-only ("You left"), until I delete it.
+                      if (ok) void rooms.reload().then(() => navigate(`/chat/${roomId}`));
                     })
                   }
                 >

@@ -7,7 +7,7 @@ import { mentions } from '../lib/mentions';
 import { RichText } from './RichText';
 import type { WireMessage } from '../lib/protocol';
 import type { PendingMessage } from '../lib/messages';
-import type { RoomMember } from '../services/api';
+import type { NamedMember } from '../hooks/useNamedMembers';
 import { describeCall, formatFull, formatTime, parseCallRecord, pluralize } from '../lib/format';
 import { isEmojiOnly, systemText } from '../lib/text';
 import {
@@ -29,9 +29,12 @@ import {
 } from './Icons';
 import { SecretMessageBody } from './SecretMessage';
 import { AttachmentView } from './attachments/AttachmentView';
+import { AlbumGrid } from './attachments/AlbumGrid';
 import { LinkPreviewCard } from './link-previews/LinkPreviewCard';
 import { PendingAttachment } from './attachments/PendingAttachment';
 import { MessageMenu, type MessageAction } from './MessageMenu';
+import { countRender } from '../lib/render-probe';
+import { canStartThread, type ThreadLine } from '../lib/threads';
 
 const EmojiPicker = lazy(() => import('./EmojiPicker'));
 
@@ -57,11 +60,18 @@ interface CommonProps {
 
 export interface SentBubbleProps extends CommonProps {
   message: WireMessage;
+  /**
+   * Pictures shown with this one as one grid (lib/albums.ts), this message first. Its actions
+   * (reactions, reply, delete…) are this first message's; each picture keeps its own message.
+   */
+  album?: readonly WireMessage[];
   me: string;
   status: DeliveryStatus | null;
   isGroup: boolean;
-  /** The room's members with their read cursors (for the read-by list). */
-  members: readonly RoomMember[];
+  /** Who is who in the room (names only: stable across read receipts and presence, useNamedMembers). */
+  members: readonly NamedMember[];
+  /** Who has read a message, as of now (called when the read-by list opens; stable across renders). */
+  readersOf(message: WireMessage): string[];
   highlighted: boolean;
   /** Tapped (phones): its actions are shown. One message at a time. */
   selected: boolean;
@@ -79,6 +89,12 @@ export interface SentBubbleProps extends CommonProps {
   canPin?: boolean;
   /** Absent: no "More actions" menu (the embed). */
   onAction?(action: MessageAction, message: WireMessage): void;
+  /** A thread root's line under the bubble ("3 replies · last reply 10:42"), opening its thread. */
+  thread?: ThreadLine | null;
+  /** Absent: no threads here (inside a thread, in the embed). */
+  onOpenThread?(rootSeq: number): void;
+  /** The element's id (default `msg-<seq>`): a thread's root is shown in the chat and in its panel. */
+  domId?: string;
 }
 
 /** A message's text: the safe Markdown subset (links, mentions), a few emoji alone shown large. */
@@ -117,6 +133,7 @@ function ReplyQuote({ reply, onJump }: { reply: ReplyPreview; onJump(seq: number
 
 export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps) {
   const { message: m, mine, me, status, isGroup, members, highlighted, selected } = props;
+  countRender('MessageBubble', m.seq);
   const [picker, setPicker] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [showReaders, setShowReaders] = useState(false);
@@ -149,7 +166,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
         data-seq={m.seq}
         data-type="call"
         data-call-status={record?.status}
-        id={`msg-${m.seq}`}
+        id={props.domId ?? `msg-${m.seq}`}
       >
         {record?.media === 'video' ? <VideoIcon size={14} /> : <PhoneIcon size={14} />}
         <span data-testid="call-record">{describeCall(m.content, outgoing)}</span>
@@ -186,9 +203,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
   const myReactions = new Set(m.reactions.filter((r) => r.userIds.includes(me)).map((r) => r.emoji));
   const toggle = (emoji: string) => props.onReact(m.seq, emoji, !myReactions.has(emoji));
   const namesOf = (userIds: string[]) => userIds.map((id) => (id === me ? 'You' : (members.find((x) => x.userId === id)?.displayName ?? 'Someone')));
-  const readBy = showReaders
-    ? members.filter((x) => x.userId !== m.senderId && x.lastReadSeq >= m.seq).map((x) => (x.userId === me ? 'You' : x.displayName))
-    : [];
+  const readBy = showReaders ? props.readersOf(m) : [];
 
   return (
     <li
@@ -200,6 +215,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
       data-status={status ?? undefined}
       data-deleted={deleted ? 'true' : undefined}
       data-type={m.type}
+      data-album={props.album ? props.album.length : undefined}
       id={`msg-${m.seq}`}
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return;
@@ -229,7 +245,7 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             </span>
           )}
           {props.reply && !deleted && <ReplyQuote reply={props.reply} onJump={props.onJump} />}
-          {!deleted && !secret && m.attachment && <AttachmentView roomId={m.roomId} attachment={m.attachment} />}
+          {!deleted && !secret && m.attachment && (props.album ? <AlbumGrid messages={props.album} /> : <AttachmentView roomId={m.roomId} attachment={m.attachment} />)}
           {deleted ? (
             <p className="bubble__text bubble__text--deleted">This message was deleted</p>
           ) : secret ? (
@@ -238,6 +254,8 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             // The text, or an attachment's caption: the same Markdown subset either way.
             (m.content || !m.attachment) && <MessageText text={m.content} me={myUsername} />
           )}
+          {/* Another client may caption every picture of an album: none of it is left out. */}
+          {props.album?.slice(1).map((x) => x.content && <MessageText key={x.seq} text={x.content} me={myUsername} />)}
           {!deleted && m.linkPreview && <LinkPreviewCard preview={m.linkPreview} />}
           <span className="bubble__meta">
             {props.starred && !deleted && (
@@ -277,7 +295,14 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
               </button>
             )}
             {props.onAction && (
-              <MessageMenu message={m} pinned={!!props.pinned} starred={!!props.starred} canPin={!!props.canPin} onAction={props.onAction} />
+              <MessageMenu
+                message={m}
+                pinned={!!props.pinned}
+                starred={!!props.starred}
+                canPin={!!props.canPin}
+                canThread={Boolean(props.onOpenThread) && canStartThread(m)}
+                onAction={props.onAction}
+              />
             )}
             {mine && m.type === 'text' && props.onEdit && (
               <button type="button" className="icon-btn icon-btn--sm" aria-label="Edit message" onClick={() => props.onEdit?.(m)} data-testid="edit-button">
@@ -399,6 +424,23 @@ export const MessageBubble = memo(function MessageBubble(props: SentBubbleProps)
             </div>
           )}
         </div>
+      )}
+
+      {props.thread && props.onOpenThread && (
+        <button
+          type="button"
+          className={`thread-line${props.thread.unread ? ' thread-line--unread' : ''}`}
+          onClick={() => props.onOpenThread?.(m.seq)}
+          data-testid="thread-line"
+          data-unread={props.thread.unread ? 'true' : 'false'}
+        >
+          {props.thread.unread && <span className="thread-line__dot" data-testid="thread-unread" />}
+          <span className="thread-line__count">{pluralize(props.thread.count, 'reply', 'replies')}</span>
+          <span className="thread-line__last">
+            · last reply <time dateTime={props.thread.lastReplyAt}>{formatTime(props.thread.lastReplyAt)}</time>
+          </span>
+          <span className="visually-hidden">{props.thread.unread ? ', new replies' : ''}, open the thread</span>
+        </button>
       )}
 
       {showReaders && (

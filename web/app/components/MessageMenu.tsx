@@ -1,26 +1,28 @@
 /**
- * A message's "More actions" menu: forward, copy text, pin, star, delete for me. A menu
+ * A message's "More actions" menu: reply in thread, forward, copy text, pin, star, delete for me. A menu
  * button with a role="menu" list: arrow keys move, Home/End jump, Escape closes and puts
  * the focus back on the button.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { WireMessage } from '../lib/protocol';
-import { CopyIcon, ForwardIcon, MoreIcon, PinIcon, StarIcon, TrashIcon } from './Icons';
+import { CopyIcon, ForwardIcon, MoreIcon, PinIcon, ReplyIcon, StarIcon, TrashIcon } from './Icons';
 
 /** What the server forwards: text, and pictures, files and voice notes (copied into each chat); never a secret chat's. */
 const FORWARDABLE: ReadonlySet<WireMessage['type']> = new Set(['text', 'image', 'file', 'voice']);
 
-export type MessageAction = 'forward' | 'copy' | 'pin' | 'unpin' | 'star' | 'unstar' | 'hide';
+export type MessageAction = 'thread' | 'forward' | 'copy' | 'pin' | 'unpin' | 'star' | 'unstar' | 'hide';
 
 interface Props {
   message: WireMessage;
   pinned: boolean;
   starred: boolean;
   canPin: boolean;
+  /** Offer "Reply in thread" (not on replies, system lines or in secret chats). */
+  canThread?: boolean;
   onAction(action: MessageAction, message: WireMessage): void;
 }
 
-export function MessageMenu({ message: m, pinned, starred, canPin, onAction }: Props) {
+export function MessageMenu({ message: m, pinned, starred, canPin, canThread, onAction }: Props) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLUListElement>(null);
@@ -36,6 +38,7 @@ export function MessageMenu({ message: m, pinned, starred, canPin, onAction }: P
   }, [open]);
 
   const items: { action: MessageAction; label: string; icon: JSX.Element }[] = [
+    ...(canThread ? [{ action: 'thread' as const, label: 'Reply in thread', icon: <ReplyIcon size={16} /> }] : []),
     ...(FORWARDABLE.has(m.type) ? [{ action: 'forward' as const, label: 'Forward…', icon: <ForwardIcon size={16} /> }] : []),
     ...(m.content ? [{ action: 'copy' as const, label: 'Copy text', icon: <CopyIcon size={16} /> }] : []),
     ...(canPin ? [{ action: pinned ? ('unpin' as const) : ('pin' as const), label: pinned ? 'Unpin' : 'Pin', icon: <PinIcon size={16} /> }] : []),

@@ -107,7 +107,7 @@ export function QuickSwitcher({ rooms, me, onOpen, onClose }: Props) {
                   onMouseDown={(e) => e.preventDefault()}
                   onClick={() => onOpen(room.id)}
                 >
-                  <Avatar id={other?.userId ?? room.id} name={title} size="sm" group={room.kind === 'group'} avatarId={other?.avatarId} />
+                  <Avatar id={other?.userId ?? room.id} name={title} size="sm" group={room.kind === 'group'} avatarId={other ? other.avatarId : room.avatarId} />
                   <span className="switcher__names">
                     <span className="switcher__title">{title}</span>
                     <span className="switcher__detail">{detail(room, me)}</span>

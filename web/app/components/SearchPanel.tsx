@@ -217,7 +217,8 @@ export function SearchPanel({ me, rooms, roomId, onClose }: Props) {
               {hits.map((hit) => (
                 <li key={`${hit.roomId}:${hit.seq}`}>
                   <Link
-                    to={`/chat/${hit.roomId}?at=${hit.seq}`}
+                    // A reply in a thread opens the thread at it.
+                    to={`/chat/${hit.roomId}?at=${hit.seq}${hit.threadRootSeq ? `&thread=${hit.threadRootSeq}` : ''}`}
                     className="search-hit"
                     onClick={onClose}
                     data-testid="search-result"

@@ -20,7 +20,8 @@ interface RoomsValue {
   error: string | null;
   reload(): Promise<void>;
   /** A message arrived in a room we have open; `read` when it is already on screen for me. */
-  applyMessage(roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }): void;
+  /** `count`: how many messages this one stands for that count as unread (see withMessage). */
+  applyMessage(roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean; count?: number }): void;
   /** My read cursor moved in this room. */
   markRead(roomId: string, seq: number): void;
   /** I deleted these messages of the room for me: those unread count no more. */
@@ -60,7 +61,7 @@ export function withMessage(
   list: RoomSummary[],
   roomId: string,
   message: WireMessage,
-  opts: { mine: boolean; read: boolean },
+  opts: { mine: boolean; read: boolean; count?: number },
   myUsername: string,
 ): RoomSummary[] {
   const room = list.find((r) => r.id === roomId);
@@ -77,7 +78,9 @@ export function withMessage(
     const counts = !opts.mine && !opts.read && message.type !== 'system' && !message.deletedAt;
     // The inbox coalesces a burst into one notice carrying its newest message (room/activity-
     // notifier.ts): the seqs it skipped arrived too. Counting only the notice said 2 for 3.
-    const arrived = message.seq - room.lastSeq;
+    // `count` says how many of them count (thread replies not for me do not); without it, every
+    // seq skipped does.
+    const arrived = opts.count ?? (counts ? message.seq - room.lastSeq : 0);
     const mentionsMe = counts && message.type === 'text' && mentions(message.content, myUsername);
     updated = {
       ...room,
@@ -87,7 +90,7 @@ export function withMessage(
       lastSeq: message.seq,
       lastMessage: message,
       lastMessageAt: message.createdAt,
-      unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + (counts ? arrived : 0),
+      unreadCount: opts.read || opts.mine ? 0 : room.unreadCount + arrived,
       lastReadSeq: opts.read || opts.mine ? message.seq : room.lastReadSeq,
     };
   }
@@ -120,8 +123,16 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   /** A message for a room the loading list may not have yet: load once more when it lands without it. */
   const unknownRooms = useRef(new Set<string>());
 
+  /** A reload asked for while a list was loading: that list may be a snapshot from before what prompted it. */
+  const loadAgain = useRef(false);
+
   const load = useCallback((carried: ((list: RoomSummary[]) => RoomSummary[])[]): Promise<void> => {
-    if (loading.current) return loading.current;
+    if (loading.current) {
+      if (carried.length === 0) loadAgain.current = true;
+      return loading.current;
+    }
+    // This load reads the database after whatever asked for the reload: it answers that too.
+    loadAgain.current = false;
     heard.current = [...carried];
     const run = api
       .rooms()
@@ -145,6 +156,9 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
         // Once (never in a loop): the new room was not in the database yet when it was read.
         // Every change is idempotent, so what was heard is applied to that list as well.
         if (retry && carried.length === 0) void load(retry);
+        // e.g. inbox_ready's reload while the first load ran: a group made in between is in
+        // neither that snapshot nor any rooms_changed (the inbox was not online yet).
+        else if (loadAgain.current) void load([]);
       });
     loading.current = run;
     return run;
@@ -170,7 +184,7 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const applyMessage = useCallback(
-    (roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean }) => {
+    (roomId: string, message: WireMessage, opts: { mine: boolean; read: boolean; count?: number }) => {
       for (const listener of messageListeners.current) listener(roomId, message);
       change((prev) => withMessage(prev, roomId, message, opts, myUsername.current));
     },
@@ -224,14 +238,14 @@ export function RoomsProvider({ children }: { children: ReactNode }) {
 
   const inbox = useInbox({
     reload,
-    activity(roomId, message) {
+    activity(roomId, message, count) {
       if (!roomsRef.current?.some((r) => r.id === roomId)) {
         // A conversation new to me: load the list, then count this message on it (and every
         // other one heard meanwhile) unless the loaded list already does.
         unknownRooms.current.add(roomId);
         void reload();
       }
-      applyMessage(roomId, message, { mine: message.senderId === me, read: false });
+      applyMessage(roomId, message, { mine: message.senderId === me, read: false, count });
     },
     presence: presence.fromInbox,
     setLive: presence.setInboxLive,

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../services/api';
-import { fetchAttachment, fetchLinkPreviewImage } from '../services/uploads';
+import { fetchAttachment, fetchGroupPicture, fetchLinkPreviewImage } from '../services/uploads';
 
 const cache = new Map<string, Promise<string>>();
 
@@ -16,6 +16,11 @@ export function attachmentObjectUrl(roomId: string, attachmentId: string, varian
 /** A link preview's picture (the Worker's copy) as an object URL. */
 export function useLinkPreviewImageUrl(imageId: string): AttachmentUrl {
   return useObjectUrl(`link-preview/${imageId}`, () => fetchLinkPreviewImage(imageId), true);
+}
+
+/** A group's picture (members only, so fetched with the token) as an object URL; null while loading or with none. */
+export function useGroupPictureUrl(roomId: string, avatarId: string | null | undefined): string | null {
+  return useObjectUrl(`group/${roomId}/${avatarId}`, () => fetchGroupPicture(roomId, avatarId!), Boolean(avatarId)).url;
 }
 
 function cachedObjectUrl(key: string, load: () => Promise<Blob>): Promise<string> {

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { createInboxSocket } from '../services/socket';
-import type { ConnectionState } from '../services/socket';
+import type { ConnectionState, InboxEvent } from '../services/socket';
 import type { InboxFrame, WireMessage } from '../lib/protocol';
 import type { PresenceUpdate } from '../context/PresenceContext';
 
@@ -15,7 +15,8 @@ export interface InboxHandlers {
   /** Re-read the conversation list. */
   reload(): Promise<void>;
   /** Newest message of a room that is not open here. */
-  activity(roomId: string, message: WireMessage): void;
+  /** `count`: the messages the notice stands for that count as unread (undefined from an older room). */
+  activity(roomId: string, message: WireMessage, count: number | undefined): void;
   presence(entries: PresenceUpdate[], replace: boolean): void;
   setLive(live: boolean): void;
   /** The session ended server-side: make the auth layer find out. */
@@ -41,7 +42,7 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
   useEffect(() => {
     if (!enabled) return;
     const socket = createInboxSocket({
-      onFrame(frame: InboxFrame) {
+      onFrame(frame: InboxEvent) {
         const h = ref.current;
         switch (frame.type) {
           case 'inbox_ready':
@@ -56,7 +57,7 @@ export function useInbox(handlers: InboxHandlers, enabled = true): ConnectionSta
             h.presence([toUpdate(frame.contact)], false);
             return;
           case 'activity':
-            h.activity(frame.roomId, frame.message);
+            h.activity(frame.roomId, frame.message, frame.count);
             return;
           case 'incoming_call':
           case 'call_state':

@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage, type Pin } from '../services/api';
 
-export function useMessageActions(roomId: string, say: (text: string) => void) {
+/** `live`: false for a group I left or was removed from, whose pins after that are not mine to see. */
+export function useMessageActions(roomId: string, say: (text: string) => void, live = true) {
   const [pins, setPins] = useState<Pin[]>([]);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [starred, setStarred] = useState<ReadonlySet<number>>(new Set());
@@ -14,7 +15,7 @@ export function useMessageActions(roomId: string, say: (text: string) => void) {
   useEffect(() => {
     let cancelled = false;
     // Each on its own: one failing leaves the others (the socket reports a lost membership).
-    api.pins(roomId).then(({ pins: p }) => !cancelled && setPins(p), () => {});
+    if (live) api.pins(roomId).then(({ pins: p }) => !cancelled && setPins(p), () => {});
     api.hidden(roomId).then(({ seqs }) => !cancelled && setHidden(new Set(seqs)), () => {});
     api.starred().then(
       ({ starred: list }) => !cancelled && setStarred(new Set(list.filter((s) => s.roomId === roomId).map((s) => s.seq))),
@@ -23,7 +24,7 @@ export function useMessageActions(roomId: string, say: (text: string) => void) {
     return () => {
       cancelled = true;
     };
-  }, [roomId]);
+  }, [roomId, live]);
 
   const onPins = useCallback((list: Pin[]) => setPins(list), []);
   const onHidden = useCallback((seqs: number[]) => setHidden((cur) => new Set([...cur, ...seqs])), []);

@@ -3,7 +3,8 @@
  * messages from the socket, and my unsent messages (kept in localStorage so a reload does not
  * lose them). All of it merges by seq in `messagesReducer`.
  */
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { WireMessage } from '../lib/protocol';
 import { api, errorMessage } from '../services/api';
 import { initialMessages, messagesReducer, outboxStore, type MessagesState } from '../lib/messages';
 import { newestContiguous, offlineStore } from '../lib/offline-store';
@@ -19,16 +20,26 @@ export function useMessages(roomId: string, me: string) {
   const loadingRef = useRef(false);
   /** Settles (never rejects) once the newest page is in: its highest seq (0: empty room), null if it failed. */
   const initial = useRef<Promise<number | null>>(Promise.resolve(null));
+  /**
+   * The newest message of that first page as soon as it arrived: the page itself renders as a
+   * transition, so `stateRef` may not hold it yet when the socket says it is caught up.
+   */
+  const firstPageNewest = useRef<WireMessage | null>(null);
 
   // New room: start over, with whatever I had not managed to send there.
   useEffect(() => {
     dispatch({ type: 'reset', roomId, pending: outboxStore.load(me, roomId) });
     setHistoryError(null);
+    firstPageNewest.current = null;
     const ctrl = new AbortController();
     initial.current = api.history(roomId, null, PAGE_SIZE, ctrl.signal).then(
       (page) => {
-        dispatch({ type: 'page', messages: page.messages, nextBefore: page.nextBefore });
-        return page.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+        firstPageNewest.current = page.messages.reduce<WireMessage | null>((newest, m) => (!newest || m.seq > newest.seq ? m : newest), null);
+        // Rendering a page of rows is the longest task of opening a chat: as a transition React
+        // renders it in slices of a few ms, so the page stays responsive (and the socket's frames
+        // are not kept waiting) while it renders. What other updates arrive meanwhile merge in order.
+        startTransition(() => dispatch({ type: 'page', messages: page.messages, nextBefore: page.nextBefore }));
+        return firstPageNewest.current?.seq ?? 0;
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return null;
@@ -112,5 +123,5 @@ export function useMessages(roomId: string, me: string) {
     [roomId],
   );
 
-  return { state, stateRef, dispatch, initial, loadLatest, loadOlder, loadingOlder, historyError, loadAround, fillGap };
+  return { state, stateRef, dispatch, initial, firstPageNewest, loadLatest, loadOlder, loadingOlder, historyError, loadAround, fillGap };
 }

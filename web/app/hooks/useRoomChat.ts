@@ -11,10 +11,12 @@
  * connection waits for the newest REST page so that it can ask for exactly what came after it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, cleanMessage, type RoomDetail, type RoomMember } from '../services/api';
+import { api, cleanMessage, type FormerMembership, type RoomDetail, type RoomMember } from '../services/api';
 import { BLOCKED_CONVERSATION_TEXT, IMAGE_CONTENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentKind, type ClientFrame, type GroupCallState, type MemberState, type ServerFrame, type WireMessage } from '../lib/protocol';
 import { lastSeqOf, newClientId } from '../lib/messages';
+import { isPictureFile } from '../lib/albums';
 import { offlineStore } from '../lib/offline-store';
+import { isThreadReply, replyIsForMe } from '../lib/threads';
 import { useRooms } from '../context/RoomsContext';
 import { usePresenceUpdater } from '../context/PresenceContext';
 import { useAuth } from '../context/AuthContext';
@@ -26,7 +28,6 @@ import { useMessageActions } from './useMessageActions';
 import { useSecretSend } from './useSecretSend';
 
 /** Pictures the room shows as images; any other file (SVG, HEIC…) is sent as a file. */
-const IMAGE_TYPES = new Set(IMAGE_CONTENT_TYPES);
 
 export interface RoomInfo {
   kind: 'direct' | 'group';
@@ -36,6 +37,9 @@ export interface RoomInfo {
   /** When and by whom the room was created, where known: the first line of a group's timeline. */
   createdAt?: string;
   createdBy?: string | null;
+  /** A group's picture and description (the room list reloads them when an admin changes them). */
+  avatarId?: string | null;
+  description?: string | null;
 }
 
 export interface Notice {
@@ -49,9 +53,9 @@ export function useRoomChat(roomId: string, me: string) {
   const rooms = useRooms();
   const markRoomRead = rooms.markRead;
   const presence = usePresenceUpdater();
-  const { refresh } = useAuth();
+  const { refresh, user } = useAuth();
   const messages = useMessages(roomId, me);
-  const { state, stateRef, dispatch, initial, loadLatest } = messages;
+  const { state, stateRef, dispatch, initial, firstPageNewest, loadLatest } = messages;
   const typing = useTyping(me);
   const uploads = useUploads(roomId, dispatch);
 
@@ -97,12 +101,25 @@ export function useRoomChat(roomId: string, me: string) {
    */
   const readUpTo = (serverCursor: number) => Math.max(serverCursor, offlineStore.readCursor(me, roomId));
 
-  const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
-  const actions = useMessageActions(roomId, say);
+  /** The room told this socket I am no longer in it; the list, reloaded, says how (left or removed). */
+  const [removedLive, setRemovedLive] = useState(false);
+  /**
+   * A group I left or was removed from: read-only, no socket, its history up to the line about
+   * me (the server stops there), until I delete it from my list.
+   */
+  const former: Pick<FormerMembership, 'reason'> | null =
+    summary?.former ?? detail?.former ?? (removedLive ? { reason: 'removed' } : null);
 
-  // Room info when it is not in the conversation list (deep link, embed).
+  const wasFormer = useRef(false);
+  if (former) wasFormer.current = true;
+
+  const say = useCallback((text: string) => setNotice({ id: Date.now(), text }), []);
+  const actions = useMessageActions(roomId, say, former === null);
+
+  // Room info when it is not in the conversation list (deep link, embed). Not for a former
+  // group that just left the list (deleted from it): the server no longer knows it as mine.
   useEffect(() => {
-    if (summary) return;
+    if (summary || wasFormer.current) return;
     let cancelled = false;
     api
       .room(roomId)
@@ -132,10 +149,22 @@ export function useRoomChat(roomId: string, me: string) {
     dispatch({ type: 'synced' });
     setSynced(true);
     const last = stateRef.current.seqs.at(-1);
-    const lastMsg = last !== undefined ? stateRef.current.bySeq.get(last) : undefined;
+    const rendered = last !== undefined ? stateRef.current.bySeq.get(last) : undefined;
+    // The first page may still be rendering (a transition): its newest message counts too.
+    const fromPage = firstPageNewest.current;
+    const lastMsg = fromPage && (!rendered || fromPage.seq > rendered.seq) ? fromPage : rendered;
     if (lastMsg) rooms.applyMessage(roomId, lastMsg, { mine: lastMsg.senderId === me, read: viewingRef.current });
     for (const f of queued.current.splice(0)) send(f);
     flushRead(send);
+  };
+
+  /** This socket was accepted into the room (`ready`): a later not_a_member means I was removed, or left. */
+  const wasMember = useRef(false);
+  const removedNow = () => {
+    setRemovedLive(true);
+    socketRef.current?.fail(REMOVED_TEXT);
+    // The reloaded list says how (left or removed) and up to where the history is mine.
+    void rooms.reload();
   };
 
   const onFrame = (frame: ServerFrame): void => {
@@ -143,6 +172,7 @@ export function useRoomChat(roomId: string, me: string) {
     const send = (f: ClientFrame) => socket?.send(f) ?? false;
     switch (frame.type) {
       case 'ready': {
+        wasMember.current = true;
         socket?.markHealthy();
         setSynced(false);
         setGone(null);
@@ -184,7 +214,9 @@ export function useRoomChat(roomId: string, me: string) {
         const m = frame.message;
         dispatch({ type: 'merge', messages: [m], me });
         typing.stopped(m.senderId);
-        rooms.applyMessage(roomId, m, { mine: m.senderId === me, read: viewingRef.current });
+        // A thread reply counts in the chat's badge only if it is for me (a mention, a thread I took part in).
+        const count = isThreadReply(m) ? (m.senderId !== me && replyIsForMe(m, me, user?.username ?? '', stateRef.current.bySeq) ? 1 : 0) : undefined;
+        rooms.applyMessage(roomId, m, { mine: m.senderId === me, read: viewingRef.current, count });
         return;
       }
       case 'ack':
@@ -217,11 +249,7 @@ export function useRoomChat(roomId: string, me: string) {
         setLiveName(frame.name);
         rooms.patchRoom(roomId, { name: frame.name, members: frame.members });
         presence.fromRoom(frame.members.map((m) => ({ userId: m.userId, online: m.online })));
-        if (!frame.members.some((m) => m.userId === me)) {
-          setGone(REMOVED_TEXT);
-          socket?.fail(REMOVED_TEXT);
-          rooms.removeRoom(roomId);
-        }
+        if (!frame.members.some((m) => m.userId === me)) removedNow();
         return;
       }
       case 'group_call_state':
@@ -264,6 +292,12 @@ export function useRoomChat(roomId: string, me: string) {
           }
           return;
         }
+        if (frame.code === 'not_a_member' && wasMember.current) {
+          // Removed (or I left) while connected: the room says so on this socket and closes it.
+          // Like WhatsApp, the chat stays, read-only, with what I saw up to now.
+          removedNow();
+          return;
+        }
         if (frame.code === 'not_a_member' || frame.code === 'not_found') {
           // The server's wording is for developers ("you were removed from this room"); say it as the app does.
           const text = frame.code === 'not_found' ? 'This conversation does not exist.' : REMOVED_TEXT;
@@ -301,7 +335,7 @@ export function useRoomChat(roomId: string, me: string) {
     return { after };
   }, [initial, stateRef]);
 
-  const socket = useRoomSocket(roomId, onFrame, connectParams, () => void refresh());
+  const socket = useRoomSocket(roomId, onFrame, connectParams, () => void refresh(), former === null);
   socketRef.current = socket;
   const { send } = socket;
 
@@ -347,7 +381,9 @@ export function useRoomChat(roomId: string, me: string) {
           content: next.content,
           ...(next.replyToSeq ? { replyToSeq: next.replyToSeq } : {}),
           ...(next.attachment ? { attachmentId: next.attachment.id } : {}),
+          ...(next.attachment && next.albumId ? { albumId: next.albumId } : {}),
           ...(next.linkPreviewUrl ? { linkPreviewUrl: next.linkPreviewUrl } : {}),
+          ...(next.threadRootSeq ? { threadRootSeq: next.threadRootSeq } : {}),
         };
     if (send(frame)) inflight.current = { clientId: next.clientId, at: now };
   }, [ready, state.pending, pumpTick, send]);
@@ -359,7 +395,8 @@ export function useRoomChat(roomId: string, me: string) {
   const sendSecret = useSecretSend(roomId, me, memberIdsForSealing, dispatch, say);
 
   const sendMessage = useCallback(
-    (content: string, replyToSeq: number | null, linkPreviewUrl?: string) => {
+    (content: string, replyToSeq: number | null, linkPreviewUrl?: string, threadRootSeq?: number) => {
+      // Secret chats have no threads (the room refuses them; the app offers none).
       if (secret) return void sendSecret(content);
       const clientId = newClientId();
       // The outbox effect sends it (now, or once connected).
@@ -372,6 +409,7 @@ export function useRoomChat(roomId: string, me: string) {
           createdAt: new Date().toISOString(),
           status: 'sending',
           ...(linkPreviewUrl ? { linkPreviewUrl } : {}),
+          ...(threadRootSeq ? { threadRootSeq } : {}),
         },
       });
     },
@@ -385,14 +423,21 @@ export function useRoomChat(roomId: string, me: string) {
   const sendFile = useCallback(
     (
       file: File,
-      options: { kind?: AttachmentKind; durationMs?: number; waveform?: number[]; caption?: string; replyToSeq?: number | null } = {},
+      options: {
+        kind?: AttachmentKind;
+        durationMs?: number;
+        waveform?: number[];
+        caption?: string;
+        replyToSeq?: number | null;
+        albumId?: string;
+      } = {},
     ) => {
       if (file.size === 0) return say(`${file.name || 'That file'} is empty.`);
       if (file.size > MAX_ATTACHMENT_BYTES) {
         return say(`${file.name} is too large: files can be up to ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`);
       }
       if (secret) return void sendSecret(options.caption ?? '', file);
-      const kind = options.kind ?? (IMAGE_TYPES.has(file.type) ? 'image' : 'file');
+      const kind = options.kind ?? (isPictureFile(file) ? 'image' : 'file');
       const clientId = newClientId();
       const name = file.name || (kind === 'voice' ? 'voice note' : kind);
       dispatch({
@@ -403,6 +448,7 @@ export function useRoomChat(roomId: string, me: string) {
           replyToSeq: options.replyToSeq ?? null,
           createdAt: new Date().toISOString(),
           status: 'uploading',
+          ...(options.albumId ? { albumId: options.albumId } : {}),
           upload: {
             kind,
             name,
@@ -422,6 +468,24 @@ export function useRoomChat(roomId: string, me: string) {
       });
     },
     [dispatch, uploads, say, secret, sendSecret],
+  );
+
+  /**
+   * Files sent together from the preview step: the caption (and the reply) go with the first;
+   * two or more pictures share an albumId, so everyone sees them as one grid.
+   */
+  const sendFiles = useCallback(
+    (files: readonly File[], caption: string, replyToSeq: number | null) => {
+      const albumId = !secret && files.filter(isPictureFile).length > 1 ? crypto.randomUUID() : undefined;
+      files.forEach((file, i) =>
+        sendFile(file, {
+          caption: i === 0 ? caption : '',
+          replyToSeq: i === 0 ? replyToSeq : null,
+          ...(albumId && isPictureFile(file) ? { albumId } : {}),
+        }),
+      );
+    },
+    [sendFile, secret],
   );
 
   const retry = useCallback(
@@ -490,6 +554,8 @@ export function useRoomChat(roomId: string, me: string) {
         name: liveName !== undefined ? liveName : (room.name ?? null),
         createdAt: room.createdAt,
         createdBy: room.createdBy,
+        avatarId: room.avatarId ?? null,
+        description: room.description ?? null,
       }
     : null;
 
@@ -519,6 +585,7 @@ export function useRoomChat(roomId: string, me: string) {
     synced,
     reconnectNow: socket.reconnectNow,
     gone,
+    former,
     /** A direct conversation blocked either way: nothing can be sent until it is unblocked. */
     blocked: blockedByRoom || (socket.state.status === 'failed' && socket.state.reason === cleanMessage(BLOCKED_CONVERSATION_TEXT)),
     notice,
@@ -527,6 +594,7 @@ export function useRoomChat(roomId: string, me: string) {
     viewingRef,
     sendMessage,
     sendFile,
+    sendFiles,
     retry,
     discard,
     edit,

@@ -4,7 +4,10 @@
  * controls (buttons, links, a voice note's player) join the tab order only while focus is inside
  * that row, so Tab leaves the list in one step however long it is. Used by the message list (the
  * newest message starts) and the conversation list (the open chat starts, else the first).
- * Works on the rendered rows, re-applied after every render.
+ * Works on the rendered rows, re-applied after every render; a virtualised list moves focus to
+ * rows not rendered yet through `move`. A focused row that is removed (scrolled out of a
+ * virtualised list's window, a chat archived) leaves the focus on the list itself (it needs
+ * tabIndex -1), not on the page; an arrow key there brings that row back (`bring`) and focuses it.
  */
 import { useCallback, useLayoutEffect, useRef, type FocusEvent, type KeyboardEvent, type RefObject } from 'react';
 
@@ -21,32 +24,74 @@ export interface RovingRows {
   keyOf(item: Element): string;
   /** The row that takes the tab stop before any was focused. */
   start(items: HTMLElement[]): HTMLElement | undefined;
+  /**
+   * Moves focus itself for a key (ArrowUp/ArrowDown/Home/End) where the rendered rows are not
+   * all the rows (a virtualised list); true if it did. Absent or false: the rendered rows.
+   */
+  move?(from: HTMLElement, key: MoveKey): boolean;
+  /** Renders the row with `key` (from `keyOf`) if it is not, and focuses it; true if it will. */
+  bring?(key: string): boolean;
 }
+
+/**
+ * Runs after every render of a list: writing only what changes leaves the rows' attributes (and
+ * styles) alone. Compared with the attribute, not the `tabIndex` property: a row without the
+ * attribute reads -1 already, yet only `tabindex="-1"` lets the arrow keys focus it.
+ */
+function setTabIndex(el: HTMLElement, value: number) {
+  if (el.getAttribute('tabindex') !== String(value)) el.tabIndex = value;
+}
+
+type MoveKey = 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
+const isMoveKey = (key: string): key is MoveKey => key === 'ArrowUp' || key === 'ArrowDown' || key === 'Home' || key === 'End';
 
 export function useRovingRows(listRef: RefObject<HTMLElement>, rows: RovingRows) {
   const activeKey = useRef<string | null>(null);
   const config = useRef(rows);
   config.current = rows;
 
+  /** The rendered row that holds the list's tab stop: the last focused one, else the start. */
+  const tabStopOf = useCallback((items: HTMLElement[]) => {
+    const { keyOf, start } = config.current;
+    return items.find((r) => keyOf(r) === activeKey.current) ?? start(items);
+  }, []);
+
   const apply = useCallback(
     (focused: Element | null) => {
       const list = listRef.current;
       if (!list) return;
-      const { item, group, keyOf, start } = config.current;
+      const { item, group } = config.current;
       const items = [...list.querySelectorAll<HTMLElement>(item)];
-      const active = items.find((r) => keyOf(r) === activeKey.current) ?? start(items);
+      const active = tabStopOf(items);
       const openGroup = focused?.closest(group) ?? null;
-      for (const el of items) el.tabIndex = el === active ? 0 : -1;
+      for (const el of items) setTabIndex(el, el === active ? 0 : -1);
       for (const g of list.querySelectorAll<HTMLElement>(group)) {
         const open = g === openGroup;
-        for (const el of g.querySelectorAll<HTMLElement>(INNER)) if (!el.matches(item)) el.tabIndex = open ? 0 : -1;
+        for (const el of g.querySelectorAll<HTMLElement>(INNER)) if (!el.matches(item)) setTabIndex(el, open ? 0 : -1);
       }
     },
-    [listRef],
+    [listRef, tabStopOf],
   );
 
   // After every render: new rows, or rows re-rendered with their own tabIndex.
   useLayoutEffect(() => apply(document.activeElement));
+
+  // A focused row removed from the DOM drops the focus to the page, where the keyboard loses its
+  // place. Chrome fires focusout while the row is still connected: look once the removal is done.
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const onFocusOut = (e: globalThis.FocusEvent) => {
+      const left = e.target as Element;
+      if (e.relatedTarget || !left.closest(config.current.group)) return;
+      queueMicrotask(() => {
+        const active = document.activeElement;
+        if (!left.isConnected && list.isConnected && (!active || active === document.body)) list.focus({ preventScroll: true });
+      });
+    };
+    list.addEventListener('focusout', onFocusOut);
+    return () => list.removeEventListener('focusout', onFocusOut);
+  }, [listRef]);
 
   const onFocus = useCallback(
     (e: FocusEvent) => {
@@ -70,19 +115,31 @@ export function useRovingRows(listRef: RefObject<HTMLElement>, rows: RovingRows)
   const onKeyDown = useCallback(
     (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
-      const { item, keyOf } = config.current;
-      if (!target.matches(item) || e.altKey || e.ctrlKey || e.metaKey) return;
+      const { item, keyOf, move, bring } = config.current;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (target === listRef.current && isMoveKey(e.key)) {
+        // The focus was left on the list when its row went: back to that row, else the start.
+        e.preventDefault();
+        if (activeKey.current !== null && bring?.(activeKey.current)) return;
+        tabStopOf([...target.querySelectorAll<HTMLElement>(item)])?.focus();
+        return;
+      }
+      if (!target.matches(item)) return;
+      if (isMoveKey(e.key) && move?.(target, e.key)) {
+        e.preventDefault();
+        return;
+      }
       const items = [...(listRef.current?.querySelectorAll<HTMLElement>(item) ?? [])];
       const i = items.indexOf(target);
       const to =
         e.key === 'ArrowUp' ? items[i - 1] : e.key === 'ArrowDown' ? items[i + 1] : e.key === 'Home' ? items[0] : e.key === 'End' ? items[items.length - 1] : undefined;
-      if (e.key === 'ArrowUp' || e.key === 'ArrowDown' || e.key === 'Home' || e.key === 'End') e.preventDefault();
+      if (isMoveKey(e.key)) e.preventDefault();
       if (!to) return;
       activeKey.current = keyOf(to);
       apply(to);
       to.focus();
     },
-    [apply, listRef],
+    [apply, listRef, tabStopOf],
   );
 
   return { onFocus, onBlur, onKeyDown };

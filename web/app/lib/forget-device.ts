@@ -30,4 +30,7 @@ export async function forgetUserOnDevice(userId: string, options: { accountDelet
   } catch {
     // Cache Storage unavailable (private mode, old browser): nothing was kept there.
   }
+  // The service worker may still be writing the copy of the page that found the session over:
+  // it forgets room pages once its writes are done, so that one does not come back.
+  navigator.serviceWorker?.controller?.postMessage({ type: 'forget-rooms' });
 }

@@ -104,7 +104,7 @@ export function roomTitle(room: { kind: string; name: string | null }, members: 
   return names.length ? names.join(', ') : 'Group';
 }
 
-export function memberName(members: readonly RoomMember[], userId: string | null, me: string): string {
+export function memberName(members: readonly Pick<RoomMember, 'userId' | 'displayName'>[], userId: string | null, me: string): string {
   if (!userId) return 'Someone';
   if (userId === me) return 'You';
   return members.find((m) => m.userId === userId)?.displayName ?? 'Former member';

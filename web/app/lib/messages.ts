@@ -39,6 +39,10 @@ export interface PendingMessage {
   sealed?: string;
   /** The link whose preview (fetched by the Worker for this room) the `send` attaches. */
   linkPreviewUrl?: string;
+  /** Files sent together: the album the `send` names (docs/protocol.md#albums-several-files-sent-at-once). */
+  albumId?: string;
+  /** A thread reply: shown in its thread's panel, not in the chat. */
+  threadRootSeq?: number;
 }
 
 export interface MessagesState {
@@ -177,6 +181,7 @@ export function messagesReducer(state: MessagesState, action: MessagesAction): M
             content: p.content,
             ...(p.attachment ? { attachment: p.attachment } : {}),
             replyToSeq: p.replyToSeq,
+            ...(p.threadRootSeq ? { threadRootSeq: p.threadRootSeq } : {}),
             createdAt: action.createdAt,
             editedAt: null,
             deletedAt: null,

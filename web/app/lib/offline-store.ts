@@ -94,6 +94,18 @@ export const offlineStore = {
     if (seq > offlineStore.readCursor(userId, roomId)) write(`read:${userId}:${roomId}`, seq);
   },
 
+  /** Per thread root, the newest reply I saw in its panel on this device (threads' unread dots). */
+  threadsSeen: (userId: string, roomId: string) => read<Record<string, number>>(`threads-seen:${userId}:${roomId}`) ?? {},
+  /** Moves each root's mark up to the one given (never back); returns the marks now kept. */
+  mergeThreadsSeen(userId: string, roomId: string, marks: Record<string, number>): Record<string, number> {
+    const seen = offlineStore.threadsSeen(userId, roomId);
+    const further = Object.entries(marks).filter(([root, seq]) => (seen[root] ?? 0) < seq);
+    if (!further.length) return seen;
+    const merged = { ...seen, ...Object.fromEntries(further) };
+    write(`threads-seen:${userId}:${roomId}`, merged);
+    return merged;
+  },
+
   draft: (userId: string, roomId: string) => read<string>(`draft:${userId}:${roomId}`) ?? '',
   setDraft: (userId: string, roomId: string, text: string) => write(`draft:${userId}:${roomId}`, text.trim() ? text : null),
 

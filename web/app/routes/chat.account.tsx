@@ -1,7 +1,8 @@
 /**
  * /chat/account: my account. My email (confirmed or not), two-step sign-in, passkeys. Change my password (every other session is signed out), see
  * and end my sessions (SessionList: each browser and device where I am signed in, by name), notifications on this
- * device (Web Push, private previews), unblock people I blocked, delete my account.
+ * device (Web Push, private previews), privacy (last seen, read receipts, who can add me to groups), unblock people I
+ * blocked, delete my account.
  */
 import type { MetaFunction } from '@remix-run/cloudflare';
 import { useEffect, useState } from 'react';
@@ -15,6 +16,7 @@ import { PagePanel } from '../components/PagePanel';
 import { DeleteAccount } from '../components/DeleteAccount';
 import { PushSettings } from '../components/PushSettings';
 import { BlockedList } from '../components/BlockedList';
+import { PrivacySettings } from '../components/PrivacySettings';
 import { SessionList } from '../components/SessionList';
 
 export const meta: MetaFunction = () => [{ title: 'Account · edge-chat' }];
@@ -88,6 +90,7 @@ export default function AccountRoute() {
         </form>
         <SessionList reloadKey={sessionsChanged} />
         <FormError message={error} testId="account-load-error" />
+        <PrivacySettings />
         <BlockedList />
         <PushSettings />
         <DeleteAccount />

@@ -35,7 +35,7 @@ export default function EmbedRoute() {
   const invite = params.get('invite');
   const { status, user } = useAuth();
   if (status === 'loading' || !roomId) return <Splash />;
-  if (!user) return <EmbedSignIn invited={Boolean(invite)} />;
+  if (!user) return <EmbedSignIn roomId={roomId} invite={invite} />;
   return <EmbedRoom key={`${roomId}:${user.id}`} roomId={roomId} invite={invite} me={user} />;
 }
 
@@ -122,8 +122,27 @@ function EmbedRoom({ roomId, invite, me }: { roomId: string; invite: string | nu
   );
 }
 
-function EmbedSignIn({ invited }: { invited: boolean }) {
+/** The group's name for the sign-in's heading, once known (null: not shown to visitors, or not yet). */
+function useEmbeddedGroupName(roomId: string, invite: string | null): string | null {
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .embeddedGroup(roomId, invite)
+      .then(({ room }) => !cancelled && setName(room?.name ?? null))
+      // Only a nicer heading is lost: the sign-in works without it.
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [roomId, invite]);
+  return name;
+}
+
+function EmbedSignIn({ roomId, invite }: { roomId: string; invite: string | null }) {
   const { signIn } = useAuth();
+  const groupName = useEmbeddedGroupName(roomId, invite);
+  const invited = Boolean(invite);
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [form, setForm] = useState({ login: '', username: '', displayName: '', email: '', password: '' });
   const [error, setError] = useState<string | null>(null);
@@ -175,7 +194,16 @@ function EmbedSignIn({ invited }: { invited: boolean }) {
     <main className="embed-auth" data-testid="embed-signin">
       <Logo />
       <h1>{mode === 'login' ? 'Sign in to chat' : 'Create an account'}</h1>
-      <p className="muted">{invited ? "You're invited to this group chat." : 'Sign in to join this conversation.'}</p>
+      {groupName ? (
+        <p className="muted" data-testid="embed-group">
+          {invited ? "You're invited to " : 'Sign in to join '}
+          <strong>{groupName}</strong>.
+        </p>
+      ) : (
+        <p className="muted" data-testid="embed-group">
+          {invited ? "You're invited to this group chat." : 'Sign in to join this conversation.'}
+        </p>
+      )}
       <form className="stack" onSubmit={submit} noValidate>
         <FormError message={error} testId="form-error" />
         {mode === 'login' ? (

@@ -5,9 +5,11 @@
  * message can be shown to people as is.
  */
 import type { CallState, LinkPreview, MemberState, WireMessage } from '../lib/protocol';
+import type { PrivacySettings } from '../../../durable-objects/shared/privacy';
 import type { SearchHit } from '../../../drizzle/queries/search';
 import type { StarredMessage } from '../../../drizzle/queries/message-actions';
 import type { CallHistoryEntry } from '../../../drizzle/queries/call-history';
+import type { MediaKind } from '../../../drizzle/queries/media';
 import type { Pin } from '../lib/protocol';
 
 // ------------------------------------------------------------------ response shapes
@@ -97,6 +99,17 @@ export interface RoomSummary {
   createdBy?: string | null;
   /** A secret chat (docs/e2e.md): lastMessage is sealed; only this device's store can say what it says. */
   secret?: boolean;
+  /** A group's picture (members only: fetched with the token) and description, set by its admins. */
+  avatarId?: string | null;
+  description?: string | null;
+  /** A group I left or was removed from: read-only, its history up to `untilSeq`, until I delete it. */
+  former?: FormerMembership | null;
+}
+
+export interface FormerMembership {
+  reason: 'left' | 'removed';
+  untilSeq: number | null;
+  leftAt: string;
 }
 
 /** What PATCH /api/rooms/:id/list-state changes (any of them). */
@@ -123,6 +136,7 @@ export type MuteDuration = '1h' | '8h' | '1w' | 'forever' | 'off';
 /** One search result, as drizzle/queries/search.ts returns it. */
 export type { SearchHit } from '../../../drizzle/queries/search';
 export type { StarredMessage } from '../../../drizzle/queries/message-actions';
+export type { MediaKind } from '../../../drizzle/queries/media';
 export type { CallHistoryEntry } from '../../../drizzle/queries/call-history';
 export type { Pin } from '../lib/protocol';
 
@@ -133,9 +147,12 @@ export interface RoomDetail {
   kind: RoomKind;
   name?: string | null;
   members: RoomMember[];
+  former?: FormerMembership | null;
   createdAt?: string;
   createdBy?: string | null;
   secret?: boolean;
+  avatarId?: string | null;
+  description?: string | null;
 }
 
 export interface HistoryPage {
@@ -388,6 +405,9 @@ export const api = {
   searchUsers: (q: string, signal?: AbortSignal) =>
     request<{ users: PublicUser[] }>('GET', `/api/users?q=${enc(q)}`, { signal }),
 
+  /** Who sees my last seen and read receipts, who may add me to groups (docs/api.md, "Privacy"). */
+  privacy: () => request<{ privacy: PrivacySettings }>('GET', '/api/account/privacy'),
+  setPrivacy: (privacy: PrivacySettings) => request<{ privacy: PrivacySettings }>('PUT', '/api/account/privacy', { body: privacy }),
   /** No direct chat, calls or presence with this person, either way (docs/api.md). */
   blockUser: (username: string) => request<void>('PUT', `/api/blocks/${enc(username)}`),
   unblockUser: (username: string) => request<void>('DELETE', `/api/blocks/${enc(username)}`),
@@ -410,6 +430,12 @@ export const api = {
   pin: (roomId: string, seq: number, on: boolean) =>
     request<{ pins: Pin[] }>(on ? 'PUT' : 'DELETE', `/api/rooms/${enc(roomId)}/pins/${seq}`),
   starred: () => request<{ starred: StarredMessage[] }>('GET', '/api/starred'),
+  /** A chat's pictures, files or links, newest first (`before`: the last page's `nextBefore`). */
+  media: (roomId: string, kind: MediaKind, before?: number | null) =>
+    request<{ messages: WireMessage[]; nextBefore: number | null }>(
+      'GET',
+      `/api/rooms/${enc(roomId)}/media?kind=${kind}${before ? `&before=${before}` : ''}`,
+    ),
   /** My calls across chats, newest first; `before`: the previous page's nextCursor. */
   callHistory: (before?: string | null) =>
     request<{ calls: CallHistoryEntry[]; nextCursor: string | null }>('GET', `/api/calls${before ? `?before=${enc(before)}` : ''}`),
@@ -450,6 +476,17 @@ export const api = {
       `/api/rooms/${enc(roomId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`,
       { signal },
     ),
+  /** A thread: its root and replies oldest first, from `after` (GET /api/rooms/:roomId/threads/:rootSeq). */
+  thread: (roomId: string, rootSeq: number, after = 0, signal?: AbortSignal) =>
+    request<{ root: WireMessage; replies: WireMessage[]; nextAfter: number | null }>(
+      'GET',
+      `/api/rooms/${enc(roomId)}/threads/${rootSeq}?limit=200${after ? `&after=${after}` : ''}`,
+      { signal },
+    ),
+  /** How far I read each thread of the room, by root seq, as kept for me on the server. */
+  threadReads: (roomId: string, signal?: AbortSignal) => request<{ reads: Record<string, number> }>('GET', `/api/rooms/${enc(roomId)}/thread-reads`, { signal }),
+  /** Moves my mark of a thread up to `seq` (never back). */
+  markThreadRead: (roomId: string, rootSeq: number, seq: number) => request<void>('PUT', `/api/rooms/${enc(roomId)}/thread-reads/${rootSeq}`, { body: { seq } }),
   roomTicket: (roomId: string) => request<Ticket>('POST', `/api/rooms/${enc(roomId)}/ws-ticket`),
   inboxTicket: () => request<Ticket>('POST', '/api/inbox/ws-ticket'),
 
@@ -457,12 +494,18 @@ export const api = {
     request<{ room: { id: string } }>('POST', '/api/groups', { body: { name, members } }),
   renameGroup: (roomId: string, name: string) =>
     request<unknown>('PATCH', `/api/groups/${enc(roomId)}`, { body: { name } }),
+  /** An empty description clears it. */
+  describeGroup: (roomId: string, description: string) =>
+    request<unknown>('PATCH', `/api/groups/${enc(roomId)}`, { body: { description } }),
+  removeGroupPicture: (roomId: string) => request<unknown>('DELETE', `/api/groups/${enc(roomId)}/avatar`),
   addMember: (roomId: string, username: string) =>
     request<unknown>('POST', `/api/groups/${enc(roomId)}/members`, { body: { username } }),
   removeMember: (roomId: string, userId: string) =>
     request<unknown>('DELETE', `/api/groups/${enc(roomId)}/members/${enc(userId)}`),
   setRole: (roomId: string, userId: string, role: Role) =>
     request<unknown>('PATCH', `/api/groups/${enc(roomId)}/members/${enc(userId)}`, { body: { role } }),
+  /** Deletes a group I left or was removed from from my list (its history with it). */
+  forgetFormerRoom: (roomId: string) => request<void>('DELETE', `/api/rooms/${enc(roomId)}/former`),
   leaveGroup: (roomId: string) => request<unknown>('POST', `/api/groups/${enc(roomId)}/leave`),
 
   createInvite: (roomId: string, expiresInHours?: number) =>
@@ -472,6 +515,13 @@ export const api = {
   invites: (roomId: string) => request<{ invites: Invite[] }>('GET', `/api/groups/${enc(roomId)}/invites`),
   revokeInvite: (roomId: string, inviteId: string) =>
     request<void>('DELETE', `/api/groups/${enc(roomId)}/invites/${enc(inviteId)}`),
+  /** Signed out too: the name of a group shown in an embed, if its admins allow that (else room: null). */
+  embeddedGroup: (roomId: string, invite: string | null) =>
+    request<{ room: { id: string; name: string | null } | null }>(
+      'GET',
+      `/api/embed/${enc(roomId)}${invite ? `?invite=${enc(invite)}` : ''}`,
+      { auth: false },
+    ),
   invitePreview: (token: string) => request<InvitePreview>('GET', `/api/invites/${enc(token)}`),
   acceptInvite: (token: string) =>
     request<{ room: { id: string; name: string | null }; joined: boolean }>('POST', `/api/invites/${enc(token)}/accept`),
@@ -484,4 +534,27 @@ export const api = {
   linkPreview: (roomId: string, url: string, signal?: AbortSignal) =>
     request<{ preview: LinkPreview | null; noPreview?: { code: string; message: string } }>('POST', `/api/rooms/${enc(roomId)}/link-previews`, { body: { url }, signal }),
   callLog: (roomId: string) => request<{ calls: CallLogEntry[] }>('GET', `/api/rooms/${enc(roomId)}/calls`),
+  /** A group call over the SFU: the Worker's proxy to Cloudflare Realtime (docs/api.md, "Group calls over the SFU"). */
+  sfu: (roomId: string, callId: string) => {
+    const base = `/api/rooms/${enc(roomId)}/group-calls/${enc(callId)}/sfu`;
+    return {
+      session: () => request<{ sessionId: string }>('POST', `${base}/session`),
+      publish: (offer: SfuDescription, tracks: { mid: string; kind: 'audio' | 'video' }[]) =>
+        request<{ sessionDescription: SfuDescription; tracks: { mid: string; trackName: string }[] }>('POST', `${base}/publish`, { body: { sessionDescription: offer, tracks } }),
+      pull: (tracks: { userId: string; trackName: string }[]) =>
+        request<{ sessionDescription: SfuDescription; tracks: { mid: string; userId: string; trackName: string }[] }>('POST', `${base}/pull`, { body: { tracks } }),
+      renegotiate: (answer: SfuDescription) => request<void>('PUT', `${base}/renegotiate`, { body: { sessionDescription: answer } }),
+      close: (mids: string[], offer: SfuDescription) =>
+        request<{ sessionDescription: SfuDescription | null }>('PUT', `${base}/close`, { body: { tracks: mids.map((mid) => ({ mid })), sessionDescription: offer } }),
+    };
+  },
 };
+
+export type { PrivacySettings };
+
+/** An SDP offer or answer as the Realtime API carries it. */
+export interface SfuDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+export type SfuApi = ReturnType<typeof api.sfu>;

@@ -1,15 +1,17 @@
 /**
  * The group call of this tab (at most one, and never beside a 1-to-1 call): its own socket to
  * the group's room, bound to the call by `group_call_join` (sent again after a reconnect, which
- * rebinds it), the room's view of who is in the call, and the media transport (mesh today,
- * services/call-transport.ts). The room is the authority: this only follows its
- * `group_call_state` frames and carries signals to and from the transport.
+ * rebinds it), the room's view of who is in the call, and the media transport the room names
+ * (`transport`: a mesh, services/call-transport.ts, or the SFU, services/sfu-transport.ts; a call
+ * that grows past the mesh moves to the SFU, and this tab with it). The room is the authority:
+ * this only follows its `group_call_state` frames and carries signals to and from the transport.
  */
 import { api, errorMessage } from './api';
 import { createRoomSocket, type RoomSocket } from './socket';
 import { LocalMedia, MediaError } from './local-media';
 import { CallStore } from './call-store';
-import { MeshTransport, type CallTransport, type RemoteMedia } from './call-transport';
+import { MeshTransport, type CallTransport, type RemoteMedia, type TransportEvents } from './call-transport';
+import { SfuTransport } from './sfu-transport';
 import { relayOnlyPreferred, sentence, type SignalingState } from './call-client';
 import type { GroupCallParticipant, GroupCallState, ServerFrame } from '../lib/protocol';
 import type { CallMedia } from '../lib/call-state';
@@ -190,7 +192,7 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
     const first = !this.joined;
     this.joined = true;
     this.set({ call, phase: 'in-call', joinedAt: this.snapshot.joinedAt ?? Date.now() });
-    if (first) this.startTransport(callId, call);
+    if (first || (this.transport && this.transport.kind !== call.transport)) this.startTransport(callId, call);
     this.transport?.setParticipants(me, call.participants);
     if (this.reconnected) {
       this.reconnected = false;
@@ -222,17 +224,22 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
   }
 
   private startTransport(callId: string, call: GroupCallState) {
-    // One interface for both; only the mesh is built (the room never names `sfu` yet).
-    const transport: CallTransport = new MeshTransport(this.iceServers, this.relayOnly, {
+    // A mesh that became an SFU call: its connections close, the SFU's opens.
+    this.stopTransport();
+    let transport: CallTransport | null = null;
+    const events: TransportEvents = {
       send: (toUserId, signal) => this.socket?.send({ type: 'group_call_signal', callId, toUserId, signal }) ?? false,
       changed: () => {
-        if (this.transport === transport) this.set({ remotes: transport.remotes() });
+        if (transport && this.transport === transport) this.set({ remotes: transport.remotes() });
       },
       onError: (notice) => {
-        if (this.transport === transport) this.set({ notice });
+        if (transport && this.transport === transport) this.set({ notice });
       },
-    });
-    void call.transport;
+    };
+    transport =
+      call.transport === 'sfu'
+        ? new SfuTransport(this.iceServers, this.relayOnly, api.sfu(call.roomId, callId), events)
+        : new MeshTransport(this.iceServers, this.relayOnly, events);
     this.transport = transport;
     const sync = () => {
       const m = this.media.state;
@@ -269,12 +276,16 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
     this.replace(IDLE);
   }
 
-  private teardown() {
+  private stopTransport() {
     clearInterval(this.speakerTimer);
     this.unsubscribeMedia?.();
     this.unsubscribeMedia = null;
     this.transport?.close();
     this.transport = null;
+  }
+
+  private teardown() {
+    this.stopTransport();
     this.media.release();
     this.socket?.stop();
     this.socket = null;

@@ -322,40 +322,9 @@ export class PeerLink {
   // ---------------------------------------------------------------- stats
 
   async stats(): Promise<LinkStats> {
-    const report = await this.pc.getStats();
-    let pairId: string | undefined;
-    report.forEach((s) => {
-      if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
-    });
-    let pair: { currentRoundTripTime?: number; localCandidateId?: string; remoteCandidateId?: string } | undefined;
-    if (pairId) pair = report.get(pairId);
-    if (!pair) {
-      report.forEach((s) => {
-        if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) pair ??= s;
-      });
-    }
-    let lost = 0;
-    let received = 0;
-    report.forEach((s) => {
-      if (s.type === 'inbound-rtp') {
-        lost += s.packetsLost ?? 0;
-        received += s.packetsReceived ?? 0;
-      }
-    });
-    const dLost = Math.max(0, lost - this.lastInbound.lost);
-    const dReceived = Math.max(0, received - this.lastInbound.received);
-    this.lastInbound = { lost, received };
-    const lossPct = dLost + dReceived > 0 ? (100 * dLost) / (dLost + dReceived) : null;
-    const rttMs = pair?.currentRoundTripTime !== undefined ? Math.round(pair.currentRoundTripTime * 1000) : null;
-    const local = pair?.localCandidateId ? report.get(pair.localCandidateId) : undefined;
-    const remote = pair?.remoteCandidateId ? report.get(pair.remoteCandidateId) : undefined;
-    return {
-      rttMs,
-      lossPct,
-      localCandidateType: local?.candidateType ?? null,
-      remoteCandidateType: remote?.candidateType ?? null,
-      quality: rateQuality(rttMs, lossPct),
-    };
+    const { stats, inbound } = readLinkStats(await this.pc.getStats(), this.lastInbound);
+    this.lastInbound = inbound;
+    return stats;
   }
 
   // ---------------------------------------------------------------- end
@@ -383,6 +352,53 @@ export class PeerLink {
 }
 
 /** Good below ~250 ms and 2 % loss; poor above ~500 ms or 8 %. */
+/**
+ * A connection's quality from its stats report: the selected candidate pair's round trip, and
+ * the loss on its inbound RTP since `previous` (only the streams `inbound` picks: over the SFU,
+ * one person's tracks on the shared connection).
+ */
+export function readLinkStats(
+  report: RTCStatsReport,
+  previous: { lost: number; received: number },
+  inbound: (s: { mid?: string }) => boolean = () => true,
+): { stats: LinkStats; inbound: { lost: number; received: number } } {
+  let pairId: string | undefined;
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+  });
+  let pair: { currentRoundTripTime?: number; localCandidateId?: string; remoteCandidateId?: string } | undefined;
+  if (pairId) pair = report.get(pairId);
+  if (!pair) {
+    report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) pair ??= s;
+    });
+  }
+  let lost = 0;
+  let received = 0;
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && inbound(s)) {
+      lost += s.packetsLost ?? 0;
+      received += s.packetsReceived ?? 0;
+    }
+  });
+  const dLost = Math.max(0, lost - previous.lost);
+  const dReceived = Math.max(0, received - previous.received);
+  const lossPct = dLost + dReceived > 0 ? (100 * dLost) / (dLost + dReceived) : null;
+  const rttMs = pair?.currentRoundTripTime !== undefined ? Math.round(pair.currentRoundTripTime * 1000) : null;
+  const local = pair?.localCandidateId ? report.get(pair.localCandidateId) : undefined;
+  const remote = pair?.remoteCandidateId ? report.get(pair.remoteCandidateId) : undefined;
+  return {
+    stats: {
+      rttMs,
+      lossPct,
+      localCandidateType: local?.candidateType ?? null,
+      remoteCandidateType: remote?.candidateType ?? null,
+      quality: rateQuality(rttMs, lossPct),
+    },
+    inbound: { lost, received },
+  };
+}
+
 export function rateQuality(rttMs: number | null, lossPct: number | null): LinkStats['quality'] {
   if (rttMs === null && lossPct === null) return 'unknown';
   const rtt = rttMs ?? 0;

@@ -7,6 +7,7 @@
  * the inbox socket share it.
  */
 import { api, ApiError, UNREACHABLE_EVENT } from './api';
+import { roomTickets } from './room-tickets';
 import {
   CLOSE_CODES,
   deliveryReporter,
@@ -14,6 +15,7 @@ import {
   inboxFrameSchema,
   serverFrameSchema,
   type ClientFrame,
+  type InboxClientFrame,
   type InboxFrame,
   type ServerFrame,
 } from '../lib/protocol';
@@ -329,7 +331,9 @@ export const parseServerFrame = parseWith<ServerFrame>(serverFrameSchema);
 export const parseInboxFrame = parseWith<InboxFrame>(inboxFrameSchema);
 
 export type RoomSocket = ReconnectingSocket<ServerFrame, ClientFrame>;
-export type InboxSocket = ReconnectingSocket<InboxFrame, never>;
+export type InboxSocket = ReconnectingSocket<InboxFrame, InboxClientFrame>;
+/** What the inbox's user sees: ticket answers are taken by room-tickets.ts. */
+export type InboxEvent = Exclude<InboxFrame, { type: 'ticket' }>;
 
 type Handlers<In> = Pick<SocketOptions<In>, 'onFrame' | 'onState' | 'onOpen' | 'onSessionEnded'>;
 
@@ -346,7 +350,7 @@ export function createRoomSocket(
   let report = deliveryReporter();
   const socket: RoomSocket = new ReconnectingSocket<ServerFrame, ClientFrame>({
     async connectUrl() {
-      const [{ after }, { ticket }] = await Promise.all([before(), api.roomTicket(roomId)]);
+      const [{ after }, ticket] = await Promise.all([before(), roomTickets.ticketFor(roomId)]);
       return socketUrl(`/ws/rooms/${encodeURIComponent(roomId)}`, { ticket, after });
     },
     parse: parseServerFrame,
@@ -364,9 +368,12 @@ export function createRoomSocket(
   return socket;
 }
 
-/** `/ws/inbox?ticket=…`: my notifications from every room I am not looking at. */
-export function createInboxSocket(handlers: Handlers<InboxFrame>): InboxSocket {
-  return new ReconnectingSocket<InboxFrame, never>({
+/**
+ * `/ws/inbox?ticket=…`: my notifications from every room I am not looking at. Once live
+ * (`inbox_ready`) it also mints the tickets of room sockets (room-tickets.ts).
+ */
+export function createInboxSocket(handlers: Handlers<InboxEvent>): InboxSocket {
+  const socket: InboxSocket = new ReconnectingSocket<InboxFrame, InboxClientFrame>({
     async connectUrl() {
       const { ticket } = await api.inboxTicket();
       return socketUrl('/ws/inbox', { ticket });
@@ -374,5 +381,15 @@ export function createInboxSocket(handlers: Handlers<InboxFrame>): InboxSocket {
     parse: parseInboxFrame,
     notMemberText: 'Notifications are not available.',
     ...handlers,
+    onFrame(frame) {
+      if (roomTickets.answer(frame)) return;
+      if (frame.type === 'inbox_ready') roomTickets.inboxLive((out) => socket.send(out));
+      handlers.onFrame(frame as InboxEvent);
+    },
+    onState(state) {
+      if (state.status !== 'open') roomTickets.inboxLive(null);
+      handlers.onState(state);
+    },
   });
+  return socket;
 }

@@ -112,6 +112,10 @@ export function uploadAvatar(image: Blob) {
   return putFile<{ user: PublicUser }>({ method: 'PUT', path: '/api/me/avatar', body: image }).then((r) => r.user);
 }
 
+export function uploadGroupPicture(roomId: string, image: Blob) {
+  return putFile<unknown>({ method: 'PUT', path: `/api/groups/${encodeURIComponent(roomId)}/avatar`, body: image });
+}
+
 /** The public URL of a profile picture. */
 export const avatarUrl = (avatarId: string) => `/api/avatars/${encodeURIComponent(avatarId)}`;
 
@@ -122,6 +126,11 @@ export function fetchAttachment(roomId: string, attachmentId: string, variant: '
   return fetchWithToken(
     `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}${variant === 'thumbnail' ? '/thumbnail' : ''}`,
   );
+}
+
+/** A group's picture (members only). */
+export function fetchGroupPicture(roomId: string, avatarId: string): Promise<Blob> {
+  return fetchWithToken(`/api/groups/${encodeURIComponent(roomId)}/avatar/${encodeURIComponent(avatarId)}`);
 }
 
 /** A link preview's picture: the Worker's copy (the linked site is never contacted from here). */

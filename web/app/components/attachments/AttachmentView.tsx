@@ -3,7 +3,7 @@
  * file's name, size and type with a download button, or a voice note's player.
  * The bytes come through the token (members only) as object URLs.
  */
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Attachment } from '../../lib/protocol';
 import { fileTypeLabel, formatBytes } from '../../lib/files';
 import { formatDuration } from '../../lib/format';
@@ -11,9 +11,8 @@ import { attachmentObjectUrl, useAttachmentUrl } from '../../hooks/useAttachment
 import { errorMessage } from '../../services/api';
 import { DownloadIcon, FileIcon, RetryIcon } from '../Icons';
 import { Waveform } from './Waveform';
-
-// The viewer is only needed once someone opens a picture.
-const ImageViewer = lazy(() => import('./ImageViewer'));
+import { useOpenPicture } from './PictureViewer';
+import { useMediaDuration } from '../../hooks/useMediaDuration';
 
 interface Props {
   roomId: string;
@@ -37,27 +36,35 @@ export function aspectOf(a: { width?: number | null; height?: number | null }): 
 }
 
 function ImagePreview({ roomId, attachment: a }: Props) {
-  const [open, setOpen] = useState(false);
+  const { open, viewer } = useOpenPicture();
+  return (
+    <>
+      <PictureButton roomId={roomId} attachment={a} className="attachment-image" style={{ aspectRatio: aspectOf(a) }} onOpen={() => open({ roomId, attachment: a })} />
+      {viewer}
+    </>
+  );
+}
+
+interface PictureButtonProps extends Props {
+  className: string;
+  style?: CSSProperties;
+  /** The accessible name (default "Open picture <name>"). */
+  label?: string;
+  onOpen(): void;
+  testId?: string;
+  id?: string;
+  children?: ReactNode;
+}
+
+/** A picture's preview (its thumbnail when it has one) as a button that opens it. */
+export function PictureButton({ roomId, attachment: a, className, style, label, onOpen, testId = 'attachment-image', id, children }: PictureButtonProps) {
   const { url, error, retry } = useAttachmentUrl(roomId, a.id, a.thumbnail ? 'thumbnail' : 'full');
   if (error) return <LoadError error={error} retry={retry} />;
   return (
-    <>
-      <button
-        type="button"
-        className="attachment-image"
-        style={{ aspectRatio: aspectOf(a) }}
-        onClick={() => setOpen(true)}
-        aria-label={`Open picture ${a.name}`}
-        data-testid="attachment-image"
-      >
-        {url && <img src={url} alt={a.name} data-testid="attachment-preview" />}
-      </button>
-      {open && (
-        <Suspense fallback={null}>
-          <ImageViewer roomId={roomId} attachment={a} onClose={() => setOpen(false)} />
-        </Suspense>
-      )}
-    </>
+    <button type="button" id={id} className={className} style={style} onClick={onOpen} aria-label={label ?? `Open picture ${a.name}`} data-testid={testId}>
+      {url && <img src={url} alt="" data-testid="attachment-preview" />}
+      {children}
+    </button>
   );
 }
 
@@ -73,7 +80,7 @@ function LoadError({ error, retry }: { error: string; retry(): void }) {
 }
 
 /** Fetches the file (with the token) and hands it to the browser's downloads under its name. */
-export async function downloadAttachment(roomId: string, a: Attachment): Promise<void> {
+async function downloadAttachment(roomId: string, a: Attachment): Promise<void> {
   const url = await attachmentObjectUrl(roomId, a.id, 'full');
   const link = document.createElement('a');
   link.href = url;
@@ -139,11 +146,12 @@ function VoicePlayer({ roomId, attachment: a }: Props) {
   useEffect(() => {
     if (audio.current) audio.current.playbackRate = speed;
   }, [speed, url]);
+  const duration = useMediaDuration(audio, url);
   const onTime = () => {
     const el = audio.current;
-    // A MediaRecorder file has no duration in its header (Infinity): the recorder's measure is the length.
-    const length = Number.isFinite(el?.duration) && el!.duration > 0 ? el!.duration : (a.durationMs ?? 0) / 1000;
-    if (el && length > 0) setProgress(Math.min(1, el.currentTime / length));
+    // Only once the file's own length is known (useMediaDuration): while it is being found the
+    // element seeks to the end and back, which is no progress.
+    if (el && duration) setProgress(Math.min(1, el.currentTime / duration));
   };
   return (
     <div className="attachment-voice" data-testid="attachment-voice">
@@ -155,6 +163,7 @@ function VoicePlayer({ roomId, attachment: a }: Props) {
           src={url}
           aria-label="Voice note"
           data-testid="voice-audio"
+          data-duration={duration ?? undefined}
           onTimeUpdate={onTime}
           onEnded={() => setProgress(0)}
           onLoadedMetadata={(e) => (e.currentTarget.playbackRate = speed)}

@@ -9,6 +9,7 @@ import { formatDuration } from '../../lib/format';
 import { framePeak, waveformPeaks } from '../../lib/waveform';
 import { CloseIcon, SendIcon, StopIcon, TrashIcon } from '../Icons';
 import { Waveform } from './Waveform';
+import { useMediaDuration } from '../../hooks/useMediaDuration';
 
 /** Loudness samples a second while recording (the waveform keeps 64 peaks of them). */
 const SAMPLE_EVERY_MS = 100;
@@ -111,6 +112,10 @@ export default function VoiceRecorder({ onDone, onClose }: Props) {
     if (next !== 'review') onClose();
   };
 
+  // The review's player learns the recording's length (a MediaRecorder file does not say it).
+  const reviewAudio = useRef<HTMLAudioElement>(null);
+  const reviewDuration = useMediaDuration(reviewAudio, review?.url);
+
   // The review's object URL lives as long as the review.
   useEffect(() => () => {
     if (review) URL.revokeObjectURL(review.url);
@@ -122,7 +127,15 @@ export default function VoiceRecorder({ onDone, onClose }: Props) {
         <button type="button" className="icon-btn" aria-label="Discard voice note" onClick={onClose} data-testid="voice-discard">
           <TrashIcon size={20} />
         </button>
-        <audio className="voice-recorder__audio" controls src={review.url} aria-label="Recorded voice note" data-testid="voice-review-audio" />
+        <audio
+          ref={reviewAudio}
+          className="voice-recorder__audio"
+          controls
+          src={review.url}
+          aria-label="Recorded voice note"
+          data-testid="voice-review-audio"
+          data-duration={reviewDuration ?? undefined}
+        />
         <Waveform peaks={review.waveform} progress={0} />
         <span className="voice-recorder__time">{formatDuration(review.durationMs)}</span>
         <button

@@ -3,18 +3,17 @@
  * scaled to 256 px in the browser before upload. Loaded on demand, in a modal
  * <dialog> (ModalDialog: Escape closes it, focus returns to the button that opened it).
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useAuth, useMe } from '../../context/AuthContext';
-import { MAX_AVATAR_BYTES } from '../../lib/protocol';
 import { api, errorMessage } from '../../services/api';
 import { uploadAvatar } from '../../services/uploads';
 import { Avatar } from '../Avatar';
 import { ModalDialog } from '../ModalDialog';
+import { PictureActions, preparePicture } from './PictureActions';
 
 export default function ProfileDialog({ onClose }: { onClose(): void }) {
   const me = useMe();
   const { updateUser } = useAuth();
-  const fileRef = useRef<HTMLInputElement>(null);
   const [name, setName] = useState(me.displayName);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -33,14 +32,9 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const choosePicture = (file: File | undefined) =>
-    file &&
+  const choosePicture = (file: File) =>
     run('picture', async () => {
-      const { squareAvatar } = await import('../../lib/images');
-      const image = await squareAvatar(file);
-      if (!image) throw new Error('That file is not a picture this browser can read.');
-      if (image.size > MAX_AVATAR_BYTES) throw new Error('That picture is too large.');
-      updateUser(await uploadAvatar(image));
+      updateUser(await uploadAvatar(await preparePicture(file)));
       setSaved('Picture updated.');
     });
 
@@ -48,39 +42,14 @@ export default function ProfileDialog({ onClose }: { onClose(): void }) {
     <ModalDialog name="profile" title="Your profile" closeLabel="Close profile" onClose={onClose}>
       <div className="profile-dialog__picture">
         <Avatar id={me.id} name={me.displayName} avatarId={me.avatarId} size="lg" />
-        <div className="profile-dialog__picture-actions">
-          <button
-            type="button"
-            className="btn btn--secondary"
-            disabled={busy !== null}
-            onClick={() => fileRef.current?.click()}
-            data-testid="avatar-change"
-          >
-            {busy === 'picture' ? 'Uploading…' : 'Change picture'}
-          </button>
-          {me.avatarId && (
-            <button
-              type="button"
-              className="link-btn"
-              disabled={busy !== null}
-              onClick={() => void run('remove', async () => updateUser((await api.removeAvatar()).user))}
-              data-testid="avatar-remove"
-            >
-              Remove picture
-            </button>
-          )}
-          <input
-            ref={fileRef}
-            type="file"
-            accept="image/png,image/jpeg,image/webp,image/gif"
-            hidden
-            data-testid="avatar-input"
-            onChange={(e) => {
-              void choosePicture(e.target.files?.[0]);
-              e.target.value = '';
-            }}
-          />
-        </div>
+        <PictureActions
+          disabled={busy !== null}
+          uploading={busy === 'picture'}
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          testIdPrefix="avatar"
+          onPicked={(file) => void choosePicture(file)}
+          onRemove={me.avatarId ? () => void run('remove', async () => updateUser((await api.removeAvatar()).user)) : undefined}
+        />
       </div>
       <form
         className="profile-dialog__form field"

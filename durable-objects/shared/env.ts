@@ -1,11 +1,14 @@
 /**
- * Bindings and variables of the Worker, and their validation. Secrets come only
- * from the environment (`.dev.vars` locally, `wrangler secret put` in production).
+ * Bindings and variables of the script (the Worker and its Durable Objects share one env), and
+ * their validation. Below both, so an object reads its config without importing Worker code.
+ * Secrets come only from the environment (`.dev.vars` locally, `wrangler secret put` in production).
  */
 import { z } from 'zod';
-import type { DatabaseEnv } from '../drizzle/connection';
-import { pushVarsSchema, type PushEnv } from '../durable-objects/push/push-config';
-import { parseRateSpec } from '../durable-objects/rate-limit/token-bucket';
+import type { DatabaseEnv } from '../../drizzle/connection';
+import { pushVarsSchema, type PushEnv } from '../push/push-config';
+import { parseRateSpec } from '../rate-limit/token-bucket';
+import { GROUP_CALL_MESH_LIMIT } from '../protocol';
+import type { RealtimeEnv } from './realtime-config';
 
 const commaList = z
   .string()
@@ -31,10 +34,12 @@ function rateSpec(name: string, fallback: string) {
     });
 }
 
-export interface Env extends DatabaseEnv, PushEnv {
-  ROOMS: DurableObjectNamespace<import('../durable-objects/room/chat-room').ChatRoom>;
-  INBOXES: DurableObjectNamespace<import('../durable-objects/inbox/user-inbox').UserInbox>;
-  RATE_LIMITERS: DurableObjectNamespace<import('../durable-objects/rate-limit/rate-limiter').RateLimiter>;
+export interface Env extends DatabaseEnv, PushEnv, RealtimeEnv {
+  ROOMS: DurableObjectNamespace<import('../room/chat-room').ChatRoom>;
+  INBOXES: DurableObjectNamespace<import('../inbox/user-inbox').UserInbox>;
+  RATE_LIMITERS: DurableObjectNamespace<import('../rate-limit/rate-limiter').RateLimiter>;
+  /** Who is online, sharded (durable-objects/presence/online-lookup.ts). */
+  ONLINE_DIRECTORY: DurableObjectNamespace<import('../presence/online-directory').OnlineDirectory>;
   ASSETS: Fetcher;
   /** R2 bucket of uploads: attachments (rooms/<roomId>/<id>) and avatars (avatars/<id>). */
   FILES: R2Bucket;
@@ -57,6 +62,8 @@ export interface Env extends DatabaseEnv, PushEnv {
   USER_SEARCH_RATE_LIMIT?: string;
   REGISTER_RATE_LIMIT?: string;
   ROOM_RATE_LIMIT?: string;
+  /** Room tickets one inbox mints over its socket (the `ticket` frame); default burst=30,perMinute=300. */
+  INBOX_TICKET_RATE_LIMIT?: string;
   /** What a room sends one socket without a `received` before closing it (4409); default 4 MiB. */
   SOCKET_BACKLOG_LIMIT_BYTES?: string;
   /** Postgres connections one Worker isolate may hold at once; default 20. */
@@ -107,7 +114,8 @@ const configSchema = z.object({
   // Message searches per user; each is also held to SEARCH_TIMEOUT_MS on the server and to
   // SEARCH_MAX_CONNECTIONS of the isolate's database connections (worker/search/search-guard.ts).
   SEARCH_RATE_LIMIT: rateSpec('SEARCH_RATE_LIMIT', 'burst=20,perMinute=20'),
-  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  // From 10 ms: tests/e2e/search-timeout.test.ts runs a real query past it.
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(3000),
   SEARCH_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(4),
   // Attachment uploads per user (thumbnails not counted): nobody fills storage with many small files.
   UPLOAD_RATE_LIMIT: rateSpec('UPLOAD_RATE_LIMIT', 'burst=20,perMinute=10'),
@@ -126,6 +134,13 @@ const configSchema = z.object({
   TURN_URLS: commaList,
   TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
   TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  // Cloudflare Realtime, the SFU of group calls beyond the mesh (docs/deploy.md "The SFU"): both
+  // or neither; the API base is the real service's unless it points at the local stand-in.
+  REALTIME_APP_ID: z.string().trim().min(1).optional(),
+  REALTIME_APP_TOKEN: z.string().trim().min(1).optional(),
+  REALTIME_API_URL: z.url({ error: 'REALTIME_API_URL must be the Realtime API base, e.g. https://rtc.live.cloudflare.com/v1' }).optional(),
+  REALTIME_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(10_000),
+  GROUP_CALL_SFU_FROM: z.coerce.number().int().min(1).max(GROUP_CALL_MESH_LIMIT + 1).optional(),
   // The sender of verification and reset mail; in production an address of a domain set up for sending.
   MAIL_FROM: z.email({ error: 'MAIL_FROM must be a plain email address, e.g. no-reply@example.com' }).default('no-reply@edge-chat.localhost'),
   // The app's public origin: links in mail point here, and passkeys are bound to it (WebAuthn's
@@ -144,6 +159,10 @@ const configSchema = z.object({
   MAIL_RATE_LIMIT: rateSpec('MAIL_RATE_LIMIT', 'burst=5,perMinute=1'),
   // Web Push (docs/web-push.md): off without a VAPID pair.
   ...pushVarsSchema.shape,
+}).superRefine((c, ctx) => {
+  if (!c.REALTIME_APP_ID !== !c.REALTIME_APP_TOKEN) {
+    ctx.addIssue({ code: 'custom', message: 'REALTIME_APP_ID and REALTIME_APP_TOKEN go together: set both (group calls beyond the mesh use the SFU) or neither' });
+  }
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,0 +1,133 @@
+/**
+ * The chat page's main-thread cost at load, as CPU time: Lighthouse times tasks by the wall
+ * clock, which on a shared 2-core machine mostly measures the other sessions. Here a Chromium
+ * trace of the page loading counts each main-thread task's thread time (`tdur`: time on the
+ * CPU, not waiting for it), from navigation until the newest message is on screen and the page
+ * has been quiet for a while. Optionally a V8 CPU profile of one load, for where the time goes,
+ * and the last load's trace (bench-results/chat-load.cpuprofile, chat-load-trace.json; both open
+ * in Chrome DevTools' Performance panel).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { projectRoot } from '../lib/paths';
+import { round, summarize, type Summary } from './stats';
+
+export interface LoadCpuRun {
+  /** Sum of main-thread task CPU time (ms) from navigation to settled. */
+  cpuMs: number;
+  /** The same tasks by the wall clock (ms): inflated by the machine's load. */
+  wallMs: number;
+  /** Tasks over 50 ms of CPU, and the longest (ms of CPU). */
+  tasksOver50MsCpu: number;
+  longestTaskCpuMs: number;
+  /** CPU of the tasks after the first 50 ms each (a CPU-time analogue of total blocking time). */
+  blockingCpuMs: number;
+}
+
+export interface LoadCpuResult {
+  runs: LoadCpuRun[];
+  cpuMs: Summary;
+  blockingCpuMs: Summary;
+  profilePath?: string;
+}
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { frame?: string; url?: string } };
+}
+
+const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', '__metadata'];
+/** After the newest message is shown, this much longer is counted: the work that follows the first render. */
+const QUIET_MS = 3_000;
+
+async function traced<T>(cdp: CDPSession, fn: () => Promise<T>): Promise<{ result: T; events: TraceEvent[] }> {
+  const events: TraceEvent[] = [];
+  const collect = (e: { value: object[] }) => void events.push(...(e.value as TraceEvent[]));
+  cdp.on('Tracing.dataCollected', collect);
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
+  const result = await fn();
+  await cdp.send('Tracing.end');
+  await complete;
+  cdp.off('Tracing.dataCollected', collect);
+  return { result, events };
+}
+
+/** The renderer main thread that ran the page: the CrRendererMain with the most task time. */
+function mainThreadTasks(events: TraceEvent[]): TraceEvent[] {
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(`${e.pid}:${e.tid}`)) continue;
+    const key = `${e.pid}:${e.tid}`;
+    byThread.set(key, [...(byThread.get(key) ?? []), e]);
+  }
+  const total = (tasks: TraceEvent[]) => tasks.reduce((n, t) => n + (t.tdur ?? 0), 0);
+  return [...byThread.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
+}
+
+function summariseTasks(tasks: TraceEvent[]): LoadCpuRun {
+  const cpu = tasks.map((t) => (t.tdur ?? 0) / 1000);
+  return {
+    cpuMs: round(cpu.reduce((n, c) => n + c, 0), 1),
+    wallMs: round(tasks.reduce((n, t) => n + (t.dur ?? 0), 0) / 1000, 1),
+    tasksOver50MsCpu: cpu.filter((c) => c > 50).length,
+    longestTaskCpuMs: round(Math.max(0, ...cpu), 1),
+    blockingCpuMs: round(cpu.reduce((n, c) => n + Math.max(0, c - 50), 0), 1),
+  };
+}
+
+async function loadOnce(page: Page, url: string, newestSelector: string): Promise<void> {
+  await page.goto(url);
+  await page.locator(newestSelector).waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(QUIET_MS);
+}
+
+/**
+ * `runs` loads of `url` in `page` (signed in), each traced, after one untraced load: every
+ * traced load runs in the same renderer process with the code cached and the service worker
+ * installed, like a returning user.
+ */
+export async function measureLoadCpu(page: Page, url: string, newestSelector: string, runs: number, profile: boolean): Promise<LoadCpuResult> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await loadOnce(page, url, newestSelector); // warm: code cached, service worker installed
+    const out: LoadCpuRun[] = [];
+    let lastTrace: TraceEvent[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { events } = await traced(cdp, () => loadOnce(page, url, newestSelector));
+      out.push(summariseTasks(mainThreadTasks(events)));
+      lastTrace = events;
+    }
+    let profilePath: string | undefined;
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+      await loadOnce(page, url, newestSelector);
+      const { profile: cpuProfile } = await cdp.send('Profiler.stop');
+      profilePath = path.join(projectRoot, 'bench-results', 'chat-load.cpuprofile');
+      fs.mkdirSync(path.dirname(profilePath), { recursive: true });
+      fs.writeFileSync(profilePath, JSON.stringify(cpuProfile));
+      // The last traced load too (DevTools' Performance panel opens it).
+      fs.writeFileSync(profilePath.replace(/\.cpuprofile$/, '-trace.json'), JSON.stringify({ traceEvents: lastTrace }));
+      profilePath = path.relative(projectRoot, profilePath);
+    }
+    return {
+      runs: out,
+      cpuMs: summarize(out.map((r) => r.cpuMs)),
+      blockingCpuMs: summarize(out.map((r) => r.blockingCpuMs)),
+      profilePath,
+    };
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
