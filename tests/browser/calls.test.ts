@@ -50,7 +50,23 @@ function relayOnly() {
   }
 }
 
-const probed: PersonOptions = { initScripts: [recordPeerConnections, callProbes] };
+/**
+ * Runs in every page before the app: each time the call screen turns to 'connected', the state
+ * of the newest RTCPeerConnection's transport at that moment (window.__linkConnectedWhile).
+ */
+function linkProbe() {
+  const seen: string[] = [];
+  (window as unknown as { __linkConnectedWhile: string[] }).__linkConnectedWhile = seen;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if ((r.target as Element).getAttribute('data-link') !== 'connected' || r.oldValue === 'connected') continue;
+      const pc = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs?.at(-1);
+      seen.push(pc?.connectionState ?? 'none');
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-link'] });
+}
+
+const probed: PersonOptions = { initScripts: [recordPeerConnections, callProbes, linkProbe] };
 
 /** The call screen's state attributes. */
 const screen = (p: Person) => p.page.getByTestId('call-screen');
@@ -152,6 +168,8 @@ describe('calls', () => {
     await ben.page.waitForURL(`**/chat/${roomId}`);
     await waitConnected(ann, ben);
     for (const p of [ann, ben]) {
+      // 'Connected' on screen means media can flow: ICE and the DTLS handshake are done.
+      expect(await p.page.evaluate(() => (window as unknown as { __linkConnectedWhile: string[] }).__linkConnectedWhile)).toEqual(['connected']);
       expect((await pcState(p.page))?.connectionState).toBe('connected');
       await expect.poll(() => remoteVideoWidth(p), { timeout: 20_000 }).toBeGreaterThan(0);
     }

@@ -124,7 +124,9 @@ export class PeerLink {
       track.addEventListener('unmute', () => this.emitRemote());
       this.emitRemote();
     };
-    pc.oniceconnectionstatechange = () => this.onIceState();
+    // The link's state is the transport's (ICE and DTLS): ICE alone reads 'connected' before the
+    // DTLS handshake that media needs has finished, so a call would show connected too early.
+    pc.onconnectionstatechange = () => this.onTransportState();
 
     // The caller opens the control channel; the callee receives it.
     if (!opts.polite) this.useChannel(pc.createDataChannel('control', { ordered: true }));
@@ -274,7 +276,7 @@ export class PeerLink {
     const pc = this.pc;
     if (pc.signalingState === 'have-local-offer' && pc.localDescription) {
       this.sendSignal({ kind: 'offer', sdp: pc.localDescription.sdp });
-    } else if (this.lostSignals || pc.iceConnectionState !== 'connected') {
+    } else if (this.lostSignals || pc.connectionState !== 'connected') {
       this.restartIce();
     }
     this.lostSignals = false;
@@ -289,22 +291,21 @@ export class PeerLink {
     if (this.everConnected) this.restartIce();
   };
 
-  private onIceState() {
-    const s = this.pc.iceConnectionState;
+  private onTransportState() {
+    const s = this.pc.connectionState;
     clearTimeout(this.disconnectedTimer);
     switch (s) {
-      case 'checking':
+      case 'connecting':
         this.opts.onState(this.everConnected ? 'reconnecting' : 'connecting');
         return;
       case 'connected':
-      case 'completed':
         this.everConnected = true;
         this.opts.onState('connected');
         return;
       case 'disconnected':
         this.opts.onState('reconnecting');
         this.disconnectedTimer = setTimeout(() => {
-          if (this.pc.iceConnectionState === 'disconnected') this.restartIce();
+          if (this.pc.connectionState === 'disconnected') this.restartIce();
         }, DISCONNECTED_GRACE_MS);
         return;
       case 'failed':
@@ -351,7 +352,6 @@ export class PeerLink {
   }
 }
 
-/** Good below ~250 ms and 2 % loss; poor above ~500 ms or 8 %. */
 /**
  * A connection's quality from its stats report: the selected candidate pair's round trip, and
  * the loss on its inbound RTP since `previous` (only the streams `inbound` picks: over the SFU,
@@ -399,6 +399,7 @@ export function readLinkStats(
   };
 }
 
+/** Good below ~250 ms and 2 % loss; poor above ~500 ms or 8 %. */
 export function rateQuality(rttMs: number | null, lossPct: number | null): LinkStats['quality'] {
   if (rttMs === null && lossPct === null) return 'unknown';
   const rtt = rttMs ?? 0;
