@@ -2,7 +2,7 @@
  * Tells members who do not have this room open that something happened in it,
  * through their inbox objects, so their conversation list and unread counts
  * move. Notifications are coalesced: at most one per member per window carries
- * the newest message, however busy the room is. A thread reply is not a message of
+ * the newest message they may see, however busy the room is. A thread reply is not a message of
  * the main timeline: it goes only to its thread's audience (who took part, who is
  * mentioned), each member told of the newest reply of each thread that was for them, with
  * how many of the window's replies were for them: audiences differ reply by reply (a mention).
@@ -13,29 +13,31 @@ import { logFailure } from '../shared/log-failure';
 
 const COALESCE_MS = 250;
 
-/**
- * The messages of one window that a notice stands for, by sender: the skipped ones count as
- * unread too, except for whoever sent them. System messages never count (as in the app).
- */
-class WindowCount {
-  private total = 0;
-  private readonly bySender = new Map<string, number>();
-
-  add(message: WireMessage): void {
-    if (message.type === 'system') return;
-    this.total++;
-    if (message.senderId) this.bySender.set(message.senderId, (this.bySender.get(message.senderId) ?? 0) + 1);
-  }
-
-  for(userId: string): number {
-    return this.total - (this.bySender.get(userId) ?? 0);
-  }
-}
-
 interface Notice {
   message: WireMessage;
   /** Who hears of it, and how many messages it stands for, for each. */
   to: { userId: string; count: number }[];
+}
+
+/** The newest of some messages, and how many of them count as unread (system lines never do), by sender. */
+class Tally {
+  newest?: WireMessage;
+  private total = 0;
+  private readonly bySender = new Map<string, number>();
+
+  constructor(messages: Iterable<WireMessage>) {
+    for (const m of messages) {
+      if (!this.newest || m.seq > this.newest.seq) this.newest = m;
+      if (m.type === 'system') continue;
+      this.total++;
+      if (m.senderId) this.bySender.set(m.senderId, (this.bySender.get(m.senderId) ?? 0) + 1);
+    }
+  }
+
+  /** Unread for `userId`: what others sent. */
+  countFor(userId: string): number {
+    return this.total - (this.bySender.get(userId) ?? 0);
+  }
 }
 
 /** The replies of one thread in one window, each with who hears of it. */
@@ -54,19 +56,53 @@ class ThreadWindow {
     const byReply = new Map<WireMessage, Notice>();
     const forUser = (userId: string, m: WireMessage) => m.senderId !== userId && !(m.senderId && hiddenFrom(m.senderId).has(userId));
     for (const userId of absent) {
-      const forThem = this.replies.filter((r) => r.audience.has(userId) && forUser(userId, r.message)).map((r) => r.message);
-      const newest = forThem.reduce<WireMessage | undefined>((a, m) => (!a || m.seq > a.seq ? m : a), undefined);
-      if (!newest) continue;
-      const notice = byReply.get(newest) ?? { message: newest, to: [] };
-      notice.to.push({ userId, count: forThem.filter((m) => m.type !== 'system').length });
-      byReply.set(newest, notice);
+      const tally = new Tally(this.replies.filter((r) => r.audience.has(userId) && forUser(userId, r.message)).map((r) => r.message));
+      if (!tally.newest) continue;
+      const notice = byReply.get(tally.newest) ?? { message: tally.newest, to: [] };
+      notice.to.push({ userId, count: tally.countFor(userId) });
+      byReply.set(tally.newest, notice);
     }
     return [...byReply.values()];
   }
 }
 
+/**
+ * The main timeline's messages of one window. Every member hears of the newest (their own
+ * included, so their other devices' lists move), counting what others sent, except that a
+ * member hidden from a sender neither hears of nor counts that sender's messages: the newest
+ * message they are told of is the newest they may see.
+ */
+class TimelineWindow {
+  private readonly messages: WireMessage[] = [];
+
+  add(message: WireMessage): void {
+    this.messages.push(message);
+  }
+
+  get isEmpty(): boolean {
+    return this.messages.length === 0;
+  }
+
+  notices(absent: string[], hiddenFrom: (senderId: string) => ReadonlySet<string>): Notice[] {
+    const hiders = new Map<string, ReadonlySet<string>>();
+    for (const m of this.messages) if (m.senderId && !hiders.has(m.senderId)) hiders.set(m.senderId, hiddenFrom(m.senderId));
+    // Usually nobody is hidden from anyone here: one tally serves everyone else.
+    const hiddenSomewhere = new Set([...hiders.values()].flatMap((set) => [...set]));
+    const everyone = new Tally(this.messages);
+    const byMessage = new Map<WireMessage, Notice>();
+    for (const userId of absent) {
+      const tally = hiddenSomewhere.has(userId) ? new Tally(this.messages.filter((m) => !(m.senderId && hiders.get(m.senderId)!.has(userId)))) : everyone;
+      if (!tally.newest) continue;
+      const notice = byMessage.get(tally.newest) ?? { message: tally.newest, to: [] };
+      notice.to.push({ userId, count: tally.countFor(userId) });
+      byMessage.set(tally.newest, notice);
+    }
+    return [...byMessage.values()];
+  }
+}
+
 export class ActivityNotifier {
-  private newest?: { message: WireMessage; count: WindowCount };
+  private timeline = new TimelineWindow();
   /** This window's replies, by thread root. */
   private threadReplies = new Map<number, ThreadWindow>();
   private timer?: ReturnType<typeof setTimeout>;
@@ -78,9 +114,7 @@ export class ActivityNotifier {
   ) {}
 
   noteMessage(message: WireMessage): void {
-    const count = this.newest?.count ?? new WindowCount();
-    count.add(message);
-    if (!this.newest || message.seq > this.newest.message.seq) this.newest = { message, count };
+    this.timeline.add(message);
   }
 
   /** A thread reply, for `audience` only (its sender never hears of their own reply). */
@@ -93,27 +127,22 @@ export class ActivityNotifier {
 
   /** `recipients` is asked when the window closes, so it sees who is live then. */
   schedule(recipients: () => string[]): void {
-    if ((!this.newest && this.threadReplies.size === 0) || this.timer) return;
+    if ((this.timeline.isEmpty && this.threadReplies.size === 0) || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const absent = recipients();
-      const notices: Notice[] = [];
-      if (this.newest) {
-        const { message, count } = this.newest;
-        notices.push({ message, to: absent.map((userId) => ({ userId, count: count.for(userId) })) });
-      }
+      const notices = this.timeline.notices(absent, this.hiddenFrom);
       for (const thread of this.threadReplies.values()) notices.push(...thread.notices(absent, this.hiddenFrom));
-      this.newest = undefined;
+      this.timeline = new TimelineWindow();
       this.threadReplies.clear();
       // In seq order: the app takes a notice older than one it has as already counted.
       for (const notice of notices.sort((a, b) => a.message.seq - b.message.seq)) this.tell(notice);
     }, COALESCE_MS);
   }
 
+  /** Each window left out, for each member, what they are hidden from. */
   private tell({ message, to }: Notice): void {
-    const hidden = message.senderId ? this.hiddenFrom(message.senderId) : undefined;
     for (const { userId, count } of to) {
-      if (hidden?.has(userId)) continue;
       const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
       inbox.roomActivity(message, userId, count).catch((err: unknown) => logFailure('inbox notification failed', err, { room: message.roomId, seq: message.seq }));
     }

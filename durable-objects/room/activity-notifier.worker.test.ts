@@ -86,4 +86,20 @@ describe('ActivityNotifier', () => {
       { userId: 'cat', seq: 32, count: 1 },
     ]);
   });
+
+  it("tells a member of the newest main-timeline message they may see: a blocked sender's later message hides nothing else", async () => {
+    const told: Told[] = [];
+    // Dan and Ann blocked each other; Ben and Cat write in the same window, Dan last.
+    const notifier = new ActivityNotifier(recordingInboxes(told), (sender) => new Set(sender === 'dan' ? ['ann'] : sender === 'ann' ? ['dan'] : []));
+    notifier.noteMessage(message(40, 'ben'));
+    notifier.noteMessage(message(41, 'cat'));
+    notifier.noteMessage(message(42, 'dan'));
+    notifier.schedule(() => ['ann', 'ben', 'dan']);
+    await vi.runAllTimersAsync();
+    expect(bySeq(told)).toEqual([
+      { userId: 'ann', seq: 41, count: 2 },
+      { userId: 'ben', seq: 42, count: 2 },
+      { userId: 'dan', seq: 42, count: 2 },
+    ]);
+  });
 });
