@@ -73,6 +73,29 @@ const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-production-0123456789';
 const UNTHROTTLED = 'burst=10000000,perMinute=600000000';
 
 const args = new Set(process.argv.slice(2));
+const USAGE = `npm run bench [-- options]: a load generator against the real stack; JSON summary on stdout.
+  --quick                 smaller sizes in every phase
+  --only=a,b              just these phases (names as in the JSON)
+  --skip-build            reuse web/build (also SKIP_WEB_BUILD=1)
+  --keep-db               keep the edge_chat_bench database
+  --flush-lag-seconds=N   the flush-lag phase's length
+  --profile-opens         CPU profile of 100 warm opens (coldRoom)
+  --profile-big-room      CPU profile of 100 messages in the big room (bigRoom)
+  --web-load-only         webList: only the chat page's load (CPU time, Lighthouse)
+  --profile-web-load      webList: also a CPU profile and trace of one load
+docs/performance.md explains every phase and figure.`;
+if (args.has('--help') || args.has('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load'];
+const VALUED = ['--only=', '--flush-lag-seconds='];
+for (const arg of args) {
+  if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
+    console.error(`bench: unknown option ${arg}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const quick = args.has('--quick');
 const skipBuild = args.has('--skip-build') || process.env.SKIP_WEB_BUILD === '1';
 const keepDb = args.has('--keep-db');
