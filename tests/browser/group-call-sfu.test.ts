@@ -6,7 +6,8 @@
  * Four people join a voice call one by one (a mesh; join times click → remote audio from all
  * already in); a fifth joins and the call moves to the SFU: each page then has one connection
  * on which it receives a rising audio track from every other participant; one leaves, and the others stop pulling that person's
- * tracks (their transceivers go inactive) while the remaining tracks keep rising. Then the SFU
+ * tracks (their transceivers go inactive) while the remaining tracks keep rising. The fifth's
+ * first publish fails once (a 503 from the call server) and is retried without a media change. Then the SFU
  * loses one person's session (the stand-in's fault endpoint): that browser rebuilds its connection
  * on a new session, and everyone hears everyone again.
  *
@@ -18,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
-import { browserPerFile, closeAll, shot, type Person } from '../support/browser';
+import { allowConsoleErrors, browserPerFile, closeAll, shot, type Person } from '../support/browser';
 import {
   CALL_TEST_TIMEOUT_MS,
   STEP_MS,
@@ -102,7 +103,16 @@ describe('group calls over the SFU', () => {
     const meshCpu = await cpuWhileTalking(files.browser, mesh, 250);
     step(`4-person mesh: Chromium ${meshCpu.cores.toFixed(2)} cores over ${meshCpu.seconds.toFixed(1)} s, load ${meshCpu.load}`);
 
-    // The fifth: the call is not full (the SFU takes more), and joining moves it there.
+    // The fifth: the call is not full (the SFU takes more), and joining moves it there. The call
+    // server fails Hal's first publish once: his browser tries again by itself (nothing about his
+    // media changes), so the others still hear him and his notice goes away.
+    let halPublishes = 0;
+    allowConsoleErrors(/status of 503 .*\/sfu\/publish$/);
+    await hal.page.route('**/sfu/publish', (route) =>
+      halPublishes++ === 0
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'sfu_unavailable', message: 'The call server failed (test).' } }) })
+        : route.continue(),
+    );
     await hal.page.getByTestId('group-call-banner').waitFor({ timeout: STEP_MS });
     expect(await hal.page.getByTestId('group-call-join').isDisabled()).toBe(false);
     await hal.page.getByTestId('group-call-join').click({ timeout: STEP_MS });
@@ -117,6 +127,8 @@ describe('group calls over the SFU', () => {
       await expect.poll(() => tiles(p).count(), { timeout: STEP_MS }).toBe(5);
       step(`${p.displayName} receives audio from the four others over the SFU`);
     }
+    expect(halPublishes).toBeGreaterThan(1);
+    await expect.poll(() => hal.page.locator('.call__notice').count(), { timeout: STEP_MS }).toBe(0);
     await shot(hal.page, 'group-call-sfu-5');
 
     // Fay leaves: the others close her track (inactive), the other three keep rising.

@@ -21,7 +21,8 @@ export interface TransportEvents {
   send(toUserId: string, signal: CallSignal): boolean;
   /** Something about the remote media changed (a stream, a connection state). */
   changed(): void;
-  onError(message: string): void;
+  /** A problem to show the user, or null once it is over. */
+  onError(message: string | null): void;
 }
 
 export interface CallTransport {

@@ -227,13 +227,17 @@ export class GroupCallClient extends CallStore<GroupCallSnapshot> {
     // A mesh that became an SFU call: its connections close, the SFU's opens.
     this.stopTransport();
     let transport: CallTransport | null = null;
+    let transportNotice: string | null = null;
     const events: TransportEvents = {
       send: (toUserId, signal) => this.socket?.send({ type: 'group_call_signal', callId, toUserId, signal }) ?? false,
       changed: () => {
         if (transport && this.transport === transport) this.set({ remotes: transport.remotes() });
       },
       onError: (notice) => {
-        if (transport && this.transport === transport) this.set({ notice });
+        if (!transport || this.transport !== transport) return;
+        // Over: cleared only if what shows is still the transport's own notice.
+        if (notice !== null) this.set({ notice: (transportNotice = notice) });
+        else if (this.snapshot.notice === transportNotice) this.set({ notice: null });
       },
     };
     transport =

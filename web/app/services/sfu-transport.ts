@@ -30,6 +30,11 @@ const key = (userId: string, trackName: string) => `${userId}/${trackName}`;
 const DISCONNECTED_GRACE_MS = 5_000;
 /** Waits before each further rebuild attempt; after the last, the call shows an error. */
 const REBUILD_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
+/**
+ * Waits before each retry of what a failed step left undone (a session, publishing, pulling): a
+ * call heals without waiting for someone's media to change. After the last, the notice stays.
+ */
+const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
 
 export class SfuTransport implements CallTransport {
   readonly kind = 'sfu' as const;
@@ -50,6 +55,10 @@ export class SfuTransport implements CallTransport {
   /** Rebuilds tried since the connection last reached `connected`. */
   private rebuilds = 0;
   private rebuilding = false;
+  private hasSession = false;
+  /** Retries since a step last failed (reset when one catches up). */
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly iceServers: RTCIceServer[],
@@ -58,9 +67,13 @@ export class SfuTransport implements CallTransport {
     private readonly events: TransportEvents,
   ) {
     this.pc = this.connect();
-    this.enqueue(async () => {
-      await this.sfu.session();
-    });
+    this.enqueue(() => this.openSession());
+  }
+
+  private async openSession(): Promise<void> {
+    this.hasSession = false;
+    await this.sfu.session();
+    this.hasSession = true;
   }
 
   private connect(): RTCPeerConnection {
@@ -87,7 +100,8 @@ export class SfuTransport implements CallTransport {
   private rebuildSoon(delayMs: number): void {
     if (this.closed || this.rebuilding) return;
     this.rebuilding = true;
-    setTimeout(() => this.enqueue(() => this.rebuild()), delayMs);
+    // A rebuild retries itself on its own schedule.
+    setTimeout(() => this.enqueue(() => this.rebuild(), { retry: false }), delayMs);
   }
 
   /** A new connection and session; my tracks published again, the others' pulled again. */
@@ -100,7 +114,7 @@ export class SfuTransport implements CallTransport {
     this.sending.clear();
     this.rebuilds += 1;
     try {
-      await this.sfu.session();
+      await this.openSession();
       const kinds = (['audio', 'video'] as const).filter((kind) => this.tracks[kind]);
       if (kinds.length) await this.publish(kinds);
       await this.follow();
@@ -113,7 +127,7 @@ export class SfuTransport implements CallTransport {
     }
   }
 
-  private enqueue(step: () => Promise<void>): void {
+  private enqueue(step: () => Promise<void>, { retry = true } = {}): void {
     this.queue = this.queue.then(async () => {
       if (this.closed) return;
       try {
@@ -124,8 +138,31 @@ export class SfuTransport implements CallTransport {
         // A negotiation cut short leaves the connection where the next one can start again.
         if (this.pc.signalingState !== 'stable') await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
         this.events.onError("Couldn't reach the call server. Some people may not be heard.");
+        if (retry) this.retrySoon();
       }
     });
+  }
+
+  private retrySoon(): void {
+    const wait = RETRY_BACKOFF_MS[this.retries];
+    if (this.closed || this.retryTimer || wait === undefined) return;
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.enqueue(async () => {
+        await this.catchUp();
+        this.retries = 0;
+        this.events.onError(null);
+      });
+    }, wait);
+  }
+
+  /** What failed steps left undone: a session, my tracks not yet published, the others' not yet pulled. */
+  private async catchUp(): Promise<void> {
+    if (!this.hasSession) await this.openSession();
+    const unpublished = (['audio', 'video'] as const).filter((kind) => this.tracks[kind] && !this.sending.has(kind));
+    if (unpublished.length) await this.publish(unpublished);
+    await this.follow();
   }
 
   setParticipants(me: GroupCallParticipant, everyone: GroupCallParticipant[]): void {
@@ -191,7 +228,7 @@ export class SfuTransport implements CallTransport {
       const { sessionDescription } = await this.sfu.publish(this.local(), added.map(({ kind, transceiver }) => ({ mid: transceiver.mid!, kind })));
       await this.pc.setRemoteDescription(sessionDescription);
     } catch (err) {
-      // Not published: the next change of my media tries again.
+      // Not published: a retry (or the next change of my media) tries again.
       if (this.pc.signalingState !== 'stable') await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
       for (const { kind, transceiver } of added) {
         this.sending.delete(kind);
@@ -281,6 +318,7 @@ export class SfuTransport implements CallTransport {
   close(): void {
     this.closed = true;
     clearTimeout(this.disconnectedTimer);
+    clearTimeout(this.retryTimer);
     this.pc.close();
     this.pulls.clear();
     this.streams.clear();
