@@ -40,6 +40,19 @@ class Tally {
   }
 }
 
+/** One notice per message: each of `absent` is told of the newest message of their tally, with its count. */
+function noticesOfNewest(absent: string[], tallyFor: (userId: string) => Tally): Notice[] {
+  const byMessage = new Map<WireMessage, Notice>();
+  for (const userId of absent) {
+    const tally = tallyFor(userId);
+    if (!tally.newest) continue;
+    const notice = byMessage.get(tally.newest) ?? { message: tally.newest, to: [] };
+    notice.to.push({ userId, count: tally.countFor(userId) });
+    byMessage.set(tally.newest, notice);
+  }
+  return [...byMessage.values()];
+}
+
 /** The replies of one thread in one window, each with who hears of it. */
 class ThreadWindow {
   private readonly replies: { message: WireMessage; audience: ReadonlySet<string> }[] = [];
@@ -53,16 +66,8 @@ class ThreadWindow {
    * the newest such reply, and how many.
    */
   notices(absent: string[], hiddenFrom: (senderId: string) => ReadonlySet<string>): Notice[] {
-    const byReply = new Map<WireMessage, Notice>();
     const forUser = (userId: string, m: WireMessage) => m.senderId !== userId && !(m.senderId && hiddenFrom(m.senderId).has(userId));
-    for (const userId of absent) {
-      const tally = new Tally(this.replies.filter((r) => r.audience.has(userId) && forUser(userId, r.message)).map((r) => r.message));
-      if (!tally.newest) continue;
-      const notice = byReply.get(tally.newest) ?? { message: tally.newest, to: [] };
-      notice.to.push({ userId, count: tally.countFor(userId) });
-      byReply.set(tally.newest, notice);
-    }
-    return [...byReply.values()];
+    return noticesOfNewest(absent, (userId) => new Tally(this.replies.filter((r) => r.audience.has(userId) && forUser(userId, r.message)).map((r) => r.message)));
   }
 }
 
@@ -89,15 +94,9 @@ class TimelineWindow {
     // Usually nobody is hidden from anyone here: one tally serves everyone else.
     const hiddenSomewhere = new Set([...hiders.values()].flatMap((set) => [...set]));
     const everyone = new Tally(this.messages);
-    const byMessage = new Map<WireMessage, Notice>();
-    for (const userId of absent) {
-      const tally = hiddenSomewhere.has(userId) ? new Tally(this.messages.filter((m) => !(m.senderId && hiders.get(m.senderId)!.has(userId)))) : everyone;
-      if (!tally.newest) continue;
-      const notice = byMessage.get(tally.newest) ?? { message: tally.newest, to: [] };
-      notice.to.push({ userId, count: tally.countFor(userId) });
-      byMessage.set(tally.newest, notice);
-    }
-    return [...byMessage.values()];
+    return noticesOfNewest(absent, (userId) =>
+      hiddenSomewhere.has(userId) ? new Tally(this.messages.filter((m) => !(m.senderId && hiders.get(m.senderId)!.has(userId)))) : everyone,
+    );
   }
 }
 
@@ -140,7 +139,7 @@ export class ActivityNotifier {
     }, COALESCE_MS);
   }
 
-  /** Each window left out, for each member, what they are hidden from. */
+  /** The windows already left out, for each member, what they are hidden from. */
   private tell({ message, to }: Notice): void {
     for (const { userId, count } of to) {
       const inbox = this.inboxes.get(this.inboxes.idFromName(userId));
