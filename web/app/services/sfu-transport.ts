@@ -71,7 +71,6 @@ export class SfuTransport implements CallTransport {
   }
 
   private async openSession(): Promise<void> {
-    this.hasSession = false;
     await this.sfu.session();
     this.hasSession = true;
   }
@@ -112,12 +111,11 @@ export class SfuTransport implements CallTransport {
     for (const [userId, tracks] of this.received) for (const track of tracks) this.forget(userId, track);
     this.pulls.clear();
     this.sending.clear();
+    this.hasSession = false;
     this.rebuilds += 1;
     try {
-      await this.openSession();
-      const kinds = (['audio', 'video'] as const).filter((kind) => this.tracks[kind]);
-      if (kinds.length) await this.publish(kinds);
-      await this.follow();
+      // The new connection has nothing yet: catching up does it all.
+      await this.catchUp();
       this.rebuilding = false;
     } catch (err) {
       this.rebuilding = false;
