@@ -17,6 +17,7 @@ import { corsAllowList } from './http/origins';
 import { embedFrameAncestors } from './http/page-headers';
 import { sameOriginWrites } from './http/same-origin-writes';
 import { securityHeaders } from './http/security-headers';
+import { drainUnreadBody } from './http/unread-body';
 import { ConfigError, readConfig } from '../durable-objects/shared/env';
 import { inviteRoutes } from './invites/routes';
 import { embedRoute } from './invites/embed-route';
@@ -46,6 +47,7 @@ export const app = new Hono<AppEnv>();
 
 app.onError(handleError);
 
+app.use('*', drainUnreadBody);
 app.use('*', securityHeaders);
 app.use('/api/*', corsAllowList);
 app.use('/api/*', sameOriginWrites);

@@ -18,6 +18,12 @@ export interface TestUser {
   cookie: string;
 }
 
+/**
+ * A request the app leaves unanswered fails the test naming it, well before the test's own
+ * timeout (which would say nothing of where it hung); 30 s is far past any answer on a loaded machine.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 let counter = 0;
 /** Unique per test run and per call, so tests never collide on usernames. */
 export function uniqueName(prefix: string): string {
@@ -37,11 +43,17 @@ export class TestApi {
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
-    return this.fetchFn(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    try {
+      return await this.fetchFn(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      if ((err as Error).name !== 'TimeoutError') throw err;
+      throw new Error(`${method} ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`);
+    }
   }
 
   async json<T = any>(
