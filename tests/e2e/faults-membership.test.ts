@@ -86,7 +86,7 @@ describe('removal under traffic', () => {
         await until(() => (socket.inbox.frames.some((f) => f.type === 'message' && f.message.senderId !== victim.id) ? true : undefined), 'victim hears others');
 
         const res = await stack.api.request('DELETE', `/api/groups/${group.roomId}/members/${victim.id}`, undefined, adminUser!.token);
-        expect(res.status).toBe(200);
+        expect(res.status, `DELETE member → ${res.status}: ${await res.clone().text()}`).toBe(200);
         const closed = await socket.inbox.waitClosed(30_000);
         stop();
         expect(closed.code).toBe(4403);
@@ -103,7 +103,7 @@ describe('removal under traffic', () => {
           if (f.type === 'ack') victimAcked += 1;
         }
         const readd = await stack.api.request('POST', `/api/groups/${group.roomId}/members`, { username: victim.username }, adminUser!.token);
-        expect(readd.status).toBe(201);
+        expect(readd.status, `POST member → ${readd.status}: ${await readd.clone().text()}`).toBe(201);
       }
     } finally {
       stopped = true;
