@@ -139,7 +139,7 @@ export class ActivityNotifier {
     }, COALESCE_MS);
   }
 
-  /** The windows already left out, for each member, what they are hidden from. */
+  /** Hands the notice to each recipient's inbox without waiting: a failure is logged, never in the message path. */
   private tell({ message, to }: Notice): void {
     for (const { userId, count } of to) {
       const inbox = this.inboxes.get(this.inboxes.idFromName(userId));

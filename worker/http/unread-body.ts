@@ -7,9 +7,10 @@
  * upload) is cancelled instead: reading megabytes to answer "no" would cost more than it saves.
  */
 import type { MiddlewareHandler } from 'hono';
+import { MAX_JSON_BODY_BYTES } from './validate';
 
-/** Far above any JSON body the API reads (16 KiB), far below a file. */
-export const DRAIN_LIMIT_BYTES = 64 * 1024;
+/** Four times any JSON body the API reads (64 KiB), far below a file. */
+export const DRAIN_LIMIT_BYTES = 4 * MAX_JSON_BODY_BYTES;
 
 async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
   const reader = body.getReader();
