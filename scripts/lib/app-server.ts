@@ -22,6 +22,8 @@ export interface StartAppOptions {
   port?: number;
   /** Worker variables, passed as `--var K:V`. */
   vars: Record<string, string>;
+  /** More environment for wrangler itself, e.g. MINIFLARE_WORKERD_PATH for a test's stand-in runtime. */
+  env?: Record<string, string>;
   /** Local state (Durable Objects, caches); default a new temp dir removed by stop(). */
   persistTo?: string;
   /** Default <project>/wrangler.toml. */
@@ -71,6 +73,8 @@ export interface AppServer {
 }
 
 const RECENT_LINES = 2000;
+/** miniflare's ERR_RUNTIME_FAILURE: workerd exited before it listened (not a port in use, which says so). */
+const RUNTIME_START_FAILED = /The Workers runtime failed to start/;
 
 const running = new Set<ChildProcess>();
 // Last resort if the test process exits without calling stop(): never leave wrangler behind.
@@ -132,6 +136,24 @@ function outputTail(child: ChildProcess, echo: boolean, scan?: MarkerScan, recen
   return () => lines.join('\n').trim();
 }
 
+/**
+ * The end of wrangler's debug log. At --log-level warn wrangler prints none of workerd's own
+ * lines (it files them at level "log"), so why the runtime stopped is only in this file. Entries
+ * are cut to 1,000 characters: on a failure wrangler files its whole config, the bundle included.
+ */
+function debugLogTail(file: string, maxEntries = 30): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return `wrangler's debug log ${file} could not be read: ${(err as Error).message}`;
+  }
+  // Each entry: "--- <ISO time> <level>\n<message>\n---".
+  const entries = text.split(/\n(?=--- \d{4}-\d\d-\d\dT)/).map((entry) => entry.trim().replace(/\n---$/, ''));
+  const last = entries.filter(Boolean).slice(-maxEntries).map((entry) => (entry.length > 1000 ? `${entry.slice(0, 1000)} [… cut]` : entry));
+  return `wrangler's debug log (${file}), last ${last.length} entries:\n${last.join('\n')}`;
+}
+
 async function waitForHealth(baseUrl: string, child: ChildProcess, tail: () => string, timeoutMs: number, readyStatuses = [200]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
@@ -183,8 +205,22 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
   let child: ChildProcess | undefined;
   const scan = opts.privateMarker ? new MarkerScan(opts.privateMarker) : undefined;
   const recent: string[] = [];
+  // Its own file, not one in ~/.config shared by every wrangler: a failure can quote it.
+  const debugLog = path.join(persistTo, 'wrangler-debug.log');
 
+  // workerd exiting at startup with nothing said happened at one of some 30 starts in a CI run, and at none of
+  // 120 starts here at load 10-12: a second try, with the first one's log printed, not a failed test.
   const launch = async () => {
+    try {
+      await launchOnce();
+    } catch (err) {
+      if (!RUNTIME_START_FAILED.test((err as Error).message)) throw err;
+      process.stderr.write(`\n[app] the Workers runtime did not start on ${baseUrl}; starting it once more. The first try:\n${(err as Error).message}\n`);
+      await launchOnce();
+    }
+  };
+
+  const launchOnce = async () => {
     const args = [
       'dev',
       ...entry,
@@ -202,7 +238,7 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
       cwd: projectRoot,
       detached: true, // own process group, so stop() reaches workerd too
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...offlineWranglerEnv(), NO_COLOR: '1', TMPDIR: mailDir },
+      env: { ...offlineWranglerEnv(), NO_COLOR: '1', TMPDIR: mailDir, WRANGLER_LOG_PATH: debugLog, ...opts.env },
     });
     child = current;
     running.add(current);
@@ -211,12 +247,13 @@ export async function startApp(opts: StartAppOptions): Promise<AppServer> {
       await waitForHealth(baseUrl, current, tail, opts.readyTimeoutMs ?? 120_000, opts.readyStatuses);
     } catch (err) {
       await stopChild(current);
+      (err as Error).message += `\n${debugLogTail(debugLog)}`;
       throw err;
     }
     // Tests would only see ECONNREFUSED: say why the app went away.
     current.once('exit', (code, signal) => {
       if (!stopping.has(current)) {
-        process.stderr.write(`\n[app] wrangler dev on ${baseUrl} exited unexpectedly (${code ?? signal}):\n${tail()}\n`);
+        process.stderr.write(`\n[app] wrangler dev on ${baseUrl} exited unexpectedly (${code ?? signal}):\n${tail()}\n${debugLogTail(debugLog)}\n`);
       }
     });
   };
