@@ -7,6 +7,8 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { drizzleOver, openPool } from '../../drizzle/connection';
+import type { ObjectDatabase } from '../shared/object-database';
+import { FLUSH_SPACING_MS } from './outbox';
 import { api, connectRoom as connect } from '../../tests/support/workerd-client';
 
 async function pair() {
@@ -57,6 +59,33 @@ describe('the room log', () => {
     expect((rows[0]!.created_at as Date).toISOString()).toBe(acks[0]!.createdAt);
     const [roomRow] = await withPostgres((q) => q('select last_seq::int from rooms where id = $1', [roomId]));
     expect(roomRow).toEqual({ last_seq: 5 });
+  });
+
+  it('writes a stream of messages in flushes at least FLUSH_SPACING_MS apart, every message once', async () => {
+    const { alice, roomId } = await pair();
+    const a = await connect(alice, roomId);
+    // When each flush of the room log starts, seen from inside the room (the real connection, counted).
+    const flushStarts: number[] = [];
+    await runInDurableObject(room(roomId), (instance) => {
+      const database = (instance as unknown as { database: ObjectDatabase }).database;
+      const run = database.run.bind(database);
+      database.run = (what, work) => {
+        if (what === 'writing the room log to Postgres') flushStarts.push(Date.now());
+        return run(what, work);
+      };
+    });
+    // One at a time, each after the last one's ack: a message every few ms, as a busy room sees them.
+    for (let i = 1; i <= 12; i++) {
+      a.send({ type: 'send', clientId: `s${i}`, content: `s ${i}` });
+      expect((await a.inbox.next('ack')).seq).toBe(i);
+    }
+    expect(await room(roomId).flushed()).toEqual({ unflushed: 0 });
+    // The first message went at once and the second waited for the spacing: at least two flushes.
+    expect(flushStarts.length).toBeGreaterThanOrEqual(2);
+    const gaps = flushStarts.slice(1).map((at, i) => at - flushStarts[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(FLUSH_SPACING_MS);
+    const rows = await withPostgres((q) => q('select seq::int from messages where room_id = $1 order by seq', [roomId]));
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
   it('serves history and catch-up from its own storage, whatever Postgres holds', async () => {
