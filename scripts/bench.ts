@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load]`: a load
+ * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load] [--profile-web-scroll]`: a load
  * generator against the real stack, self-contained like `npm test`: the
  * project's local PostgreSQL (or DATABASE_URL's server), a fresh migrated
  * `edge_chat_bench` database, the WebSocket relay, and `wrangler dev`, all
@@ -83,12 +83,13 @@ const USAGE = `npm run bench [-- options]: a load generator against the real sta
   --profile-big-room      CPU profile of 100 messages in the big room (bigRoom)
   --web-load-only         webList: only the chat page's load (CPU time, Lighthouse)
   --profile-web-load      webList: also a CPU profile and trace of one load
+  --profile-web-scroll    webList: also a CPU profile of the scroll back
 docs/performance.md explains every phase and figure.`;
 if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load'];
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load', '--profile-web-scroll'];
 const VALUED = ['--only=', '--flush-lag-seconds='];
 for (const arg of args) {
   if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
@@ -105,6 +106,7 @@ const profileOpens = args.has('--profile-opens');
 const profileBigRoom = args.has('--profile-big-room');
 /** --web-load-only: webList measures only the chat page's load (CPU time, Lighthouse), not scrolling or opens. */
 /** --profile-web-load: webList also writes a CPU profile of one load to bench-results/chat-load.cpuprofile. */
+/** --profile-web-scroll: webList also writes a CPU profile of the scroll back to bench-results/scroll-back.cpuprofile. */
 /** --only=a,b runs just those phases (names as in the JSON); for iterating on one figure. */
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
@@ -141,6 +143,7 @@ const plan = {
     opens: quick ? 6 : 10,
     loadCpuRuns: quick ? 3 : 5,
     loadProfile: args.has('--profile-web-load'),
+    scrollProfile: args.has('--profile-web-scroll'),
     loadOnly: args.has('--web-load-only'),
   },
 };

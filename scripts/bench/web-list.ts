@@ -15,11 +15,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { seedChatHistory } from '../lib/seed-chat-history';
 import { freePort } from '../lib/free-port';
 import { projectRoot } from '../lib/paths';
 import type { AppClient, BenchUser } from './app-client';
+import { selfTimesOf } from './inspector';
 import { measureLoadCpu, type LoadCpuResult } from './web-load-cpu';
 import { round, summarize, type Summary } from './stats';
 
@@ -37,6 +38,8 @@ export interface WebListOptions {
   loadCpuRuns: number;
   /** Also write a CPU profile of one load (bench-results/chat-load.cpuprofile). */
   loadProfile: boolean;
+  /** Also a CPU profile of the scroll back (bench-results/scroll-back.cpuprofile) and its top self times. */
+  scrollProfile: boolean;
   /** Only the page's load (CPU time and Lighthouse): no 5,000-message chat, scrolling or opens. */
   loadOnly: boolean;
   log: (m: string) => void;
@@ -84,6 +87,8 @@ export interface ScrollResult {
   domElementsAtNewest: number;
   domElementsAtStart: number;
   renderedMessagesAtStart: number;
+  /** --profile-web-scroll: where the scroll back's main-thread CPU went. */
+  profile?: { path: string; busyMs: number; top: { fn: string; ms: number; share: number }[] };
 }
 
 // Scripts for the page go as text: tsx would wrap named functions passed to evaluate() in a helper the page lacks.
@@ -99,7 +104,7 @@ const VISIBLE = (sel: string) => {
   return r.height > 0 && r.bottom > l.top && r.top < l.bottom;
 };
 
-async function measureScroll(page: Page, baseUrl: string, roomId: string, newest: number, count: number, budgetMs: number): Promise<ScrollResult> {
+async function measureScroll(page: Page, baseUrl: string, roomId: string, newest: number, count: number, budgetMs: number, withProfile: boolean): Promise<ScrollResult> {
   await page.goto(`${baseUrl}/chat/${roomId}`);
   await page.waitForFunction(VISIBLE, `[data-testid=message][data-seq="${newest}"]`, { timeout: 60_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 60_000 });
@@ -130,7 +135,14 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
       requestAnimationFrame((t) => { t0 = t; last = t; requestAnimationFrame(tick); });
     })`);
   };
+  const cdp = withProfile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   const back = await scrollRun(-1);
+  const profile = cdp ? await scrollProfile(cdp) : undefined;
   const domElementsAtStart = await domCount(page);
   const renderedMessagesAtStart = await page.locator('[data-testid=message]').count();
   const forward = back.reached ? await scrollRun(1) : null;
@@ -141,7 +153,19 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
     domElementsAtNewest,
     domElementsAtStart,
     renderedMessagesAtStart,
+    profile,
   };
+}
+
+/** Stops the profiler, keeps the profile (DevTools opens it) and names the heaviest functions. */
+async function scrollProfile(cdp: CDPSession): Promise<NonNullable<ScrollResult['profile']>> {
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  const file = path.join(projectRoot, 'bench-results', 'scroll-back.cpuprofile');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  const { busyMs, top } = selfTimesOf(profile);
+  return { path: path.relative(projectRoot, file), busyMs, top: top.slice(0, 15) };
 }
 
 /** Click a conversation in the list → its newest message on screen, alternating between two chats. */
@@ -268,11 +292,12 @@ export async function measureWebList(client: AppClient, databaseUrl: string, opt
     let scroll: ScrollResult | null = null;
     let openNewestMs: Summary | null = null;
     if (long) {
-      scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs);
+      scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs, opts.scrollProfile);
       opts.log(
         `webList: scroll back p50 ${scroll.scrollBack.frames.p50} / p95 ${scroll.scrollBack.frames.p95} ms, start ${scroll.scrollBack.reachedStart ? `in ${scroll.scrollBack.msToStart} ms` : 'not reached'}; ` +
           `forward p95 ${scroll.scrollForward?.frames.p95 ?? '-'} ms; DOM ${scroll.domElementsAtNewest} → ${scroll.domElementsAtStart} elements`,
       );
+      if (scroll.profile) opts.log(`webList: scroll back CPU ${scroll.profile.busyMs} ms in JS and native calls; top: ${scroll.profile.top.slice(0, 5).map((t) => `${t.fn} ${t.ms} ms`).join('; ')}`);
       openNewestMs = await measureOpen(page, baseUrl, [long, short], opts.opens);
       opts.log(`webList: click → newest message p50 ${openNewestMs.p50} ms, max ${openNewestMs.max} ms`);
     }
