@@ -93,11 +93,24 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
     if (Math.abs(delta) >= 0.5) el.scrollTop += delta;
   }, [scrollRef, rowEl]);
 
-  /** Heights of the rendered rows (each up to the next, so separators count with the row above). */
-  const measure = useCallback(() => {
+  /** Which rows were rendered when they were last measured (first key, last key, count). */
+  const measuredRows = useRef('');
+
+  /**
+   * Heights of the rendered rows (each up to the next, so separators count with the row above).
+   * After a render that rendered the same rows (a page arriving above the window, a height
+   * learnt, a flag), there is nothing new to learn unless `always`: a row that changed height
+   * changed the list's, and the ResizeObserver measures with `always`. Reading every row's box
+   * forces a layout, and this runs after every render.
+   */
+  const measure = useCallback((always: boolean) => {
     const list = listRef.current;
     // Not laid out (a hidden pane): nothing to learn.
     if (!list || !list.getClientRects().length) return;
+    const { keys: k, range: r } = latest.current;
+    const rendered = `${k[r.start]}:${k[r.end - 1]}:${r.end - r.start}`;
+    if (!always && rendered === measuredRows.current) return;
+    measuredRows.current = rendered;
     const rows = [...list.querySelectorAll<HTMLElement>(ROWS)];
     const tail = list.querySelector<HTMLElement>(`:scope > ${tailSelector}`);
     const end = tail ? tail.getBoundingClientRect().top : list.getBoundingClientRect().bottom - latest.current.padBottom;
@@ -122,8 +135,8 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
 
   /** After the list was placed: learn the rendered heights, the first row on screen and where it is scrolled. */
   const remember = useCallback(
-    (el: HTMLElement) => {
-      measure();
+    (el: HTMLElement, always: boolean) => {
+      measure(always);
       record();
       seenTop.current = el.scrollTop;
     },
@@ -132,14 +145,14 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
 
   /** Follows the bottom or keeps the first row still, unless a scroll not yet handled says otherwise. */
   const settle = useCallback(
-    (el: HTMLElement) => {
+    (el: HTMLElement, always: boolean) => {
       const scrolledBy = el.scrollTop - seenTop.current;
       if (Math.abs(scrolledBy) > 1) {
         restore(scrolledBy);
         updateBottom();
       } else if (atBottomRef.current) el.scrollTop = el.scrollHeight;
       else restore();
-      remember(el);
+      remember(el, always);
     },
     [restore, updateBottom, remember],
   );
@@ -166,8 +179,8 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
         }
         p.resolve(row);
       }
-      remember(el);
-    } else settle(el);
+      remember(el, true);
+    } else settle(el, false);
   });
 
   // A resize (the phone keyboard, an image loading, the window): follow the bottom or keep the first row still.
@@ -175,7 +188,7 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
     const el = scrollRef.current;
     const list = listRef.current;
     if (!el || !list || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => settle(el));
+    const ro = new ResizeObserver(() => settle(el, true));
     ro.observe(el);
     ro.observe(list);
     return () => ro.disconnect();

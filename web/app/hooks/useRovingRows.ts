@@ -14,6 +14,8 @@ import { useCallback, useLayoutEffect, useRef, type FocusEvent, type KeyboardEve
 // Media with controls (a voice note's player) are tab stops of their own too, and so is the
 // emoji picker's search box while it is open in a message.
 const INNER = 'button, a[href], input, select, textarea, audio[controls], video[controls], [tabindex]';
+/** The controls inside any `group` of the list. */
+const INNER_OF = (group: string) => `:is(${group}) :is(${INNER})`;
 
 export interface RovingRows {
   /** The elements the arrow keys move between. */
@@ -65,9 +67,9 @@ export function useRovingRows(listRef: RefObject<HTMLElement>, rows: RovingRows)
       const active = tabStopOf(items);
       const openGroup = focused?.closest(group) ?? null;
       for (const el of items) setTabIndex(el, el === active ? 0 : -1);
-      for (const g of list.querySelectorAll<HTMLElement>(group)) {
-        const open = g === openGroup;
-        for (const el of g.querySelectorAll<HTMLElement>(INNER)) if (!el.matches(item)) setTabIndex(el, open ? 0 : -1);
+      // One query for every row's controls (not one per row): this runs after every render.
+      for (const el of list.querySelectorAll<HTMLElement>(INNER_OF(group))) {
+        if (!el.matches(item)) setTabIndex(el, openGroup?.contains(el) ? 0 : -1);
       }
     },
     [listRef, tabStopOf],

@@ -41,7 +41,8 @@ export function albumRows(messages: readonly WireMessage[], breakBefore: (m: Wir
   let prev: WireMessage | undefined;
   for (const m of messages) {
     const last = rows[rows.length - 1];
-    if (last && prev && !breakBefore(m, prev) && joinsAlbum(prev, m)) last.push(m);
+    // joinsAlbum first: it is false for nearly every message, and breakBefore parses dates.
+    if (last && prev && joinsAlbum(prev, m) && !breakBefore(m, prev)) last.push(m);
     else rows.push([m]);
     prev = m;
   }
