@@ -5,7 +5,8 @@
  * hit every time, an older page prepended leaves the first message on screen where it was, new
  * messages keep the list at the bottom (and only what was seen is marked read), the arrow keys
  * walk past the rendered rows, a focused message scrolled out of the window leaves the focus on
- * the list (an arrow key brings it back), and the "New messages" line shows where reading starts.
+ * the list (an arrow key brings it back), the "New messages" line shows where reading starts, and
+ * a message that grows while rendered (with no render of the list) is measured all the same.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -196,6 +197,32 @@ describe('message list on a long chat', () => {
     await expect.poll(() => onScreen(me.page, unseen), { timeout: 20_000 }).toBe(true);
     await expect.poll(myRead, { timeout: 20_000 }).toBe(unseen);
     await socket.close();
+    await closeAll(me);
+  });
+
+  it('learns the height of a message that grew while rendered, and keeps it once the message leaves the window', async () => {
+    const me = await signedIn(env.browser, 'grow', 'Grow');
+    const { roomId } = await seededChat(me, 300);
+    await openChat(me.page, roomId, 300);
+    // With the list at its start, the rows below the window are bottom padding, sized from what
+    // the list knows of their heights.
+    const padBelowAtStart = async () => {
+      await me.page.evaluate((list) => (document.querySelector(list)!.scrollTop = 0), LIST);
+      await expect.poll(() => me.page.locator(row(1)).count(), { timeout: 20_000 }).toBe(1);
+      return me.page.evaluate((list) => parseFloat(document.querySelector<HTMLElement>(`${list} .messages__list`)!.style.paddingBottom), LIST);
+    };
+    await loadBackTo(me.page, 1);
+    const before = await padBelowAtStart();
+    expect(await me.page.locator(row(260)).count()).toBe(0);
+    await me.page.getByTestId('jump-latest').click();
+    await expect.poll(() => onScreen(me.page, 300), { timeout: 20_000 }).toBe(true);
+    // Message 260, rendered, grows by 400 px with no render of the list (through the CSSOM: the
+    // page's CSP refuses an inline <style>); then the list goes back to its start.
+    await me.page.evaluate((rule) => document.styleSheets[0]!.insertRule(rule, document.styleSheets[0]!.cssRules.length), `${row(260)} { padding-bottom: 400px; }`);
+    await expect.poll(async () => (await topOf(me.page, 261)) - (await topOf(me.page, 260)), { timeout: 10_000 }).toBeGreaterThan(400);
+    // What the list learnt of it while rendered is what stands for it now (a list that measured
+    // only after renders would still count its old height here).
+    await expect.poll(padBelowAtStart, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 399);
     await closeAll(me);
   });
 
