@@ -2,11 +2,11 @@
  * Writes the room's log to Postgres behind it. Flushes run one at a time, at
  * least FLUSH_SPACING_MS apart, in batches of what accumulated meanwhile (group
  * commit without holding any ack), each idempotent (writeRoomLog), each with a
- * deadline. A flush that fails or
- * times out is retried by the object's alarm with backoff, so it survives
- * hibernation, eviction and restarts; nothing is confirmed, or trimmed from the
- * tail, until Postgres answered. The connection closes itself after a few
- * idle seconds (shared/object-database.ts), so a drained room hibernates.
+ * deadline. A flush that fails or times out is retried by the object's alarm
+ * with backoff, so it survives hibernation, eviction and restarts; nothing is
+ * confirmed, or trimmed from the tail, until Postgres answered. The connection
+ * closes itself after a few idle seconds (shared/object-database.ts), so a
+ * drained room hibernates.
  *
  * Nothing here is on the message path: a send is acked once the room's own
  * storage has it (room-messages.ts), and `changed()` only starts work it never
@@ -34,7 +34,7 @@ const FLUSH_BATCH_CHARS = 2_000_000;
  * Least time between the starts of two flushes. Each flush is a Postgres commit and then a
  * storage commit (the confirmation): a disk flush each. Started back to back, a room taking a
  * message every few ms flushed once per message, and those flushes sat between each append
- * and its own commit: delivery 2.5x the plain chat's in the closed-loop fan-out bench, 1.6x
+ * and its own commit: delivery 3.3x the plain chat's in the closed-loop fan-out bench, 1.2-1.6x
  * spaced (docs/performance.md, "The outbox's flush rate"). The first message after a pause
  * is still written at once; a stream waits at most this long.
  */
