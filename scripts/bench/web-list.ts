@@ -15,12 +15,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { seedChatHistory } from '../lib/seed-chat-history';
 import { freePort } from '../lib/free-port';
 import { projectRoot } from '../lib/paths';
 import type { AppClient, BenchUser } from './app-client';
 import { selfTimesOf } from './inspector';
+import { profilePage } from './page-profile';
 import { measureLoadCpu, type LoadCpuResult } from './web-load-cpu';
 import { round, summarize, type Summary } from './stats';
 
@@ -135,14 +136,16 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
       requestAnimationFrame((t) => { t0 = t; last = t; requestAnimationFrame(tick); });
     })`);
   };
-  const cdp = withProfile ? await page.context().newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-    await cdp.send('Profiler.start');
-  }
-  const back = await scrollRun(-1);
-  const profile = cdp ? await scrollProfile(cdp) : undefined;
+  let profile: ScrollResult['profile'];
+  let back: Awaited<ReturnType<typeof scrollRun>>;
+  if (withProfile) {
+    const cdp = await page.context().newCDPSession(page);
+    const profiled = await profilePage(cdp, 'scroll-back', () => scrollRun(-1));
+    await cdp.detach();
+    back = profiled.result;
+    const { busyMs, top } = selfTimesOf(profiled.profile);
+    profile = { path: path.relative(projectRoot, profiled.file), busyMs, top: top.slice(0, 15) };
+  } else back = await scrollRun(-1);
   const domElementsAtStart = await domCount(page);
   const renderedMessagesAtStart = await page.locator('[data-testid=message]').count();
   const forward = back.reached ? await scrollRun(1) : null;
@@ -155,17 +158,6 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
     renderedMessagesAtStart,
     profile,
   };
-}
-
-/** Stops the profiler, keeps the profile (DevTools opens it) and names the heaviest functions. */
-async function scrollProfile(cdp: CDPSession): Promise<NonNullable<ScrollResult['profile']>> {
-  const { profile } = await cdp.send('Profiler.stop');
-  await cdp.detach();
-  const file = path.join(projectRoot, 'bench-results', 'scroll-back.cpuprofile');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(profile));
-  const { busyMs, top } = selfTimesOf(profile);
-  return { path: path.relative(projectRoot, file), busyMs, top: top.slice(0, 15) };
 }
 
 /** Click a conversation in the list → its newest message on screen, alternating between two chats. */

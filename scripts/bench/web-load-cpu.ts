@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { projectRoot } from '../lib/paths';
+import { profilePage } from './page-profile';
 import { round, summarize, type Summary } from './stats';
 
 export interface LoadCpuRun {
@@ -109,17 +110,10 @@ export async function measureLoadCpu(page: Page, url: string, newestSelector: st
     }
     let profilePath: string | undefined;
     if (profile) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-      await cdp.send('Profiler.start');
-      await loadOnce(page, url, newestSelector);
-      const { profile: cpuProfile } = await cdp.send('Profiler.stop');
-      profilePath = path.join(projectRoot, 'bench-results', 'chat-load.cpuprofile');
-      fs.mkdirSync(path.dirname(profilePath), { recursive: true });
-      fs.writeFileSync(profilePath, JSON.stringify(cpuProfile));
+      const { file } = await profilePage(cdp, 'chat-load', () => loadOnce(page, url, newestSelector));
       // The last traced load too (DevTools' Performance panel opens it).
-      fs.writeFileSync(profilePath.replace(/\.cpuprofile$/, '-trace.json'), JSON.stringify({ traceEvents: lastTrace }));
-      profilePath = path.relative(projectRoot, profilePath);
+      fs.writeFileSync(file.replace(/\.cpuprofile$/, '-trace.json'), JSON.stringify({ traceEvents: lastTrace }));
+      profilePath = path.relative(projectRoot, file);
     }
     return {
       runs: out,
