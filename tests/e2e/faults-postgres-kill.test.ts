@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port';
 import { ensureLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
 import { migrateDatabase } from '../../scripts/lib/migrate';
+import { processAlive } from '../../scripts/lib/process-alive';
 import { until } from '../support/e2e';
 import { groupWithClients, sleep, startFaultyStack, stopAll, stream, verifyRoom, type FaultyStack, type RoomClient } from '../support/faults';
 
@@ -29,15 +30,6 @@ const startCluster = () => ensureLocalPostgres({ dataDir, port, database: 'edge_
 function postmasterPid(): number {
   const pidFile = path.join(cluster!.pgdata, 'postmaster.pid');
   return Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Starts the cluster again after a crash: its orphaned backends may hold the shared memory a moment longer. */
@@ -85,7 +77,7 @@ describe.skipIf(!usesLocalCluster)('kill -9 of PostgreSQL mid-stream', () => {
     const pid = postmasterPid();
     process.kill(pid, 'SIGKILL');
     const killedAt = Date.now();
-    while (alive(pid)) await sleep(10);
+    while (processAlive(pid)) await sleep(10);
     const ackedAtKill = acks();
     // With no database at all the room keeps acking, and everyone keeps receiving: wait for 40
     // more acks and their delivery to every client (the events, however slow the machine).
@@ -94,7 +86,7 @@ describe.skipIf(!usesLocalCluster)('kill -9 of PostgreSQL mid-stream', () => {
       60_000,
       '40 acks and their delivery with Postgres down',
     );
-    expect(alive(pid), 'Postgres still down').toBe(false);
+    expect(processAlive(pid), 'Postgres still down').toBe(false);
     const ackedWhileDown = acks() - ackedAtKill;
     const deliveredWhileDown = Math.min(...clients.map((c) => c.lastSeq));
     await restartAfterCrash();
