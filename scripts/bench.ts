@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load] [--profile-web-scroll]`: a load
+ * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load] [--profile-web-scroll] [--trace-web-scroll]`: a load
  * generator against the real stack, self-contained like `npm test`: the
  * project's local PostgreSQL (or DATABASE_URL's server), a fresh migrated
  * `edge_chat_bench` database, the WebSocket relay, and `wrangler dev`, all
@@ -84,12 +84,13 @@ const USAGE = `npm run bench [-- options]: a load generator against the real sta
   --web-load-only         webList: only the chat page's load (CPU time, Lighthouse)
   --profile-web-load      webList: also a CPU profile and trace of one load
   --profile-web-scroll    webList: also a CPU profile of the scroll back
+  --trace-web-scroll      webList: trace the scroll back and forward instead: CPU and paint layers per frame
 docs/performance.md explains every phase and figure.`;
 if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load', '--profile-web-scroll'];
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
 const VALUED = ['--only=', '--flush-lag-seconds='];
 for (const arg of args) {
   if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
@@ -107,6 +108,7 @@ const profileBigRoom = args.has('--profile-big-room');
 /** --web-load-only: webList measures only the chat page's load (CPU time, Lighthouse), not scrolling or opens. */
 /** --profile-web-load: webList also writes a CPU profile of one load to bench-results/chat-load.cpuprofile. */
 /** --profile-web-scroll: webList also writes a CPU profile of the scroll back to bench-results/scroll-back.cpuprofile. */
+/** --trace-web-scroll: webList traces the scroll back and forward (frame-trace.ts) instead of profiling it. */
 /** --only=a,b runs just those phases (names as in the JSON); for iterating on one figure. */
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
@@ -144,6 +146,7 @@ const plan = {
     loadCpuRuns: quick ? 3 : 5,
     loadProfile: args.has('--profile-web-load'),
     scrollProfile: args.has('--profile-web-scroll'),
+    scrollTrace: args.has('--trace-web-scroll'),
     loadOnly: args.has('--web-load-only'),
   },
 };

@@ -21,6 +21,7 @@ import { freePort } from '../lib/free-port';
 import { projectRoot } from '../lib/paths';
 import type { AppClient, BenchUser } from './app-client';
 import { selfTimesOf } from './inspector';
+import { traceFrames, type FrameCosts } from './frame-trace';
 import { profilePage } from './page-profile';
 import { measureLoadCpu, type LoadCpuResult } from './web-load-cpu';
 import { round, summarize, type Summary } from './stats';
@@ -41,6 +42,8 @@ export interface WebListOptions {
   loadProfile: boolean;
   /** Also a CPU profile of the scroll back (bench-results/scroll-back.cpuprofile) and its top self times. */
   scrollProfile: boolean;
+  /** Also a trace of the scroll back and forward: CPU and paint layers per frame (frame-trace.ts). */
+  scrollTrace: boolean;
   /** Only the page's load (CPU time and Lighthouse): no 5,000-message chat, scrolling or opens. */
   loadOnly: boolean;
   log: (m: string) => void;
@@ -90,6 +93,8 @@ export interface ScrollResult {
   renderedMessagesAtStart: number;
   /** --profile-web-scroll: where the scroll back's main-thread CPU went. */
   profile?: { path: string; busyMs: number; top: { fn: string; ms: number; share: number }[] };
+  /** --trace-web-scroll: what each frame of the scroll back and forward cost. */
+  frameCosts?: { back: FrameCosts; forward: FrameCosts | null };
 }
 
 // Scripts for the page go as text: tsx would wrap named functions passed to evaluate() in a helper the page lacks.
@@ -105,7 +110,16 @@ const VISIBLE = (sel: string) => {
   return r.height > 0 && r.bottom > l.top && r.top < l.bottom;
 };
 
-async function measureScroll(page: Page, baseUrl: string, roomId: string, newest: number, count: number, budgetMs: number, withProfile: boolean): Promise<ScrollResult> {
+async function measureScroll(
+  page: Page,
+  baseUrl: string,
+  roomId: string,
+  newest: number,
+  count: number,
+  budgetMs: number,
+  withProfile: boolean,
+  withTrace: boolean,
+): Promise<ScrollResult> {
   await page.goto(`${baseUrl}/chat/${roomId}`);
   await page.waitForFunction(VISIBLE, `[data-testid=message][data-seq="${newest}"]`, { timeout: 60_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=connection-state]')?.getAttribute('data-state') === 'connected', null, { timeout: 60_000 });
@@ -137,18 +151,30 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
     })`);
   };
   let profile: ScrollResult['profile'];
+  let costsBack: FrameCosts | undefined;
+  let costsForward: FrameCosts | undefined;
   let back: Awaited<ReturnType<typeof scrollRun>>;
-  if (withProfile) {
-    const cdp = await page.context().newCDPSession(page);
+  const cdp = withProfile || withTrace ? await page.context().newCDPSession(page) : undefined;
+  if (cdp && withTrace) {
+    // Traced, not profiled: the sampler's own cost would land in the frames.
+    const traced = await traceFrames(cdp, () => scrollRun(-1));
+    back = traced.result;
+    costsBack = traced.costs;
+  } else if (cdp) {
     const profiled = await profilePage(cdp, 'scroll-back', () => scrollRun(-1));
-    await cdp.detach();
     back = profiled.result;
     const { busyMs, top } = selfTimesOf(profiled.profile);
     profile = { path: path.relative(projectRoot, profiled.file), busyMs, top: top.slice(0, 15) };
   } else back = await scrollRun(-1);
   const domElementsAtStart = await domCount(page);
   const renderedMessagesAtStart = await page.locator('[data-testid=message]').count();
-  const forward = back.reached ? await scrollRun(1) : null;
+  let forward: Awaited<ReturnType<typeof scrollRun>> | null = null;
+  if (back.reached && cdp && withTrace) {
+    const traced = await traceFrames(cdp, () => scrollRun(1));
+    forward = traced.result;
+    costsForward = traced.costs;
+  } else if (back.reached) forward = await scrollRun(1);
+  await cdp?.detach();
   return {
     messages: count,
     scrollBack: { frames: summarize(back.frames), reachedStart: back.reached, msToStart: Math.round(back.ms), steps: back.steps },
@@ -157,6 +183,7 @@ async function measureScroll(page: Page, baseUrl: string, roomId: string, newest
     domElementsAtStart,
     renderedMessagesAtStart,
     profile,
+    frameCosts: costsBack && { back: costsBack, forward: costsForward ?? null },
   };
 }
 
@@ -284,11 +311,19 @@ export async function measureWebList(client: AppClient, databaseUrl: string, opt
     let scroll: ScrollResult | null = null;
     let openNewestMs: Summary | null = null;
     if (long) {
-      scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs, opts.scrollProfile);
+      scroll = await measureScroll(page, baseUrl, long.roomId, long.newest, opts.messages + 1, opts.scrollBudgetMs, opts.scrollProfile, opts.scrollTrace);
       opts.log(
         `webList: scroll back p50 ${scroll.scrollBack.frames.p50} / p95 ${scroll.scrollBack.frames.p95} ms, start ${scroll.scrollBack.reachedStart ? `in ${scroll.scrollBack.msToStart} ms` : 'not reached'}; ` +
           `forward p95 ${scroll.scrollForward?.frames.p95 ?? '-'} ms; DOM ${scroll.domElementsAtNewest} → ${scroll.domElementsAtStart} elements`,
       );
+      for (const [way, costs] of Object.entries(scroll.frameCosts ?? {})) {
+        if (!costs) continue;
+        opts.log(
+          `webList: scroll ${way}: ${costs.layoutFrames} of ${costs.frames} frames laid out; CPU per frame p50/p95 ${costs.cpuWithLayout.p50}/${costs.cpuWithLayout.p95} ms with layout, ` +
+            `${costs.cpuWithoutLayout.p50}/${costs.cpuWithoutLayout.p95} ms without; paint layers per frame p50 ${costs.paintsWithLayout.p50} with layout, ${costs.paintsWithoutLayout.p50} without; ` +
+            `CPU ms by kind ${JSON.stringify(costs.cpuByKind)}`,
+        );
+      }
       if (scroll.profile) opts.log(`webList: scroll back CPU ${scroll.profile.busyMs} ms in JS and native calls; top: ${scroll.profile.top.slice(0, 5).map((t) => `${t.fn} ${t.ms} ms`).join('; ')}`);
       openNewestMs = await measureOpen(page, baseUrl, [long, short], opts.opens);
       opts.log(`webList: click → newest message p50 ${openNewestMs.p50} ms, max ${openNewestMs.max} ms`);
