@@ -1,7 +1,8 @@
 /**
  * The full reaction picker ("+" beside the quick reactions) opens where it can be seen whole:
  * over the first message of a conversation there is no room above it, so it opens below; on a
- * phone it stays within the screen's width too.
+ * phone it stays within the screen's width too; and no message after it paints over it (each
+ * message row is laid out and stacked on its own, and the row with the picker open is lifted).
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,21 @@ const placement = (page: Page) =>
     };
   });
 
+/** Whether the picker is what is on top at its corners and middle (hit-testing, as a click would). */
+const pickerOnTop = (page: Page) =>
+  page.evaluate(() => {
+    const picker = document.querySelector('[data-testid=emoji-picker]')!;
+    const box = picker.getBoundingClientRect();
+    const points = [
+      [box.left + 6, box.top + 6],
+      [box.right - 6, box.top + 6],
+      [box.left + box.width / 2, box.top + box.height / 2],
+      [box.left + 6, box.bottom - 6],
+      [box.right - 6, box.bottom - 6],
+    ];
+    return points.map(([x, y]) => picker.contains(document.elementFromPoint(x!, y!)));
+  });
+
 describe('full reaction picker', () => {
   for (const mobile of [false, true]) {
     it(`opens within the message list over the first message (${mobile ? 'phone' : 'desktop'})`, async () => {
@@ -43,6 +59,7 @@ describe('full reaction picker', () => {
       await openFullPicker(ann.page);
       await shot(ann.page, `reaction-picker-top-${mobile ? 'phone' : 'desktop'}`);
       expect(await placement(ann.page)).toMatchObject({ inList: true, inViewport: true });
+      expect(await pickerOnTop(ann.page), 'the picker is on top of the messages below it').toEqual([true, true, true, true, true]);
       // The search field is usable: typing filters, Enter reacts.
       await ann.page.getByTestId('emoji-search').fill('heart');
       await ann.page.getByTestId('emoji-search').press('Enter');
