@@ -7,19 +7,8 @@
  * composited scroller, like a frame with none.
  */
 import type { CDPSession } from 'playwright-core';
+import { traced, type TraceEvent } from './chromium-trace';
 import { round, summarize, type Summary } from './stats';
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
 
 export interface FrameCosts {
   frames: number;
@@ -38,15 +27,7 @@ export interface FrameCosts {
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'benchmark', '__metadata'];
 
 export async function traceFrames<T>(cdp: CDPSession, work: () => Promise<T>): Promise<{ result: T; costs: FrameCosts }> {
-  const events: TraceEvent[] = [];
-  const collect = (e: { value: object[] }) => void events.push(...(e.value as TraceEvent[]));
-  cdp.on('Tracing.dataCollected', collect);
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
-  const result = await work();
-  await cdp.send('Tracing.end');
-  await complete;
-  cdp.off('Tracing.dataCollected', collect);
+  const { result, events } = await traced(cdp, CATEGORIES, work);
   return { result, costs: frameCosts(events) };
 }
 

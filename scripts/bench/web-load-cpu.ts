@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { projectRoot } from '../lib/paths';
+import { traced, type TraceEvent } from './chromium-trace';
 import { profilePage } from './page-profile';
 import { round, summarize, type Summary } from './stats';
 
@@ -33,34 +34,9 @@ export interface LoadCpuResult {
   profilePath?: string;
 }
 
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; data?: { frame?: string; url?: string } };
-}
-
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', '__metadata'];
 /** After the newest message is shown, this much longer is counted: the work that follows the first render. */
 const QUIET_MS = 3_000;
-
-async function traced<T>(cdp: CDPSession, fn: () => Promise<T>): Promise<{ result: T; events: TraceEvent[] }> {
-  const events: TraceEvent[] = [];
-  const collect = (e: { value: object[] }) => void events.push(...(e.value as TraceEvent[]));
-  cdp.on('Tracing.dataCollected', collect);
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
-  const result = await fn();
-  await cdp.send('Tracing.end');
-  await complete;
-  cdp.off('Tracing.dataCollected', collect);
-  return { result, events };
-}
 
 /** The renderer main thread that ran the page: the CrRendererMain with the most task time. */
 function mainThreadTasks(events: TraceEvent[]): TraceEvent[] {
@@ -104,7 +80,7 @@ export async function measureLoadCpu(page: Page, url: string, newestSelector: st
     const out: LoadCpuRun[] = [];
     let lastTrace: TraceEvent[] = [];
     for (let i = 0; i < runs; i++) {
-      const { events } = await traced(cdp, () => loadOnce(page, url, newestSelector));
+      const { events } = await traced(cdp, CATEGORIES, () => loadOnce(page, url, newestSelector));
       out.push(summariseTasks(mainThreadTasks(events)));
       lastTrace = events;
     }
