@@ -28,3 +28,22 @@ export async function traced<T>(cdp: CDPSession, categories: string[], work: () 
     cdp.off('Tracing.dataCollected', collect);
   }
 }
+
+/**
+ * The complete events ('X') of the renderer main thread that ran the page, by time: of the
+ * CrRendererMain threads (other tabs, a service worker's page), the one whose events weigh most.
+ */
+export function pageMainThread(events: TraceEvent[], weight: (e: TraceEvent) => number): TraceEvent[] {
+  const threadOf = (e: TraceEvent) => `${e.pid}:${e.tid}`;
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(threadOf));
+  const byThread = new Map<string, { events: TraceEvent[]; weight: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !mains.has(threadOf(e))) continue;
+    const thread = byThread.get(threadOf(e)) ?? { events: [], weight: 0 };
+    thread.events.push(e);
+    thread.weight += weight(e);
+    byThread.set(threadOf(e), thread);
+  }
+  const heaviest = [...byThread.values()].sort((a, b) => b.weight - a.weight)[0];
+  return (heaviest?.events ?? []).sort((a, b) => a.ts - b.ts);
+}

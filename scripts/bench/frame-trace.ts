@@ -7,7 +7,7 @@
  * composited scroller, like a frame with none.
  */
 import type { CDPSession } from 'playwright-core';
-import { traced, type TraceEvent } from './chromium-trace';
+import { pageMainThread, traced, type TraceEvent } from './chromium-trace';
 import { round, summarize, type Summary } from './stats';
 
 export interface FrameCosts {
@@ -32,13 +32,8 @@ export async function traceFrames<T>(cdp: CDPSession, work: () => Promise<T>): P
 }
 
 export function frameCosts(events: TraceEvent[]): FrameCosts {
-  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const onMain = events.filter((e) => e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts);
   // The page's renderer: the main thread that ran the most frames (others are idle tabs, if any).
-  const frameCount = new Map<string, number>();
-  for (const e of onMain) if (e.name === 'ProxyMain::BeginMainFrame') frameCount.set(`${e.pid}:${e.tid}`, (frameCount.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
-  const main = [...frameCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const ours = onMain.filter((e) => `${e.pid}:${e.tid}` === main);
+  const ours = pageMainThread(events, (e) => (e.name === 'ProxyMain::BeginMainFrame' ? 1 : 0));
 
   const cpu = { with: [] as number[], without: [] as number[] };
   const paints = { with: [] as number[], without: [] as number[] };

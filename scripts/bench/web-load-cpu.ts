@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { projectRoot } from '../lib/paths';
-import { traced, type TraceEvent } from './chromium-trace';
+import { pageMainThread, traced, type TraceEvent } from './chromium-trace';
 import { profilePage } from './page-profile';
 import { round, summarize, type Summary } from './stats';
 
@@ -38,18 +38,9 @@ const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtoo
 /** After the newest message is shown, this much longer is counted: the work that follows the first render. */
 const QUIET_MS = 3_000;
 
-/** The renderer main thread that ran the page: the CrRendererMain with the most task time. */
-function mainThreadTasks(events: TraceEvent[]): TraceEvent[] {
-  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const byThread = new Map<string, TraceEvent[]>();
-  for (const e of events) {
-    if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(`${e.pid}:${e.tid}`)) continue;
-    const key = `${e.pid}:${e.tid}`;
-    byThread.set(key, [...(byThread.get(key) ?? []), e]);
-  }
-  const total = (tasks: TraceEvent[]) => tasks.reduce((n, t) => n + (t.tdur ?? 0), 0);
-  return [...byThread.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
-}
+/** The tasks of the renderer main thread that ran the page: the CrRendererMain with the most task time. */
+const mainThreadTasks = (events: TraceEvent[]) =>
+  pageMainThread(events, (e) => (e.name === 'RunTask' ? (e.tdur ?? 0) : 0)).filter((e) => e.name === 'RunTask');
 
 function summariseTasks(tasks: TraceEvent[]): LoadCpuRun {
   const cpu = tasks.map((t) => (t.tdur ?? 0) / 1000);
