@@ -18,7 +18,6 @@
  */
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import { schema } from './schema';
 
 export interface DatabaseEnv {
   DATABASE_URL: string;
@@ -93,8 +92,13 @@ export function openPool(
   return pool;
 }
 
+/**
+ * No `schema` here: nothing uses the relational `db.query` API, and with a schema drizzle
+ * rebuilds every table's relational config (each table's index builders included) per
+ * instance, which a Worker makes per request.
+ */
 export function drizzleOver(pool: Pool) {
-  return drizzle({ client: pool, schema });
+  return drizzle({ client: pool });
 }
 export type Database = ReturnType<typeof drizzleOver>;
 
