@@ -20,7 +20,9 @@
  *                 (a second wrangler dev): delivery and ack at 10 sockets
  *   coldRoom      first socket after a restart → first delivered message, vs a warm room
  *   flushLag      ack → visible in Postgres at 1,000 messages/s
- *   historyLoad   history page p50 with 10 concurrent readers vs 1
+ *   historyLoad   history page p50 with 10 concurrent readers vs 1, the stack's CPU per page,
+ *                 and the lowest ratio that CPU allows on this machine's cores
+ *   historyLoadAtDistance  the same on the second wrangler dev, Postgres 10 ms away each way
  *   loginCpu      workerd CPU per sign-in at bcrypt cost 10 vs 4 (the free plan's 10 ms question)
  *   search        message search p50/p99 over 1M messages (--quick: 100k), by kind of query
  *   webList       the web message list in Chromium: scrolling 5,000 messages (frame times), click →
@@ -81,6 +83,7 @@ const USAGE = `npm run bench [-- options]: a load generator against the real sta
   --flush-lag-seconds=N   the flush-lag phase's length
   --profile-opens         CPU profile of 100 warm opens (coldRoom)
   --profile-big-room      CPU profile of 100 messages in the big room (bigRoom)
+  --profile-history       CPU profile of the app isolate over ten history readers (historyLoad)
   --web-load-only         webList: only the chat page's load (CPU time, Lighthouse)
   --profile-web-load      webList: also a CPU profile and trace of one load
   --profile-web-scroll    webList: also a CPU profile of the scroll back
@@ -90,7 +93,7 @@ if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--profile-history', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
 const VALUED = ['--only=', '--flush-lag-seconds='];
 for (const arg of args) {
   if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
@@ -113,7 +116,7 @@ const profileBigRoom = args.has('--profile-big-room');
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const PHASES = [
   'bundle', 'dbRoundTrips', 'idleMemory', 'transport', 'fanout', 'throughput', 'history',
-  'plainChat', 'dbDistance', 'coldRoom', 'flushLag', 'historyLoad', 'loginCpu', 'search', 'webList', 'groupCreate', 'bigRoom',
+  'plainChat', 'dbDistance', 'coldRoom', 'historyLoadAtDistance', 'flushLag', 'historyLoad', 'loginCpu', 'search', 'webList', 'groupCreate', 'bigRoom',
 ];
 /** --flush-lag-seconds=30: the flush-lag phase's length (issue 18's target is stated for 30 s). */
 const flushLagSeconds = Number([...args].find((a) => a.startsWith('--flush-lag-seconds='))?.split('=')[1] ?? NaN);
@@ -129,7 +132,8 @@ const plan = {
   distance: { delays: [0, 20, 80] },
   coldRoom: { runs: quick ? 3 : 5, warmRuns: quick ? 100 : 200, idleTickets: quick ? 5 : 10 },
   flushLag: { perSecond: 1000, durationMs: flushLagSeconds > 0 ? flushLagSeconds * 1000 : quick ? 5_000 : 15_000, senders: 10, pollIntervalMs: 10, drainMs: 60_000 },
-  historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100 },
+  /** distanceMs: historyLoadAtDistance's one-way delay to Postgres (a Worker and its database a region apart). */
+  historyLoad: { depth: quick ? 10_000 : 100_000, requests: quick ? 30 : 100, distanceMs: 10 },
   search: { messages: quick ? 100_000 : 1_000_000, rooms: 100, myRooms: 50, requests: quick ? 20 : 50, planRequests: quick ? 3 : 5 },
   db: { count: quick ? 100 : 300, batchSizes: [1, 10, 50, 256], batchReps: quick ? 10 : 30 },
   /** Groups of 10 and 256 created alternately (issue 19); members never online but for `onlineMembers`. */
@@ -336,7 +340,14 @@ async function main(): Promise<number> {
     measureThroughput(client, users, databaseUrl, { ...plan.throughput, workerdPids, log }),
   );
   const history = await phase('history', () => measureHistory(client, users[0]!, databaseUrl, { ...plan.history, log }));
-  const historyLoad = await phase('historyLoad', () => measureHistoryLoad(client, users.slice(0, 10), databaseUrl, { ...plan.historyLoad, log }));
+  const historyLoad = await phase('historyLoad', () =>
+    measureHistoryLoad(client, users.slice(0, 10), databaseUrl, {
+      ...plan.historyLoad,
+      cpuGroups,
+      profilePersistTo: args.has('--profile-history') ? app.persistTo : undefined,
+      log,
+    }),
+  );
   const search = await phase('search', () => measureSearch(client, users[0]!, databaseUrl, { ...plan.search, log }));
   const groupCreate = await phase('groupCreate', () => measureGroupCreate(client, users, databaseUrl, { ...plan.groupCreate, log }));
   const flushLag = await phase('flushLag', () => measureFlushLag(client, users, databaseUrl, { ...plan.flushLag, log }));
@@ -353,7 +364,7 @@ async function main(): Promise<number> {
   );
 
   // The same app with its Postgres path through a fault proxy, for the distance and cold-room phases.
-  const wantsDistantApp = !only || only.includes('dbDistance') || only.includes('coldRoom');
+  const wantsDistantApp = !only || ['dbDistance', 'coldRoom', 'historyLoadAtDistance'].some((p) => only.includes(p));
   const distant = wantsDistantApp ? await phase('distantAppStart', () => startDistantApp(databaseUrl, vars)) : undefined;
   const dbDistance = distant
     ? await phase('dbDistance', async () => ({
@@ -409,6 +420,24 @@ async function main(): Promise<number> {
           ? await profileWarmOpens(distant.app.persistTo, () => distantClient.openSocketWithTicket(members[1]!, rooms[0]!), log)
           : undefined;
         return { ...result, ticket, ticketAfterIdle, openProfile };
+      })
+    : undefined;
+  // The same readers with Postgres as far as a Worker is from its database in production: what
+  // the target means (waiting on shared connections) once a page is not pure CPU of this box.
+  const historyLoadAtDistance = distant
+    ? await phase('historyLoadAtDistance', async () => {
+        const delayMs = plan.historyLoad.distanceMs;
+        await distant.setDelay(delayMs);
+        try {
+          const load = await measureHistoryLoad(new AppClient(distant.app.baseUrl), users.slice(0, 10), databaseUrl, {
+            ...plan.historyLoad,
+            label: `Postgres ${delayMs} ms away each way`,
+            log,
+          });
+          return { oneWayDelayMs: delayMs, ...load };
+        } finally {
+          await distant.setDelay(0);
+        }
       })
     : undefined;
   await distant?.stop();
@@ -502,6 +531,7 @@ async function main(): Promise<number> {
     idleMemory: idleMemory ?? null,
     history: history ?? null,
     historyLoad: historyLoad ?? null,
+    historyLoadAtDistance: historyLoadAtDistance ?? null,
     search: search ?? null,
     flushLag: flushLag ?? null,
     plainChat: plainChat ?? null,

@@ -4,10 +4,13 @@
  * connection per request and nothing shared, ten readers queue for Postgres
  * connections; the target is p50 at 10 readers within 3× of one reader.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { AppClient, BenchUser } from './app-client';
+import { CpuMeter, type ProcessGroup } from './cpu';
 import { seed } from './history';
+import { HeapInspector, inspectorPort } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface HistoryLoadResult {
@@ -17,6 +20,32 @@ export interface HistoryLoadResult {
   /** tenReaders p50 / oneReader p50 (target ≤ 3). */
   tenOverOneP50: number | null;
   tenReadersPerSecond: number;
+  /** Cores busy per process in each loop alone (the seeding left out), and the CPU per page they add up to. */
+  cpu?: { oneReader: CpuPerPage; tenReaders: CpuPerPage };
+  /**
+   * The lowest tenOverOneP50 this machine allows: ten closed-loop readers need ten pages' CPU
+   * per round, and a round cannot take less than that over the machine's cores. Near it, the
+   * ratio measures the cores, not waiting on shared connections.
+   */
+  cpuFloorRatio?: number | null;
+  /** --profile-history: the app isolate's self times over a second ten-reader loop. */
+  profile?: { pages: number; busyMsPerPage: number; top: { fn: string; ms: number; share: number }[] };
+}
+
+interface CpuPerPage extends ReturnType<CpuMeter['end']> {
+  /** Every process of the stack together, ms of CPU per page read. */
+  stackMsPerPage: number;
+}
+
+/** Runs `loop` under a CPU meter (when there are process groups to meter). */
+async function metered(groups: ProcessGroup[] | undefined, pages: number, loop: () => Promise<unknown>): Promise<CpuPerPage | undefined> {
+  const meter = groups && new CpuMeter(groups);
+  meter?.begin();
+  await loop();
+  const used = meter?.end();
+  if (!used) return undefined;
+  const stackCores = Object.entries(used.coresBusy).reduce((sum, [label, cores]) => (label === 'rest of the machine' ? sum : sum + cores), 0);
+  return { ...used, stackMsPerPage: Math.round(((stackCores * used.wallSeconds * 1000) / pages) * 10) / 10 };
 }
 
 async function readLoop(client: AppClient, user: BenchUser, path: string, count: number, samples: number[]): Promise<void> {
@@ -32,12 +61,15 @@ export async function measureHistoryLoad(
   client: AppClient,
   readers: BenchUser[],
   databaseUrl: string,
-  opts: { depth: number; requests: number; log: (m: string) => void },
+  opts: { depth: number; requests: number; cpuGroups?: ProcessGroup[]; label?: string; profilePersistTo?: string; log: (m: string) => void },
 ): Promise<HistoryLoadResult> {
   const roomId = await client.createGroup(readers[0]!, 'history load', readers);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
     await seed(pool, roomId, readers[0]!.id, opts.depth);
+    // Statistics for the rows just loaded, as autoanalyze gives them within a minute: without them
+    // the planner took the fresh table for empty and read the whole room's rows for every page.
+    await pool.query('analyze messages');
   } finally {
     await pool.end();
   }
@@ -47,10 +79,12 @@ export async function measureHistoryLoad(
   const path = `/api/rooms/${roomId}/messages?limit=50`;
   await readLoop(client, readers[0]!, path, 10, []); // warm-up
   const one: number[] = [];
-  await readLoop(client, readers[0]!, path, opts.requests, one);
+  const oneReaderCpu = await metered(opts.cpuGroups, opts.requests, () => readLoop(client, readers[0]!, path, opts.requests, one));
   const ten: number[] = [];
   const t0 = performance.now();
-  await Promise.all(readers.slice(0, 10).map((r) => readLoop(client, r, path, opts.requests, ten)));
+  const tenReadersCpu = await metered(opts.cpuGroups, opts.requests * 10, () =>
+    tenReaders(client, readers, path, opts.requests, ten),
+  );
   const elapsed = performance.now() - t0;
   const result: HistoryLoadResult = {
     depth: opts.depth,
@@ -58,7 +92,30 @@ export async function measureHistoryLoad(
     tenReaders: summarize(ten),
     tenOverOneP50: ratio(summarize(ten).p50, summarize(one).p50),
     tenReadersPerSecond: Math.round((ten.length / elapsed) * 1000),
+    cpu: oneReaderCpu && tenReadersCpu && { oneReader: oneReaderCpu, tenReaders: tenReadersCpu },
+    cpuFloorRatio: tenReadersCpu ? ratio((tenReadersCpu.stackMsPerPage * 10) / os.cpus().length, summarize(one).p50) : null,
   };
-  opts.log(`history load: 1 reader p50 ${result.oneReader.p50} ms, 10 readers p50 ${result.tenReaders.p50} ms (${result.tenOverOneP50}×)`);
+  if (opts.profilePersistTo) result.profile = await profileTenReaders(opts.profilePersistTo, () => tenReaders(client, readers, path, opts.requests, []), opts.requests * 10, opts.log);
+  const floor = tenReadersCpu ? `; ${tenReadersCpu.stackMsPerPage} ms of the stack's CPU per page, so ${result.cpuFloorRatio}× at best on ${os.cpus().length} cores` : '';
+  opts.log(`history load${opts.label ? ` (${opts.label})` : ''}: 1 reader p50 ${result.oneReader.p50} ms, 10 readers p50 ${result.tenReaders.p50} ms (${result.tenOverOneP50}×)${floor}`);
   return result;
+}
+
+function tenReaders(client: AppClient, readers: BenchUser[], path: string, requests: number, samples: number[]) {
+  return Promise.all(readers.slice(0, 10).map((r) => readLoop(client, r, path, requests, samples)));
+}
+
+/** Where the app isolate's CPU goes over one more ten-reader loop (the Worker and the room object share it). */
+async function profileTenReaders(persistTo: string, loop: () => Promise<unknown>, pages: number, log: (m: string) => void) {
+  const port = inspectorPort(persistTo);
+  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
+  const inspector = await HeapInspector.connect(port);
+  try {
+    const { busyMs, top } = await inspector.selfTimes(loop);
+    const busyMsPerPage = Math.round((busyMs / pages) * 100) / 100;
+    log(`history profile: ${busyMsPerPage} ms of the isolate per page; top: ${top.slice(0, 12).map((t) => `${t.fn} ${t.share}%`).join('; ')}`);
+    return { pages, busyMsPerPage, top: top.slice(0, 25) };
+  } finally {
+    inspector.close();
+  }
 }
