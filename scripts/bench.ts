@@ -83,6 +83,7 @@ const USAGE = `npm run bench [-- options]: a load generator against the real sta
   --flush-lag-seconds=N   the flush-lag phase's length
   --profile-opens         CPU profile of 100 warm opens (coldRoom)
   --profile-big-room      CPU profile of 100 messages in the big room (bigRoom)
+  --profile-fanout        CPU profiles of 500 messages in a room of 10: the app's and the plain chat's (fanout, plainChat)
   --profile-history       CPU profile of the app isolate over ten history readers (historyLoad)
   --web-load-only         webList: only the chat page's load (CPU time, Lighthouse)
   --profile-web-load      webList: also a CPU profile and trace of one load
@@ -93,7 +94,7 @@ if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--profile-history', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--profile-fanout', '--profile-history', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
 const VALUED = ['--only=', '--flush-lag-seconds='];
 for (const arg of args) {
   if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
@@ -108,6 +109,8 @@ const keepDb = args.has('--keep-db');
 const profileOpens = args.has('--profile-opens');
 /** --profile-big-room: after the big-room phase's figures, a CPU profile of the app's isolate over 100 more messages. */
 const profileBigRoom = args.has('--profile-big-room');
+/** --profile-fanout: the room of 10's isolate over 500 more messages, and the plain chat's over as many. */
+const profileFanoutRooms = args.has('--profile-fanout');
 /** --web-load-only: webList measures only the chat page's load (CPU time, Lighthouse), not scrolling or opens. */
 /** --profile-web-load: webList also writes a CPU profile of one load to bench-results/chat-load.cpuprofile. */
 /** --profile-web-scroll: webList also writes a CPU profile of the scroll back to bench-results/scroll-back.cpuprofile. */
@@ -124,7 +127,8 @@ for (const name of only ?? []) if (!PHASES.includes(name)) throw new Error(`--on
 
 /** Sizes of the run. --quick keeps every phase but shrinks the slow ones. */
 const plan = {
-  fanout: { sizes: [2, 10, 100], messages: quick ? 100 : 300, warmup: 20, pings: quick ? 100 : 300, maxMs: 180_000 },
+  /** profileMessages: --profile-fanout's messages in the room of 10, the app's and the plain chat's. */
+  fanout: { sizes: [2, 10, 100], messages: quick ? 100 : 300, warmup: 20, pings: quick ? 100 : 300, maxMs: 180_000, profileMessages: 500 },
   throughput: { senders: 10, window: 32, maxMessages: quick ? 10_000 : 40_000, durationMs: quick ? 8_000 : 20_000, drainMs: 15_000, postgresDrainMs: 60_000 },
   idle: { rooms: quick ? 5 : 10, socketsPerRoom: 100, warmupSockets: 100, settleMs: 3_000, idleMs: quick ? 5_000 : 15_000 },
   history: { depths: quick ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000], requests: 50 },
@@ -333,7 +337,13 @@ async function main(): Promise<number> {
     wsBroadcastBaseline(plan.fanout.sizes, plan.fanout.messages, plan.fanout.warmup),
   );
   const fanout = await phase('fanout', () =>
-    measureFanout(client, users, { ...plan.fanout, deadline: performance.now() + plan.fanout.maxMs, log }),
+    measureFanout(client, users, {
+      ...plan.fanout,
+      deadline: performance.now() + plan.fanout.maxMs,
+      profilePersistTo: profileFanoutRooms ? app.persistTo : undefined,
+      profileMessages: plan.fanout.profileMessages,
+      log,
+    }),
   );
   const bigRoom = await phase('bigRoom', () => measureBigRoom(client, users, app, { ...plan.bigRoom, log }));
   const throughput = await phase('throughput', () =>
@@ -359,6 +369,7 @@ async function main(): Promise<number> {
       warmRuns: plan.coldRoom.warmRuns,
       window: plan.throughput.window,
       throughputMs: plan.throughput.durationMs,
+      profileMessages: profileFanoutRooms ? plan.fanout.profileMessages : undefined,
       log,
     }),
   );

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Frame } from './app-client';
+import { HeapInspector, inspectorPort } from './inspector';
 import { summarize, type Summary } from './stats';
 
 /** A socket that reports frames; BenchSocket is one, so is the baseline's client. */
@@ -127,4 +128,32 @@ export async function probeFanout(opts: FanoutOptions): Promise<FanoutResult> {
     lost,
     errors,
   };
+}
+
+export interface FanoutProfile {
+  messages: number;
+  /** The isolate's sampled CPU per message (the profiler's own cost included: compare like with like). */
+  busyMsPerMessage: number;
+  top: { fn: string; ms: number; share: number }[];
+}
+
+/**
+ * --profile-fanout: where the isolate behind `persistTo`'s wrangler dev spends its CPU over
+ * `messages` more fan-out messages on `sockets` (the app's room or the plain chat's, alike).
+ */
+export async function profileFanout(persistTo: string, sockets: FrameSocket[], messages: number, tag: string): Promise<FanoutProfile> {
+  const port = inspectorPort(persistTo);
+  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
+  const inspector = await HeapInspector.connect(port);
+  try {
+    const run = await inspector.selfTimes(() => probeFanout({ sockets, messages, warmup: 0, tag, expectAck: true }));
+    return { messages, busyMsPerMessage: Math.round((run.busyMs / messages) * 1000) / 1000, top: run.top.slice(0, 20) };
+  } finally {
+    inspector.close();
+  }
+}
+
+/** One log line of a fan-out profile. */
+export function describeFanoutProfile(who: string, p: FanoutProfile): string {
+  return `${who} fan-out profile: ${p.busyMsPerMessage} ms of the isolate per message; top: ${p.top.slice(0, 10).map((t) => `${t.fn} ${t.share}%`).join('; ')}`;
 }

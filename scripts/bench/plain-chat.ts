@@ -10,7 +10,7 @@ import { projectRoot } from '../lib/paths';
 import { performance } from 'node:perf_hooks';
 import { AppClient, closeAll, type BenchSocket, type BenchUser } from './app-client';
 import { describeOpens, measureColdRooms, type ColdRoomResult } from './cold-room';
-import { probeFanout, type FanoutResult } from './fanout-probe';
+import { describeFanoutProfile, probeFanout, profileFanout, type FanoutProfile, type FanoutResult } from './fanout-probe';
 import { mapLimit, round, summarize, type Summary } from './stats';
 
 export const PLAIN_CHAT_CONFIG = path.join(projectRoot, 'scripts/bench/plain-chat/wrangler.toml');
@@ -24,6 +24,8 @@ export function startPlainChat(): Promise<AppServer> {
 
 export interface PlainChatResult {
   fanout10: FanoutResult;
+  /** --profile-fanout: the plain chat's isolate over as many more messages as the app's. */
+  fanout10Profile?: FanoutProfile;
   coldRoom: ColdRoomResult;
   /** Acked messages/s in one room, 10 senders × `window` in flight (as the app's throughput phase). */
   throughput: { acked: number; elapsedMs: number; ackedPerSecond: number; ackLatencyMs: Summary };
@@ -73,6 +75,7 @@ export async function measurePlainChat(opts: {
   /** Sends in flight per sender and how long, for the throughput figure. */
   window: number;
   throughputMs: number;
+  profileMessages?: number;
   log: (m: string) => void;
 }): Promise<PlainChatResult> {
   const app = await startPlainChat();
@@ -80,8 +83,13 @@ export async function measurePlainChat(opts: {
     const client = new AppClient(app.baseUrl);
     const sockets = await mapLimit(Array.from({ length: 10 }), 10, () => client.openSocket(ANONYMOUS, 'fanout10'));
     let fanout10: FanoutResult;
+    let fanout10Profile: FanoutProfile | undefined;
     try {
       fanout10 = await probeFanout({ sockets, messages: opts.messages, warmup: opts.warmup, tag: 'plain10', expectAck: true });
+      if (opts.profileMessages) {
+        fanout10Profile = await profileFanout(app.persistTo, sockets, opts.profileMessages, 'plainprof10');
+        opts.log(describeFanoutProfile('plain DO chat, 10 sockets:', fanout10Profile));
+      }
     } finally {
       await closeAll(sockets);
     }
@@ -104,7 +112,7 @@ export async function measurePlainChat(opts: {
     });
     opts.log(`plain DO chat, cold room: after restart p50 ${coldRoom.afterRestart.p50} ms, warm p50 ${coldRoom.warm.p50} ms`);
     opts.log(`plain DO chat, warm opens: ${describeOpens(coldRoom.warmOpens)}`);
-    return { fanout10, coldRoom, throughput };
+    return { fanout10, fanout10Profile, coldRoom, throughput };
   } finally {
     await app.stop();
   }
