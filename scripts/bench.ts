@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--web-load-only] [--profile-web-load] [--profile-web-scroll] [--trace-web-scroll]`: a load
+ * `npm run bench [-- --quick] [--skip-build] [--keep-db] [--only=fanout,throughput] [--flush-lag-seconds=30] [--profile-…] [--web-load-only] [--trace-web-scroll]` (`--help` lists them all): a load
  * generator against the real stack, self-contained like `npm test`: the
  * project's local PostgreSQL (or DATABASE_URL's server), a fresh migrated
  * `edge_chat_bench` database, the WebSocket relay, and `wrangler dev`, all
@@ -486,7 +486,7 @@ async function main(): Promise<number> {
       met: (throughput?.persistedPerSecond ?? 0) >= 5000,
       synchronousCommit,
     },
-    edgeDurable: edgeDurableTargets({ dbDistance, coldRoom, flushLag, historyLoad, plainChat, fanout, throughputPerSecond: throughput?.persistedPerSecond }),
+    edgeDurable: edgeDurableTargets({ dbDistance, coldRoom, flushLag, historyLoad, historyLoadAtDistance, plainChat, fanout, throughputPerSecond: throughput?.persistedPerSecond }),
     exactlyOnce: throughput?.check.ok ?? null,
     fanoutVsTransport,
     historyFlatness: history?.flatness ?? null,

@@ -14,6 +14,7 @@ export interface EdgeDurableInputs {
   coldRoom?: ColdRoomResult;
   flushLag?: FlushLagResult;
   historyLoad?: HistoryLoadResult;
+  historyLoadAtDistance?: HistoryLoadResult & { oneWayDelayMs: number };
   plainChat?: PlainChatResult;
   fanout?: Record<string, FanoutResult>;
   /** The app's acked messages/s (throughput phase). */
@@ -67,6 +68,10 @@ export function edgeDurableTargets(r: EdgeDurableInputs) {
     },
     historyTenReadersOverOneP50: {
       ratio: r.historyLoad?.tenOverOneP50 ?? null,
+      /** The lowest ratio the stack's CPU per page allows on this machine's cores (history-load.ts). */
+      cpuFloorRatio: r.historyLoad?.cpuFloorRatio ?? null,
+      /** The same readers with Postgres `oneWayDelayMs` away (historyLoadAtDistance); `met` is the local ratio's. */
+      atDistance: r.historyLoadAtDistance ? { oneWayDelayMs: r.historyLoadAtDistance.oneWayDelayMs, ratio: r.historyLoadAtDistance.tenOverOneP50 } : null,
       target: 3,
       met: r.historyLoad?.tenOverOneP50 != null && r.historyLoad.tenOverOneP50 <= 3,
     },
