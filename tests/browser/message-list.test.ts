@@ -11,14 +11,14 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seedChatHistory } from '../../scripts/lib/seed-chat-history';
-import { ROWS_ABOVE, ROWS_BELOW } from '../../web/app/lib/list-window';
+import { WINDOW_ROWS } from '../../web/app/lib/list-window';
 import { appInfo } from '../support/app';
 import { apiAs, browserPerFile, closeAll, signedIn, type Person } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
 
 const env = browserPerFile();
-/** Rendered messages at most: the rows above and below the first one on screen. */
-const ROW_BOUND = ROWS_ABOVE + ROWS_BELOW;
+/** Rendered messages at most: the window, wherever it is pinned. */
+const ROW_BOUND = WINDOW_ROWS;
 
 async function seededChat(me: Person, count: number, readUpTo?: number) {
   const other = await e2eApi().register('ann');

@@ -10,7 +10,7 @@
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { nearWindowEdge, rowAt, RowHeights, rowOffsets, windowRange } from '../lib/list-window';
+import { nextPin, rowAt, RowHeights, rowOffsets, windowRange, type WindowAnchor } from '../lib/list-window';
 
 /** Within this of the end counts as at the bottom (and follows new rows). */
 const BOTTOM_SLACK_PX = 80;
@@ -28,8 +28,8 @@ interface Reveal {
 }
 
 export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObject<HTMLElement>, keys: readonly number[], tailSelector: string) {
-  /** The first row on screen when the window was last moved; null: the newest rows. */
-  const [anchor, setAnchor] = useState<number | null>(null);
+  /** The row on screen the window was last pinned to; null: the newest rows. */
+  const [anchor, setAnchor] = useState<WindowAnchor | null>(null);
   const [version, setVersion] = useState(0);
   const [revealId, setRevealId] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
@@ -168,7 +168,7 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
         // Moved away by a scroll in between: ask again.
         p.tries += 1;
         p.id += 1;
-        setAnchor(p.key);
+        setAnchor({ key: p.key, pin: 'first' });
         setRevealId(p.id);
       } else {
         pendingReveal.current = null;
@@ -211,7 +211,9 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
     const y = el.scrollTop - (list.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop);
     const first = rowAt(o, y);
     const last = rowAt(o, y + el.clientHeight);
-    if (nearWindowEdge(r, first, last, k.length) || first >= r.end || last < r.start) flushSync(() => setAnchor(k[first]!));
+    // Off the rendered rows altogether (a fling, the scrollbar dragged): around the first row on screen.
+    const pin = first >= r.end || last < r.start ? 'first' : nextPin(r, first, last, k.length);
+    if (pin) flushSync(() => setAnchor({ key: k[pin === 'first' ? first : last]!, pin }));
   }, [scrollRef, listRef, updateBottom, record]);
 
   /** Renders the row with `key` and places it; resolves with its element (null: no such row). */
@@ -220,7 +222,7 @@ export function useListWindow(scrollRef: RefObject<HTMLElement>, listRef: RefObj
     return new Promise((resolve) => {
       const id = Date.now() + Math.random();
       pendingReveal.current = { id, key, place, resolve, tries: 0 };
-      setAnchor(key);
+      setAnchor({ key, pin: 'first' });
       setRevealId(id);
     });
   }, []);

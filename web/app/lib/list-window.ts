@@ -4,9 +4,17 @@
  * elsewhere). Plain functions over arrays, so the list component keeps only DOM work.
  */
 
-/** Rows rendered above the anchor (the first row on screen) and below it. */
-export const ROWS_ABOVE = 20;
-export const ROWS_BELOW = 60;
+/**
+ * Rows rendered in all (the bound on the DOM), and of those, how many lie ahead of the screen in
+ * the direction the window last moved. The window is pinned to a row on screen: scrolling back,
+ * to the first one ([first - LEAD_ROWS, first - LEAD_ROWS + WINDOW_ROWS)); scrolling forward, to
+ * the last one. Either way it moves again once EDGE_ROWS are left ahead, so each move renders
+ * about LEAD_ROWS - EDGE_ROWS new rows in the direction of travel. Pinned to the first row only,
+ * a forward move rendered all the rows below the screen at once (~40: a frame that missed its
+ * vsync twice over).
+ */
+export const WINDOW_ROWS = 80;
+export const LEAD_ROWS = 20;
 /** At the newest end: this many of the newest rows. */
 export const TAIL_ROWS = 60;
 /** Re-window once fewer rows than this are left rendered beyond either edge of the screen. */
@@ -66,15 +74,28 @@ export function indexOfKey(keys: readonly number[], key: number): number {
   return lo;
 }
 
-/** The rows to render: around the anchor's row, or the newest ones (anchor null). */
-export function windowRange(keys: readonly number[], anchor: number | null): { start: number; end: number } {
-  const n = keys.length;
-  if (anchor === null) return { start: Math.max(0, n - TAIL_ROWS), end: n };
-  const at = Math.min(indexOfKey(keys, anchor), n - 1);
-  return { start: Math.max(0, at - ROWS_ABOVE), end: Math.min(n, at + ROWS_BELOW) };
+/** A row the window is pinned to: the first row on screen (scrolling back, a jump) or the last (scrolling forward). */
+export interface WindowAnchor {
+  key: number;
+  pin: 'first' | 'last';
 }
 
-/** Whether the rows on screen (first..last) have come too close to an edge of what is rendered. */
-export function nearWindowEdge(range: { start: number; end: number }, first: number, last: number, n: number): boolean {
-  return (range.start > 0 && first - range.start < EDGE_ROWS) || (range.end < n && range.end - 1 - last < EDGE_ROWS);
+/** The rows to render: around the anchor's row, or the newest ones (anchor null). */
+export function windowRange(keys: readonly number[], anchor: WindowAnchor | null): { start: number; end: number } {
+  const n = keys.length;
+  if (anchor === null) return { start: Math.max(0, n - TAIL_ROWS), end: n };
+  const at = Math.min(indexOfKey(keys, anchor.key), n - 1);
+  const start = anchor.pin === 'first' ? at - LEAD_ROWS : at + 1 + LEAD_ROWS - WINDOW_ROWS;
+  return { start: Math.max(0, start), end: Math.min(n, start + WINDOW_ROWS) };
+}
+
+/**
+ * Whether the rows on screen (first..last) have come too close to an edge of what is rendered,
+ * and if so which row on screen to pin the next window to: the first near the top edge, the last
+ * near the bottom one. Null: the window can stay.
+ */
+export function nextPin(range: { start: number; end: number }, first: number, last: number, n: number): WindowAnchor['pin'] | null {
+  if (range.start > 0 && first - range.start < EDGE_ROWS) return 'first';
+  if (range.end < n && range.end - 1 - last < EDGE_ROWS) return 'last';
+  return null;
 }
