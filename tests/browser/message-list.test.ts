@@ -11,7 +11,7 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seedChatHistory } from '../../scripts/lib/seed-chat-history';
-import { WINDOW_ROWS } from '../../web/app/lib/list-window';
+import { LEAD_ROWS, WINDOW_ROWS } from '../../web/app/lib/list-window';
 import { appInfo } from '../support/app';
 import { apiAs, browserPerFile, closeAll, signedIn, type Person } from '../support/browser';
 import { connectAs, e2eApi } from '../support/e2e';
@@ -163,6 +163,35 @@ describe('message list on a long chat', () => {
       await me.page.locator('[data-testid=history-sentinel] .spinner').waitFor({ state: 'detached' });
       expect(Math.abs((await topOf(me.page, seen.seq)) - seen.top)).toBeLessThanOrEqual(2);
     }
+    await closeAll(me);
+  });
+
+  it('scrolls forward through the window in small moves, keeping what is on screen where the scroll put it', async () => {
+    const me = await signedIn(env.browser, 'forward', 'Forward');
+    const { roomId } = await seededChat(me, 1000);
+    await openChat(me.page, roomId, 1000);
+    await loadBackTo(me.page, 700);
+    // Away from the top, so no older page arrives meanwhile; the window is pinned to the first row.
+    await me.page.evaluate((list) => (document.querySelector(list)!.scrollTop = 600), LIST);
+    await me.page.locator('[data-testid=history-sentinel] .spinner').waitFor({ state: 'detached' });
+    const lastRendered = () => me.page.evaluate(() => Number([...document.querySelectorAll<HTMLElement>('[data-testid=message][data-seq]')].at(-1)?.dataset.seq));
+    // The scroll event, and the render it asks for, come with the next frame.
+    const nextFrames = () => me.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await nextFrames();
+    const moves: number[] = [];
+    for (let step = 0; step < 50; step++) {
+      const before = await lastRendered();
+      const seen = (await firstOnScreen(me.page))!;
+      await me.page.evaluate((list) => (document.querySelector(list)!.scrollTop += 120), LIST);
+      await nextFrames();
+      const after = await lastRendered();
+      if (after > before) moves.push(after - before);
+      expect(Math.abs((await topOf(me.page, seen.seq)) - (seen.top - 120))).toBeLessThanOrEqual(2);
+    }
+    // Pinned to the first row on screen, the first forward move rendered every row below the
+    // screen at once (~40); pinned to the last, each move renders what the lead used up.
+    expect(moves.length).toBeGreaterThan(2);
+    expect(Math.max(...moves)).toBeLessThanOrEqual(LEAD_ROWS);
     await closeAll(me);
   });
 
