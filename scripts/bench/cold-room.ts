@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchSocket, OpenMarks } from './app-client';
-import { HeapInspector, inspectorPort } from './inspector';
+import { isolateSelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface ColdRoomResult {
@@ -149,20 +149,13 @@ export function describeOpens(b: OpenBreakdown): string {
 
 /** Where the app isolate's CPU goes over `opens` warm opens (ticket, upgrade, ready, one send echoed). */
 export async function profileWarmOpens(persistTo: string, open: () => Promise<BenchSocket>, log: (m: string) => void, opens = 100) {
-  const port = inspectorPort(persistTo);
-  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
-  const inspector = await HeapInspector.connect(port);
-  try {
-    let n = 0;
-    const profile = await inspector.selfTimes(async () => {
-      for (let i = 0; i < opens; i++) await firstDelivery(open, `profiled-${n++}`);
-    });
-    log(`open profile: ${profile.busyMs} ms busy over ${opens} opens (${(profile.busyMs / opens).toFixed(2)} ms each); top: ${profile.top
-      .slice(0, 30)
-      .map((t) => `${t.fn} ${t.share}%`)
-      .join('; ')}`);
-    return { opens, ...profile };
-  } finally {
-    inspector.close();
-  }
+  let n = 0;
+  const profile = await isolateSelfTimes(persistTo, async () => {
+    for (let i = 0; i < opens; i++) await firstDelivery(open, `profiled-${n++}`);
+  });
+  log(`open profile: ${profile.busyMs} ms busy over ${opens} opens (${(profile.busyMs / opens).toFixed(2)} ms each); top: ${profile.top
+    .slice(0, 30)
+    .map((t) => `${t.fn} ${t.share}%`)
+    .join('; ')}`);
+  return { opens, ...profile };
 }

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Frame } from './app-client';
-import { HeapInspector, inspectorPort } from './inspector';
+import { isolateSelfTimes } from './inspector';
 import { summarize, type Summary } from './stats';
 
 /** A socket that reports frames; BenchSocket is one, so is the baseline's client. */
@@ -142,15 +142,8 @@ export interface FanoutProfile {
  * `messages` more fan-out messages on `sockets` (the app's room or the plain chat's, alike).
  */
 export async function profileFanout(persistTo: string, sockets: FrameSocket[], messages: number, tag: string): Promise<FanoutProfile> {
-  const port = inspectorPort(persistTo);
-  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
-  const inspector = await HeapInspector.connect(port);
-  try {
-    const run = await inspector.selfTimes(() => probeFanout({ sockets, messages, warmup: 0, tag, expectAck: true }));
-    return { messages, busyMsPerMessage: Math.round((run.busyMs / messages) * 1000) / 1000, top: run.top.slice(0, 20) };
-  } finally {
-    inspector.close();
-  }
+  const run = await isolateSelfTimes(persistTo, () => probeFanout({ sockets, messages, warmup: 0, tag, expectAck: true }));
+  return { messages, busyMsPerMessage: Math.round((run.busyMs / messages) * 1000) / 1000, top: run.top.slice(0, 20) };
 }
 
 /** One log line of a fan-out profile. */

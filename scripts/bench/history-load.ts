@@ -1,8 +1,11 @@
 /**
  * History under concurrent readers: GET /api/rooms/:id/messages (newest page of
- * 50) from one reader in a closed loop, then from ten at once. With a
- * connection per request and nothing shared, ten readers queue for Postgres
- * connections; the target is p50 at 10 readers within 3× of one reader.
+ * 50) from one reader in a closed loop, then from ten at once; the target is p50
+ * at 10 readers within 3× of one reader. Readers that queued for database
+ * connections would miss it. So would a page that is all CPU on a machine with
+ * few cores: the CPU every process of the stack spends per page, over the
+ * cores, bounds how fast ten readers can go, and the result says so
+ * (`cpuFloorRatio`). historyLoadAtDistance runs it with Postgres farther away.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +13,7 @@ import pg from 'pg';
 import type { AppClient, BenchUser } from './app-client';
 import { CpuMeter, type ProcessGroup } from './cpu';
 import { seed } from './history';
-import { HeapInspector, inspectorPort } from './inspector';
+import { isolateSelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface HistoryLoadResult {
@@ -107,15 +110,8 @@ function tenReaders(client: AppClient, readers: BenchUser[], path: string, reque
 
 /** Where the app isolate's CPU goes over one more ten-reader loop (the Worker and the room object share it). */
 async function profileTenReaders(persistTo: string, loop: () => Promise<unknown>, pages: number, log: (m: string) => void) {
-  const port = inspectorPort(persistTo);
-  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
-  const inspector = await HeapInspector.connect(port);
-  try {
-    const { busyMs, top } = await inspector.selfTimes(loop);
-    const busyMsPerPage = Math.round((busyMs / pages) * 100) / 100;
-    log(`history profile: ${busyMsPerPage} ms of the isolate per page; top: ${top.slice(0, 12).map((t) => `${t.fn} ${t.share}%`).join('; ')}`);
-    return { pages, busyMsPerPage, top: top.slice(0, 25) };
-  } finally {
-    inspector.close();
-  }
+  const { busyMs, top } = await isolateSelfTimes(persistTo, loop);
+  const busyMsPerPage = Math.round((busyMs / pages) * 100) / 100;
+  log(`history profile: ${busyMsPerPage} ms of the isolate per page; top: ${top.slice(0, 12).map((t) => `${t.fn} ${t.share}%`).join('; ')}`);
+  return { pages, busyMsPerPage, top: top.slice(0, 25) };
 }

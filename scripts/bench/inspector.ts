@@ -89,6 +89,18 @@ export class HeapInspector {
   }
 }
 
+/** The self times of the isolate behind the wrangler dev that persists to `persistTo`, while `work` runs. */
+export async function isolateSelfTimes<T>(persistTo: string, work: () => Promise<T>): Promise<{ result: T } & ReturnType<typeof selfTimesOf>> {
+  const port = inspectorPort(persistTo);
+  if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
+  const inspector = await HeapInspector.connect(port);
+  try {
+    return await inspector.selfTimes(work);
+  } finally {
+    inspector.close();
+  }
+}
+
 export interface CpuProfile {
   nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number } }[];
   startTime: number;
