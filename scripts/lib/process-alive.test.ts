@@ -21,6 +21,10 @@ describe.skipIf(process.platform !== 'linux')('processAlive', () => {
     parent = spawn('sh', ['-c', 'sleep 300 & echo $!; exec sleep 300'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const child = await new Promise<number>((resolve) => parent!.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim()))));
     expect(processAlive(child)).toBe(true);
+    // Not before the shell has become `sleep`: a shell still running reaps a finished child
+    // before its next command (seen once in CI: the zombie was gone before it was looked at).
+    const parentPid = parent.pid!;
+    while (fs.readFileSync(`/proc/${parentPid}/comm`, 'utf8').trim() !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 5));
 
     process.kill(child, 'SIGKILL');
     while (stateOf(child) !== 'Z') await new Promise((resolve) => setTimeout(resolve, 5));
