@@ -111,6 +111,8 @@ const profileOpens = args.has('--profile-opens');
 const profileBigRoom = args.has('--profile-big-room');
 /** --profile-fanout: the room of 10's isolate over 500 more messages, and the plain chat's over as many. */
 const profileFanoutRooms = args.has('--profile-fanout');
+/** --profile-history: the app's isolate over one more ten-reader loop of the historyLoad phase. */
+const profileHistory = args.has('--profile-history');
 /** --web-load-only: webList measures only the chat page's load (CPU time, Lighthouse), not scrolling or opens. */
 /** --profile-web-load: webList also writes a CPU profile of one load to bench-results/chat-load.cpuprofile. */
 /** --profile-web-scroll: webList also writes a CPU profile of the scroll back to bench-results/scroll-back.cpuprofile. */
@@ -341,7 +343,6 @@ async function main(): Promise<number> {
       ...plan.fanout,
       deadline: performance.now() + plan.fanout.maxMs,
       profilePersistTo: profileFanoutRooms ? app.persistTo : undefined,
-      profileMessages: plan.fanout.profileMessages,
       log,
     }),
   );
@@ -354,7 +355,7 @@ async function main(): Promise<number> {
     measureHistoryLoad(client, users.slice(0, 10), databaseUrl, {
       ...plan.historyLoad,
       cpuGroups,
-      profilePersistTo: args.has('--profile-history') ? app.persistTo : undefined,
+      profilePersistTo: profileHistory ? app.persistTo : undefined,
       log,
     }),
   );

@@ -46,6 +46,9 @@ function machineBusyTicks(): number {
   return user! + nice! + system! + irq! + softirq! + steal!;
 }
 
+/** The coresBusy entry for what the machine ran besides the metered groups. */
+export const REST_OF_MACHINE = 'rest of the machine';
+
 export class CpuMeter {
   private start?: Sample;
 
@@ -73,7 +76,7 @@ export class CpuMeter {
       ours += ticks;
       coresBusy[g.label] = round(ticks / CLK_TCK / seconds);
     }
-    coresBusy['rest of the machine'] = round(Math.max(0, stop.machineBusy - this.start.machineBusy - ours) / CLK_TCK / seconds);
+    coresBusy[REST_OF_MACHINE] = round(Math.max(0, stop.machineBusy - this.start.machineBusy - ours) / CLK_TCK / seconds);
     return { wallSeconds: round(seconds, 1), coresBusy };
   }
 }

@@ -34,7 +34,7 @@ export async function measureFanout(
     pings: number;
     deadline: number;
     profilePersistTo?: string;
-    profileMessages?: number;
+    profileMessages: number;
     log: (m: string) => void;
   },
 ): Promise<Record<string, RoomFanout>> {
@@ -56,7 +56,7 @@ export async function measureFanout(
       });
       const ping = await pingRoundTrips(sockets[0]!, opts.pings);
       const profile =
-        size === 10 && opts.profilePersistTo ? await profileFanout(opts.profilePersistTo, sockets, opts.profileMessages ?? 300, `fanprof${size}`) : undefined;
+        size === 10 && opts.profilePersistTo ? await profileFanout(opts.profilePersistTo, sockets, opts.profileMessages, `fanprof${size}`) : undefined;
       if (profile) opts.log(describeFanoutProfile('app, room of 10:', profile));
       results[String(size)] = {
         sockets: size,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { AppClient, BenchUser } from './app-client';
-import { CpuMeter, type ProcessGroup } from './cpu';
+import { CpuMeter, REST_OF_MACHINE, type ProcessGroup } from './cpu';
 import { seed } from './history';
 import { isolateSelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
@@ -47,7 +47,7 @@ async function metered(groups: ProcessGroup[] | undefined, pages: number, loop: 
   await loop();
   const used = meter?.end();
   if (!used) return undefined;
-  const stackCores = Object.entries(used.coresBusy).reduce((sum, [label, cores]) => (label === 'rest of the machine' ? sum : sum + cores), 0);
+  const stackCores = Object.entries(used.coresBusy).reduce((sum, [label, cores]) => (label === REST_OF_MACHINE ? sum : sum + cores), 0);
   return { ...used, stackMsPerPage: Math.round(((stackCores * used.wallSeconds * 1000) / pages) * 10) / 10 };
 }
 
