@@ -24,17 +24,18 @@ describe('e2e harness', () => {
 describe('a runtime that exits at startup', () => {
   it('is started once more, and the first try is printed with the end of wrangler\'s debug log', async () => {
     // A stand-in for workerd that reads its config, then exits at its first start; the real one after.
-    // It waits a little before exiting: wrangler writes its debug log a line at a time behind a
-    // queue and drops what is still queued when it exits, so a runtime that dies the moment it
-    // speaks can take its last words (and wrangler's own lines before them) out of the log with it.
-    // Seen once in CI, and three times in three at load 10 here: the tail stopped at the bindings
-    // table. The wait keeps this test on the harness's part (retry, print the tail), not on
-    // wrangler's writer winning that race.
+    // It exits once wrangler has its words in the debug log: wrangler writes that log a line at a
+    // time behind a queue and drops what is still queued when it exits, so a runtime that dies the
+    // moment it speaks can take its last words (and wrangler's own lines before them) out of the
+    // log with it. Seen once in CI, and three times in three at load 10 here: the tail stopped at
+    // the bindings table. Waiting for the line (it inherits wrangler's WRANGLER_LOG_PATH; at most
+    // 30 s) keeps this test on the harness's part (retry, print the tail), not on wrangler's writer
+    // winning that race.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edge-chat-workerd-'));
     const realWorkerd = (createRequire(import.meta.url)('workerd') as { default: string }).default;
     const standIn = path.join(dir, 'workerd');
     const failedOnce = path.join(dir, 'failed-once');
-    fs.writeFileSync(standIn, `#!/bin/sh\nif [ ! -e '${failedOnce}' ]; then cat > /dev/null; touch '${failedOnce}'; echo 'stand-in: exiting at start' >&2; sleep 3; exit 1; fi\nexec '${realWorkerd}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(standIn, `#!/bin/sh\nif [ ! -e '${failedOnce}' ]; then cat > /dev/null; touch '${failedOnce}'; echo 'stand-in: exiting at start' >&2; i=0; while [ $i -lt 600 ] && ! grep -qs 'stand-in: exiting at start' "$WRANGLER_LOG_PATH"; do sleep 0.05; i=$((i+1)); done; exit 1; fi\nexec '${realWorkerd}' "$@"\n`, { mode: 0o755 });
     const printed: string[] = [];
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       printed.push(String(chunk));
