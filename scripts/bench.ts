@@ -56,13 +56,14 @@ import { appProcesses, postgresPids, rssKb } from './bench/processes';
 import { ratio, round, sleep, summarize } from './bench/stats';
 import { measureThroughput } from './bench/throughput';
 import { describeOpens, measureColdRooms, profileWarmOpens } from './bench/cold-room';
+import { describeTop, isolateSelfTimes } from './bench/inspector';
 import { InboxTickets } from './bench/inbox-tickets';
 import { measureDbDistance } from './bench/distance';
 import { startDistantApp } from './bench/distant-app';
 import { measureFlushLag } from './bench/flush-lag';
 import { measureGroupCreate } from './bench/group-create';
 import { measureHistoryLoad } from './bench/history-load';
-import { measurePlainChat } from './bench/plain-chat';
+import { measurePlainChat, plainChatOpener, startPlainChat } from './bench/plain-chat';
 import { measureSearch } from './bench/search';
 import { measureWebList } from './bench/web-list';
 import { edgeDurableTargets } from './bench/targets';
@@ -82,6 +83,7 @@ const USAGE = `npm run bench [-- options]: a load generator against the real sta
   --keep-db               keep the edge_chat_bench database
   --flush-lag-seconds=N   the flush-lag phase's length
   --profile-opens         CPU profile of 100 warm opens (coldRoom)
+  --profile-cold          CPU profile of one more first open after a restart (coldRoom)
   --profile-big-room      CPU profile of 100 messages in the big room (bigRoom)
   --profile-fanout        CPU profiles of 500 messages in a room of 10: the app's and the plain chat's (fanout, plainChat)
   --profile-history       CPU profile of the app isolate over ten history readers (historyLoad)
@@ -94,7 +96,7 @@ if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-big-room', '--profile-fanout', '--profile-history', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
+const FLAGS = ['--quick', '--skip-build', '--keep-db', '--profile-opens', '--profile-cold', '--profile-big-room', '--profile-fanout', '--profile-history', '--web-load-only', '--profile-web-load', '--profile-web-scroll', '--trace-web-scroll'];
 const VALUED = ['--only=', '--flush-lag-seconds='];
 for (const arg of args) {
   if (!FLAGS.includes(arg) && !VALUED.some((prefix) => arg.startsWith(prefix))) {
@@ -107,6 +109,8 @@ const skipBuild = args.has('--skip-build') || process.env.SKIP_WEB_BUILD === '1'
 const keepDb = args.has('--keep-db');
 /** --profile-opens: after the cold-room phase, a CPU profile of the app's isolate over 100 warm opens (top functions by self time). */
 const profileOpens = args.has('--profile-opens');
+/** --profile-cold: the isolate's CPU profile of one more first open after a restart, outside the figures. */
+const profileCold = args.has('--profile-cold');
 /** --profile-big-room: after the big-room phase's figures, a CPU profile of the app's isolate over 100 more messages. */
 const profileBigRoom = args.has('--profile-big-room');
 /** --profile-fanout: the room of 10's isolate over 500 more messages, and the plain chat's over as many. */
@@ -397,7 +401,18 @@ async function main(): Promise<number> {
         const rooms = [await distantClient.createGroup(members[0]!, 'cold a', members), await distantClient.createGroup(members[0]!, 'cold b', members)];
         // A warm app holds its inbox socket: it asks that for each room's ticket (opened after the restarts).
         let inbox: InboxTickets | undefined;
+        // The plain chat's warm opens go in turn with the app's: the same minute's load for both.
+        const plainApp = await startPlainChat();
+        const openPlain = plainChatOpener(plainApp);
         const result = await measureColdRooms({
+          plainInTurn: () => openPlain('warm-open'),
+          profileAfterRestart: profileCold
+            ? async (work) => {
+                const { result: _, ...profile } = await isolateSelfTimes(distant.app.persistTo, work);
+                log(`first open after a restart, profiled: ${profile.busyMs} ms busy; top: ${describeTop(profile.top, 30)}`);
+                return profile;
+              }
+            : undefined,
           runs: plan.coldRoom.runs,
           warmRuns: plan.coldRoom.warmRuns,
           restart: () => distant.app.restart(),
@@ -411,11 +426,17 @@ async function main(): Promise<number> {
           // The way before: the REST ticket (POST ws-ticket), open for open in turn with the inbox's.
           compareWarm: (room) => distantClient.openSocketWithTicket(members[1]!, room),
           tag: 'cold',
-        });
+        }).finally(() => plainApp.stop());
         const ticket = summarize(distantClient.ticketTimings);
         log(`cold room: after restart p50 ${result.afterRestart.p50} ms, cold room in a warm isolate p50 ${result.coldRoomWarmIsolate.p50} ms, warm p50 ${result.warm.p50} ms; ticket request p50 ${ticket.p50} ms`);
+        log(`first open after a restart: ${describeOpens(result.afterRestartParts)}`);
         log(`warm opens, ticket over the inbox socket: ${describeOpens(result.warmOpens)}`);
         log(`warm opens, REST ticket (in turn with those): ${describeOpens(result.warmOpensCompared!)}`);
+        log(`warm opens, the plain chat (in turn with those): ${describeOpens(result.warmOpensPlainInTurn!)}`);
+        // The warm app's way, as the warm-open target measures it: the ticket over the inbox socket.
+        const openProfile = profileOpens
+          ? await profileWarmOpens(distant.app.persistTo, () => distantClient.openSocketWithTicket(members[1]!, rooms[0]!, (r) => inbox!.mint(r)), log)
+          : undefined;
         inbox?.close();
         // A ticket after the Worker's 5-second live-session cache has run out, as when someone
         // switches to a room after reading one: the REST check would ask Postgres here.
@@ -428,9 +449,6 @@ async function main(): Promise<number> {
         }
         const ticketAfterIdle = summarize(idleTicket);
         log(`ticket after 5.5 s idle: p50 ${ticketAfterIdle.p50} ms, max ${ticketAfterIdle.max} ms (n=${ticketAfterIdle.n})`);
-        const openProfile = profileOpens
-          ? await profileWarmOpens(distant.app.persistTo, () => distantClient.openSocketWithTicket(members[1]!, rooms[0]!), log)
-          : undefined;
         return { ...result, ticket, ticketAfterIdle, openProfile };
       })
     : undefined;

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { AppClient, closeAll, type BenchUser, type BenchSocket } from './app-client';
 import { probeFanout, type FanoutResult } from './fanout-probe';
-import { HeapInspector, inspectorPort } from './inspector';
+import { describeTop, HeapInspector, inspectorPort } from './inspector';
 import { appProcesses, rssKb } from './processes';
 import { mapLimit, round } from './stats';
 
@@ -56,7 +56,7 @@ export async function measureBigRoom(
         probeFanout({ sockets, messages: opts.profileMessages, warmup: 0, tag: 'bigprof', expectAck: true, timeoutMs: 30_000 }),
       );
       profile = { messages: opts.profileMessages, busyMs: run.busyMs, busyMsPerMessage: round(run.busyMs / opts.profileMessages), top: run.top.slice(0, 15) };
-      opts.log(`big room profile: ${profile.busyMsPerMessage} ms busy per message; top: ${profile.top.slice(0, 8).map((t) => `${t.fn} ${t.share}%`).join('; ')}`);
+      opts.log(`big room profile: ${profile.busyMsPerMessage} ms busy per message; top: ${describeTop(profile.top, 8)}`);
     }
     return {
       sockets: sockets.length,

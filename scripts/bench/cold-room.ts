@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchSocket, OpenMarks } from './app-client';
-import { isolateSelfTimes } from './inspector';
+import { describeTop, isolateSelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface ColdRoomResult {
@@ -21,10 +21,16 @@ export interface ColdRoomResult {
   coldRoomOverWarmP50: number | null;
   /** The open → ready part of afterRestart (the rest is the first send). */
   afterRestartReady: Summary;
+  /** afterRestart split into its parts (ticket, upgrade, ready, echo), as the warm opens are. */
+  afterRestartParts: OpenBreakdown;
   /** `warmRuns` opens of the warm room one after another, split into their parts (`openWarm`'s way). */
   warmOpens: OpenBreakdown;
   /** The same opens `compareWarm`'s way, alternating with them one for one (so both see the same load). */
   warmOpensCompared?: OpenBreakdown;
+  /** --profile-cold: the isolate's CPU during one more first open after a restart. */
+  afterRestartProfile?: ColdOpenProfile;
+  /** The plain chat's warm opens, in turn with the app's one for one: the warm-open ratio without the drift between phases. */
+  warmOpensPlainInTurn?: OpenBreakdown;
 }
 
 /**
@@ -37,6 +43,11 @@ export interface OpenBreakdown {
   upgrade: Summary;
   ready: Summary;
   echo: Summary;
+}
+
+export interface ColdOpenProfile {
+  busyMs: number;
+  top: { fn: string; ms: number; share: number }[];
 }
 
 /** open → ready → send → own message back, in ms; `readyMs` is the open → ready part. */
@@ -74,6 +85,10 @@ export async function measureColdRooms(opts: {
   openWarm?: (room: string) => Promise<BenchSocket>;
   /** Another way to open, measured in turn with `openWarm` (the way before it, say). */
   compareWarm?: (room: string) => Promise<BenchSocket>;
+  /** A warm open of the plain chat's room, measured in turn with `openWarm` too. */
+  plainInTurn?: () => Promise<BenchSocket>;
+  /** Profiles `work` (one more restart's first open, outside the figures): where a cold isolate's time goes. */
+  profileAfterRestart?: (work: () => Promise<unknown>) => Promise<ColdOpenProfile>;
   tag: string;
   /** Warm opens measured in parts after the cold runs. */
   warmRuns: number;
@@ -85,6 +100,7 @@ export async function measureColdRooms(opts: {
   await firstDelivery(() => opts.open(b), id());
   const afterRestart: number[] = [];
   const afterRestartReady: number[] = [];
+  const afterRestartOpens: { marks: OpenMarks; deliveredAt: number }[] = [];
   const coldRoom: number[] = [];
   const warm: number[] = [];
   for (let i = 0; i < opts.runs; i++) {
@@ -92,13 +108,19 @@ export async function measureColdRooms(opts: {
     const first = await firstDelivery(() => opts.open(a), id());
     afterRestart.push(first.totalMs);
     afterRestartReady.push(first.readyMs);
+    afterRestartOpens.push(first);
     coldRoom.push((await firstDelivery(() => opts.open(b), id())).totalMs);
     warm.push((await firstDelivery(() => opts.open(a), id())).totalMs);
+  }
+  let afterRestartProfile: ColdOpenProfile | undefined;
+  if (opts.profileAfterRestart) {
+    await opts.restart();
+    afterRestartProfile = await opts.profileAfterRestart(() => firstDelivery(() => opts.open(a), id()));
   }
   const openWarm = opts.openWarm ?? opts.open;
   const compareWarm = opts.compareWarm;
   const series = await measureWarmOpens(
-    { warm: () => openWarm(a), ...(compareWarm ? { compared: () => compareWarm(a) } : {}) },
+    { warm: () => openWarm(a), ...(compareWarm ? { compared: () => compareWarm(a) } : {}), ...(opts.plainInTurn ? { plain: opts.plainInTurn } : {}) },
     opts.warmRuns,
     id,
   );
@@ -109,8 +131,11 @@ export async function measureColdRooms(opts: {
     afterRestartOverWarmP50: ratio(summary.afterRestart.p50, summary.warm.p50),
     coldRoomOverWarmP50: ratio(summary.coldRoomWarmIsolate.p50, summary.warm.p50),
     afterRestartReady: summarize(afterRestartReady),
+    afterRestartParts: breakdown(afterRestartOpens),
     warmOpens: series.warm!,
     ...(series.compared ? { warmOpensCompared: series.compared } : {}),
+    ...(series.plain ? { warmOpensPlainInTurn: series.plain } : {}),
+    ...(afterRestartProfile ? { afterRestartProfile } : {}),
   };
 }
 
@@ -153,9 +178,6 @@ export async function profileWarmOpens(persistTo: string, open: () => Promise<Be
   const profile = await isolateSelfTimes(persistTo, async () => {
     for (let i = 0; i < opens; i++) await firstDelivery(open, `profiled-${n++}`);
   });
-  log(`open profile: ${profile.busyMs} ms busy over ${opens} opens (${(profile.busyMs / opens).toFixed(2)} ms each); top: ${profile.top
-    .slice(0, 30)
-    .map((t) => `${t.fn} ${t.share}%`)
-    .join('; ')}`);
+  log(`open profile: ${profile.busyMs} ms busy over ${opens} opens (${(profile.busyMs / opens).toFixed(2)} ms each); top: ${describeTop(profile.top, 30)}`);
   return { opens, ...profile };
 }

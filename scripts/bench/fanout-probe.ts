@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Frame } from './app-client';
-import { isolateSelfTimes } from './inspector';
+import { describeTop, isolateSelfTimes } from './inspector';
 import { summarize, type Summary } from './stats';
 
 /** A socket that reports frames; BenchSocket is one, so is the baseline's client. */
@@ -148,5 +148,5 @@ export async function profileFanout(persistTo: string, sockets: FrameSocket[], m
 
 /** One log line of a fan-out profile. */
 export function describeFanoutProfile(who: string, p: FanoutProfile): string {
-  return `${who} fan-out profile: ${p.busyMsPerMessage} ms of the isolate per message; top: ${p.top.slice(0, 10).map((t) => `${t.fn} ${t.share}%`).join('; ')}`;
+  return `${who} fan-out profile: ${p.busyMsPerMessage} ms of the isolate per message; top: ${describeTop(p.top, 10)}`;
 }

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { AppClient, BenchUser } from './app-client';
 import { CpuMeter, REST_OF_MACHINE, type ProcessGroup } from './cpu';
 import { seed } from './history';
-import { isolateSelfTimes } from './inspector';
+import { describeTop, isolateSelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface HistoryLoadResult {
@@ -112,6 +112,6 @@ function tenReaders(client: AppClient, readers: BenchUser[], path: string, reque
 async function profileTenReaders(persistTo: string, loop: () => Promise<unknown>, pages: number, log: (m: string) => void) {
   const { busyMs, top } = await isolateSelfTimes(persistTo, loop);
   const busyMsPerPage = Math.round((busyMs / pages) * 100) / 100;
-  log(`history profile: ${busyMsPerPage} ms of the isolate per page; top: ${top.slice(0, 12).map((t) => `${t.fn} ${t.share}%`).join('; ')}`);
+  log(`history profile: ${busyMsPerPage} ms of the isolate per page; top: ${describeTop(top, 12)}`);
   return { pages, busyMsPerPage, top: top.slice(0, 25) };
 }

@@ -101,6 +101,14 @@ export async function isolateSelfTimes<T>(persistTo: string, work: () => Promise
   }
 }
 
+/** The heaviest `count` entries of a profile's self times, as one log line's list. */
+export function describeTop(top: { fn: string; share: number }[], count: number): string {
+  return top
+    .slice(0, count)
+    .map((t) => `${t.fn} ${t.share}%`)
+    .join('; ');
+}
+
 export interface CpuProfile {
   nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number } }[];
   startTime: number;

@@ -22,6 +22,12 @@ export function startPlainChat(): Promise<AppServer> {
   return startApp({ configPath: PLAIN_CHAT_CONFIG, vars: {} });
 }
 
+/** Opens a socket to one of the plain chat's rooms (it checks no credential). */
+export function plainChatOpener(app: AppServer): (room: string) => Promise<BenchSocket> {
+  const client = new AppClient(app.baseUrl);
+  return (room) => client.openSocket(ANONYMOUS, room);
+}
+
 export interface PlainChatResult {
   fanout10: FanoutResult;
   /** --profile-fanout: the plain chat's isolate over as many more messages as the app's. */

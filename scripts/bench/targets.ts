@@ -60,6 +60,11 @@ export function edgeDurableTargets(r: EdgeDurableInputs) {
       target: 1.5,
       met: r.coldRoom?.afterRestartOverWarmP50 != null && r.coldRoom.afterRestartOverWarmP50 <= 1.5,
     },
+    /** Warm open (inbox ticket + upgrade → own message) over the plain chat's, the two made in turn one for one. */
+    warmOpenOverPlainChatP50: (() => {
+      const measured = ratio(r.coldRoom?.warmOpens.total.p50 ?? NaN, r.coldRoom?.warmOpensPlainInTurn?.total.p50 ?? NaN);
+      return { ratio: measured, target: 1.5, met: measured !== null && measured <= 1.5 };
+    })(),
     flushLagP99Ms: {
       measured: r.flushLag?.lagMs.p99 ?? null,
       atPerSecond: r.flushLag?.achievedAckedPerSecond ?? null,
