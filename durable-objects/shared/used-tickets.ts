@@ -11,6 +11,15 @@
  *   the session ended (or by an isolate whose live-session answer was stale) is
  *   refused by the object it names, with no Postgres round trip. The inbox's memory
  *   is also what a ticket request asks instead of Postgres (worker/realtime/ticket-caller.ts).
+ *
+ * Both are held in memory, loaded once when the object wakes, so that opening a socket
+ * reads no storage. Storage stays the durable copy, written in the same step for an ended
+ * session. A used ticket is written just after the open has been answered: a write in the
+ * open's own step would hold the 101 and `ready` until the storage commit (the output
+ * gate), which was about a tenth of a warm open (docs/performance.md). Until that commit,
+ * the memory refuses a second use; only a crash of the object inside that window (a few
+ * ms) would forget the use, and then only for the rest of the ticket's 60 s, for a URL
+ * that is single-use in the first place because it may leak into logs.
  */
 import { WS_TICKET_TTL_SECONDS } from './tokens';
 import { readConfig, type Env } from './env';
@@ -41,14 +50,27 @@ const PURGE_EVERY_MS = 60_000;
 
 export class UsedTickets {
   private purgedAt = 0;
+  /** Unexpired used tickets: id → expiry (epoch ms). */
+  private readonly used = new Map<string, number>();
+  /** Used tickets that storage does not hold yet (written once the open has been answered). */
+  private unwritten: [ticketId: string, expiresAt: number][] = [];
+  /** Remembered ended sessions: id → when to forget them (epoch ms). */
+  private readonly ended = new Map<string, number>();
 
   constructor(
     private readonly sql: SqlStorage,
     /** endedSessionMemoryMs() of the configured access-token lifetime. */
     private readonly endedSessionMemory: number,
+    nowMs = Date.now(),
   ) {
     sql.exec('create table if not exists used_tickets (ticket_id text primary key, expires_at integer not null)');
     sql.exec('create table if not exists ended_sessions (session_id text primary key, forget_at integer not null)');
+    for (const row of sql.exec<{ ticket_id: string; expires_at: number }>('select ticket_id, expires_at from used_tickets where expires_at >= ?', nowMs)) {
+      this.used.set(row.ticket_id, row.expires_at);
+    }
+    for (const row of sql.exec<{ session_id: string; forget_at: number }>('select session_id, forget_at from ended_sessions where forget_at >= ?', nowMs)) {
+      this.ended.set(row.session_id, row.forget_at);
+    }
   }
 
   /** An object's: remembers ended sessions as long as the configured access tokens require. */
@@ -56,45 +78,61 @@ export class UsedTickets {
     return new UsedTickets(sql, endedSessionMemoryMs(readConfig(env).ACCESS_TOKEN_TTL_SECONDS));
   }
 
-  /** Marks a ticket used; false when it already was (a replayed upgrade URL). One statement: an open's hot path. */
-  consume(ticketId: string, expiresAtMs: number, nowMs = Date.now()): boolean {
+  /**
+   * Marks a ticket used; false when it already was (a replayed upgrade URL). Memory only:
+   * storage gets it on the next task, after the open's answer has gone (see the top).
+   */
+  consume(ticketId: string, expiresAtMs: number): boolean {
+    if (this.used.has(ticketId)) return false;
+    this.used.set(ticketId, expiresAtMs);
+    if (this.unwritten.push([ticketId, expiresAtMs]) === 1) setTimeout(() => this.writeUsed(Date.now()), 0);
+    return true;
+  }
+
+  private writeUsed(nowMs: number): void {
     this.purgeExpired(nowMs);
-    const inserted = this.sql
-      .exec('insert into used_tickets (ticket_id, expires_at) values (?, ?) on conflict do nothing returning 1', ticketId, expiresAtMs)
-      .toArray();
-    return inserted.length > 0;
+    const rows = this.unwritten;
+    this.unwritten = [];
+    for (const [ticketId, expiresAt] of rows) {
+      this.sql.exec('insert into used_tickets (ticket_id, expires_at) values (?, ?) on conflict do nothing', ticketId, expiresAt);
+    }
   }
 
   /**
    * Forgets expired tickets and sessions, at most once a minute: a row kept a little
    * longer changes no answer (an expired ticket fails its signature check first, and
-   * remembersEnded reads forget_at), and every statement costs an open time.
+   * remembersEnded reads forget_at). Run with the deferred write, off the open's answer.
    */
   private purgeExpired(nowMs: number): void {
     if (nowMs - this.purgedAt < PURGE_EVERY_MS) return;
     this.purgedAt = nowMs;
+    for (const [ticketId, expiresAt] of this.used) if (expiresAt < nowMs) this.used.delete(ticketId);
+    for (const [sessionId, forgetAt] of this.ended) if (forgetAt < nowMs) this.ended.delete(sessionId);
     this.sql.exec('delete from used_tickets where expires_at < ?', nowMs);
     this.sql.exec('delete from ended_sessions where forget_at < ?', nowMs);
   }
 
-  /** The session's sockets are being closed: no new one of it opens here. */
+  /** The session's sockets are being closed: no new one of it opens here. Stored in the same step. */
   endSession(sessionId: string, nowMs = Date.now()): void {
+    const forgetAt = nowMs + this.endedSessionMemory;
+    this.ended.set(sessionId, forgetAt);
     this.sql.exec(
       'insert into ended_sessions (session_id, forget_at) values (?, ?) on conflict (session_id) do update set forget_at = excluded.forget_at',
       sessionId,
-      nowMs + this.endedSessionMemory,
+      forgetAt,
     );
   }
 
-  /** Whether this session ended within the memory. Reads only: no storage commit for the caller to wait on. */
+  /** Whether this session ended within the memory. Memory only: no storage read or commit for the caller. */
   remembersEnded(sessionId: string, nowMs = Date.now()): boolean {
-    return this.sql.exec('select 1 from ended_sessions where session_id = ? and forget_at >= ?', sessionId, nowMs).toArray().length > 0;
+    const forgetAt = this.ended.get(sessionId);
+    return forgetAt !== undefined && forgetAt >= nowMs;
   }
 
   /** Whether a connection may open: its session has not ended here, and its ticket (if any) is unused, which it now consumes. */
   admit(connect: { sessionId: string; ticketId?: string; ticketExpiresAt?: number }, nowMs = Date.now()): Admission {
     if (this.remembersEnded(connect.sessionId, nowMs)) return 'session_ended';
-    if (connect.ticketId && !this.consume(connect.ticketId, connect.ticketExpiresAt ?? nowMs, nowMs)) return 'ticket_used';
+    if (connect.ticketId && !this.consume(connect.ticketId, connect.ticketExpiresAt ?? nowMs)) return 'ticket_used';
     return 'ok';
   }
 }
