@@ -88,6 +88,36 @@ describe('the room log', () => {
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it('starts a flush only after the step that stored the message and broadcast it has ended', async () => {
+    const { alice, roomId } = await pair();
+    const a = await connect(alice, roomId);
+    // For each flush: had the step of the last broadcast before it ended? A microtask queued at the
+    // broadcast runs at that step's end, before the storage commit that releases the ack and the echo.
+    const flushAfterStep: boolean[] = [];
+    await runInDurableObject(room(roomId), (instance) => {
+      const inside = instance as unknown as { database: ObjectDatabase; sockets: { broadcast: (...args: unknown[]) => void } };
+      let stepEnded = true;
+      const broadcast = inside.sockets.broadcast.bind(inside.sockets);
+      inside.sockets.broadcast = (...args) => {
+        stepEnded = false;
+        queueMicrotask(() => (stepEnded = true));
+        broadcast(...args);
+      };
+      const run = inside.database.run.bind(inside.database);
+      inside.database.run = (what, work) => {
+        if (what === 'writing the room log to Postgres') flushAfterStep.push(stepEnded);
+        return run(what, work);
+      };
+    });
+    for (let i = 1; i <= 3; i++) {
+      a.send({ type: 'send', clientId: `step${i}`, content: `step ${i}` });
+      await a.inbox.next('ack');
+      expect(await room(roomId).flushed()).toEqual({ unflushed: 0 });
+    }
+    expect(flushAfterStep.length).toBeGreaterThanOrEqual(3);
+    expect(flushAfterStep.every(Boolean)).toBe(true);
+  });
+
   it('serves history and catch-up from its own storage, whatever Postgres holds', async () => {
     const { alice, bob, roomId } = await pair();
     const a = await connect(alice, roomId);

@@ -36,7 +36,7 @@ const FLUSH_BATCH_CHARS = 2_000_000;
  * message every few ms flushed once per message, and those flushes sat between each append
  * and its own commit: delivery 3.3x the plain chat's in the closed-loop fan-out bench, 1.2-1.6x
  * spaced (docs/performance.md, "The outbox's flush rate"). The first message after a pause
- * is still written at once; a stream waits at most this long.
+ * is still written at once (on the next task); a stream waits at most this long.
  */
 export const FLUSH_SPACING_MS = 25;
 const RETRY_FIRST_MS = 250;
@@ -75,7 +75,12 @@ export class Outbox {
     this.deps.deadlines
       .ensure(OUTBOX_DEADLINE, Date.now() + RETRY_FIRST_MS)
       .catch((err: unknown) => logFailure('could not arm the outbox alarm', err, { room: this.deps.roomId() }));
-    this.flushing = this.drain()
+    // From the next task: the flush's own synchronous work (reading the batch, building the
+    // statement; ~20 ms in a cold isolate) would otherwise run before this turn's storage commit
+    // and so before the ack and the broadcast the commit releases (docs/performance.md).
+    this.flushing = scheduler
+      .wait(0)
+      .then(() => this.drain())
       // Nobody awaits this one: a failure outside the flush itself (storage) is logged, and the alarm retries.
       .catch((err: unknown) => logFailure('outbox drain failed', err, { room: this.deps.roomId() }))
       .finally(() => (this.flushing = undefined));
