@@ -1,7 +1,7 @@
 /**
  * The Hono application: REST under /api, WebSocket upgrades under /ws, and the
  * Remix web app for everything else (static files are served by Workers Assets
- * before the Worker runs).
+ * before the Worker runs; /api/* and /ws/* skip that lookup: wrangler.toml).
  */
 import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
