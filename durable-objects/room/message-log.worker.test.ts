@@ -31,6 +31,16 @@ async function withPostgres<T>(work: (query: (text: string, params?: unknown[]) 
   }
 }
 
+/** Calls `onStart` inside the room as each flush of its log to Postgres starts; the flush itself goes on. */
+function onFlushStart(instance: unknown, onStart: () => void): void {
+  const database = (instance as { database: ObjectDatabase }).database;
+  const run = database.run.bind(database);
+  database.run = (what, work) => {
+    if (what === 'writing the room log to Postgres') onStart();
+    return run(what, work);
+  };
+}
+
 async function sendAll(socket: Awaited<ReturnType<typeof connect>>, count: number, prefix = 'm') {
   for (let i = 1; i <= count; i++) socket.send({ type: 'send', clientId: `${prefix}${i}`, content: `${prefix} ${i}` });
   const acks = [];
@@ -66,14 +76,7 @@ describe('the room log', () => {
     const a = await connect(alice, roomId);
     // When each flush of the room log starts, seen from inside the room (the real connection, counted).
     const flushStarts: number[] = [];
-    await runInDurableObject(room(roomId), (instance) => {
-      const database = (instance as unknown as { database: ObjectDatabase }).database;
-      const run = database.run.bind(database);
-      database.run = (what, work) => {
-        if (what === 'writing the room log to Postgres') flushStarts.push(Date.now());
-        return run(what, work);
-      };
-    });
+    await runInDurableObject(room(roomId), (instance) => onFlushStart(instance, () => flushStarts.push(Date.now())));
     // One at a time, each after the last one's ack: a message every few ms, as a busy room sees them.
     for (let i = 1; i <= 12; i++) {
       a.send({ type: 'send', clientId: `s${i}`, content: `s ${i}` });
@@ -95,19 +98,15 @@ describe('the room log', () => {
     // broadcast runs at that step's end, before the storage commit that releases the ack and the echo.
     const flushAfterStep: boolean[] = [];
     await runInDurableObject(room(roomId), (instance) => {
-      const inside = instance as unknown as { database: ObjectDatabase; sockets: { broadcast: (...args: unknown[]) => void } };
+      const sockets = (instance as unknown as { sockets: { broadcast: (...args: unknown[]) => void } }).sockets;
       let stepEnded = true;
-      const broadcast = inside.sockets.broadcast.bind(inside.sockets);
-      inside.sockets.broadcast = (...args) => {
+      const broadcast = sockets.broadcast.bind(sockets);
+      sockets.broadcast = (...args) => {
         stepEnded = false;
         queueMicrotask(() => (stepEnded = true));
         broadcast(...args);
       };
-      const run = inside.database.run.bind(inside.database);
-      inside.database.run = (what, work) => {
-        if (what === 'writing the room log to Postgres') flushAfterStep.push(stepEnded);
-        return run(what, work);
-      };
+      onFlushStart(instance, () => flushAfterStep.push(stepEnded));
     });
     for (let i = 1; i <= 3; i++) {
       a.send({ type: 'send', clientId: `step${i}`, content: `step ${i}` });

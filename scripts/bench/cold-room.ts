@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BenchSocket, OpenMarks } from './app-client';
-import { describeTop, isolateSelfTimes } from './inspector';
+import { describeTop, isolateSelfTimes, type SelfTimes } from './inspector';
 import { ratio, summarize, type Summary } from './stats';
 
 export interface ColdRoomResult {
@@ -28,7 +28,7 @@ export interface ColdRoomResult {
   /** The same opens `compareWarm`'s way, alternating with them one for one (so both see the same load). */
   warmOpensCompared?: OpenBreakdown;
   /** --profile-cold: the isolate's CPU during one more first open after a restart. */
-  afterRestartProfile?: ColdOpenProfile;
+  afterRestartProfile?: SelfTimes;
   /** The plain chat's warm opens, in turn with the app's one for one: the warm-open ratio without the drift between phases. */
   warmOpensPlainInTurn?: OpenBreakdown;
 }
@@ -43,11 +43,6 @@ export interface OpenBreakdown {
   upgrade: Summary;
   ready: Summary;
   echo: Summary;
-}
-
-export interface ColdOpenProfile {
-  busyMs: number;
-  top: { fn: string; ms: number; share: number }[];
 }
 
 /** open → ready → send → own message back, in ms; `readyMs` is the open → ready part. */
@@ -88,7 +83,7 @@ export async function measureColdRooms(opts: {
   /** A warm open of the plain chat's room, measured in turn with `openWarm` too. */
   plainInTurn?: () => Promise<BenchSocket>;
   /** Profiles `work` (one more restart's first open, outside the figures): where a cold isolate's time goes. */
-  profileAfterRestart?: (work: () => Promise<unknown>) => Promise<ColdOpenProfile>;
+  profileAfterRestart?: (work: () => Promise<unknown>) => Promise<SelfTimes>;
   tag: string;
   /** Warm opens measured in parts after the cold runs. */
   warmRuns: number;
@@ -112,11 +107,14 @@ export async function measureColdRooms(opts: {
     coldRoom.push((await firstDelivery(() => opts.open(b), id())).totalMs);
     warm.push((await firstDelivery(() => opts.open(a), id())).totalMs);
   }
-  let afterRestartProfile: ColdOpenProfile | undefined;
+  let afterRestartProfile: SelfTimes | undefined;
   if (opts.profileAfterRestart) {
     await opts.restart();
     afterRestartProfile = await opts.profileAfterRestart(() => firstDelivery(() => opts.open(a), id()));
   }
+  // The app's room was opened before the restarts; the plain chat's is opened once here, so
+  // its first open (a room waking) is not counted among the warm ones.
+  if (opts.plainInTurn) await firstDelivery(opts.plainInTurn, id());
   const openWarm = opts.openWarm ?? opts.open;
   const compareWarm = opts.compareWarm;
   const series = await measureWarmOpens(

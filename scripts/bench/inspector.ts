@@ -75,7 +75,7 @@ export class HeapInspector {
    * Self time per function while `work` runs (V8's sampling profiler, `intervalUs`
    * between samples), heaviest first: where the isolate's CPU went.
    */
-  async selfTimes<T>(work: () => Promise<T>, intervalUs = 100): Promise<{ result: T; busyMs: number; top: { fn: string; ms: number; share: number }[] }> {
+  async selfTimes<T>(work: () => Promise<T>, intervalUs = 100): Promise<{ result: T } & SelfTimes> {
     await this.call('Profiler.enable');
     await this.call('Profiler.setSamplingInterval', { interval: intervalUs });
     await this.call('Profiler.start');
@@ -90,7 +90,7 @@ export class HeapInspector {
 }
 
 /** The self times of the isolate behind the wrangler dev that persists to `persistTo`, while `work` runs. */
-export async function isolateSelfTimes<T>(persistTo: string, work: () => Promise<T>): Promise<{ result: T } & ReturnType<typeof selfTimesOf>> {
+export async function isolateSelfTimes<T>(persistTo: string, work: () => Promise<T>): Promise<{ result: T } & SelfTimes> {
   const port = inspectorPort(persistTo);
   if (port === undefined) throw new Error(`no inspector port for the wrangler dev persisting to ${persistTo}`);
   const inspector = await HeapInspector.connect(port);
@@ -99,6 +99,12 @@ export async function isolateSelfTimes<T>(persistTo: string, work: () => Promise
   } finally {
     inspector.close();
   }
+}
+
+/** Where an isolate's CPU went: its busy time, and the functions by self time, heaviest first. */
+export interface SelfTimes {
+  busyMs: number;
+  top: { fn: string; ms: number; share: number }[];
 }
 
 /** The heaviest `count` entries of a profile's self times, as one log line's list. */
@@ -121,7 +127,7 @@ export interface CpuProfile {
 const minified = (frame: CpuProfile['nodes'][number]['callFrame']) => frame.lineNumber < 5 && frame.columnNumber !== undefined && frame.columnNumber > 200;
 
 /** Self time per function in a V8 CPU profile, heaviest first, idle and "(program)" left out: where the CPU went. */
-export function selfTimesOf(profile: CpuProfile): { busyMs: number; top: { fn: string; ms: number; share: number }[] } {
+export function selfTimesOf(profile: CpuProfile): SelfTimes {
   const samples = profile.samples ?? [];
   const hits = new Map<number, number>();
   for (const id of samples) hits.set(id, (hits.get(id) ?? 0) + 1);

@@ -16,8 +16,9 @@ const ROOM_PAGE = /^\/chat\/[^/]+/;
 export async function forgetUserOnDevice(userId: string, options: { accountDeleted?: boolean } = {}): Promise<void> {
   if (options.accountDeleted) offlineStore.forgetDeletedAccount(userId);
   else offlineStore.forget(userId);
-  // The kept pages and the push subscription go side by side: the pages no longer wait for the
-  // browser's push service to answer (a session-end test once found them still kept 15 s later).
+  // The next person on this browser must not get the previous one's pushes. The kept pages go
+  // beside that, not after it: they no longer wait for the browser's push service to answer (a
+  // session-end test once found them still kept 15 s later).
   await Promise.all([forgetKeptPages(), forgetPushSubscription()]);
 }
 
