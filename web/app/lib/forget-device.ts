@@ -16,13 +16,8 @@ const ROOM_PAGE = /^\/chat\/[^/]+/;
 export async function forgetUserOnDevice(userId: string, options: { accountDeleted?: boolean } = {}): Promise<void> {
   if (options.accountDeleted) offlineStore.forgetDeletedAccount(userId);
   else offlineStore.forget(userId);
-  // The next person on this browser must not get the previous one's pushes. The kept pages go
-  // beside that, not after it: they no longer wait for the browser's push service to answer (a
-  // session-end test once found them still kept 15 s later).
-  await Promise.all([forgetKeptPages(), forgetPushSubscription()]);
-}
-
-async function forgetKeptPages(): Promise<void> {
+  // The next person on this browser must not get the previous one's pushes.
+  await forgetPushSubscription();
   try {
     if (typeof caches === 'undefined') return;
     for (const name of await caches.keys()) {
@@ -34,9 +29,8 @@ async function forgetKeptPages(): Promise<void> {
     }
   } catch {
     // Cache Storage unavailable (private mode, old browser): nothing was kept there.
-  } finally {
-    // The service worker may still be writing the copy of the page that found the session over:
-    // it forgets room pages once its writes are done, so that one does not come back.
-    navigator.serviceWorker?.controller?.postMessage({ type: 'forget-rooms' });
   }
+  // The service worker may still be writing the copy of the page that found the session over:
+  // it forgets room pages once its writes are done, so that one does not come back.
+  navigator.serviceWorker?.controller?.postMessage({ type: 'forget-rooms' });
 }
